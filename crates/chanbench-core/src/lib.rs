@@ -1,0 +1,279 @@
+//! The `Channel` abstraction every chanbench implementation plugs into.
+//!
+//! # Design
+//!
+//! Following ripgrep's `grep-matcher`, an implementation is a zero-sized type (`pub struct Flume;`)
+//! implementing [`Channel`]. Its associated types name the library's own sender and receiver, and
+//! its methods are one forwarding call each plus error mapping. Users never touch those raw
+//! handles: they hold [`Sender<C, T>`] and [`Receiver<C, T>`], thin wrappers with the familiar
+//! `send` / `recv` methods. Everything is static dispatch: the wrappers are generic over `C`, every
+//! forwarding method is `#[inline]`, and nothing is boxed or allocated on the send/recv path. A
+//! benchmark written against the wrappers therefore compiles down to the library's own calls, which
+//! the benchmark crate checks by measuring one library both directly and through the trait.
+//!
+//! We use our own wrapper types, rather than implementing a trait on the library's types, because
+//! of the orphan rule: an adapter crate owns neither the trait nor `std::sync::mpsc::Receiver`.
+//!
+//! # Capabilities are types, not runtime flags
+//!
+//! Libraries differ in what they offer. A missing capability is a compile error here, never a
+//! runtime panic (flume's own benchmarks implement `unbounded()` for `SyncSender` as
+//! `unimplemented!()`; we don't). Each capability is a trait of its own:
+//!
+//! | trait | what it gives | e.g. missing from |
+//! |---|---|---|
+//! | [`Bounded`] | [`bounded`]`(cap)`, including `cap = 0`, a rendezvous | `std::sync::mpsc::channel` |
+//! | [`Unbounded`] | [`unbounded`]`()` | `std::sync::mpsc::sync_channel` |
+//! | [`MultiConsumer`] | `Clone` for [`Receiver`] | both std channels |
+//! | [`Select`] | [`select`] over several receivers | std, kanal 0.1 |
+//! | [`ReturnsUnsent`] | a failed `send` hands the message back | kanal 0.1 (it drops it) |
+//!
+//! The adapter crates prove these rules with `compile_fail` doctests: `chanbench-std-mpsc` shows
+//! that `bounded`, `Clone` on the receiver and `select` do not compile for `std::sync::mpsc::channel`,
+//! `chanbench-std-sync` that `unbounded` does not compile for `sync_channel`, and so on, each next to
+//! a doctest that does compile, so a `compile_fail` cannot pass for the wrong reason unnoticed.
+//!
+//! The matrix and the reports read the same facts back with [`capabilities!`].
+
+use std::time::Duration;
+
+mod error;
+#[doc(hidden)]
+pub mod probe;
+
+#[cfg(feature = "conformance")]
+pub mod conformance;
+
+pub use error::{RecvError, RecvTimeoutError, SendError, TryRecvError, TrySendError};
+
+/// The version of the compiler that built this crate, which is the version of `std::sync::mpsc`.
+pub const RUSTC_VERSION: &str = env!("CHANBENCH_RUSTC_VERSION");
+
+/// The library an implementation wraps, as reports should name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Library {
+    /// The crate name, e.g. `crossbeam-channel`, or `std` for the standard library.
+    pub name: &'static str,
+    /// The exact version in use, e.g. `0.5.17`; for `std`, the rustc version.
+    pub version: &'static str,
+}
+
+/// A channel implementation: the required, always-present operations.
+///
+/// Implement this on a zero-sized type in an adapter crate; every method must be a single
+/// forwarding call to the library plus error mapping, marked `#[inline]`. Then implement whichever
+/// capability traits the library really offers, and nothing else.
+pub trait Channel: Sized + 'static {
+    /// Short, stable identifier used on command lines and in benchmark ids: lowercase, `-`-separated.
+    const ID: &'static str;
+    /// Human-readable name for reports.
+    const NAME: &'static str;
+    /// The wrapped library and its exact version.
+    const LIBRARY: Library;
+
+    /// The library's sending half. Every library here is multi-producer, so it is `Clone`.
+    type RawSender<T: Send>: Clone + Send;
+    /// The library's receiving half.
+    type RawReceiver<T: Send>: Send;
+
+    /// Sends, blocking while the channel is full.
+    fn send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>>;
+    /// Sends if that can be done without blocking.
+    fn try_send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>>;
+    /// Receives, blocking while the channel is empty.
+    fn recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError>;
+    /// Receives if a message is ready.
+    fn try_recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError>;
+    /// Receives, blocking for at most `timeout`.
+    fn recv_timeout<T: Send>(rx: &Self::RawReceiver<T>, timeout: Duration)
+    -> Result<T, RecvTimeoutError>;
+}
+
+/// Channels with a fixed capacity. Capacity 0 is a rendezvous: a send completes only when a
+/// receiver takes the message.
+pub trait Bounded: Channel {
+    /// Creates a channel holding at most `cap` messages.
+    fn raw_bounded<T: Send>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>);
+}
+
+/// Channels without a capacity limit.
+pub trait Unbounded: Channel {
+    /// Creates a channel that never blocks a sender.
+    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>);
+}
+
+/// Channels whose receivers can be cloned, so several consumers share one queue (MPMC).
+pub trait MultiConsumer: Channel {
+    /// Clones a receiving half.
+    fn clone_receiver<T: Send>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T>;
+}
+
+/// Channels offering a native select: block on several receivers until one of them is ready.
+pub trait Select: Channel {
+    /// Blocks until one of `receivers` has a message or is disconnected, and receives from it.
+    /// Returns the index of that receiver and what it gave.
+    ///
+    /// # Panics
+    ///
+    /// If `receivers` is empty.
+    fn select<T: Send>(receivers: &[Receiver<Self, T>]) -> (usize, Result<T, RecvError>);
+}
+
+/// Marker: a `send` that fails because every receiver is gone hands the message back in the
+/// [`SendError`], as `std` does. Libraries without it drop the message instead.
+pub trait ReturnsUnsent: Channel {}
+
+/// The sending half of a channel of implementation `C`.
+pub struct Sender<C: Channel, T: Send> {
+    raw: C::RawSender<T>,
+}
+
+/// The receiving half of a channel of implementation `C`. It is `Clone` only when `C` is
+/// [`MultiConsumer`].
+pub struct Receiver<C: Channel, T: Send> {
+    raw: C::RawReceiver<T>,
+}
+
+impl<C: Channel, T: Send> Sender<C, T> {
+    /// Sends `msg`, blocking while the channel is full. Fails once every receiver is dropped.
+    #[inline]
+    pub fn send(&self, msg: T) -> Result<(), SendError<T>> {
+        C::send(&self.raw, msg)
+    }
+
+    /// Sends `msg` if that needs no waiting; otherwise returns it in the error.
+    #[inline]
+    pub fn try_send(&self, msg: T) -> Result<(), TrySendError<T>> {
+        C::try_send(&self.raw, msg)
+    }
+
+    /// The library's own sender, for adapters and direct-versus-trait comparisons.
+    #[inline]
+    pub fn raw(&self) -> &C::RawSender<T> {
+        &self.raw
+    }
+}
+
+impl<C: Channel, T: Send> Clone for Sender<C, T> {
+    #[inline]
+    fn clone(&self) -> Self {
+        Self { raw: self.raw.clone() }
+    }
+}
+
+impl<C: Channel, T: Send> Receiver<C, T> {
+    /// Receives a message, blocking while the channel is empty. Messages still queued when the
+    /// last sender drops are delivered first; then this reports [`RecvError`].
+    #[inline]
+    pub fn recv(&self) -> Result<T, RecvError> {
+        C::recv(&self.raw)
+    }
+
+    /// Receives a message if one is ready.
+    #[inline]
+    pub fn try_recv(&self) -> Result<T, TryRecvError> {
+        C::try_recv(&self.raw)
+    }
+
+    /// Receives a message, waiting at most `timeout`.
+    #[inline]
+    pub fn recv_timeout(&self, timeout: Duration) -> Result<T, RecvTimeoutError> {
+        C::recv_timeout(&self.raw, timeout)
+    }
+
+    /// The library's own receiver, for adapters and direct-versus-trait comparisons.
+    #[inline]
+    pub fn raw(&self) -> &C::RawReceiver<T> {
+        &self.raw
+    }
+}
+
+impl<C: MultiConsumer, T: Send> Clone for Receiver<C, T> {
+    #[inline]
+    fn clone(&self) -> Self {
+        Self { raw: C::clone_receiver(&self.raw) }
+    }
+}
+
+impl<C: Channel, T: Send> std::fmt::Debug for Sender<C, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Sender<{}>", C::NAME)
+    }
+}
+
+impl<C: Channel, T: Send> std::fmt::Debug for Receiver<C, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Receiver<{}>", C::NAME)
+    }
+}
+
+/// Creates a channel of implementation `C` holding at most `cap` messages (0: rendezvous).
+#[inline]
+pub fn bounded<C: Bounded, T: Send>(cap: usize) -> (Sender<C, T>, Receiver<C, T>) {
+    let (raw_tx, raw_rx) = C::raw_bounded(cap);
+    (Sender { raw: raw_tx }, Receiver { raw: raw_rx })
+}
+
+/// Creates an unbounded channel of implementation `C`.
+#[inline]
+pub fn unbounded<C: Unbounded, T: Send>() -> (Sender<C, T>, Receiver<C, T>) {
+    let (raw_tx, raw_rx) = C::raw_unbounded();
+    (Sender { raw: raw_tx }, Receiver { raw: raw_rx })
+}
+
+/// Blocks until one of `receivers` is ready and receives from it; see [`Select::select`].
+#[inline]
+pub fn select<C: Select, T: Send>(receivers: &[Receiver<C, T>]) -> (usize, Result<T, RecvError>) {
+    C::select(receivers)
+}
+
+/// The capability set of an implementation, as the type system states it. Obtain it with
+/// [`capabilities!`]; reports and tidy tests use it, code paths use the traits themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Capabilities {
+    /// Implements [`Bounded`].
+    pub bounded: bool,
+    /// Implements [`Unbounded`].
+    pub unbounded: bool,
+    /// Implements [`MultiConsumer`].
+    pub multi_consumer: bool,
+    /// Implements [`Select`].
+    pub select: bool,
+    /// Implements [`ReturnsUnsent`].
+    pub returns_unsent: bool,
+}
+
+impl Capabilities {
+    /// Each capability's name (as the conformance macro spells it) with whether it is present.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, bool)> {
+        [
+            ("bounded", self.bounded),
+            ("unbounded", self.unbounded),
+            ("multi_consumer", self.multi_consumer),
+            ("select", self.select),
+            ("returns_unsent", self.returns_unsent),
+        ]
+        .into_iter()
+    }
+}
+
+/// The [`Capabilities`] of a concrete implementation type, read from which capability traits it
+/// implements. Works on concrete types only (it relies on method resolution at the call site).
+#[macro_export]
+macro_rules! capabilities {
+    ($chan:ty) => {{
+        #[allow(unused_imports)]
+        use $crate::probe::{
+            HasBounded, HasMultiConsumer, HasReturnsUnsent, HasSelect, HasUnbounded, LacksBounded,
+            LacksMultiConsumer, LacksReturnsUnsent, LacksSelect, LacksUnbounded,
+        };
+        let probe = $crate::probe::Probe::<$chan>::new();
+        $crate::Capabilities {
+            bounded: (&probe).bounded(),
+            unbounded: (&probe).unbounded(),
+            multi_consumer: (&probe).multi_consumer(),
+            select: (&probe).select(),
+            returns_unsent: (&probe).returns_unsent(),
+        }
+    }};
+}

@@ -1,0 +1,107 @@
+//! crossbeam-channel behind the chanbench [`Channel`] trait. Forwarding only.
+//!
+//! Bounded (capacity 0 is a rendezvous) and unbounded, multi-consumer, with a native select.
+//!
+//! ```
+//! use chanbench_crossbeam::Crossbeam;
+//! let (tx, rx) = chanbench_core::bounded::<Crossbeam, u64>(1);
+//! let rx2 = rx.clone();
+//! tx.send(1).unwrap();
+//! assert_eq!(chanbench_core::select(&[rx, rx2]).1, Ok(1));
+//! ```
+
+use std::time::Duration;
+
+use chanbench_core::{
+    Bounded, Channel, Library, MultiConsumer, Receiver, RecvError, RecvTimeoutError,
+    ReturnsUnsent, Select, SendError, TryRecvError, TrySendError, Unbounded,
+};
+use crossbeam_channel as cb;
+
+/// crossbeam-channel.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Crossbeam;
+
+impl Channel for Crossbeam {
+    const ID: &'static str = "crossbeam";
+    const NAME: &'static str = "crossbeam-channel";
+    const LIBRARY: Library = Library { name: "crossbeam-channel", version: "0.5.17" };
+
+    type RawSender<T: Send> = cb::Sender<T>;
+    type RawReceiver<T: Send> = cb::Receiver<T>;
+
+    #[inline]
+    fn send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
+        tx.send(msg).map_err(|e| SendError::returned(e.into_inner()))
+    }
+
+    #[inline]
+    fn try_send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
+        tx.try_send(msg).map_err(|e| match e {
+            cb::TrySendError::Full(msg) => TrySendError::Full(msg),
+            cb::TrySendError::Disconnected(msg) => TrySendError::Disconnected(msg),
+        })
+    }
+
+    #[inline]
+    fn recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError> {
+        rx.recv().map_err(|cb::RecvError| RecvError)
+    }
+
+    #[inline]
+    fn try_recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+        rx.try_recv().map_err(|e| match e {
+            cb::TryRecvError::Empty => TryRecvError::Empty,
+            cb::TryRecvError::Disconnected => TryRecvError::Disconnected,
+        })
+    }
+
+    #[inline]
+    fn recv_timeout<T: Send>(
+        rx: &Self::RawReceiver<T>,
+        timeout: Duration,
+    ) -> Result<T, RecvTimeoutError> {
+        rx.recv_timeout(timeout).map_err(|e| match e {
+            cb::RecvTimeoutError::Timeout => RecvTimeoutError::Timeout,
+            cb::RecvTimeoutError::Disconnected => RecvTimeoutError::Disconnected,
+        })
+    }
+}
+
+impl Bounded for Crossbeam {
+    #[inline]
+    fn raw_bounded<T: Send>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+        cb::bounded(cap)
+    }
+}
+
+impl Unbounded for Crossbeam {
+    #[inline]
+    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+        cb::unbounded()
+    }
+}
+
+impl MultiConsumer for Crossbeam {
+    #[inline]
+    fn clone_receiver<T: Send>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T> {
+        rx.clone()
+    }
+}
+
+impl Select for Crossbeam {
+    /// Builds a `crossbeam_channel::Select` per call (the library's API registers receivers one
+    /// at a time, so this is the one loop an adapter has), then completes the ready operation.
+    #[inline]
+    fn select<T: Send>(receivers: &[Receiver<Self, T>]) -> (usize, Result<T, RecvError>) {
+        let mut sel = cb::Select::new();
+        for rx in receivers {
+            sel.recv(rx.raw());
+        }
+        let op = sel.select();
+        let index = op.index();
+        (index, op.recv(receivers[index].raw()).map_err(|cb::RecvError| RecvError))
+    }
+}
+
+impl ReturnsUnsent for Crossbeam {}

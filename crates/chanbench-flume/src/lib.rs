@@ -1,0 +1,105 @@
+//! flume behind the chanbench [`Channel`] trait. Forwarding only.
+//!
+//! Bounded (capacity 0 is a rendezvous) and unbounded, multi-consumer, with a native select
+//! (`flume::Selector`, the `select` feature; the async features are off).
+//!
+//! ```
+//! use chanbench_flume::Flume;
+//! let (tx, rx) = chanbench_core::unbounded::<Flume, u64>();
+//! let rx2 = rx.clone();
+//! tx.send(1).unwrap();
+//! assert_eq!(chanbench_core::select(&[rx, rx2]).1, Ok(1));
+//! ```
+
+use std::time::Duration;
+
+use chanbench_core::{
+    Bounded, Channel, Library, MultiConsumer, Receiver, RecvError, RecvTimeoutError,
+    ReturnsUnsent, Select, SendError, TryRecvError, TrySendError, Unbounded,
+};
+
+/// flume.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Flume;
+
+impl Channel for Flume {
+    const ID: &'static str = "flume";
+    const NAME: &'static str = "flume";
+    const LIBRARY: Library = Library { name: "flume", version: "0.12.0" };
+
+    type RawSender<T: Send> = flume::Sender<T>;
+    type RawReceiver<T: Send> = flume::Receiver<T>;
+
+    #[inline]
+    fn send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
+        tx.send(msg).map_err(|e| SendError::returned(e.into_inner()))
+    }
+
+    #[inline]
+    fn try_send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
+        tx.try_send(msg).map_err(|e| match e {
+            flume::TrySendError::Full(msg) => TrySendError::Full(msg),
+            flume::TrySendError::Disconnected(msg) => TrySendError::Disconnected(msg),
+        })
+    }
+
+    #[inline]
+    fn recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError> {
+        rx.recv().map_err(|flume::RecvError::Disconnected| RecvError)
+    }
+
+    #[inline]
+    fn try_recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+        rx.try_recv().map_err(|e| match e {
+            flume::TryRecvError::Empty => TryRecvError::Empty,
+            flume::TryRecvError::Disconnected => TryRecvError::Disconnected,
+        })
+    }
+
+    #[inline]
+    fn recv_timeout<T: Send>(
+        rx: &Self::RawReceiver<T>,
+        timeout: Duration,
+    ) -> Result<T, RecvTimeoutError> {
+        rx.recv_timeout(timeout).map_err(|e| match e {
+            flume::RecvTimeoutError::Timeout => RecvTimeoutError::Timeout,
+            flume::RecvTimeoutError::Disconnected => RecvTimeoutError::Disconnected,
+        })
+    }
+}
+
+impl Bounded for Flume {
+    #[inline]
+    fn raw_bounded<T: Send>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+        flume::bounded(cap)
+    }
+}
+
+impl Unbounded for Flume {
+    #[inline]
+    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+        flume::unbounded()
+    }
+}
+
+impl MultiConsumer for Flume {
+    #[inline]
+    fn clone_receiver<T: Send>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T> {
+        rx.clone()
+    }
+}
+
+impl Select for Flume {
+    /// Builds a `flume::Selector` per call (it is consumed by `wait`, and registers receivers one
+    /// at a time, so this is the one loop an adapter has).
+    #[inline]
+    fn select<T: Send>(receivers: &[Receiver<Self, T>]) -> (usize, Result<T, RecvError>) {
+        let mut sel = flume::Selector::new();
+        for (index, rx) in receivers.iter().enumerate() {
+            sel = sel.recv(rx.raw(), move |got| (index, got.map_err(|_| RecvError)));
+        }
+        sel.wait()
+    }
+}
+
+impl ReturnsUnsent for Flume {}

@@ -1,0 +1,2 @@
+//! The conformance suite, run against flume.
+chanbench_core::conformance_tests!(chanbench_flume::Flume, flavors: [bounded, unbounded], extras: [multi_consumer, select, returns_unsent]);
