@@ -115,7 +115,10 @@ pub fn run_checks(checks: Vec<NamedCheck>) -> Vec<Failure> {
         .filter_map(|(name, check)| {
             panic::catch_unwind(AssertUnwindSafe(|| run(&name, check)))
                 .err()
-                .map(|payload| Failure { check: name, message: panic_message(&*payload) })
+                .map(|payload| Failure {
+                    check: name,
+                    message: panic_message(&*payload),
+                })
         })
         .collect()
 }
@@ -149,7 +152,10 @@ fn spawn_watched<T: Send + 'static>(
             let _ = tx.send(result);
         })
         .expect("failed to spawn a conformance thread");
-    Watched { name: name.to_owned(), done }
+    Watched {
+        name: name.to_owned(),
+        done,
+    }
 }
 
 impl<T> Watched<T> {
@@ -211,7 +217,13 @@ pub struct Large(pub [u8; LARGE_BYTES]);
 
 impl Debug for Large {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Large([{}, {}, .. {}])", self.0[0], self.0[1], self.0[LARGE_BYTES - 1])
+        write!(
+            f,
+            "Large([{}, {}, .. {}])",
+            self.0[0],
+            self.0[1],
+            self.0[LARGE_BYTES - 1]
+        )
     }
 }
 
@@ -239,17 +251,25 @@ struct Counted {
 
 impl DropTally {
     fn new(n: usize) -> Self {
-        Self { drops: (0..n).map(|_| AtomicU8::new(0)).collect() }
+        Self {
+            drops: (0..n).map(|_| AtomicU8::new(0)).collect(),
+        }
     }
 
     fn message(&self, id: usize) -> Counted {
-        Counted { id, drops: Arc::clone(&self.drops) }
+        Counted {
+            id,
+            drops: Arc::clone(&self.drops),
+        }
     }
 
     fn assert_each_dropped_once(&self, what: &str) {
         for (id, count) in self.drops.iter().enumerate() {
             let count = count.load(Ordering::SeqCst);
-            assert_eq!(count, 1, "{what}: message {id} was dropped {count} times, expected exactly once");
+            assert_eq!(
+                count, 1,
+                "{what}: message {id} was dropped {count} times, expected exactly once"
+            );
         }
     }
 }
@@ -268,12 +288,16 @@ pub fn fifo_single_producer<C: Channel, M: Make<C>>(m: M) {
     let (tx, rx) = m.make::<u64>();
     let producer = spawn_watched("producer", move || {
         for i in 0..COUNT as u64 {
-            tx.send(i).expect("fifo_single_producer: send failed while the receiver was alive");
+            tx.send(i)
+                .expect("fifo_single_producer: send failed while the receiver was alive");
         }
     });
     let mut expected = 0u64;
     while let Ok(v) = rx.recv() {
-        assert_eq!(v, expected, "fifo_single_producer: expected message {expected}, got {v}");
+        assert_eq!(
+            v, expected,
+            "fifo_single_producer: expected message {expected}, got {v}"
+        );
         expected += 1;
     }
     producer.join();
@@ -291,7 +315,8 @@ pub fn mpsc_per_producer_fifo<C: Channel, M: Make<C>>(m: M) {
             let tx = tx.clone();
             spawn_watched(&format!("producer {p}"), move || {
                 for seq in 0..COUNT {
-                    tx.send((p, seq)).expect("mpsc_per_producer_fifo: send failed");
+                    tx.send((p, seq))
+                        .expect("mpsc_per_producer_fifo: send failed");
                 }
             })
         })
@@ -308,7 +333,10 @@ pub fn mpsc_per_producer_fifo<C: Channel, M: Make<C>>(m: M) {
     }
     producers.into_iter().for_each(Watched::join);
     for (p, n) in next.iter().enumerate() {
-        assert_eq!(*n, COUNT, "mpsc_per_producer_fifo: producer {p} sent {COUNT}, {n} arrived");
+        assert_eq!(
+            *n, COUNT,
+            "mpsc_per_producer_fifo: producer {p} sent {COUNT}, {n} arrived"
+        );
     }
 }
 
@@ -323,11 +351,20 @@ pub fn payload_kinds<C: Channel, M: Make<C>>(m: M) {
         });
         let mut i = 0;
         while let Ok(v) = rx.recv() {
-            assert!(v == P::make(i), "payload_kinds: {} message {i} arrived as {v:?}", P::KIND);
+            assert!(
+                v == P::make(i),
+                "payload_kinds: {} message {i} arrived as {v:?}",
+                P::KIND
+            );
             i += 1;
         }
         producer.join();
-        assert_eq!(i, PAYLOAD_COUNT, "payload_kinds: {} sent {PAYLOAD_COUNT}, got {i}", P::KIND);
+        assert_eq!(
+            i,
+            PAYLOAD_COUNT,
+            "payload_kinds: {} sent {PAYLOAD_COUNT}, got {i}",
+            P::KIND
+        );
     }
     one_kind::<C, M, ()>(m);
     one_kind::<C, M, u64>(m);
@@ -343,7 +380,8 @@ pub fn pending_delivered_after_senders_drop<C: Channel, M: Make<C>>(m: M) {
     let pending = m.capacity().unwrap_or(8).min(8) as u64;
     let tx2 = tx.clone();
     for i in 0..pending {
-        tx.send(i).expect("pending_delivered_after_senders_drop: send failed");
+        tx.send(i)
+            .expect("pending_delivered_after_senders_drop: send failed");
     }
     drop((tx, tx2));
     for i in 0..pending {
@@ -353,7 +391,11 @@ pub fn pending_delivered_after_senders_drop<C: Channel, M: Make<C>>(m: M) {
             "pending_delivered_after_senders_drop: queued message {i} was not delivered"
         );
     }
-    assert_eq!(rx.recv(), Err(RecvError), "pending_delivered_after_senders_drop: recv");
+    assert_eq!(
+        rx.recv(),
+        Err(RecvError),
+        "pending_delivered_after_senders_drop: recv"
+    );
     assert_eq!(
         rx.try_recv(),
         Err(TryRecvError::Disconnected),
@@ -392,7 +434,11 @@ pub fn blocked_receiver_woken_by_disconnect<C: Channel, M: Make<C>>(m: M) {
     let (tx, rx) = m.make::<u64>();
     let receiver = spawn_watched("blocked receiver", move || rx.recv());
     drop(tx);
-    assert_eq!(receiver.join(), Err(RecvError), "blocked_receiver_woken_by_disconnect");
+    assert_eq!(
+        receiver.join(),
+        Err(RecvError),
+        "blocked_receiver_woken_by_disconnect"
+    );
 }
 
 /// `recv_timeout` on an empty, connected channel times out, no earlier than asked.
@@ -400,10 +446,21 @@ pub fn recv_timeout_times_out<C: Channel, M: Make<C>>(m: M) {
     let (_tx, rx) = m.make::<u64>();
     let timeout = Duration::from_millis(20);
     let start = Instant::now();
-    assert_eq!(rx.recv_timeout(timeout), Err(RecvTimeoutError::Timeout), "recv_timeout_times_out");
+    assert_eq!(
+        rx.recv_timeout(timeout),
+        Err(RecvTimeoutError::Timeout),
+        "recv_timeout_times_out"
+    );
     let waited = start.elapsed();
-    assert!(waited >= timeout, "recv_timeout_times_out: returned after {waited:?}, before {timeout:?}");
-    assert_eq!(rx.try_recv(), Err(TryRecvError::Empty), "recv_timeout_times_out: try_recv");
+    assert!(
+        waited >= timeout,
+        "recv_timeout_times_out: returned after {waited:?}, before {timeout:?}"
+    );
+    assert_eq!(
+        rx.try_recv(),
+        Err(TryRecvError::Empty),
+        "recv_timeout_times_out: try_recv"
+    );
 }
 
 /// `recv_timeout` with a long timeout returns as soon as a message arrives.
@@ -411,7 +468,8 @@ pub fn recv_timeout_returns_on_message<C: Channel, M: Make<C>>(m: M) {
     let (tx, rx) = m.make::<u64>();
     // The timeout exceeds the watchdog's limit: only the message arriving can end the wait in time.
     let receiver = spawn_watched("waiting receiver", move || rx.recv_timeout(HANG_LIMIT * 2));
-    tx.send(42).expect("recv_timeout_returns_on_message: send failed");
+    tx.send(42)
+        .expect("recv_timeout_returns_on_message: send failed");
     assert_eq!(receiver.join(), Ok(42), "recv_timeout_returns_on_message");
 }
 
@@ -429,7 +487,8 @@ pub fn drops_exactly_once<C: Channel, M: Make<C>>(m: M) {
         }
     });
     for _ in 0..n / 2 {
-        rx.recv().expect("drops_exactly_once: recv failed while the producer was running");
+        rx.recv()
+            .expect("drops_exactly_once: recv failed while the producer was running");
     }
     drop(rx);
     producer.join();
@@ -443,7 +502,9 @@ pub fn drops_exactly_once<C: Channel, M: Make<C>>(m: M) {
 /// hands the message back; one `recv` makes room for exactly one more. Capacity 0 is always full
 /// while no receiver waits. Checked at the flavor's capacity and at 1, 2 and 64.
 pub fn capacity_try_send_full<C: Bounded, M: Make<C>>(m: M) {
-    let flavor_cap = m.capacity().expect("capacity_try_send_full runs on bounded flavors");
+    let flavor_cap = m
+        .capacity()
+        .expect("capacity_try_send_full runs on bounded flavors");
     for cap in [flavor_cap, 1, 2, 64] {
         let (tx, rx) = crate::bounded::<C, usize>(cap);
         for i in 0..cap {
@@ -453,14 +514,19 @@ pub fn capacity_try_send_full<C: Bounded, M: Make<C>>(m: M) {
             );
         }
         match tx.try_send(cap) {
-            Err(TrySendError::Full(v)) => assert_eq!(v, cap, "capacity_try_send_full: wrong message"),
+            Err(TrySendError::Full(v)) => {
+                assert_eq!(v, cap, "capacity_try_send_full: wrong message")
+            }
             other => panic!(
                 "capacity_try_send_full: try_send at capacity {cap} gave {other:?}, expected Full"
             ),
         }
         if cap > 0 {
             assert_eq!(rx.recv(), Ok(0), "capacity_try_send_full: first message");
-            assert!(tx.try_send(cap).is_ok(), "capacity_try_send_full: no room after one recv");
+            assert!(
+                tx.try_send(cap).is_ok(),
+                "capacity_try_send_full: no room after one recv"
+            );
             assert!(
                 tx.try_send(cap + 1).is_err_and(|e| e.is_full()),
                 "capacity_try_send_full: room for two after one recv at capacity {cap}"
@@ -473,27 +539,46 @@ pub fn capacity_try_send_full<C: Bounded, M: Make<C>>(m: M) {
 pub fn blocked_sender_woken_by_disconnect<C: Bounded, M: Make<C>>(m: M) {
     let (tx, rx) = m.make::<u64>();
     for i in 0..m.capacity().unwrap_or(0) as u64 {
-        tx.try_send(i).expect("blocked_sender_woken_by_disconnect: filling to capacity failed");
+        tx.try_send(i)
+            .expect("blocked_sender_woken_by_disconnect: filling to capacity failed");
     }
     let sender = spawn_watched("blocked sender", move || tx.send(99).is_err());
     drop(rx);
-    assert!(sender.join(), "blocked_sender_woken_by_disconnect: send succeeded after receiver drop");
+    assert!(
+        sender.join(),
+        "blocked_sender_woken_by_disconnect: send succeeded after receiver drop"
+    );
 }
 
 /// Capacity 0: a `send` completes by handing the message to a waiting receiver, and nothing is
 /// left buffered afterwards.
 pub fn rendezvous_handoff<C: Bounded, M: Make<C>>(m: M) {
-    assert_eq!(m.capacity(), Some(0), "rendezvous_handoff runs on the capacity-0 flavor");
+    assert_eq!(
+        m.capacity(),
+        Some(0),
+        "rendezvous_handoff runs on the capacity-0 flavor"
+    );
     let (tx, rx) = m.make::<u64>();
-    assert!(tx.try_send(0).is_err_and(|e| e.is_full()), "rendezvous_handoff: buffered a message");
+    assert!(
+        tx.try_send(0).is_err_and(|e| e.is_full()),
+        "rendezvous_handoff: buffered a message"
+    );
     let receiver = spawn_watched("receiver", move || {
         let got = rx.recv();
         (got, rx)
     });
-    tx.send(1).expect("rendezvous_handoff: send failed with a receiver waiting");
+    tx.send(1)
+        .expect("rendezvous_handoff: send failed with a receiver waiting");
     let (got, rx) = receiver.join();
-    assert_eq!(got, Ok(1), "rendezvous_handoff: the receiver did not get the message");
-    assert!(tx.try_send(2).is_err_and(|e| e.is_full()), "rendezvous_handoff: buffered a message");
+    assert_eq!(
+        got,
+        Ok(1),
+        "rendezvous_handoff: the receiver did not get the message"
+    );
+    assert!(
+        tx.try_send(2).is_err_and(|e| e.is_full()),
+        "rendezvous_handoff: buffered a message"
+    );
     drop(rx);
 }
 
@@ -509,7 +594,8 @@ pub fn mpmc_no_loss_no_duplicates<C: MultiConsumer, M: Make<C>>(m: M) {
             let tx = tx.clone();
             spawn_watched(&format!("producer {p}"), move || {
                 for seq in 0..MPMC_PER_PRODUCER {
-                    tx.send((p, seq)).expect("mpmc_no_loss_no_duplicates: send failed");
+                    tx.send((p, seq))
+                        .expect("mpmc_no_loss_no_duplicates: send failed");
                 }
             })
         })
@@ -542,7 +628,10 @@ pub fn mpmc_no_loss_no_duplicates<C: MultiConsumer, M: Make<C>>(m: M) {
     }
     for (p, counts) in seen.iter().enumerate() {
         for (seq, &n) in counts.iter().enumerate() {
-            assert_eq!(n, 1, "mpmc_no_loss_no_duplicates: producer {p}'s message {seq} received {n} times");
+            assert_eq!(
+                n, 1,
+                "mpmc_no_loss_no_duplicates: producer {p}'s message {seq} received {n} times"
+            );
         }
     }
 }
@@ -558,7 +647,11 @@ pub fn mpmc_blocked_receivers_woken_by_disconnect<C: MultiConsumer, M: Make<C>>(
         .collect();
     drop((tx, rx));
     for (c, r) in receivers.into_iter().enumerate() {
-        assert_eq!(r.join(), Err(RecvError), "mpmc_blocked_receivers_woken_by_disconnect: receiver {c}");
+        assert_eq!(
+            r.join(),
+            Err(RecvError),
+            "mpmc_blocked_receivers_woken_by_disconnect: receiver {c}"
+        );
     }
 }
 
@@ -571,7 +664,8 @@ pub fn select_receives_from_every_source<C: Select, M: Make<C>>(m: M) {
             let (tx, rx) = m.make::<(usize, usize)>();
             let producer = spawn_watched(&format!("source {s}"), move || {
                 for seq in 0..COUNT / 4 {
-                    tx.send((s, seq)).expect("select_receives_from_every_source: send failed");
+                    tx.send((s, seq))
+                        .expect("select_receives_from_every_source: send failed");
                 }
             });
             (rx, producer)
@@ -589,7 +683,10 @@ pub fn select_receives_from_every_source<C: Select, M: Make<C>>(m: M) {
                     s, source,
                     "select_receives_from_every_source: index {i} is source {source}, message from {s}"
                 );
-                assert_eq!(seq, next[s], "select_receives_from_every_source: source {s} out of order");
+                assert_eq!(
+                    seq, next[s],
+                    "select_receives_from_every_source: source {s} out of order"
+                );
                 next[s] += 1;
             }
             Err(RecvError) => {
@@ -600,7 +697,11 @@ pub fn select_receives_from_every_source<C: Select, M: Make<C>>(m: M) {
     }
     producers.into_iter().for_each(Watched::join);
     for (s, n) in next.iter().enumerate() {
-        assert_eq!(*n, COUNT / 4, "select_receives_from_every_source: source {s} delivered {n}");
+        assert_eq!(
+            *n,
+            COUNT / 4,
+            "select_receives_from_every_source: source {s} delivered {n}"
+        );
     }
 }
 
@@ -608,13 +709,19 @@ pub fn select_receives_from_every_source<C: Select, M: Make<C>>(m: M) {
 pub fn unsent_message_returned<C: ReturnsUnsent, M: Make<C>>(m: M) {
     let (tx, rx) = m.make::<String>();
     drop(rx);
-    let err = tx.send("kept".to_owned()).expect_err("unsent_message_returned: send succeeded");
-    assert_eq!(err.into_inner().as_deref(), Some("kept"), "unsent_message_returned");
+    let err = tx
+        .send("kept".to_owned())
+        .expect_err("unsent_message_returned: send succeeded");
+    assert_eq!(
+        err.into_inner().as_deref(),
+        Some("kept"),
+        "unsent_message_returned"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
-// The macros. One table (`__conformance_flavor!` and `__conformance_extra!`) lists the checks;
-// `$mode` decides whether they become `#[test]` functions or entries of a list.
+// The macros. One table (`__conformance_flavor!` and `__conformance_group!`) lists the checks;
+// `$mode` decides whether they become `#[test]` functions (`tests`) or list entries (`(list v)`).
 
 /// Stamps out one `#[test]` per conformance check for an implementation; see the
 /// [module docs](crate::conformance). Needs the `conformance` feature of `chanbench-core`.
@@ -646,7 +753,7 @@ macro_rules! conformance_tests {
 macro_rules! conformance_checks {
     ($chan:ty, flavors: [$($flavor:ident),* $(,)?], extras: $extras:tt $(,)?) => {{
         let mut checks: ::std::vec::Vec<$crate::conformance::NamedCheck> = ::std::vec::Vec::new();
-        $( $crate::__conformance_flavor!(list(checks); $chan; $flavor; $extras); )*
+        $( $crate::__conformance_flavor!((list checks); $chan; $flavor; $extras); )*
         checks
     }};
 }
@@ -688,9 +795,9 @@ macro_rules! __conformance_module {
             $( $crate::__conformance_group!(tests; ""; $chan; $make; $extra); )*
         }
     };
-    (list($v:ident); $module:ident; $chan:ty; $make:expr; [$($group:ident),*]; [$($extra:ident),* $(,)?]) => {
-        $( $crate::__conformance_group!(list($v); stringify!($module); $chan; $make; $group); )*
-        $( $crate::__conformance_group!(list($v); stringify!($module); $chan; $make; $extra); )*
+    ((list $v:ident); $module:ident; $chan:ty; $make:expr; [$($group:ident),*]; [$($extra:ident),* $(,)?]) => {
+        $( $crate::__conformance_group!((list $v); stringify!($module); $chan; $make; $group); )*
+        $( $crate::__conformance_group!((list $v); stringify!($module); $chan; $make; $extra); )*
     };
 }
 
@@ -735,7 +842,7 @@ macro_rules! __conformance_stamp {
             );
         }
     )*};
-    (list($v:ident); $prefix:expr; $chan:ty; $make:expr; $($check:ident),*) => {$(
+    ((list $v:ident); $prefix:expr; $chan:ty; $make:expr; $($check:ident),*) => {$(
         $v.push((
             ::std::format!("{}::{}", $prefix, stringify!($check)),
             ::std::boxed::Box::new(|| $crate::conformance::$check::<$chan, _>($make)),

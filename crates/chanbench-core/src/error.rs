@@ -36,7 +36,11 @@ impl<T> SendError<T> {
 // By hand rather than derived: a derive would require `T: Debug`, and std's errors don't.
 impl<T> std::fmt::Debug for SendError<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let what = if self.unsent.is_some() { "message returned" } else { "message dropped" };
+        let what = if self.unsent.is_some() {
+            "message returned"
+        } else {
+            "message dropped"
+        };
         write!(f, "SendError({what})")
     }
 }

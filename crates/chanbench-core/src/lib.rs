@@ -85,8 +85,10 @@ pub trait Channel: Sized + 'static {
     /// Receives if a message is ready.
     fn try_recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError>;
     /// Receives, blocking for at most `timeout`.
-    fn recv_timeout<T: Send>(rx: &Self::RawReceiver<T>, timeout: Duration)
-    -> Result<T, RecvTimeoutError>;
+    fn recv_timeout<T: Send>(
+        rx: &Self::RawReceiver<T>,
+        timeout: Duration,
+    ) -> Result<T, RecvTimeoutError>;
 }
 
 /// Channels with a fixed capacity. Capacity 0 is a rendezvous: a send completes only when a
@@ -157,7 +159,9 @@ impl<C: Channel, T: Send> Sender<C, T> {
 impl<C: Channel, T: Send> Clone for Sender<C, T> {
     #[inline]
     fn clone(&self) -> Self {
-        Self { raw: self.raw.clone() }
+        Self {
+            raw: self.raw.clone(),
+        }
     }
 }
 
@@ -191,7 +195,9 @@ impl<C: Channel, T: Send> Receiver<C, T> {
 impl<C: MultiConsumer, T: Send> Clone for Receiver<C, T> {
     #[inline]
     fn clone(&self) -> Self {
-        Self { raw: C::clone_receiver(&self.raw) }
+        Self {
+            raw: C::clone_receiver(&self.raw),
+        }
     }
 }
 

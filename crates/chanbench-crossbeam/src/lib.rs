@@ -13,8 +13,8 @@
 use std::time::Duration;
 
 use chanbench_core::{
-    Bounded, Channel, Library, MultiConsumer, Receiver, RecvError, RecvTimeoutError,
-    ReturnsUnsent, Select, SendError, TryRecvError, TrySendError, Unbounded,
+    Bounded, Channel, Library, MultiConsumer, Receiver, RecvError, RecvTimeoutError, ReturnsUnsent,
+    Select, SendError, TryRecvError, TrySendError, Unbounded,
 };
 use crossbeam_channel as cb;
 
@@ -25,14 +25,18 @@ pub struct Crossbeam;
 impl Channel for Crossbeam {
     const ID: &'static str = "crossbeam";
     const NAME: &'static str = "crossbeam-channel";
-    const LIBRARY: Library = Library { name: "crossbeam-channel", version: "0.5.17" };
+    const LIBRARY: Library = Library {
+        name: "crossbeam-channel",
+        version: "0.5.17",
+    };
 
     type RawSender<T: Send> = cb::Sender<T>;
     type RawReceiver<T: Send> = cb::Receiver<T>;
 
     #[inline]
     fn send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
-        tx.send(msg).map_err(|e| SendError::returned(e.into_inner()))
+        tx.send(msg)
+            .map_err(|e| SendError::returned(e.into_inner()))
     }
 
     #[inline]
@@ -100,7 +104,11 @@ impl Select for Crossbeam {
         }
         let op = sel.select();
         let index = op.index();
-        (index, op.recv(receivers[index].raw()).map_err(|cb::RecvError| RecvError))
+        (
+            index,
+            op.recv(receivers[index].raw())
+                .map_err(|cb::RecvError| RecvError),
+        )
     }
 }
 

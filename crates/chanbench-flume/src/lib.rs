@@ -14,8 +14,8 @@
 use std::time::Duration;
 
 use chanbench_core::{
-    Bounded, Channel, Library, MultiConsumer, Receiver, RecvError, RecvTimeoutError,
-    ReturnsUnsent, Select, SendError, TryRecvError, TrySendError, Unbounded,
+    Bounded, Channel, Library, MultiConsumer, Receiver, RecvError, RecvTimeoutError, ReturnsUnsent,
+    Select, SendError, TryRecvError, TrySendError, Unbounded,
 };
 
 /// flume.
@@ -25,14 +25,18 @@ pub struct Flume;
 impl Channel for Flume {
     const ID: &'static str = "flume";
     const NAME: &'static str = "flume";
-    const LIBRARY: Library = Library { name: "flume", version: "0.12.0" };
+    const LIBRARY: Library = Library {
+        name: "flume",
+        version: "0.12.0",
+    };
 
     type RawSender<T: Send> = flume::Sender<T>;
     type RawReceiver<T: Send> = flume::Receiver<T>;
 
     #[inline]
     fn send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
-        tx.send(msg).map_err(|e| SendError::returned(e.into_inner()))
+        tx.send(msg)
+            .map_err(|e| SendError::returned(e.into_inner()))
     }
 
     #[inline]
@@ -45,7 +49,8 @@ impl Channel for Flume {
 
     #[inline]
     fn recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError> {
-        rx.recv().map_err(|flume::RecvError::Disconnected| RecvError)
+        rx.recv()
+            .map_err(|flume::RecvError::Disconnected| RecvError)
     }
 
     #[inline]

@@ -26,8 +26,8 @@
 use std::time::Duration;
 
 use chanbench_core::{
-    Bounded, Channel, Library, MultiConsumer, RecvError, RecvTimeoutError, SendError,
-    TryRecvError, TrySendError, Unbounded,
+    Bounded, Channel, Library, MultiConsumer, RecvError, RecvTimeoutError, SendError, TryRecvError,
+    TrySendError, Unbounded,
 };
 
 /// kanal (its synchronous API).
@@ -37,7 +37,10 @@ pub struct Kanal;
 impl Channel for Kanal {
     const ID: &'static str = "kanal";
     const NAME: &'static str = "kanal";
-    const LIBRARY: Library = Library { name: "kanal", version: "0.1.1" };
+    const LIBRARY: Library = Library {
+        name: "kanal",
+        version: "0.1.1",
+    };
 
     type RawSender<T: Send> = kanal::Sender<T>;
     type RawReceiver<T: Send> = kanal::Receiver<T>;

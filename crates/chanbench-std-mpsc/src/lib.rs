@@ -47,7 +47,10 @@ pub struct StdMpsc;
 impl Channel for StdMpsc {
     const ID: &'static str = "std-mpsc";
     const NAME: &'static str = "std mpsc::channel";
-    const LIBRARY: Library = Library { name: "std", version: chanbench_core::RUSTC_VERSION };
+    const LIBRARY: Library = Library {
+        name: "std",
+        version: chanbench_core::RUSTC_VERSION,
+    };
 
     type RawSender<T: Send> = mpsc::Sender<T>;
     type RawReceiver<T: Send> = mpsc::Receiver<T>;

@@ -29,8 +29,8 @@
 use std::{sync::mpsc, time::Duration};
 
 use chanbench_core::{
-    Bounded, Channel, Library, RecvError, RecvTimeoutError, ReturnsUnsent, SendError,
-    TryRecvError, TrySendError,
+    Bounded, Channel, Library, RecvError, RecvTimeoutError, ReturnsUnsent, SendError, TryRecvError,
+    TrySendError,
 };
 
 /// `std::sync::mpsc::sync_channel`.
@@ -40,7 +40,10 @@ pub struct StdSync;
 impl Channel for StdSync {
     const ID: &'static str = "std-sync";
     const NAME: &'static str = "std mpsc::sync_channel";
-    const LIBRARY: Library = Library { name: "std", version: chanbench_core::RUSTC_VERSION };
+    const LIBRARY: Library = Library {
+        name: "std",
+        version: chanbench_core::RUSTC_VERSION,
+    };
 
     type RawSender<T: Send> = mpsc::SyncSender<T>;
     type RawReceiver<T: Send> = mpsc::Receiver<T>;

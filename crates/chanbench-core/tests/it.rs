@@ -1,0 +1,300 @@
+//! The conformance suite must be able to fail: broken implementations are rejected by name.
+//!
+//! Each fixture is `std::sync::mpsc` with one deliberate defect. A correct control built the same
+//! way passes every check, so a rejection is the defect's doing, not the harness's.
+
+use std::{
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicUsize, Ordering},
+        mpsc,
+    },
+    time::Duration,
+};
+
+use chanbench_core::{
+    Bounded, Channel, Library, RecvError, RecvTimeoutError, SendError, TryRecvError, TrySendError,
+    Unbounded,
+    conformance::{Failure, run_checks},
+    conformance_checks,
+};
+
+const FIXTURE: Library = Library {
+    name: "test fixture",
+    version: "0",
+};
+
+/// Correct: std's unbounded channel, unchanged. The control.
+struct Control;
+
+/// Reorders: whenever two messages are queued, the receiver hands out the second one first.
+struct Reorders;
+
+/// Loses: every 1000th message sent is silently dropped.
+struct Loses;
+
+/// Ignores capacity: `bounded(cap)` returns an unbounded channel.
+struct IgnoresCapacity;
+
+/// The receiving half of [`Reorders`]: a message held back while its successor goes first.
+struct Swapping<T> {
+    rx: mpsc::Receiver<T>,
+    held: Mutex<Option<T>>,
+}
+
+impl<T> Swapping<T> {
+    fn swap_with_next(&self, first: T) -> T {
+        match self.rx.try_recv() {
+            Ok(second) => {
+                *self.held.lock().unwrap() = Some(first);
+                second
+            }
+            Err(_) => first,
+        }
+    }
+
+    fn take_held(&self) -> Option<T> {
+        self.held.lock().unwrap().take()
+    }
+}
+
+/// The sending half of [`Loses`]: counts sends across clones.
+struct Leaky<T> {
+    tx: mpsc::Sender<T>,
+    sent: Arc<AtomicUsize>,
+}
+
+impl<T> Clone for Leaky<T> {
+    fn clone(&self) -> Self {
+        Self {
+            tx: self.tx.clone(),
+            sent: Arc::clone(&self.sent),
+        }
+    }
+}
+
+/// The operations [`Control`], [`Loses`] and [`IgnoresCapacity`] take unchanged from std.
+macro_rules! std_receiving {
+    () => {
+        type RawReceiver<T: Send> = mpsc::Receiver<T>;
+        fn recv<T: Send>(rx: &mpsc::Receiver<T>) -> Result<T, RecvError> {
+            rx.recv().map_err(Into::into)
+        }
+        fn try_recv<T: Send>(rx: &mpsc::Receiver<T>) -> Result<T, TryRecvError> {
+            rx.try_recv().map_err(Into::into)
+        }
+        fn recv_timeout<T: Send>(
+            rx: &mpsc::Receiver<T>,
+            timeout: Duration,
+        ) -> Result<T, RecvTimeoutError> {
+            rx.recv_timeout(timeout).map_err(Into::into)
+        }
+    };
+}
+
+macro_rules! std_sending {
+    () => {
+        type RawSender<T: Send> = mpsc::Sender<T>;
+        fn send<T: Send>(tx: &mpsc::Sender<T>, msg: T) -> Result<(), SendError<T>> {
+            tx.send(msg).map_err(Into::into)
+        }
+        fn try_send<T: Send>(tx: &mpsc::Sender<T>, msg: T) -> Result<(), TrySendError<T>> {
+            tx.send(msg).map_err(|e| TrySendError::Disconnected(e.0))
+        }
+    };
+}
+
+impl Channel for Control {
+    const ID: &'static str = "control";
+    const NAME: &'static str = "control";
+    const LIBRARY: Library = FIXTURE;
+    std_sending!();
+    std_receiving!();
+}
+
+impl Unbounded for Control {
+    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+        mpsc::channel()
+    }
+}
+
+impl Channel for Reorders {
+    const ID: &'static str = "reorders";
+    const NAME: &'static str = "reorders";
+    const LIBRARY: Library = FIXTURE;
+    std_sending!();
+    type RawReceiver<T: Send> = Swapping<T>;
+
+    fn recv<T: Send>(rx: &Swapping<T>) -> Result<T, RecvError> {
+        match rx.take_held() {
+            Some(msg) => Ok(msg),
+            None => Ok(rx.swap_with_next(rx.rx.recv()?)),
+        }
+    }
+
+    fn try_recv<T: Send>(rx: &Swapping<T>) -> Result<T, TryRecvError> {
+        match rx.take_held() {
+            Some(msg) => Ok(msg),
+            None => Ok(rx.swap_with_next(rx.rx.try_recv()?)),
+        }
+    }
+
+    fn recv_timeout<T: Send>(rx: &Swapping<T>, timeout: Duration) -> Result<T, RecvTimeoutError> {
+        match rx.take_held() {
+            Some(msg) => Ok(msg),
+            None => Ok(rx.swap_with_next(rx.rx.recv_timeout(timeout)?)),
+        }
+    }
+}
+
+impl Unbounded for Reorders {
+    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+        let (tx, rx) = mpsc::channel();
+        (
+            tx,
+            Swapping {
+                rx,
+                held: Mutex::new(None),
+            },
+        )
+    }
+}
+
+impl Channel for Loses {
+    const ID: &'static str = "loses";
+    const NAME: &'static str = "loses";
+    const LIBRARY: Library = FIXTURE;
+    type RawSender<T: Send> = Leaky<T>;
+    std_receiving!();
+
+    fn send<T: Send>(tx: &Leaky<T>, msg: T) -> Result<(), SendError<T>> {
+        if tx.sent.fetch_add(1, Ordering::Relaxed) % 1000 == 999 {
+            return Ok(()); // The defect: claim success, drop the message.
+        }
+        tx.tx.send(msg).map_err(Into::into)
+    }
+
+    fn try_send<T: Send>(tx: &Leaky<T>, msg: T) -> Result<(), TrySendError<T>> {
+        Self::send(tx, msg).map_err(|e| TrySendError::Disconnected(e.into_inner().unwrap()))
+    }
+}
+
+impl Unbounded for Loses {
+    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+        let (tx, rx) = mpsc::channel();
+        (
+            Leaky {
+                tx,
+                sent: Arc::new(AtomicUsize::new(0)),
+            },
+            rx,
+        )
+    }
+}
+
+impl Channel for IgnoresCapacity {
+    const ID: &'static str = "ignores-capacity";
+    const NAME: &'static str = "ignores capacity";
+    const LIBRARY: Library = FIXTURE;
+    std_sending!();
+    std_receiving!();
+}
+
+impl Bounded for IgnoresCapacity {
+    fn raw_bounded<T: Send>(_cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+        mpsc::channel() // The defect.
+    }
+}
+
+fn failed_checks(failures: &[Failure]) -> Vec<&str> {
+    failures.iter().map(|f| f.check.as_str()).collect()
+}
+
+/// Asserts that `failures` names each of `expected`, and that some checks passed (a harness that
+/// fails everything would reject every fixture too).
+fn assert_rejected_by(failures: &[Failure], total: usize, expected: &[&str]) {
+    let failed = failed_checks(failures);
+    eprintln!(
+        "{} of {total} checks rejected the fixture: {failed:?}",
+        failed.len()
+    );
+    for name in expected {
+        assert!(
+            failed.contains(name),
+            "expected check {name} to fail; failures: {failures:#?}"
+        );
+    }
+    assert!(
+        failed.len() < total,
+        "every check failed, the harness itself is suspect: {failures:#?}"
+    );
+}
+
+#[test]
+fn control_passes_every_check() {
+    let checks = conformance_checks!(Control, flavors: [unbounded], extras: []);
+    assert!(
+        checks.len() >= 9,
+        "expected the core checks, got {}",
+        checks.len()
+    );
+    let failures = run_checks(checks);
+    assert!(
+        failures.is_empty(),
+        "the correct control failed: {failures:#?}"
+    );
+}
+
+#[test]
+fn reordering_is_rejected() {
+    let checks = conformance_checks!(Reorders, flavors: [unbounded], extras: []);
+    let total = checks.len();
+    let failures = run_checks(checks);
+    assert_rejected_by(
+        &failures,
+        total,
+        &[
+            "unbounded::fifo_single_producer",
+            "unbounded::mpsc_per_producer_fifo",
+        ],
+    );
+}
+
+#[test]
+fn losing_a_message_is_rejected() {
+    let checks = conformance_checks!(Loses, flavors: [unbounded], extras: []);
+    let total = checks.len();
+    let failures = run_checks(checks);
+    assert_rejected_by(
+        &failures,
+        total,
+        &[
+            "unbounded::fifo_single_producer",
+            "unbounded::mpsc_per_producer_fifo",
+        ],
+    );
+}
+
+#[test]
+fn ignoring_capacity_is_rejected() {
+    let checks = conformance_checks!(IgnoresCapacity, flavors: [bounded], extras: []);
+    let total = checks.len();
+    let failures = run_checks(checks);
+    assert_rejected_by(
+        &failures,
+        total,
+        &[
+            "bounded::capacity_try_send_full",
+            "rendezvous::capacity_try_send_full",
+            "rendezvous::rendezvous_handoff",
+        ],
+    );
+}
+
+#[test]
+fn capabilities_are_read_from_the_type_system() {
+    let caps = chanbench_core::capabilities!(IgnoresCapacity);
+    assert!(caps.bounded && !caps.unbounded && !caps.multi_consumer && !caps.select);
+    let caps = chanbench_core::capabilities!(Control);
+    assert!(!caps.bounded && caps.unbounded && !caps.returns_unsent);
+}
