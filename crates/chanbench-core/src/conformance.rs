@@ -53,6 +53,9 @@ pub const PAYLOAD_COUNT: usize = if cfg!(miri) { 10 } else { 2_000 };
 /// hang into a failure, it never decides a pass.
 pub const HANG_LIMIT: Duration = Duration::from_secs(120);
 
+/// A message tagged with its producer (or source) and its sequence number there.
+type Tagged = (usize, usize);
+
 /// How a check creates its channels: the flavor under test.
 pub trait Make<C: Channel>: Copy + Send + 'static {
     /// Creates a channel of this flavor.
@@ -309,7 +312,7 @@ pub fn fifo_single_producer<C: Channel, M: Make<C>>(m: M) {
 
 /// Several producers: each producer's messages arrive in its order, all of them exactly once.
 pub fn mpsc_per_producer_fifo<C: Channel, M: Make<C>>(m: M) {
-    let (tx, rx) = m.make::<(usize, usize)>();
+    let (tx, rx) = m.make::<Tagged>();
     let producers: Vec<_> = (0..PRODUCERS)
         .map(|p| {
             let tx = tx.clone();
@@ -588,7 +591,7 @@ pub fn rendezvous_handoff<C: Bounded, M: Make<C>>(m: M) {
 /// `multi_consumer`: 4 producers x 4 consumers: each message is received exactly once, and each
 /// consumer sees each producer's messages in the order sent.
 pub fn mpmc_no_loss_no_duplicates<C: MultiConsumer, M: Make<C>>(m: M) {
-    let (tx, rx) = m.make::<(usize, usize)>();
+    let (tx, rx) = m.make::<Tagged>();
     let producers: Vec<_> = (0..PRODUCERS)
         .map(|p| {
             let tx = tx.clone();
@@ -659,9 +662,9 @@ pub fn mpmc_blocked_receivers_woken_by_disconnect<C: MultiConsumer, M: Make<C>>(
 /// the right index, and sees each source's disconnection.
 pub fn select_receives_from_every_source<C: Select, M: Make<C>>(m: M) {
     const SOURCES: usize = 4;
-    let (mut receivers, producers): (Vec<Receiver<C, (usize, usize)>>, Vec<_>) = (0..SOURCES)
+    let (mut receivers, producers): (Vec<Receiver<C, Tagged>>, Vec<_>) = (0..SOURCES)
         .map(|s| {
-            let (tx, rx) = m.make::<(usize, usize)>();
+            let (tx, rx) = m.make::<Tagged>();
             let producer = spawn_watched(&format!("source {s}"), move || {
                 for seq in 0..COUNT / 4 {
                     tx.send((s, seq))
