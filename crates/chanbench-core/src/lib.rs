@@ -111,14 +111,31 @@ pub trait MultiConsumer: Channel {
 }
 
 /// Channels offering a native select: block on several receivers until one of them is ready.
+///
+/// The libraries register receivers one at a time, so the trait is three forwarding steps and
+/// [`select`] does the loop: start a selector, [`add`](Select::add) each receiver, then
+/// [`wait`](Select::wait).
 pub trait Select: Channel {
-    /// Blocks until one of `receivers` has a message or is disconnected, and receives from it.
-    /// Returns the index of that receiver and what it gave.
-    ///
-    /// # Panics
-    ///
-    /// If `receivers` is empty.
-    fn select<T: Send>(receivers: &[Receiver<Self, T>]) -> (usize, Result<T, RecvError>);
+    /// The library's selector while receivers are being registered.
+    type Selector<'a, T: Send + 'a>;
+
+    /// Starts an empty selector.
+    fn selector<'a, T: Send + 'a>() -> Self::Selector<'a, T>;
+
+    /// Registers `rx`, which is `receivers[index]` in the later call to [`wait`](Select::wait).
+    /// [`select`] adds the receivers in order, with indices 0, 1, 2, ...
+    fn add<'a, T: Send + 'a>(
+        sel: Self::Selector<'a, T>,
+        index: usize,
+        rx: &'a Receiver<Self, T>,
+    ) -> Self::Selector<'a, T>;
+
+    /// Blocks until a registered receiver has a message or is disconnected, and receives from
+    /// it. Returns its index and what it gave.
+    fn wait<'a, T: Send + 'a>(
+        sel: Self::Selector<'a, T>,
+        receivers: &'a [Receiver<Self, T>],
+    ) -> (usize, Result<T, RecvError>);
 }
 
 /// Marker: a `send` that fails because every receiver is gone hands the message back in the
@@ -227,10 +244,24 @@ pub fn unbounded<C: Unbounded, T: Send>() -> (Sender<C, T>, Receiver<C, T>) {
     (Sender { raw: raw_tx }, Receiver { raw: raw_rx })
 }
 
-/// Blocks until one of `receivers` is ready and receives from it; see [`Select::select`].
+/// Blocks until one of `receivers` has a message or is disconnected, and receives from it.
+/// Returns the index of that receiver and what it gave. The selector is built anew on each call,
+/// as both libraries' APIs require for a receive that completes the operation.
+///
+/// # Panics
+///
+/// If `receivers` is empty (there would be nothing to wait for).
 #[inline]
 pub fn select<C: Select, T: Send>(receivers: &[Receiver<C, T>]) -> (usize, Result<T, RecvError>) {
-    C::select(receivers)
+    assert!(
+        !receivers.is_empty(),
+        "select over no receivers would block forever"
+    );
+    let mut sel = C::selector();
+    for (index, rx) in receivers.iter().enumerate() {
+        sel = C::add(sel, index, rx);
+    }
+    C::wait(sel, receivers)
 }
 
 /// The capability set of an implementation, as the type system states it. Obtain it with

@@ -94,14 +94,28 @@ impl MultiConsumer for Crossbeam {
 }
 
 impl Select for Crossbeam {
-    /// Builds a `crossbeam_channel::Select` per call (the library's API registers receivers one
-    /// at a time, so this is the one loop an adapter has), then completes the ready operation.
+    type Selector<'a, T: Send + 'a> = cb::Select<'a>;
+
     #[inline]
-    fn select<T: Send>(receivers: &[Receiver<Self, T>]) -> (usize, Result<T, RecvError>) {
-        let mut sel = cb::Select::new();
-        for rx in receivers {
-            sel.recv(rx.raw());
-        }
+    fn selector<'a, T: Send + 'a>() -> Self::Selector<'a, T> {
+        cb::Select::new()
+    }
+
+    #[inline]
+    fn add<'a, T: Send + 'a>(
+        mut sel: Self::Selector<'a, T>,
+        _index: usize, // crossbeam numbers operations in registration order, as `select` adds them.
+        rx: &'a Receiver<Self, T>,
+    ) -> Self::Selector<'a, T> {
+        sel.recv(rx.raw());
+        sel
+    }
+
+    #[inline]
+    fn wait<'a, T: Send + 'a>(
+        mut sel: Self::Selector<'a, T>,
+        receivers: &'a [Receiver<Self, T>],
+    ) -> (usize, Result<T, RecvError>) {
         let op = sel.select();
         let index = op.index();
         (

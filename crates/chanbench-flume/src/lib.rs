@@ -95,14 +95,32 @@ impl MultiConsumer for Flume {
 }
 
 impl Select for Flume {
-    /// Builds a `flume::Selector` per call (it is consumed by `wait`, and registers receivers one
-    /// at a time, so this is the one loop an adapter has).
+    type Selector<'a, T: Send + 'a> = flume::Selector<'a, (usize, Result<T, RecvError>)>;
+
     #[inline]
-    fn select<T: Send>(receivers: &[Receiver<Self, T>]) -> (usize, Result<T, RecvError>) {
-        let mut sel = flume::Selector::new();
-        for (index, rx) in receivers.iter().enumerate() {
-            sel = sel.recv(rx.raw(), move |got| (index, got.map_err(|_| RecvError)));
-        }
+    fn selector<'a, T: Send + 'a>() -> Self::Selector<'a, T> {
+        flume::Selector::new()
+    }
+
+    #[inline]
+    fn add<'a, T: Send + 'a>(
+        sel: Self::Selector<'a, T>,
+        index: usize,
+        rx: &'a Receiver<Self, T>,
+    ) -> Self::Selector<'a, T> {
+        sel.recv(rx.raw(), move |got| {
+            (
+                index,
+                got.map_err(|flume::RecvError::Disconnected| RecvError),
+            )
+        })
+    }
+
+    #[inline]
+    fn wait<'a, T: Send + 'a>(
+        sel: Self::Selector<'a, T>,
+        _receivers: &'a [Receiver<Self, T>],
+    ) -> (usize, Result<T, RecvError>) {
         sel.wait()
     }
 }
