@@ -283,6 +283,26 @@ impl Drop for Counted {
     }
 }
 
+/// Starts [`PRODUCERS`] threads, producer `p` sending `(p, 0)`, `(p, 1)`, ... `(p, per_producer - 1)`.
+/// Consumes `tx`, so the channel disconnects once they are done.
+fn spawn_producers<C: Channel>(
+    check: &'static str,
+    tx: Sender<C, Tagged>,
+    per_producer: usize,
+) -> Vec<Watched<()>> {
+    (0..PRODUCERS)
+        .map(|p| {
+            let tx = tx.clone();
+            spawn_watched(&format!("producer {p}"), move || {
+                for seq in 0..per_producer {
+                    tx.send((p, seq))
+                        .unwrap_or_else(|e| panic!("{check}: send failed: {e}"));
+                }
+            })
+        })
+        .collect()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Core checks: every implementation, under every flavor it has.
 
@@ -313,18 +333,7 @@ pub fn fifo_single_producer<C: Channel, M: Make<C>>(m: M) {
 /// Several producers: each producer's messages arrive in its order, all of them exactly once.
 pub fn mpsc_per_producer_fifo<C: Channel, M: Make<C>>(m: M) {
     let (tx, rx) = m.make::<Tagged>();
-    let producers: Vec<_> = (0..PRODUCERS)
-        .map(|p| {
-            let tx = tx.clone();
-            spawn_watched(&format!("producer {p}"), move || {
-                for seq in 0..COUNT {
-                    tx.send((p, seq))
-                        .expect("mpsc_per_producer_fifo: send failed");
-                }
-            })
-        })
-        .collect();
-    drop(tx);
+    let producers = spawn_producers("mpsc_per_producer_fifo", tx, COUNT);
     let mut next = [0usize; PRODUCERS];
     while let Ok((p, seq)) = rx.recv() {
         assert_eq!(
@@ -592,18 +601,7 @@ pub fn rendezvous_handoff<C: Bounded, M: Make<C>>(m: M) {
 /// consumer sees each producer's messages in the order sent.
 pub fn mpmc_no_loss_no_duplicates<C: MultiConsumer, M: Make<C>>(m: M) {
     let (tx, rx) = m.make::<Tagged>();
-    let producers: Vec<_> = (0..PRODUCERS)
-        .map(|p| {
-            let tx = tx.clone();
-            spawn_watched(&format!("producer {p}"), move || {
-                for seq in 0..MPMC_PER_PRODUCER {
-                    tx.send((p, seq))
-                        .expect("mpmc_no_loss_no_duplicates: send failed");
-                }
-            })
-        })
-        .collect();
-    drop(tx);
+    let producers = spawn_producers("mpmc_no_loss_no_duplicates", tx, MPMC_PER_PRODUCER);
     let consumers: Vec<_> = (0..CONSUMERS)
         .map(|c| {
             let rx = rx.clone();
