@@ -35,8 +35,8 @@ use std::{
 };
 
 use crate::{
-    Bounded, Channel, MultiConsumer, Receiver, RecvError, RecvTimeoutError, ReturnsUnsent, Select,
-    Sender, TryRecvError, TrySendError, Unbounded,
+    Bounded, Channel, Make, MultiConsumer, Receiver, RecvError, RecvTimeoutError, ReturnsUnsent,
+    Select, Sender, TryRecvError, TrySendError,
 };
 
 /// Messages per stream in the ordering checks (scaled down under Miri, like crossbeam's tests).
@@ -55,40 +55,6 @@ pub const HANG_LIMIT: Duration = Duration::from_secs(120);
 
 /// A message tagged with its producer (or source) and its sequence number there.
 type Tagged = (usize, usize);
-
-/// How a check creates its channels: the flavor under test.
-pub trait Make<C: Channel>: Copy + Send + 'static {
-    /// Creates a channel of this flavor.
-    fn make<T: Send>(self) -> (Sender<C, T>, Receiver<C, T>);
-    /// The capacity, or `None` for unbounded.
-    fn capacity(self) -> Option<usize>;
-}
-
-/// The unbounded flavor.
-#[derive(Debug, Clone, Copy)]
-pub struct Unbound;
-
-/// The bounded flavor with the given capacity (0: rendezvous).
-#[derive(Debug, Clone, Copy)]
-pub struct Cap(pub usize);
-
-impl<C: Unbounded> Make<C> for Unbound {
-    fn make<T: Send>(self) -> (Sender<C, T>, Receiver<C, T>) {
-        crate::unbounded()
-    }
-    fn capacity(self) -> Option<usize> {
-        None
-    }
-}
-
-impl<C: Bounded> Make<C> for Cap {
-    fn make<T: Send>(self) -> (Sender<C, T>, Receiver<C, T>) {
-        crate::bounded(self.0)
-    }
-    fn capacity(self) -> Option<usize> {
-        Some(self.0)
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Running checks.
@@ -774,13 +740,13 @@ macro_rules! __conformance_listed {
 #[macro_export]
 macro_rules! __conformance_flavor {
     ($mode:tt; $chan:ty; unbounded; $extras:tt) => {
-        $crate::__conformance_module!($mode; unbounded; $chan; $crate::conformance::Unbound;
+        $crate::__conformance_module!($mode; unbounded; $chan; $crate::Unbound;
             [core]; $extras);
     };
     ($mode:tt; $chan:ty; bounded; $extras:tt) => {
-        $crate::__conformance_module!($mode; bounded; $chan; $crate::conformance::Cap(4);
+        $crate::__conformance_module!($mode; bounded; $chan; $crate::Cap(4);
             [core, bounded]; $extras);
-        $crate::__conformance_module!($mode; rendezvous; $chan; $crate::conformance::Cap(0);
+        $crate::__conformance_module!($mode; rendezvous; $chan; $crate::Cap(0);
             [core, bounded, rendezvous]; $extras);
     };
 }

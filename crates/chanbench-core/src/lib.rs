@@ -264,6 +264,43 @@ pub fn select<C: Select, T: Send>(receivers: &[Receiver<C, T>]) -> (usize, Resul
     C::wait(sel, receivers)
 }
 
+/// How generic code creates its channels: the flavor (bounded with a capacity, or unbounded).
+///
+/// Workloads and conformance checks take a `M: Make<C>` value, so one generic body serves every
+/// flavor, and a flavor an implementation lacks does not compile.
+pub trait Make<C: Channel>: Copy + Send + 'static {
+    /// Creates a channel of this flavor.
+    fn make<T: Send>(self) -> (Sender<C, T>, Receiver<C, T>);
+    /// The capacity, or `None` for unbounded.
+    fn capacity(self) -> Option<usize>;
+}
+
+/// The unbounded flavor.
+#[derive(Debug, Clone, Copy)]
+pub struct Unbound;
+
+/// The bounded flavor with the given capacity (0: rendezvous).
+#[derive(Debug, Clone, Copy)]
+pub struct Cap(pub usize);
+
+impl<C: Unbounded> Make<C> for Unbound {
+    fn make<T: Send>(self) -> (Sender<C, T>, Receiver<C, T>) {
+        unbounded()
+    }
+    fn capacity(self) -> Option<usize> {
+        None
+    }
+}
+
+impl<C: Bounded> Make<C> for Cap {
+    fn make<T: Send>(self) -> (Sender<C, T>, Receiver<C, T>) {
+        bounded(self.0)
+    }
+    fn capacity(self) -> Option<usize> {
+        Some(self.0)
+    }
+}
+
 /// The capability set of an implementation, as the type system states it. Obtain it with
 /// [`capabilities!`]; reports and tidy tests use it, code paths use the traits themselves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

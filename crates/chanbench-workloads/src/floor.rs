@@ -1,0 +1,115 @@
+//! The hardware floor: what moving a value between two pinned threads costs with no channel
+//! library at all, so every result can be read as a multiple of it.
+//!
+//! Both baselines spin, and after [`SPINS_BEFORE_YIELD`] fruitless spins yield the core on every
+//! further check: across cores the yield never happens (a round trip is far shorter), and on one
+//! core it is what lets the other thread run at all (a pure spin would wait out a whole
+//! scheduler time slice). Values are `AtomicU64`s, so no unsafe code is needed.
+
+use std::{
+    hint::{black_box, spin_loop},
+    sync::{
+        Arc,
+        atomic::{AtomicU64, AtomicUsize, Ordering},
+    },
+    thread,
+};
+
+use crate::{
+    placement::{Role, Team},
+    workload::Measured,
+};
+
+/// Spins before a waiting thread starts yielding its core.
+pub const SPINS_BEFORE_YIELD: u32 = 1 << 10;
+
+/// Capacity of the [`spsc_ring`] baseline.
+pub const RING_CAPACITY: usize = 1024;
+
+#[inline]
+fn wait_until(mut ready: impl FnMut() -> bool) {
+    let mut spins = 0u32;
+    while !ready() {
+        if spins < SPINS_BEFORE_YIELD {
+            spins += 1;
+            spin_loop();
+        } else {
+            thread::yield_now();
+        }
+    }
+}
+
+/// Two threads take turns incrementing one atomic counter: a round trip is two cache-line
+/// transfers and nothing else. `round_trips` counts them.
+pub fn atomic_ping_pong(team: &Team, round_trips: u64) -> Measured {
+    let turn = Arc::new(AtomicU64::new(0));
+    let (ping, pong) = (Arc::clone(&turn), turn);
+    let pinger: Role<u64> = Box::new(move || {
+        for i in 0..round_trips {
+            ping.store(2 * i + 1, Ordering::Release);
+            wait_until(|| ping.load(Ordering::Acquire) == 2 * i + 2);
+        }
+        round_trips
+    });
+    let ponger: Role<u64> = Box::new(move || {
+        for i in 0..round_trips {
+            wait_until(|| pong.load(Ordering::Acquire) == 2 * i + 1);
+            pong.store(2 * i + 2, Ordering::Release);
+        }
+        round_trips
+    });
+    let timed = team.run(vec![pinger, ponger]);
+    Measured {
+        elapsed: timed.elapsed,
+        messages: round_trips,
+        latency: None,
+    }
+}
+
+struct Ring {
+    slots: Vec<AtomicU64>,
+    /// Messages written so far (written by the producer only).
+    tail: AtomicUsize,
+    /// Messages read so far (written by the consumer only).
+    head: AtomicUsize,
+}
+
+/// A minimal bounded single-producer single-consumer ring ([`RING_CAPACITY`] slots) that spins
+/// instead of parking: the floor for streaming `u64`s from one thread to another.
+pub fn spsc_ring(team: &Team, messages: u64) -> Measured {
+    let ring = Arc::new(Ring {
+        slots: (0..RING_CAPACITY).map(|_| AtomicU64::new(0)).collect(),
+        tail: AtomicUsize::new(0),
+        head: AtomicUsize::new(0),
+    });
+    let (producer_ring, consumer_ring) = (Arc::clone(&ring), ring);
+    let producer: Role<u64> = Box::new(move || {
+        let ring = producer_ring;
+        for i in 0..messages as usize {
+            wait_until(|| i - ring.head.load(Ordering::Acquire) < RING_CAPACITY);
+            ring.slots[i % RING_CAPACITY].store(i as u64, Ordering::Relaxed);
+            ring.tail.store(i + 1, Ordering::Release);
+        }
+        0
+    });
+    let consumer: Role<u64> = Box::new(move || {
+        let ring = consumer_ring;
+        let mut received = 0;
+        for i in 0..messages as usize {
+            wait_until(|| ring.tail.load(Ordering::Acquire) > i);
+            let value = ring.slots[i % RING_CAPACITY].load(Ordering::Relaxed);
+            assert_eq!(value, i as u64, "spsc ring: slot {i} held {value}");
+            black_box(value);
+            ring.head.store(i + 1, Ordering::Release);
+            received += 1;
+        }
+        received
+    });
+    let timed = team.run(vec![producer, consumer]);
+    assert_eq!(timed.results[1], messages, "spsc ring lost messages");
+    Measured {
+        elapsed: timed.elapsed,
+        messages,
+        latency: None,
+    }
+}

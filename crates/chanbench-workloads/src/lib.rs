@@ -1,0 +1,21 @@
+//! Benchmark scenarios generic over the [`Channel`](chanbench_core::Channel) trait.
+//!
+//! - [`placement`]: the cores a run may use and a [`Team`](placement::Team) of persistent
+//!   threads pinned to them, created before anything is timed.
+//! - [`workload`]: seq, spsc, mpsc, mpmc, ping-pong, fan-in (select or merged), burst.
+//! - [`payload`]: message types from zero-sized to 1 MiB, inline, boxed, moved or cloned.
+//! - [`floor`]: the hardware floor, an atomic ping-pong and a spinning ring.
+//! - [`cost`] and [`alloc`]: CPU time, context switches, allocations and latency percentiles of a
+//!   fixed-size run.
+//! - [`matrix`]: the designed set of cells, registered per implementation from the capability
+//!   traits it implements.
+//!
+//! Workloads reach channel libraries only through the trait; this crate depends on none.
+
+pub mod alloc;
+pub mod cost;
+pub mod floor;
+pub mod matrix;
+pub mod payload;
+pub mod placement;
+pub mod workload;

@@ -1,0 +1,210 @@
+//! Where threads run: the cores this process may use, and a team of persistent pinned workers.
+//!
+//! Threads are created once, before anything is timed, and pinned: role `i` of a workload runs on
+//! `cores[i % cores.len()]`, where `cores` are the cores the process is allowed to use
+//! (`sched_getaffinity`, so `taskset -c 0` puts every role on core 0 and `taskset -c 0,1` spreads
+//! producer and consumer over two cores). Every thread this crate starts goes through
+//! [`Team::new`], which counts it, so tests can prove no thread is created while measuring.
+
+use std::{
+    sync::{
+        Arc, Barrier,
+        atomic::{AtomicUsize, Ordering},
+        mpsc,
+    },
+    thread,
+    time::Instant,
+};
+
+use thiserror::Error;
+
+static THREADS_SPAWNED: AtomicUsize = AtomicUsize::new(0);
+
+/// How many threads this crate has started so far, in this process.
+pub fn threads_spawned() -> usize {
+    THREADS_SPAWNED.load(Ordering::SeqCst)
+}
+
+/// Placement failed.
+#[derive(Debug, Error)]
+pub enum PlacementError {
+    /// The affinity mask could not be read.
+    #[error("could not read the set of cores this process may run on (sched_getaffinity failed)")]
+    NoAffinity,
+    /// A worker could not be started.
+    #[error("could not start worker thread {index}: {source}")]
+    Spawn {
+        /// Which worker.
+        index: usize,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A worker could not be pinned.
+    #[error("could not pin worker thread {index} to core {core}")]
+    Pin {
+        /// Which worker.
+        index: usize,
+        /// The core it should run on.
+        core: usize,
+    },
+}
+
+/// The cores this process may run on, in ascending order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cores {
+    ids: Vec<usize>,
+}
+
+impl Cores {
+    /// The cores in this process's affinity mask.
+    pub fn allowed() -> Result<Self, PlacementError> {
+        let ids: Vec<usize> = core_affinity::get_core_ids()
+            .ok_or(PlacementError::NoAffinity)?
+            .into_iter()
+            .map(|core| core.id)
+            .collect();
+        if ids.is_empty() {
+            return Err(PlacementError::NoAffinity);
+        }
+        Ok(Self { ids })
+    }
+
+    /// The core ids.
+    pub fn ids(&self) -> &[usize] {
+        &self.ids
+    }
+
+    /// How many cores.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Never true: [`Cores::allowed`] refuses an empty set.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The core for role `role`: roles go round-robin over the allowed cores.
+    pub fn for_role(&self, role: usize) -> usize {
+        self.ids[role % self.ids.len()]
+    }
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Persistent worker threads, worker `i` pinned to [`Cores::for_role`]`(i)`. Jobs are handed to
+/// them per measurement; the threads themselves live as long as the team.
+pub struct Team {
+    workers: Vec<mpsc::Sender<Job>>,
+    cores: Vec<usize>,
+}
+
+impl Team {
+    /// Starts `size` pinned workers. This is the only place threads are created.
+    pub fn new(cores: &Cores, size: usize) -> Result<Self, PlacementError> {
+        let mut workers = Vec::with_capacity(size);
+        let mut pinned_to = Vec::with_capacity(size);
+        for index in 0..size {
+            let core = cores.for_role(index);
+            let (tx, rx) = mpsc::channel::<Job>();
+            let (ready_tx, ready_rx) = mpsc::channel();
+            THREADS_SPAWNED.fetch_add(1, Ordering::SeqCst);
+            thread::Builder::new()
+                .name(format!("chanbench-worker-{index}"))
+                .spawn(move || {
+                    let pinned = core_affinity::set_for_current(core_affinity::CoreId { id: core });
+                    let _ = ready_tx.send(pinned);
+                    for job in rx {
+                        job();
+                    }
+                })
+                .map_err(|source| PlacementError::Spawn { index, source })?;
+            if ready_rx.recv() != Ok(true) {
+                return Err(PlacementError::Pin { index, core });
+            }
+            workers.push(tx);
+            pinned_to.push(core);
+        }
+        Ok(Self {
+            workers,
+            cores: pinned_to,
+        })
+    }
+
+    /// How many workers.
+    pub fn size(&self) -> usize {
+        self.workers.len()
+    }
+
+    /// The core each worker is pinned to.
+    pub fn cores(&self) -> &[usize] {
+        &self.cores
+    }
+
+    /// Runs role `i` of `roles` on worker `i`, all released together by one barrier, and returns
+    /// the time from the first role starting to the last one finishing, plus each role's result.
+    ///
+    /// Each role receives the barrier wait as already done: the clock starts inside the role,
+    /// after the barrier, so dispatching jobs and waking workers is never timed.
+    ///
+    /// # Panics
+    ///
+    /// If there are more roles than workers, or a role panics (the panic is re-raised here).
+    pub fn run<R: Send + 'static>(&self, roles: Vec<Role<R>>) -> Timed<R> {
+        assert!(
+            roles.len() <= self.workers.len(),
+            "{} roles for a team of {} workers",
+            roles.len(),
+            self.workers.len()
+        );
+        let barrier = Arc::new(Barrier::new(roles.len()));
+        let (done_tx, done_rx) = mpsc::channel();
+        let count = roles.len();
+        for (index, (role, worker)) in roles.into_iter().zip(&self.workers).enumerate() {
+            let barrier = Arc::clone(&barrier);
+            let done = done_tx.clone();
+            let job: Job = Box::new(move || {
+                barrier.wait();
+                let start = Instant::now();
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(role));
+                let end = Instant::now();
+                let _ = done.send((index, start, end, result));
+            });
+            worker.send(job).expect("a team worker exited early");
+        }
+        drop(done_tx);
+        let mut results: Vec<Option<R>> = (0..count).map(|_| None).collect();
+        let (mut first, mut last) = (None::<Instant>, None::<Instant>);
+        for (index, start, end, result) in done_rx.iter().take(count) {
+            match result {
+                Ok(value) => results[index] = Some(value),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+            first = Some(first.map_or(start, |f| f.min(start)));
+            last = Some(last.map_or(end, |l| l.max(end)));
+        }
+        let elapsed = match (first, last) {
+            (Some(first), Some(last)) => last - first,
+            _ => panic!("no role reported back"),
+        };
+        Timed {
+            elapsed,
+            results: results
+                .into_iter()
+                .map(|r| r.expect("every role reports once"))
+                .collect(),
+        }
+    }
+}
+
+/// One role of a workload: the code one thread runs.
+pub type Role<R> = Box<dyn FnOnce() -> R + Send>;
+
+/// What [`Team::run`] measured.
+#[derive(Debug)]
+pub struct Timed<R> {
+    /// From the first role starting to the last one finishing.
+    pub elapsed: std::time::Duration,
+    /// Each role's result, in role order.
+    pub results: Vec<R>,
+}

@@ -1,0 +1,319 @@
+//! The scenarios, generic over the implementation `C`, the flavor `M` and the payload `P`.
+//!
+//! Every function takes a [`Team`] whose threads already exist and are pinned, builds its
+//! channels, hands one closure per role to the team and returns what [`Team::run`] timed: from
+//! the first role starting (after a barrier) to the last one finishing. Channel creation, thread
+//! creation and job dispatch are outside that interval. Received messages go through
+//! [`black_box`], and every consumer counts what it received, so a workload that loses messages
+//! panics rather than reporting a fast number.
+//!
+//! `RECORD` selects the cost run, which also records per-message latencies into a histogram; the
+//! timed run (`RECORD = false`) reads no clocks it does not need.
+
+use std::{
+    hint::black_box,
+    thread,
+    time::{Duration, Instant},
+};
+
+use chanbench_core::{Channel, Make, MultiConsumer, Receiver, RecvError, Select, Sender};
+use hdrhistogram::Histogram;
+
+use crate::{
+    payload::Payload,
+    placement::{Role, Team},
+};
+
+/// What one run of a workload measured.
+#[derive(Debug)]
+pub struct Measured {
+    /// The timed interval (see each workload for what it spans).
+    pub elapsed: Duration,
+    /// Messages delivered in it (for ping-pong: round trips).
+    pub messages: u64,
+    /// Per-message (ping-pong: per round trip) latencies in nanoseconds, when recorded.
+    pub latency: Option<Histogram<u64>>,
+}
+
+/// An empty latency histogram in nanoseconds, 1 ns to 60 s, 3 significant digits.
+pub fn latency_histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 60_000_000_000, 3).expect("valid histogram bounds")
+}
+
+fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX).max(1)
+}
+
+/// Splits `total` into `parts` shares that differ by at most one.
+pub fn split(total: u64, parts: usize) -> Vec<u64> {
+    let parts = parts.max(1) as u64;
+    (0..parts)
+        .map(|i| total / parts + u64::from(i < total % parts))
+        .collect()
+}
+
+fn producer<C: Channel, P: Payload>(tx: Sender<C, P>, messages: u64) -> Role<u64> {
+    Box::new(move || {
+        let source = P::source();
+        for i in 0..messages {
+            if tx.send(P::make(&source, i)).is_err() {
+                panic!("send failed: the consumer is gone");
+            }
+        }
+        0
+    })
+}
+
+fn consumer<C: Channel, P: Payload>(rx: Receiver<C, P>) -> Role<u64> {
+    Box::new(move || {
+        let mut received = 0u64;
+        while let Ok(msg) = rx.recv() {
+            black_box(msg);
+            received += 1;
+        }
+        received
+    })
+}
+
+fn check_delivered(workload: &str, results: &[u64], expected: u64) {
+    let received: u64 = results.iter().sum();
+    assert_eq!(
+        received, expected,
+        "{workload}: {expected} messages sent, {received} received"
+    );
+}
+
+/// **seq**: one thread sends a batch, then receives it; no cross-thread traffic. Batches are the
+/// capacity, at most 256. Needs a capacity of at least 1.
+pub fn seq<C: Channel, M: Make<C>, P: Payload>(team: &Team, m: M, messages: u64) -> Measured {
+    let batch = m.capacity().map_or(256, |cap| cap.min(256)) as u64;
+    assert!(batch > 0, "seq needs a channel that can hold a message");
+    let (tx, rx) = m.make::<P>();
+    let role: Role<u64> = Box::new(move || {
+        let source = P::source();
+        let mut sent = 0;
+        let mut received = 0;
+        while sent < messages {
+            let n = batch.min(messages - sent);
+            for i in sent..sent + n {
+                if tx.send(P::make(&source, i)).is_err() {
+                    panic!("seq: send failed with the receiver alive");
+                }
+            }
+            for _ in 0..n {
+                black_box(rx.recv().expect("seq: a queued message was not there"));
+                received += 1;
+            }
+            sent += n;
+        }
+        received
+    });
+    let timed = team.run(vec![role]);
+    check_delivered("seq", &timed.results, messages);
+    Measured {
+        elapsed: timed.elapsed,
+        messages,
+        latency: None,
+    }
+}
+
+/// **spsc**: one producer thread, one consumer thread, streaming.
+pub fn spsc<C: Channel, M: Make<C>, P: Payload>(team: &Team, m: M, messages: u64) -> Measured {
+    mpsc::<C, M, P>(team, m, 1, messages)
+}
+
+/// **mpsc**: `producers` threads streaming into one consumer (also the "merged channel" fan-in).
+pub fn mpsc<C: Channel, M: Make<C>, P: Payload>(
+    team: &Team,
+    m: M,
+    producers: usize,
+    messages: u64,
+) -> Measured {
+    let (tx, rx) = m.make::<P>();
+    let mut roles: Vec<Role<u64>> = split(messages, producers)
+        .into_iter()
+        .map(|n| producer::<C, P>(tx.clone(), n))
+        .collect();
+    drop(tx);
+    roles.push(consumer::<C, P>(rx));
+    let timed = team.run(roles);
+    check_delivered("mpsc", &timed.results, messages);
+    Measured {
+        elapsed: timed.elapsed,
+        messages,
+        latency: None,
+    }
+}
+
+/// **mpmc**: `producers` threads streaming into `consumers` threads sharing one receiver.
+pub fn mpmc<C: MultiConsumer, M: Make<C>, P: Payload>(
+    team: &Team,
+    m: M,
+    producers: usize,
+    consumers: usize,
+    messages: u64,
+) -> Measured {
+    let (tx, rx) = m.make::<P>();
+    let mut roles: Vec<Role<u64>> = split(messages, producers)
+        .into_iter()
+        .map(|n| producer::<C, P>(tx.clone(), n))
+        .collect();
+    drop(tx);
+    roles.extend((0..consumers).map(|_| consumer::<C, P>(rx.clone())));
+    drop(rx);
+    let timed = team.run(roles);
+    check_delivered("mpmc", &timed.results, messages);
+    Measured {
+        elapsed: timed.elapsed,
+        messages,
+        latency: None,
+    }
+}
+
+/// **fan-in (select)**: `sources` producer threads, each with its own channel, and one thread
+/// selecting over all of them with the implementation's native select.
+pub fn fan_in_select<C: Select, M: Make<C>, P: Payload>(
+    team: &Team,
+    m: M,
+    sources: usize,
+    messages: u64,
+) -> Measured {
+    let mut receivers = Vec::with_capacity(sources);
+    let mut roles: Vec<Role<u64>> = Vec::with_capacity(sources + 1);
+    for n in split(messages, sources) {
+        let (tx, rx) = m.make::<P>();
+        roles.push(producer::<C, P>(tx, n));
+        receivers.push(rx);
+    }
+    roles.push(Box::new(move || {
+        let mut received = 0u64;
+        while !receivers.is_empty() {
+            match chanbench_core::select(&receivers) {
+                (_, Ok(msg)) => {
+                    black_box(msg);
+                    received += 1;
+                }
+                (index, Err(RecvError)) => {
+                    receivers.swap_remove(index);
+                }
+            }
+        }
+        received
+    }));
+    let timed = team.run(roles);
+    check_delivered("fan-in select", &timed.results, messages);
+    Measured {
+        elapsed: timed.elapsed,
+        messages,
+        latency: None,
+    }
+}
+
+/// **ping-pong**: a message goes to the other thread and comes back, over two channels.
+/// `messages` counts round trips; with `RECORD`, each round trip's latency is recorded.
+pub fn ping_pong<C: Channel, M: Make<C>, P: Payload, const RECORD: bool>(
+    team: &Team,
+    m: M,
+    round_trips: u64,
+) -> Measured {
+    let (ping_tx, ping_rx) = m.make::<P>();
+    let (pong_tx, pong_rx) = m.make::<P>();
+    let pinger: Role<(u64, Option<Histogram<u64>>)> = Box::new(move || {
+        let source = P::source();
+        let mut histogram = RECORD.then(latency_histogram);
+        for i in 0..round_trips {
+            let start = RECORD.then(Instant::now);
+            if ping_tx.send(P::make(&source, i)).is_err() {
+                panic!("ping-pong: the ponger is gone");
+            }
+            black_box(pong_rx.recv().expect("ping-pong: the ponger is gone"));
+            if let (Some(h), Some(start)) = (histogram.as_mut(), start) {
+                h.saturating_record(nanos(start.elapsed()));
+            }
+        }
+        (round_trips, histogram)
+    });
+    let ponger: Role<(u64, Option<Histogram<u64>>)> = Box::new(move || {
+        let mut echoed = 0;
+        while let Ok(msg) = ping_rx.recv() {
+            if pong_tx.send(msg).is_err() {
+                panic!("ping-pong: the pinger is gone");
+            }
+            echoed += 1;
+        }
+        (echoed, None)
+    });
+    let mut timed = team.run(vec![pinger, ponger]);
+    let echoed = timed.results[1].0;
+    assert_eq!(
+        echoed, round_trips,
+        "ping-pong: {round_trips} sent, {echoed} echoed"
+    );
+    Measured {
+        elapsed: timed.elapsed,
+        messages: round_trips,
+        latency: timed.results[0].1.take(),
+    }
+}
+
+/// **burst**: bursts of `burst` messages separated by idle `pause`s, so the receiver may park
+/// between them and each burst pays its wake-up. The measured interval is the sum, over bursts,
+/// of the time from the burst's first send to its last receive (pauses excluded). With
+/// `RECORD`, each message's send-to-receive latency is recorded.
+pub fn burst<C: Channel, M: Make<C>, const RECORD: bool>(
+    team: &Team,
+    m: M,
+    burst: u64,
+    pause: Duration,
+    messages: u64,
+) -> Measured {
+    assert!(burst > 0, "a burst has at least one message");
+    let (tx, rx) = m.make::<Instant>();
+    let sender: Role<(u64, Duration, Option<Histogram<u64>>)> = Box::new(move || {
+        let mut stamp = Instant::now();
+        for i in 0..messages {
+            if i % burst == 0 {
+                if i > 0 && !pause.is_zero() {
+                    thread::sleep(pause);
+                }
+                stamp = Instant::now();
+            }
+            let msg = if RECORD { Instant::now() } else { stamp };
+            if tx.send(msg).is_err() {
+                panic!("burst: the receiver is gone");
+            }
+        }
+        (0, Duration::ZERO, None)
+    });
+    let receiver: Role<(u64, Duration, Option<Histogram<u64>>)> = Box::new(move || {
+        let mut histogram = RECORD.then(latency_histogram);
+        let mut delivering = Duration::ZERO;
+        let mut burst_start = Instant::now();
+        let mut received = 0u64;
+        while let Ok(sent) = rx.recv() {
+            if received % burst == 0 {
+                burst_start = sent;
+            }
+            if let Some(h) = histogram.as_mut() {
+                h.saturating_record(nanos(sent.elapsed()));
+            }
+            received += 1;
+            if received % burst == 0 || received == messages {
+                delivering += burst_start.elapsed();
+            }
+        }
+        (received, delivering, histogram)
+    });
+    let mut timed = team.run(vec![sender, receiver]);
+    let (received, delivering, histogram) =
+        std::mem::replace(&mut timed.results[1], (0, Duration::ZERO, None));
+    assert_eq!(
+        received, messages,
+        "burst: {messages} sent, {received} received"
+    );
+    Measured {
+        elapsed: delivering,
+        messages,
+        latency: histogram,
+    }
+}
