@@ -1,0 +1,187 @@
+//! The benchmark matrix: `cargo bench -p benches --bench matrix`.
+//!
+//! Configured by environment variables (criterion owns the command line):
+//! - `CHANBENCH_PROFILE`: `smoke`, `quick`, `default` (the default) or `full`;
+//! - `CHANBENCH_IMPL`, `CHANBENCH_WORKLOAD`: comma-separated ids to run (default: all);
+//! - `CHANBENCH_OVERSUBSCRIBE`: worker roles per allowed core for mpsc/mpmc (default 1);
+//! - `CHANBENCH_COSTS`: where the cost records go (default
+//!   `target/chanbench/costs-<profile>.jsonl`).
+//!
+//! Placement is the process's affinity mask: run under `taskset -c 0` for one core, `-c 0,1` for
+//! two. Each cell is timed by criterion (group = workload, function = implementation, parameter
+//! = capacity/payload/..., throughput in messages, so times read as ns per message), then run once
+//! more at a fixed size for its cost record.
+
+use std::{collections::BTreeSet, env, path::PathBuf, time::Instant};
+
+use anyhow::{Context, Result};
+use benches::{
+    build_matrix,
+    profile::{Profile, list_from_env, oversubscription_from_env},
+    record::{CellRecord, Recorder, SCHEMA},
+};
+use chanbench_workloads::{
+    alloc::CountingAlloc,
+    cost::measure_cost,
+    matrix::{Mode, Shape},
+    placement::{Cores, Team},
+};
+use criterion::{BenchmarkId, Criterion, Throughput};
+
+#[global_allocator]
+static ALLOC: CountingAlloc = CountingAlloc;
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<()> {
+    let profile = Profile::from_env()?;
+    let cores = Cores::allowed()?;
+    let shape = Shape::new(cores.len(), oversubscription_from_env()?);
+    let mut matrix = build_matrix(shape, profile.reduced);
+
+    let implementations: Vec<&str> = matrix.cells.iter().map(|c| c.implementation).collect();
+    let workloads: Vec<&str> = matrix.cells.iter().map(|c| c.workload).collect();
+    let (implementations, workloads) = (dedup(implementations), dedup(workloads));
+    let impl_filter = list_from_env("CHANBENCH_IMPL", &implementations)?;
+    let workload_filter = list_from_env("CHANBENCH_WORKLOAD", &workloads)?;
+    let wanted = |workload: &str, implementation: &str| {
+        workload_filter
+            .as_ref()
+            .is_none_or(|w| w.iter().any(|x| x == workload))
+            && impl_filter
+                .as_ref()
+                .is_none_or(|i| i.iter().any(|x| x == implementation))
+    };
+    let unsupported = matrix.unsupported();
+    matrix
+        .cells
+        .retain(|c| wanted(c.workload, c.implementation));
+
+    let costs_path = env::var_os("CHANBENCH_COSTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../target/chanbench")
+                .join(format!("costs-{}.jsonl", profile.name))
+        });
+    let mut recorder = Recorder::create(&costs_path)?;
+    let team = Team::new(&cores, shape.team_size()).context("starting the worker team")?;
+    eprintln!(
+        "chanbench: profile {}, cores {:?}, {} cells ({} not supported), workers pinned to {:?}",
+        profile.name,
+        cores.ids(),
+        matrix.cells.len(),
+        unsupported
+            .iter()
+            .filter(|u| wanted(u.workload, u.implementation))
+            .count(),
+        team.cores()
+    );
+
+    for u in unsupported
+        .iter()
+        .filter(|u| wanted(u.workload, u.implementation))
+    {
+        recorder.write(&CellRecord {
+            schema: SCHEMA,
+            workload: u.workload,
+            implementation: u.implementation,
+            params: &u.params,
+            criterion_id: format!("{}/{}/{}", u.workload, u.implementation, u.params),
+            status: "not supported",
+            missing: u.missing.clone(),
+            capacity: String::new(),
+            payload: "",
+            threads: 0,
+            thread_cores: Vec::new(),
+            threads_per_core: 0.0,
+            shape,
+            profile: profile.name,
+            cost: None,
+        })?;
+    }
+
+    let mut criterion = Criterion::default()
+        .warm_up_time(profile.warm_up)
+        .measurement_time(profile.measurement)
+        .sample_size(profile.samples)
+        .nresamples(profile.resamples)
+        .configure_from_args();
+    let started = Instant::now();
+    for workload in dedup(matrix.cells.iter().map(|c| c.workload).collect()) {
+        let mut group = criterion.benchmark_group(workload);
+        group.measurement_time(profile.measurement_for(workload));
+        // One iteration is one message (ping-pong: one round trip), so criterion's time per
+        // iteration is ns per message and its throughput is messages per second.
+        group.throughput(Throughput::Elements(1));
+        for cell in matrix.cells.iter().filter(|c| c.workload == workload) {
+            let mut timed = false;
+            group.bench_function(BenchmarkId::new(cell.implementation, &cell.params), |b| {
+                timed = true;
+                b.iter_custom(|iters| (cell.run)(&team, Mode::Timed, iters).elapsed);
+            });
+            if !timed {
+                continue; // Filtered out on criterion's command line.
+            }
+            let pilot_messages = (profile.cost_messages / 100)
+                .clamp(16, 1_000)
+                .min(cell.cost_limit.unwrap_or(u64::MAX));
+            let pilot = (cell.run)(&team, Mode::Timed, pilot_messages);
+            let messages = profile.cost_run_size(pilot_messages, pilot.elapsed, cell.cost_limit);
+            let cost = measure_cost(|| (cell.run)(&team, Mode::Cost, messages));
+            eprintln!(
+                "  cost {workload}/{}/{}: {} msgs, wall {:.1} ns/msg, cpu {:.1} ns/msg, \
+                 {:.3} voluntary + {:.3} involuntary switches/msg, {} allocs/msg{}",
+                cell.implementation,
+                cell.params,
+                cost.messages,
+                cost.wall_ns_per_msg,
+                cost.cpu_ns_per_msg,
+                cost.voluntary_switches_per_msg,
+                cost.involuntary_switches_per_msg,
+                cost.allocations_per_msg
+                    .map_or("?".to_owned(), |a| format!("{a:.2}")),
+                cost.latency.map_or(String::new(), |l| format!(
+                    ", latency p50 {} ns p99 {} ns p99.9 {} ns",
+                    l.p50_ns, l.p99_ns, l.p999_ns
+                )),
+            );
+            recorder.write(&CellRecord {
+                schema: SCHEMA,
+                workload,
+                implementation: cell.implementation,
+                params: &cell.params,
+                criterion_id: format!("{workload}/{}/{}", cell.implementation, cell.params),
+                status: "ok",
+                missing: Vec::new(),
+                capacity: cell.capacity.to_string(),
+                payload: &cell.payload,
+                threads: cell.threads,
+                thread_cores: team.cores()[..cell.threads].to_vec(),
+                threads_per_core: cell.threads as f64 / cores.len() as f64,
+                shape,
+                profile: profile.name,
+                cost: Some(cost),
+            })?;
+        }
+        group.finish();
+    }
+    criterion.final_summary();
+    eprintln!(
+        "chanbench: {} cells in {:.1} s; cost records in {}",
+        matrix.cells.len(),
+        started.elapsed().as_secs_f64(),
+        recorder.path().display()
+    );
+    Ok(())
+}
+
+fn dedup(items: Vec<&'static str>) -> Vec<&'static str> {
+    let mut seen = BTreeSet::new();
+    items.into_iter().filter(|x| seen.insert(*x)).collect()
+}

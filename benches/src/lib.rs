@@ -1,0 +1,24 @@
+//! The chanbench benchmark matrix, as a library the criterion entry point (`matrix.rs`) and the
+//! tests share: profiles and cell selection, the zero-cost check, the cost-record output.
+
+pub mod profile;
+pub mod record;
+pub mod zero_cost;
+
+use chanbench_workloads::{
+    matrix::{Matrix, Shape},
+    register_impl,
+};
+
+/// The whole matrix for `shape`: every registered implementation, the floor baselines and the
+/// zero-cost pair.
+pub fn build_matrix(shape: Shape, reduced: bool) -> Matrix {
+    let mut matrix = Matrix::new(shape, reduced);
+    macro_rules! register_all {
+        ([$($ty:path),*]) => { $( register_impl!(&mut matrix, $ty); )* };
+    }
+    chanbench_registry::for_each_impl!(register_all);
+    matrix.add_floor();
+    zero_cost::add_cells(&mut matrix);
+    matrix
+}

@@ -1,0 +1,172 @@
+//! Profiles (how long to measure) and the selection of cells, read from the environment.
+
+use std::{env, time::Duration};
+
+use anyhow::{Context, Result, bail};
+
+/// How long and how carefully to measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Profile {
+    /// `smoke`, `quick`, `default` or `full`.
+    pub name: &'static str,
+    /// Criterion's warm-up per cell.
+    pub warm_up: Duration,
+    /// Criterion's measurement time per cell.
+    pub measurement: Duration,
+    /// Criterion's samples per cell (at least 10).
+    pub samples: usize,
+    /// Criterion's bootstrap resamples.
+    pub resamples: usize,
+    /// At most this many messages in a cell's cost run (cells may lower it: large payloads).
+    pub cost_messages: u64,
+    /// The wall time a cost run aims for; a pilot run sizes it (see [`Profile::cost_run_size`]).
+    pub cost_target: Duration,
+    /// The reduced matrix: every workload and implementation, fewer payloads and pauses.
+    pub reduced: bool,
+}
+
+impl Profile {
+    /// Every profile, fastest first.
+    pub const ALL: [Profile; 4] = [
+        Profile {
+            name: "smoke",
+            warm_up: Duration::from_millis(2),
+            measurement: Duration::from_millis(10),
+            samples: 10,
+            resamples: 100,
+            cost_messages: 2_000,
+            cost_target: Duration::from_millis(20),
+            reduced: true,
+        },
+        Profile {
+            name: "quick",
+            warm_up: Duration::from_millis(50),
+            measurement: Duration::from_millis(200),
+            samples: 10,
+            resamples: 1_000,
+            cost_messages: 20_000,
+            cost_target: Duration::from_millis(100),
+            reduced: false,
+        },
+        Profile {
+            name: "default",
+            warm_up: Duration::from_millis(200),
+            measurement: Duration::from_millis(700),
+            samples: 20,
+            resamples: 10_000,
+            cost_messages: 100_000,
+            cost_target: Duration::from_millis(300),
+            reduced: false,
+        },
+        Profile {
+            name: "full",
+            warm_up: Duration::from_secs(1),
+            measurement: Duration::from_secs(3),
+            samples: 50,
+            resamples: 100_000,
+            cost_messages: 1_000_000,
+            cost_target: Duration::from_secs(2),
+            reduced: false,
+        },
+    ];
+
+    /// The profile named `name`.
+    pub fn named(name: &str) -> Result<Profile> {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.name == name)
+            .with_context(|| {
+                let valid: Vec<_> = Self::ALL.iter().map(|p| p.name).collect();
+                format!(
+                    "unknown profile {name:?}; expected one of {}",
+                    valid.join(", ")
+                )
+            })
+    }
+
+    /// `CHANBENCH_PROFILE`, or `default`.
+    pub fn from_env() -> Result<Profile> {
+        Self::named(
+            env::var("CHANBENCH_PROFILE")
+                .as_deref()
+                .unwrap_or("default"),
+        )
+    }
+
+    /// Messages for a cost run: enough to last about [`Profile::cost_target`] at the pace a pilot
+    /// run of `pilot_messages` in `pilot` showed, within `[pilot_messages, limit]`, where `limit`
+    /// is [`Profile::cost_messages`] lowered by the cell's own limit.
+    pub fn cost_run_size(
+        &self,
+        pilot_messages: u64,
+        pilot: Duration,
+        cell_limit: Option<u64>,
+    ) -> u64 {
+        let limit = self.cost_messages.min(cell_limit.unwrap_or(u64::MAX));
+        let per_message = pilot.as_secs_f64() / pilot_messages.max(1) as f64;
+        let wanted = if per_message > 0.0 {
+            (self.cost_target.as_secs_f64() / per_message).round() as u64
+        } else {
+            limit
+        };
+        wanted.clamp(pilot_messages.min(limit), limit)
+    }
+
+    /// Measurement time for a workload. Burst cells exclude their pauses from the measured
+    /// interval, so criterion would run them for many times their measurement time in wall time;
+    /// they get a tenth.
+    pub fn measurement_for(&self, workload: &str) -> Duration {
+        if workload == "burst" {
+            self.measurement / 10
+        } else {
+            self.measurement
+        }
+    }
+}
+
+/// A comma-separated list from the environment variable `var`, each item checked against
+/// `valid`; `None` when unset or empty (no filter).
+pub fn list_from_env(var: &str, valid: &[&str]) -> Result<Option<Vec<String>>> {
+    parse_list(var, env::var(var).ok().as_deref(), valid)
+}
+
+/// Parses `value`, the content of the variable `var` (named in errors), as in [`list_from_env`].
+pub fn parse_list(var: &str, value: Option<&str>, valid: &[&str]) -> Result<Option<Vec<String>>> {
+    let Some(value) = value else { return Ok(None) };
+    let items: Vec<String> = value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if items.is_empty() {
+        return Ok(None);
+    }
+    for item in &items {
+        if !valid.contains(&item.as_str()) {
+            bail!(
+                "{var}: unknown name {item:?}; expected one of {}",
+                valid.join(", ")
+            );
+        }
+    }
+    Ok(Some(items))
+}
+
+/// `CHANBENCH_OVERSUBSCRIBE`: worker roles per allowed core for the multi-producer workloads.
+pub fn oversubscription_from_env() -> Result<usize> {
+    parse_oversubscription(env::var("CHANBENCH_OVERSUBSCRIBE").ok().as_deref())
+}
+
+/// Parses an oversubscription factor: unset means 1, otherwise a whole number of at least 1.
+pub fn parse_oversubscription(value: Option<&str>) -> Result<usize> {
+    match value {
+        None => Ok(1),
+        Some(v) => match v.trim().parse::<usize>() {
+            Ok(n) if n >= 1 => Ok(n),
+            _ => {
+                bail!("CHANBENCH_OVERSUBSCRIBE: expected a whole number of at least 1, found {v:?}")
+            }
+        },
+    }
+}

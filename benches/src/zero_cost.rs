@@ -1,0 +1,114 @@
+//! The zero-cost check: crossbeam-channel measured directly and through the trait, same run.
+//!
+//! The direct versions mirror `chanbench_workloads::workload::{seq, mpsc}` line for line, with
+//! crossbeam's own types and calls instead of `Sender<C, T>` / `Receiver<C, T>`. This module is
+//! the one place outside an adapter that names a channel library.
+
+use std::hint::black_box;
+
+use chanbench_core::Cap;
+use chanbench_crossbeam::Crossbeam;
+use chanbench_workloads::{
+    matrix::{Capacity, Cell, Matrix},
+    placement::{Role, Team},
+    workload::{self, Measured},
+};
+
+const CAPACITY: usize = 1024;
+
+fn direct_seq(team: &Team, messages: u64) -> Measured {
+    let batch = CAPACITY.min(256) as u64;
+    let (tx, rx) = crossbeam_channel::bounded::<u64>(CAPACITY);
+    let role: Role<u64> = Box::new(move || {
+        let mut sent = 0;
+        let mut received = 0;
+        while sent < messages {
+            let n = batch.min(messages - sent);
+            for i in sent..sent + n {
+                if tx.send(i).is_err() {
+                    panic!("seq: send failed with the receiver alive");
+                }
+            }
+            for _ in 0..n {
+                black_box(rx.recv().expect("seq: a queued message was not there"));
+                received += 1;
+            }
+            sent += n;
+        }
+        received
+    });
+    let timed = team.run(vec![role]);
+    assert_eq!(timed.results.iter().sum::<u64>(), messages);
+    Measured {
+        elapsed: timed.elapsed,
+        messages,
+        latency: None,
+    }
+}
+
+fn direct_spsc(team: &Team, messages: u64) -> Measured {
+    let (tx, rx) = crossbeam_channel::bounded::<u64>(CAPACITY);
+    let producer: Role<u64> = Box::new(move || {
+        for i in 0..messages {
+            if tx.send(i).is_err() {
+                panic!("send failed: the consumer is gone");
+            }
+        }
+        0
+    });
+    let consumer: Role<u64> = Box::new(move || {
+        let mut received = 0u64;
+        while let Ok(msg) = rx.recv() {
+            black_box(msg);
+            received += 1;
+        }
+        received
+    });
+    let timed = team.run(vec![producer, consumer]);
+    assert_eq!(timed.results.iter().sum::<u64>(), messages);
+    Measured {
+        elapsed: timed.elapsed,
+        messages,
+        latency: None,
+    }
+}
+
+/// Adds the four zero-cost cells: `seq` and `spsc` at capacity 1024, direct and through the
+/// trait, adjacent so they are measured back to back.
+pub fn add_cells(matrix: &mut Matrix) {
+    let cell = |implementation: &'static str, workload: &'static str, threads, run| Cell {
+        workload: "zero-cost",
+        implementation,
+        params: format!("{workload}/cap={CAPACITY}/u64"),
+        capacity: Capacity::Bounded(CAPACITY),
+        payload: "u64".to_owned(),
+        threads,
+        needs: &[],
+        cost_limit: None,
+        run,
+    };
+    matrix.add(cell(
+        "crossbeam-direct",
+        "seq",
+        1,
+        Box::new(|team, _, n| direct_seq(team, n)),
+    ));
+    matrix.add(cell(
+        "crossbeam-trait",
+        "seq",
+        1,
+        Box::new(|team, _, n| workload::seq::<Crossbeam, Cap, u64>(team, Cap(CAPACITY), n)),
+    ));
+    matrix.add(cell(
+        "crossbeam-direct",
+        "spsc",
+        2,
+        Box::new(|team, _, n| direct_spsc(team, n)),
+    ));
+    matrix.add(cell(
+        "crossbeam-trait",
+        "spsc",
+        2,
+        Box::new(|team, _, n| workload::spsc::<Crossbeam, Cap, u64>(team, Cap(CAPACITY), n)),
+    ));
+}

@@ -1,0 +1,133 @@
+//! Profiles, input validation, cost-run sizing and the assembled matrix. No timing is asserted.
+
+use std::time::Duration;
+
+use benches::{
+    build_matrix,
+    profile::{Profile, parse_list, parse_oversubscription},
+    record::{CellRecord, SCHEMA},
+};
+use chanbench_workloads::matrix::Shape;
+
+#[test]
+fn profiles_are_named_and_ordered() {
+    let names: Vec<_> = Profile::ALL.iter().map(|p| p.name).collect();
+    assert_eq!(names, ["smoke", "quick", "default", "full"]);
+    for pair in Profile::ALL.windows(2) {
+        assert!(pair[0].measurement < pair[1].measurement, "{pair:?}");
+        assert!(pair[0].cost_target < pair[1].cost_target, "{pair:?}");
+    }
+    assert!(
+        Profile::ALL.iter().all(|p| p.samples >= 10),
+        "criterion needs 10 samples"
+    );
+    assert!(Profile::named("smoke").unwrap().reduced);
+    assert!(!Profile::named("default").unwrap().reduced);
+}
+
+#[test]
+fn unknown_names_list_the_valid_ones() {
+    let err = Profile::named("fast").unwrap_err().to_string();
+    assert!(
+        err.contains("\"fast\"") && err.contains("smoke, quick, default, full"),
+        "{err}"
+    );
+    let valid = ["flume", "kanal"];
+    let err = parse_list("CHANBENCH_IMPL", Some("flume,tokio"), &valid)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("CHANBENCH_IMPL") && err.contains("\"tokio\"") && err.contains("flume, kanal"),
+        "{err}"
+    );
+    assert_eq!(
+        parse_list("X", Some(" kanal , flume"), &valid).unwrap(),
+        Some(vec!["kanal".into(), "flume".into()])
+    );
+    assert_eq!(parse_list("X", Some(" , "), &valid).unwrap(), None);
+    assert_eq!(parse_list("X", None, &valid).unwrap(), None);
+    assert_eq!(parse_oversubscription(None).unwrap(), 1);
+    assert_eq!(parse_oversubscription(Some("3")).unwrap(), 3);
+    assert!(parse_oversubscription(Some("0")).is_err());
+    assert!(parse_oversubscription(Some("many")).is_err());
+}
+
+#[test]
+fn cost_runs_are_sized_from_the_pilot() {
+    let p = Profile::named("default").unwrap(); // 300 ms target, at most 100,000 messages
+    // 1 us per message: 300,000 wanted, capped at the profile's limit.
+    assert_eq!(
+        p.cost_run_size(1_000, Duration::from_millis(1), None),
+        100_000
+    );
+    // 50 us per message (a blocking ping-pong): 6,000 messages, about 300 ms.
+    assert_eq!(
+        p.cost_run_size(1_000, Duration::from_millis(50), None),
+        6_000
+    );
+    // 1 ms per message: never fewer than the pilot.
+    assert_eq!(p.cost_run_size(1_000, Duration::from_secs(1), None), 1_000);
+    // A cell's own limit (large payloads) wins, even over the pilot size.
+    assert_eq!(
+        p.cost_run_size(1_000, Duration::from_millis(1), Some(256)),
+        256
+    );
+}
+
+#[test]
+fn the_matrix_has_the_baselines_and_the_zero_cost_pair() {
+    let matrix = build_matrix(Shape::new(2, 1), true);
+    let ids = |workload: &str| -> Vec<String> {
+        matrix
+            .cells
+            .iter()
+            .filter(|c| c.workload == workload)
+            .map(|c| format!("{}/{}", c.implementation, c.params))
+            .collect()
+    };
+    assert_eq!(
+        ids("floor"),
+        ["atomic-ping-pong/u64", "spsc-ring/cap=1024/u64"]
+    );
+    assert_eq!(
+        ids("zero-cost"),
+        [
+            "crossbeam-direct/seq/cap=1024/u64",
+            "crossbeam-trait/seq/cap=1024/u64",
+            "crossbeam-direct/spsc/cap=1024/u64",
+            "crossbeam-trait/spsc/cap=1024/u64",
+        ]
+    );
+    for info in chanbench_registry::implementations() {
+        assert!(
+            matrix.cells.iter().any(|c| c.implementation == info.id),
+            "{} has no cell",
+            info.id
+        );
+    }
+}
+
+#[test]
+fn records_serialize_to_json() {
+    let record = CellRecord {
+        schema: SCHEMA,
+        workload: "spsc",
+        implementation: "flume",
+        params: "cap=1/u64",
+        criterion_id: "spsc/flume/cap=1/u64".into(),
+        status: "ok",
+        missing: vec![],
+        capacity: "1".into(),
+        payload: "u64",
+        threads: 2,
+        thread_cores: vec![0, 1],
+        threads_per_core: 1.0,
+        shape: Shape::new(2, 1),
+        profile: "smoke",
+        cost: None,
+    };
+    let json = serde_json::to_value(&record).unwrap();
+    assert_eq!(json["schema"], 1);
+    assert_eq!(json["shape"]["mpsc_producers"], 2);
+    assert_eq!(json["thread_cores"], serde_json::json!([0, 1]));
+}
