@@ -12,13 +12,19 @@
 //! = capacity/payload/..., throughput in messages, so times read as ns per message), then run once
 //! more at a fixed size for its cost record.
 
-use std::{collections::BTreeSet, env, path::PathBuf, time::Instant};
+use std::{
+    collections::BTreeSet,
+    env,
+    path::PathBuf,
+    time::{Duration, Instant},
+};
 
 use anyhow::{Context, Result};
 use benches::{
     build_matrix,
     profile::{Profile, list_from_env, oversubscription_from_env},
     record::{CellRecord, Recorder, SCHEMA},
+    zero_cost,
 };
 use chanbench_workloads::{
     alloc::CountingAlloc,
@@ -88,6 +94,7 @@ fn run() -> Result<()> {
         .filter(|u| wanted(u.workload, u.implementation))
     {
         recorder.write(&CellRecord {
+            record: "cell",
             schema: SCHEMA,
             workload: u.workload,
             implementation: u.implementation,
@@ -152,6 +159,7 @@ fn run() -> Result<()> {
                 )),
             );
             recorder.write(&CellRecord {
+                record: "cell",
                 schema: SCHEMA,
                 workload,
                 implementation: cell.implementation,
@@ -172,6 +180,27 @@ fn run() -> Result<()> {
         group.finish();
     }
     criterion.final_summary();
+    if wanted("zero-cost", "crossbeam-direct") || wanted("zero-cost", "crossbeam-trait") {
+        for workload in ["seq", "spsc"] {
+            let pilot = zero_cost::paired(&team, workload, 1, 1_000);
+            let pilot_time = Duration::from_secs_f64(pilot.direct_median_ns_per_msg * 1e-6);
+            // Each run aims at a tenth of the cost-run target.
+            let messages = profile.cost_run_size(1_000, pilot_time * 10, None);
+            let paired = zero_cost::paired(&team, workload, profile.zero_cost_rounds, messages);
+            eprintln!(
+                "zero-cost {workload}: through the trait / direct = {:.3} (median of {} interleaved \
+                 rounds of {} messages; quartiles {:.3} .. {:.3}); direct {:.2} ns/msg, trait {:.2} ns/msg",
+                paired.ratio_median,
+                paired.rounds,
+                paired.messages_per_run,
+                paired.ratio_p25,
+                paired.ratio_p75,
+                paired.direct_median_ns_per_msg,
+                paired.trait_median_ns_per_msg,
+            );
+            recorder.write(&paired)?;
+        }
+    }
     eprintln!(
         "chanbench: {} cells in {:.1} s; cost records in {}",
         matrix.cells.len(),

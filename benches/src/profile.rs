@@ -23,6 +23,8 @@ pub struct Profile {
     pub cost_target: Duration,
     /// The reduced matrix: every workload and implementation, fewer payloads and pauses.
     pub reduced: bool,
+    /// Rounds of the interleaved zero-cost comparison.
+    pub zero_cost_rounds: usize,
 }
 
 impl Profile {
@@ -37,6 +39,7 @@ impl Profile {
             cost_messages: 2_000,
             cost_target: Duration::from_millis(20),
             reduced: true,
+            zero_cost_rounds: 5,
         },
         Profile {
             name: "quick",
@@ -47,6 +50,7 @@ impl Profile {
             cost_messages: 20_000,
             cost_target: Duration::from_millis(100),
             reduced: false,
+            zero_cost_rounds: 101,
         },
         Profile {
             name: "default",
@@ -57,6 +61,7 @@ impl Profile {
             cost_messages: 100_000,
             cost_target: Duration::from_millis(300),
             reduced: false,
+            zero_cost_rounds: 401,
         },
         Profile {
             name: "full",
@@ -67,6 +72,7 @@ impl Profile {
             cost_messages: 1_000_000,
             cost_target: Duration::from_secs(2),
             reduced: false,
+            zero_cost_rounds: 1001,
         },
     ];
 

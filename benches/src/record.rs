@@ -17,6 +17,8 @@ pub const SCHEMA: u32 = 1;
 /// What was measured about one cell, or why it was not.
 #[derive(Debug, Serialize)]
 pub struct CellRecord<'a> {
+    /// Always `cell`, to tell these from other records in the same file.
+    pub record: &'static str,
     /// [`SCHEMA`].
     pub schema: u32,
     /// The criterion group.
@@ -69,7 +71,7 @@ impl Recorder {
     }
 
     /// Writes one record.
-    pub fn write(&mut self, record: &CellRecord<'_>) -> Result<()> {
+    pub fn write(&mut self, record: &impl Serialize) -> Result<()> {
         let context = || format!("writing {}", self.path.display());
         serde_json::to_writer(&mut self.out, record).with_context(context)?;
         self.out.write_all(b"\n").with_context(context)?;

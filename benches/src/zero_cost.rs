@@ -13,6 +13,8 @@ use chanbench_workloads::{
     placement::{Role, Team},
     workload::{self, Measured},
 };
+use serde::Serialize;
+use statrs::statistics::{Data, Median, OrderStatistics};
 
 const CAPACITY: usize = 1024;
 
@@ -111,4 +113,69 @@ pub fn add_cells(matrix: &mut Matrix) {
         2,
         Box::new(|team, _, n| workload::spsc::<Crossbeam, Cap, u64>(team, Cap(CAPACITY), n)),
     ));
+}
+
+/// An interleaved A/B comparison of crossbeam called directly and through the trait.
+///
+/// Criterion measures the two cells one after the other, so drift on a shared machine (another
+/// tenant, frequency, cache state) lands on one side only. Here each round runs both, alternating
+/// which goes first, and the answer is the median of the per-round ratios.
+#[derive(Debug, Clone, Serialize)]
+pub struct Paired {
+    /// Always `zero-cost-paired`, to tell this record from cell records.
+    pub record: &'static str,
+    /// `seq` or `spsc`.
+    pub workload: &'static str,
+    /// Rounds, each one direct run and one trait run.
+    pub rounds: usize,
+    /// Messages in every run.
+    pub messages_per_run: u64,
+    /// Median of the direct runs, ns per message.
+    pub direct_median_ns_per_msg: f64,
+    /// Median of the trait runs, ns per message.
+    pub trait_median_ns_per_msg: f64,
+    /// Median over rounds of (trait ns per message) / (direct ns per message).
+    pub ratio_median: f64,
+    /// 25th percentile of the per-round ratios.
+    pub ratio_p25: f64,
+    /// 75th percentile of the per-round ratios.
+    pub ratio_p75: f64,
+}
+
+/// Runs `rounds` interleaved pairs of `workload` (`seq` or `spsc`), `messages` each.
+pub fn paired(team: &Team, workload: &'static str, rounds: usize, messages: u64) -> Paired {
+    let direct = |n| match workload {
+        "seq" => direct_seq(team, n),
+        _ => direct_spsc(team, n),
+    };
+    let through_trait = |n| match workload {
+        "seq" => workload::seq::<Crossbeam, Cap, u64>(team, Cap(CAPACITY), n),
+        _ => workload::spsc::<Crossbeam, Cap, u64>(team, Cap(CAPACITY), n),
+    };
+    let per_msg = |m: Measured| m.elapsed.as_secs_f64() * 1e9 / m.messages as f64;
+    let (mut d, mut t, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let (direct_ns, trait_ns) = if round % 2 == 0 {
+            let direct_ns = per_msg(direct(messages));
+            (direct_ns, per_msg(through_trait(messages)))
+        } else {
+            let trait_ns = per_msg(through_trait(messages));
+            (per_msg(direct(messages)), trait_ns)
+        };
+        d.push(direct_ns);
+        t.push(trait_ns);
+        ratios.push(trait_ns / direct_ns);
+    }
+    let mut ratios = Data::new(ratios);
+    Paired {
+        record: "zero-cost-paired",
+        workload,
+        rounds,
+        messages_per_run: messages,
+        direct_median_ns_per_msg: Data::new(d).median(),
+        trait_median_ns_per_msg: Data::new(t).median(),
+        ratio_median: ratios.median(),
+        ratio_p25: ratios.percentile(25),
+        ratio_p75: ratios.percentile(75),
+    }
 }

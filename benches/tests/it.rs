@@ -110,6 +110,7 @@ fn the_matrix_has_the_baselines_and_the_zero_cost_pair() {
 #[test]
 fn records_serialize_to_json() {
     let record = CellRecord {
+        record: "cell",
         schema: SCHEMA,
         workload: "spsc",
         implementation: "flume",
@@ -130,4 +131,17 @@ fn records_serialize_to_json() {
     assert_eq!(json["schema"], 1);
     assert_eq!(json["shape"]["mpsc_producers"], 2);
     assert_eq!(json["thread_cores"], serde_json::json!([0, 1]));
+}
+
+#[test]
+fn the_paired_zero_cost_comparison_runs_both_sides_every_round() {
+    use chanbench_workloads::placement::{Cores, Team};
+    let cores = Cores::allowed().unwrap();
+    let team = Team::new(&cores, 2).unwrap();
+    for workload in ["seq", "spsc"] {
+        let paired = benches::zero_cost::paired(&team, workload, 4, 2_000);
+        assert_eq!((paired.rounds, paired.messages_per_run), (4, 2_000));
+        assert!(paired.direct_median_ns_per_msg > 0.0 && paired.trait_median_ns_per_msg > 0.0);
+        assert!(paired.ratio_p25 <= paired.ratio_median && paired.ratio_median <= paired.ratio_p75);
+    }
 }
