@@ -53,8 +53,8 @@ pub fn split(total: u64, parts: usize) -> Vec<u64> {
 }
 
 fn producer<C: Channel, P: Payload>(tx: Sender<C, P>, messages: u64) -> Role<u64> {
+    let source = P::source(); // Prepared here, before the role's clock starts.
     Box::new(move || {
-        let source = P::source();
         for i in 0..messages {
             if tx.send(P::make(&source, i)).is_err() {
                 panic!("send failed: the consumer is gone");
@@ -89,8 +89,8 @@ pub fn seq<C: Channel, M: Make<C>, P: Payload>(team: &Team, m: M, messages: u64)
     let batch = m.capacity().map_or(256, |cap| cap.min(256)) as u64;
     assert!(batch > 0, "seq needs a channel that can hold a message");
     let (tx, rx) = m.make::<P>();
+    let source = P::source();
     let role: Role<u64> = Box::new(move || {
-        let source = P::source();
         let mut sent = 0;
         let mut received = 0;
         while sent < messages {
@@ -218,9 +218,9 @@ pub fn ping_pong<C: Channel, M: Make<C>, P: Payload, const RECORD: bool>(
 ) -> Measured {
     let (ping_tx, ping_rx) = m.make::<P>();
     let (pong_tx, pong_rx) = m.make::<P>();
+    let source = P::source();
+    let mut histogram = RECORD.then(latency_histogram);
     let pinger: Role<(u64, Option<Histogram<u64>>)> = Box::new(move || {
-        let source = P::source();
-        let mut histogram = RECORD.then(latency_histogram);
         for i in 0..round_trips {
             let start = RECORD.then(Instant::now);
             if ping_tx.send(P::make(&source, i)).is_err() {
@@ -285,8 +285,8 @@ pub fn burst<C: Channel, M: Make<C>, const RECORD: bool>(
         }
         (0, Duration::ZERO, None)
     });
+    let mut histogram = RECORD.then(latency_histogram);
     let receiver: Role<(u64, Duration, Option<Histogram<u64>>)> = Box::new(move || {
-        let mut histogram = RECORD.then(latency_histogram);
         let mut delivering = Duration::ZERO;
         let mut burst_start = Instant::now();
         let mut received = 0u64;
