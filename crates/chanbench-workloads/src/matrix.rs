@@ -469,52 +469,46 @@ impl Matrix {
 #[macro_export]
 macro_rules! register_impl {
     ($matrix:expr, $chan:ty) => {{
-        #[allow(unused_imports)]
-        use $crate::matrix::probe::{
-            Bounded as _, BoundedMulti as _, BoundedSelect as _, Lacks as _, Unbounded as _,
-            UnboundedMulti as _, UnboundedSelect as _,
-        };
         let matrix: &mut $crate::matrix::Matrix = $matrix;
-        let probe = $crate::matrix::probe::Probe::<$chan>::new();
-        (&probe).bounded(matrix);
-        (&probe).unbounded(matrix);
-        (&probe).bounded_multi(matrix);
-        (&probe).unbounded_multi(matrix);
-        (&probe).bounded_select(matrix);
-        (&probe).unbounded_select(matrix);
-        matrix.note_impl::<$chan>(chanbench_core::capabilities!($chan));
+        let capabilities = chanbench_core::capabilities!($chan);
+        {
+            #[allow(unused_imports)]
+            use $crate::matrix::probe::{
+                Bounded as _, BoundedMulti as _, BoundedSelect as _, Lacks as _, Unbounded as _,
+                UnboundedMulti as _, UnboundedSelect as _,
+            };
+            let probe = $crate::matrix::probe::Probe::<$chan>::new();
+            (&probe).cells_bounded(matrix);
+            (&probe).cells_unbounded(matrix);
+            (&probe).cells_bounded_multi(matrix);
+            (&probe).cells_unbounded_multi(matrix);
+            (&probe).cells_bounded_select(matrix);
+            (&probe).cells_unbounded_select(matrix);
+        }
+        matrix.note_impl::<$chan>(capabilities);
     }};
 }
 
-/// Autoref specialization over capability combinations, for [`register_impl!`]: each method
-/// resolves to the `Probe<C>` impl when `C` has the capabilities, else to the no-op on `&Probe<C>`.
+/// Autoref specialization over capability combinations, for [`register_impl!`], on the core's
+/// `Probe`: each method resolves to the `Probe<C>` impl when `C` has the capabilities, else to
+/// the no-op on `&Probe<C>`.
 #[doc(hidden)]
 pub mod probe {
     #![allow(missing_docs, unreachable_pub)]
 
-    use std::marker::PhantomData;
-
+    pub use chanbench_core::probe::Probe;
     use chanbench_core::{Cap, Unbound};
 
     use super::{Matrix, STREAMING_CAPACITIES};
 
-    pub struct Probe<C>(PhantomData<C>);
-
-    impl<C> Probe<C> {
-        #[allow(clippy::new_without_default)]
-        pub fn new() -> Self {
-            Self(PhantomData)
-        }
-    }
-
     /// The fallback: every method does nothing.
     pub trait Lacks {
-        fn bounded(&self, _: &mut Matrix) {}
-        fn unbounded(&self, _: &mut Matrix) {}
-        fn bounded_multi(&self, _: &mut Matrix) {}
-        fn unbounded_multi(&self, _: &mut Matrix) {}
-        fn bounded_select(&self, _: &mut Matrix) {}
-        fn unbounded_select(&self, _: &mut Matrix) {}
+        fn cells_bounded(&self, _: &mut Matrix) {}
+        fn cells_unbounded(&self, _: &mut Matrix) {}
+        fn cells_bounded_multi(&self, _: &mut Matrix) {}
+        fn cells_unbounded_multi(&self, _: &mut Matrix) {}
+        fn cells_bounded_select(&self, _: &mut Matrix) {}
+        fn cells_unbounded_select(&self, _: &mut Matrix) {}
     }
     impl<C> Lacks for &Probe<C> {}
 
@@ -531,26 +525,26 @@ pub mod probe {
         };
     }
 
-    combo!(Bounded: chanbench_core::Bounded => bounded |m| {
+    combo!(Bounded: chanbench_core::Bounded => cells_bounded |m| {
         for cap in STREAMING_CAPACITIES {
             m.add_flavor::<C, Cap>(Cap(cap), &["bounded"]);
         }
     });
-    combo!(Unbounded: chanbench_core::Unbounded => unbounded |m| {
+    combo!(Unbounded: chanbench_core::Unbounded => cells_unbounded |m| {
         m.add_flavor::<C, Unbound>(Unbound, &["unbounded"]);
     });
-    combo!(BoundedMulti: chanbench_core::Bounded, chanbench_core::MultiConsumer => bounded_multi |m| {
+    combo!(BoundedMulti: chanbench_core::Bounded, chanbench_core::MultiConsumer => cells_bounded_multi |m| {
         for cap in STREAMING_CAPACITIES {
             m.add_multi_consumer::<C, Cap>(Cap(cap), &["bounded", "multi_consumer"]);
         }
     });
-    combo!(UnboundedMulti: chanbench_core::Unbounded, chanbench_core::MultiConsumer => unbounded_multi |m| {
+    combo!(UnboundedMulti: chanbench_core::Unbounded, chanbench_core::MultiConsumer => cells_unbounded_multi |m| {
         m.add_multi_consumer::<C, Unbound>(Unbound, &["unbounded", "multi_consumer"]);
     });
-    combo!(BoundedSelect: chanbench_core::Bounded, chanbench_core::Select => bounded_select |m| {
+    combo!(BoundedSelect: chanbench_core::Bounded, chanbench_core::Select => cells_bounded_select |m| {
         m.add_select::<C, Cap>(Cap(1024), &["bounded", "select"]);
     });
-    combo!(UnboundedSelect: chanbench_core::Unbounded, chanbench_core::Select => unbounded_select |m| {
+    combo!(UnboundedSelect: chanbench_core::Unbounded, chanbench_core::Select => cells_unbounded_select |m| {
         m.add_select::<C, Unbound>(Unbound, &["unbounded", "select"]);
     });
 }

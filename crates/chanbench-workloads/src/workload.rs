@@ -75,12 +75,33 @@ fn consumer<C: Channel, P: Payload>(rx: Receiver<C, P>) -> Role<u64> {
     })
 }
 
-fn check_delivered(workload: &str, results: &[u64], expected: u64) {
-    let received: u64 = results.iter().sum();
+/// `producers` producer roles sharing `messages` between them; consumes `tx`, so the channel
+/// disconnects when they finish.
+fn producers<C: Channel, P: Payload>(
+    tx: Sender<C, P>,
+    producers: usize,
+    messages: u64,
+) -> Vec<Role<u64>> {
+    split(messages, producers)
+        .into_iter()
+        .map(|n| producer::<C, P>(tx.clone(), n))
+        .collect()
+}
+
+/// Runs roles that each return how many messages they received, and checks that together they
+/// received all `messages`.
+fn run_counted(team: &Team, workload: &str, roles: Vec<Role<u64>>, messages: u64) -> Measured {
+    let timed = team.run(roles);
+    let received: u64 = timed.results.iter().sum();
     assert_eq!(
-        received, expected,
-        "{workload}: {expected} messages sent, {received} received"
+        received, messages,
+        "{workload}: {messages} messages sent, {received} received"
     );
+    Measured {
+        elapsed: timed.elapsed,
+        messages,
+        latency: None,
+    }
 }
 
 /// **seq**: one thread sends a batch, then receives it; no cross-thread traffic. Batches are the
@@ -108,13 +129,7 @@ pub fn seq<C: Channel, M: Make<C>, P: Payload>(team: &Team, m: M, messages: u64)
         }
         received
     });
-    let timed = team.run(vec![role]);
-    check_delivered("seq", &timed.results, messages);
-    Measured {
-        elapsed: timed.elapsed,
-        messages,
-        latency: None,
-    }
+    run_counted(team, "seq", vec![role], messages)
 }
 
 /// **spsc**: one producer thread, one consumer thread, streaming.
@@ -130,19 +145,9 @@ pub fn mpsc<C: Channel, M: Make<C>, P: Payload>(
     messages: u64,
 ) -> Measured {
     let (tx, rx) = m.make::<P>();
-    let mut roles: Vec<Role<u64>> = split(messages, producers)
-        .into_iter()
-        .map(|n| producer::<C, P>(tx.clone(), n))
-        .collect();
-    drop(tx);
+    let mut roles = self::producers::<C, P>(tx, producers, messages);
     roles.push(consumer::<C, P>(rx));
-    let timed = team.run(roles);
-    check_delivered("mpsc", &timed.results, messages);
-    Measured {
-        elapsed: timed.elapsed,
-        messages,
-        latency: None,
-    }
+    run_counted(team, "mpsc", roles, messages)
 }
 
 /// **mpmc**: `producers` threads streaming into `consumers` threads sharing one receiver.
@@ -154,20 +159,10 @@ pub fn mpmc<C: MultiConsumer, M: Make<C>, P: Payload>(
     messages: u64,
 ) -> Measured {
     let (tx, rx) = m.make::<P>();
-    let mut roles: Vec<Role<u64>> = split(messages, producers)
-        .into_iter()
-        .map(|n| producer::<C, P>(tx.clone(), n))
-        .collect();
-    drop(tx);
+    let mut roles = self::producers::<C, P>(tx, producers, messages);
     roles.extend((0..consumers).map(|_| consumer::<C, P>(rx.clone())));
     drop(rx);
-    let timed = team.run(roles);
-    check_delivered("mpmc", &timed.results, messages);
-    Measured {
-        elapsed: timed.elapsed,
-        messages,
-        latency: None,
-    }
+    run_counted(team, "mpmc", roles, messages)
 }
 
 /// **fan-in (select)**: `sources` producer threads, each with its own channel, and one thread
@@ -200,13 +195,7 @@ pub fn fan_in_select<C: Select, M: Make<C>, P: Payload>(
         }
         received
     }));
-    let timed = team.run(roles);
-    check_delivered("fan-in select", &timed.results, messages);
-    Measured {
-        elapsed: timed.elapsed,
-        messages,
-        latency: None,
-    }
+    run_counted(team, "fan-in select", roles, messages)
 }
 
 /// **ping-pong**: a message goes to the other thread and comes back, over two channels.
