@@ -30,8 +30,10 @@
 //!
 //! The adapter crates prove these rules with `compile_fail` doctests: `chanbench-std-mpsc` shows
 //! that `bounded`, `Clone` on the receiver and `select` do not compile for `std::sync::mpsc::channel`,
-//! `chanbench-std-sync` that `unbounded` does not compile for `sync_channel`, and so on, each next to
-//! a doctest that does compile, so a `compile_fail` cannot pass for the wrong reason unnoticed.
+//! `chanbench-std-sync` that `unbounded` does not compile for `sync_channel`, and so on. Each sits
+//! next to a doctest that compiles with that one call changed, so a `compile_fail` cannot pass
+//! merely because its snippet is broken. The expected error codes are written on them; stable
+//! rustdoc does not check codes, nightly does.
 //!
 //! The matrix and the reports read the same facts back with [`capabilities!`].
 
