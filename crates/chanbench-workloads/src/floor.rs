@@ -5,7 +5,7 @@
 //! [`SPINS_BEFORE_YIELD`] fruitless spins (a cross-core round trip is far shorter, so it never
 //! yields there). When both roles are pinned to the same core spinning cannot help, the peer
 //! needs the core, so it yields at once: the floor there is the cost of a switch. (`PAUSE` costs
-//! about 140 cycles on recent x86, so 1024 spins would add tens of microseconds per wait.) Values
+//! tens to over a hundred cycles on recent x86, so 1024 spins add tens of microseconds per wait.) Values
 //! are `AtomicU64`s, so no unsafe code is needed.
 
 use std::{

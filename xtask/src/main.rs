@@ -1,0 +1,56 @@
+//! `cargo xtask`: the project's own automation (rust-analyzer's xtask is the model). `main` moves
+//! to the project root and hands each subcommand to its module.
+
+// A binary: `pub` marks each module's interface to its siblings, and nothing is exported.
+#![allow(unreachable_pub)]
+
+mod bench;
+mod criterion;
+mod environment;
+mod placement;
+mod results;
+
+use std::{
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
+
+use clap::{Parser, Subcommand};
+
+/// chanbench's tasks.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Task,
+}
+
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Run the benchmark matrix once per core placement and store the results under results/.
+    Bench(bench::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = project_root();
+    let result = std::env::set_current_dir(&root)
+        .map_err(anyhow::Error::from)
+        .and_then(|()| match cli.command {
+            Task::Bench(args) => bench::run(&root, args),
+        });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask/ lives in the project root")
+        .to_owned()
+}

@@ -1,0 +1,175 @@
+//! The stored results: `results/<run>/environment.json` and `results/<run>/<placement>.json`.
+//! Versioned, written atomically (write, then rename), and read with errors that name the file.
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+/// Version of the results format; bump it when a field changes meaning.
+pub const SCHEMA: u32 = 1;
+
+/// One placement's results.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PlacementResults {
+    /// [`SCHEMA`].
+    pub schema: u32,
+    /// The run id.
+    pub run: String,
+    /// `one-core`, `cross-core` or `all-cores`.
+    pub placement: String,
+    /// The cores the process was allowed (`taskset -c`).
+    pub cores: Vec<usize>,
+    /// The profile.
+    pub profile: String,
+    /// Every cell, measured or not.
+    pub cells: Vec<CellResult>,
+    /// The interleaved zero-cost comparisons, as the bench wrote them.
+    pub zero_cost: Vec<serde_json::Value>,
+}
+
+/// One cell.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CellResult {
+    /// The workload (criterion group).
+    pub workload: String,
+    /// The implementation id.
+    pub implementation: String,
+    /// The cell's parameters.
+    pub params: String,
+    /// `ok` or `not supported` (later: `timeout`, `failed`).
+    pub status: String,
+    /// For `not supported`: the capabilities the implementation lacks.
+    pub missing: Vec<String>,
+    /// Criterion's estimates, ns per message; `None` when not measured.
+    pub estimates: Option<Estimates>,
+    /// Criterion's samples; `None` when not measured.
+    pub samples: Option<Samples>,
+    /// The cost record the bench wrote (units in its field names).
+    pub cost: Option<serde_json::Value>,
+}
+
+/// A point estimate with its 95% confidence interval, ns per message.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct Estimate {
+    /// Point estimate, ns per message.
+    pub ns_per_msg: f64,
+    /// Lower bound of the confidence interval, ns per message.
+    pub lower: f64,
+    /// Upper bound of the confidence interval, ns per message.
+    pub upper: f64,
+}
+
+/// Criterion's mean and median per message.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct Estimates {
+    /// The mean.
+    pub mean: Estimate,
+    /// The median.
+    pub median: Estimate,
+}
+
+/// Criterion's raw samples: `times_ns[i]` is the time of `iters[i]` messages.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Samples {
+    /// Messages per sample.
+    pub iters: Vec<f64>,
+    /// Nanoseconds per sample (per run of `iters` messages, not per message).
+    pub times_ns: Vec<f64>,
+}
+
+/// Writes `value` as pretty JSON to `path` atomically: a temporary file beside it, then a rename,
+/// so a reader never sees half a file and an interrupted write leaves the old one.
+pub fn write_atomic(path: &Path, value: &impl Serialize) -> Result<()> {
+    let dir = path.parent().context("a results file has a folder")?;
+    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let tmp = path.with_extension("json.tmp");
+    let text = serde_json::to_string_pretty(value).context("serializing results")?;
+    fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
+    fs::rename(&tmp, path)
+        .with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))
+}
+
+/// Reads a JSON file into `T`; errors name the file and say what is wrong.
+pub fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T> {
+    let text =
+        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a valid results file", path.display()))
+}
+
+/// `results/<run>`.
+pub fn run_dir(root: &Path, run: &str) -> PathBuf {
+    root.join("results").join(run)
+}
+
+/// Points `results/latest` at `run`, replacing the old link atomically.
+pub fn point_latest(root: &Path, run: &str) -> Result<()> {
+    let results = root.join("results");
+    let tmp = results.join(".latest.tmp");
+    let _ = fs::remove_file(&tmp);
+    std::os::unix::fs::symlink(run, &tmp).with_context(|| format!("creating {}", tmp.display()))?;
+    fs::rename(&tmp, results.join("latest")).context("updating results/latest")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("chanbench-xtask-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn results_round_trip_and_corrupt_files_are_named() {
+        let dir = scratch("results");
+        let path = dir.join("one-core.json");
+        let results = PlacementResults {
+            schema: SCHEMA,
+            run: "r".into(),
+            placement: "one-core".into(),
+            cores: vec![0],
+            profile: "smoke".into(),
+            cells: vec![],
+            zero_cost: vec![],
+        };
+        write_atomic(&path, &results).unwrap();
+        assert!(
+            !path.with_extension("json.tmp").exists(),
+            "the temporary file is renamed away"
+        );
+        assert_eq!(read_json::<PlacementResults>(&path).unwrap(), results);
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, &text[..text.len() / 2]).unwrap();
+        let err = format!("{:#}", read_json::<PlacementResults>(&path).unwrap_err());
+        assert!(
+            err.contains("one-core.json") && err.contains("not a valid results file"),
+            "{err}"
+        );
+        let err = format!(
+            "{:#}",
+            read_json::<PlacementResults>(&dir.join("missing.json")).unwrap_err()
+        );
+        assert!(err.contains("missing.json"), "{err}");
+    }
+
+    #[test]
+    fn latest_points_at_the_newest_run() {
+        let root = scratch("latest");
+        fs::create_dir_all(root.join("results/a")).unwrap();
+        fs::create_dir_all(root.join("results/b")).unwrap();
+        point_latest(&root, "a").unwrap();
+        point_latest(&root, "b").unwrap();
+        assert_eq!(
+            fs::read_link(root.join("results/latest")).unwrap(),
+            Path::new("b")
+        );
+    }
+}
