@@ -5,7 +5,12 @@
 //! - `CHANBENCH_IMPL`, `CHANBENCH_WORKLOAD`: comma-separated ids to run (default: all);
 //! - `CHANBENCH_OVERSUBSCRIBE`: worker roles per allowed core for mpsc/mpmc (default 1);
 //! - `CHANBENCH_COSTS`: where the cost records go (default
-//!   `target/chanbench/costs-<profile>.jsonl`).
+//!   `target/chanbench/costs-<profile>.jsonl`);
+//! - `CHANBENCH_SKIP`: a file of criterion ids (`workload/implementation/params`), one per line,
+//!   to skip; with it the cost file is appended to, not rewritten (xtask restarts and resumes).
+//!
+//! Before each cell it prints `cell <id>` to stderr, after it a `  cost ...` summary line: xtask's
+//! watchdog and progress bar read them.
 //!
 //! Placement is the process's affinity mask: run under `taskset -c 0` for one core, `-c 0,1` for
 //! two. Each cell is timed by criterion (group = workload, function = implementation, parameter
@@ -67,6 +72,21 @@ fn run() -> Result<()> {
     matrix
         .cells
         .retain(|c| wanted(c.workload, c.implementation));
+    let skip: Option<BTreeSet<String>> = match env::var_os("CHANBENCH_SKIP") {
+        None => None,
+        Some(path) => Some(
+            std::fs::read_to_string(&path)
+                .with_context(|| {
+                    format!(
+                        "CHANBENCH_SKIP: cannot read {}",
+                        PathBuf::from(&path).display()
+                    )
+                })?
+                .lines()
+                .map(str::to_owned)
+                .collect(),
+        ),
+    };
 
     let costs_path = env::var_os("CHANBENCH_COSTS")
         .map(PathBuf::from)
@@ -75,7 +95,7 @@ fn run() -> Result<()> {
                 .join("../target/chanbench")
                 .join(format!("costs-{}.jsonl", profile.name))
         });
-    let mut recorder = Recorder::create(&costs_path)?;
+    let mut recorder = Recorder::create(&costs_path, skip.is_some())?;
     let team = Team::new(&cores, shape.team_size()).context("starting the worker team")?;
     eprintln!(
         "chanbench: profile {}, cores {:?}, {} cells ({} not supported), workers pinned to {:?}",
@@ -89,9 +109,10 @@ fn run() -> Result<()> {
         team.cores()
     );
 
+    // A restarted or resumed run (`CHANBENCH_SKIP`) has written these already.
     for u in unsupported
         .iter()
-        .filter(|u| wanted(u.workload, u.implementation))
+        .filter(|u| wanted(u.workload, u.implementation) && skip.is_none())
     {
         recorder.write(&CellRecord {
             record: "cell",
@@ -129,6 +150,11 @@ fn run() -> Result<()> {
         // iteration is ns per message and its throughput is messages per second.
         group.throughput(Throughput::Elements(1));
         for cell in matrix.cells.iter().filter(|c| c.workload == workload) {
+            let id = format!("{workload}/{}/{}", cell.implementation, cell.params);
+            if skip.as_ref().is_some_and(|s| s.contains(&id)) {
+                continue;
+            }
+            eprintln!("cell {id}");
             let mut timed = false;
             group.bench_function(BenchmarkId::new(cell.implementation, &cell.params), |b| {
                 timed = true;
@@ -168,7 +194,7 @@ fn run() -> Result<()> {
                 workload,
                 implementation: cell.implementation,
                 params: &cell.params,
-                criterion_id: format!("{workload}/{}/{}", cell.implementation, cell.params),
+                criterion_id: id,
                 status: "ok",
                 missing: Vec::new(),
                 capacity: cell.capacity.to_string(),

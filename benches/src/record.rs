@@ -58,12 +58,19 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    /// Creates (truncates) `path`, and its folder if needed.
-    pub fn create(path: &Path) -> Result<Self> {
+    /// Creates `path` (and its folder if needed), truncating it, or appending to it when
+    /// `append` (a restarted or resumed run keeps the records it already has).
+    pub fn create(path: &Path, append: bool) -> Result<Self> {
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
-        let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .append(append)
+            .truncate(!append)
+            .open(path)
+            .with_context(|| format!("creating {}", path.display()))?;
         Ok(Self {
             path: path.to_owned(),
             out: BufWriter::new(file),

@@ -1,17 +1,31 @@
 //! `cargo xtask bench`: build the benchmark once, run the matrix once per placement as its own
 //! process under `taskset`, and store the results with the machine's metadata.
 //!
-//! Per placement, the bench process writes its cost records and criterion's files under
-//! `target/chanbench/runs/<run>/<placement>/`; this module then merges them into
-//! `results/<run>/<placement>.json`. Each placement's criterion files are kept apart, so criterion
-//! never compares one placement against another.
+//! Per placement, the bench process writes its cost records (one line per finished cell) and
+//! criterion's files under `target/chanbench/runs/<run>/<placement>/`; this module merges them into
+//! `<results>/<run>/<placement>.json`. Each placement's criterion files are kept apart, so
+//! criterion never compares one placement against another.
+//!
+//! Faults: the bench prints `cell <id>` before each cell. A cell that shows no progress within
+//! `--cell-timeout` is killed and recorded as `timeout`; a cell during which the process dies (a
+//! panic) is recorded as `failed` with the panic message. Either way the bench is restarted with
+//! the finished and faulty cells skipped, so the matrix continues. On Ctrl-C the finished cells are
+//! already on disk: the partial results are written, and `--resume <run>` runs what is missing.
 
 use std::{
+    collections::BTreeSet,
     ffi::OsString,
-    fs::{self, File},
+    fs,
     io::{BufRead, BufReader},
     path::{Path, PathBuf},
     process::{Command, Stdio},
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+        mpsc,
+    },
+    thread,
+    time::{Duration, Instant},
 };
 
 use anyhow::{Context, Result, bail};
@@ -20,9 +34,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::{
     criterion,
-    environment::{self, now},
+    environment::{self, Environment, Request, now},
     placement::{self, Placement, core_list},
-    results::{self, CellResult, PlacementResults, SCHEMA, write_atomic},
+    results::{self, CellResult, PlacementResults, SCHEMA, read_json, write_atomic},
 };
 
 /// How long to measure; the bench's `CHANBENCH_PROFILE`.
@@ -53,59 +67,163 @@ impl Profile {
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// How long to measure.
-    #[arg(long, value_enum, default_value_t = Profile::Default)]
+    #[arg(long, value_enum, default_value_t = Profile::Default, conflicts_with = "resume")]
     profile: Profile,
     /// Implementations to run, by id (default: all registered ones and the baselines).
-    #[arg(long = "impl", value_name = "NAME", num_args = 1..)]
+    #[arg(long = "impl", value_name = "NAME", num_args = 1.., conflicts_with = "resume")]
     impls: Vec<String>,
     /// Workloads to run (default: all).
-    #[arg(long = "workload", value_name = "NAME", num_args = 1..)]
+    #[arg(long = "workload", value_name = "NAME", num_args = 1.., conflicts_with = "resume")]
     workloads: Vec<String>,
     /// Placements to run (default: those this machine's cores allow).
-    #[arg(long = "placement", value_enum, num_args = 1..)]
+    #[arg(long = "placement", value_enum, num_args = 1.., conflicts_with = "resume")]
     placements: Vec<Placement>,
-    /// The run's name, its folder under `results/` (default: the start time).
-    #[arg(long)]
+    /// The run's name, its folder under the results folder (default: the start time).
+    #[arg(long, conflicts_with = "resume")]
     name: Option<String>,
+    /// Finish an interrupted run: run only its cells that have no result yet.
+    #[arg(long, value_name = "RUN")]
+    resume: Option<String>,
+    /// Seconds a cell may go without progress before it is killed and recorded as `timeout`.
+    #[arg(long, value_name = "SECS", default_value_t = 300)]
+    cell_timeout: u64,
+    /// Where runs are stored.
+    #[arg(long, value_name = "DIR", default_value = "results")]
+    results: PathBuf,
+}
+
+/// Why a placement stopped early.
+#[derive(Debug)]
+struct Interrupted;
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("interrupted")
+    }
+}
+
+impl std::error::Error for Interrupted {}
+
+/// A cell the watchdog killed or the process died in.
+struct Fault {
+    id: String,
+    status: &'static str,
+    message: String,
+}
+
+/// Everything a placement's bench processes share.
+struct Launch {
+    exe: PathBuf,
+    env: Vec<(&'static str, OsString)>,
+    cell_timeout: Duration,
+    interrupted: Arc<AtomicBool>,
 }
 
 /// Runs `cargo xtask bench`.
 pub fn run(root: &Path, args: Args) -> Result<()> {
     check_taskset()?;
+    let results_root = root.join(&args.results);
     let allowed = placement::allowed_cores()?;
-    let (placements, notes) = placement::choose(&args.placements, &allowed)?;
-    for note in notes {
-        eprintln!("note: {note}");
-    }
-    let run = match args.name {
-        Some(name) => checked_run_name(name)?,
-        None => now().replace(':', ""),
+    let (mut environment, resuming) = match &args.resume {
+        Some(run) => {
+            let path = results::run_dir(&results_root, run).join("environment.json");
+            let environment: Environment = read_json(&path)?;
+            (environment, true)
+        }
+        None => {
+            let (placements, notes) = placement::choose(&args.placements, &allowed)?;
+            for note in notes {
+                eprintln!("note: {note}");
+            }
+            let run = match &args.name {
+                Some(name) => checked_run_name(name)?,
+                None => now().replace(':', ""),
+            };
+            if results::run_dir(&results_root, &run).exists() {
+                bail!(
+                    "{} exists already; choose another --name, or --resume {run}",
+                    results::run_dir(&results_root, &run).display()
+                );
+            }
+            let request = Request {
+                impls: args.impls.clone(),
+                workloads: args.workloads.clone(),
+                placements: placements
+                    .iter()
+                    .map(|(p, _)| p.name().to_owned())
+                    .collect(),
+            };
+            (
+                environment::capture(root, &run, args.profile.name(), &allowed, request)?,
+                false,
+            )
+        }
     };
-    let dir = results::run_dir(root, &run);
-    if dir.exists() {
-        bail!("{} exists already; choose another --name", dir.display());
-    }
-    let profile = args.profile.name();
-    let mut bench_env: Vec<(&str, OsString)> = vec![("CHANBENCH_PROFILE", profile.into())];
-    if !args.impls.is_empty() {
-        bench_env.push(("CHANBENCH_IMPL", args.impls.join(",").into()));
-    }
-    if !args.workloads.is_empty() {
-        bench_env.push(("CHANBENCH_WORKLOAD", args.workloads.join(",").into()));
-    }
+    let run = environment.run.clone();
+    let dir = results::run_dir(&results_root, &run);
+    let placements: Vec<(Placement, Vec<usize>)> = environment
+        .request
+        .placements
+        .iter()
+        .map(|name| {
+            let placement = Placement::named(name)
+                .with_context(|| format!("{}: unknown placement {name:?}", dir.display()))?;
+            let cores = placement.cores(&allowed).with_context(|| {
+                format!("placement {name} needs more cores than this process may use ({allowed:?})")
+            })?;
+            Ok((placement, cores))
+        })
+        .collect::<Result<_>>()?;
 
-    let exe = build(root)?;
+    let mut env: Vec<(&str, OsString)> =
+        vec![("CHANBENCH_PROFILE", environment.profile.clone().into())];
+    if !environment.request.impls.is_empty() {
+        env.push(("CHANBENCH_IMPL", environment.request.impls.join(",").into()));
+    }
+    if !environment.request.workloads.is_empty() {
+        env.push((
+            "CHANBENCH_WORKLOAD",
+            environment.request.workloads.join(",").into(),
+        ));
+    }
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&interrupted);
+    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
+        .context("installing the Ctrl-C handler")?;
+    let ctx = Launch {
+        exe: build(root)?,
+        env,
+        cell_timeout: Duration::from_secs(args.cell_timeout),
+        interrupted,
+    };
+
     let work = root.join("target/chanbench/runs").join(&run);
-    // Count each placement's cells first: this also lets the bench reject unknown names before
-    // anything is measured.
+    // Count each placement's remaining cells first: this also lets the bench reject unknown names
+    // before anything is measured.
     let mut plan = Vec::new();
     for (placement, cores) in placements {
-        let cells = list_cells(&exe, &cores, &bench_env, &work.join(placement.name()))?;
-        plan.push((placement, cores, cells));
+        let out = work.join(placement.name());
+        let stored = dir.join(format!("{}.json", placement.name()));
+        if resuming && stored.exists() && read_json::<PlacementResults>(&stored)?.complete {
+            eprintln!("{}: complete already", placement.name());
+            continue;
+        }
+        let done = if resuming {
+            finished_cells(&out.join("costs.jsonl"))?.len() as u64
+        } else {
+            0
+        };
+        let cells = list_cells(&ctx, &cores, &out)?;
+        plan.push((
+            placement,
+            cores,
+            cells.saturating_sub(done),
+            resuming && out.join("costs.jsonl").exists(),
+        ));
     }
-    let total: u64 = plan.iter().map(|(_, _, cells)| *cells).sum();
+    let total: u64 = plan.iter().map(|p| p.2).sum();
 
-    let mut environment = environment::capture(root, &run, profile, &allowed)?;
+    environment.interrupted = false;
     write_atomic(&dir.join("environment.json"), &environment)?;
     let bar = ProgressBar::new(total).with_style(
         ProgressStyle::with_template(
@@ -114,26 +232,54 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
         .context("progress bar template")?
         .progress_chars("=> "),
     );
-    for (placement, cores, _) in &plan {
+    for (placement, cores, _, resume_placement) in &plan {
         bar.set_message(format!(
             "({} on cores {})",
             placement.name(),
             core_list(cores)
         ));
         let out = work.join(placement.name());
-        run_placement(&exe, cores, &bench_env, &out, *placement, &bar)?;
-        let results = collect(&run, *placement, cores, profile, &out)?;
+        let outcome = run_placement(&ctx, *placement, cores, &out, &bar, *resume_placement);
+        let (faults, complete) = match outcome {
+            Ok(faults) => (faults, true),
+            Err(e) if e.is::<Interrupted>() => (Vec::new(), false),
+            Err(e) => return Err(e),
+        };
+        let results = collect(
+            &run,
+            *placement,
+            cores,
+            &environment.profile,
+            &out,
+            &faults,
+            complete,
+        )?;
         write_atomic(&dir.join(format!("{}.json", placement.name())), &results)?;
+        if !complete {
+            bar.abandon();
+            environment.interrupted = true;
+            write_atomic(&dir.join("environment.json"), &environment)?;
+            results::point_latest(&results_root, &run)?;
+            eprintln!(
+                "interrupted: finished cells are kept in {}; finish with `cargo xtask bench --resume {run}`",
+                dir.display()
+            );
+            std::process::exit(130);
+        }
     }
     bar.finish_with_message("done");
     environment.ended = Some(now());
     write_atomic(&dir.join("environment.json"), &environment)?;
-    results::point_latest(root, &run)?;
-    eprintln!("results in {} (results/latest)", dir.display());
+    results::point_latest(&results_root, &run)?;
+    eprintln!(
+        "results in {} ({}/latest)",
+        dir.display(),
+        results_root.display()
+    );
     Ok(())
 }
 
-fn checked_run_name(name: String) -> Result<String> {
+fn checked_run_name(name: &str) -> Result<String> {
     let ok = !name.is_empty()
         && name != "latest"
         && !name.starts_with('.')
@@ -146,14 +292,15 @@ fn checked_run_name(name: String) -> Result<String> {
              and not `latest`"
         );
     }
-    Ok(name)
+    Ok(name.to_owned())
 }
 
 fn check_taskset() -> Result<()> {
     match Command::new("taskset").arg("--version").output() {
         Ok(out) if out.status.success() => Ok(()),
         _ => bail!(
-            "`taskset` was not found or does not run; it pins each placement to its cores (Debian: apt-get install util-linux)"
+            "`taskset` was not found or does not run; it pins each placement to its cores \
+             (Debian: apt-get install util-linux)"
         ),
     }
 }
@@ -180,23 +327,21 @@ fn build(root: &Path) -> Result<PathBuf> {
         .context("cargo reported no executable for the `matrix` benchmark")
 }
 
-fn bench_command(
-    exe: &Path,
-    cores: &[usize],
-    env: &[(&str, OsString)],
-    out: &Path,
-) -> Result<Command> {
+fn bench_command(ctx: &Launch, cores: &[usize], out: &Path) -> Result<Command> {
     fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let mut cmd = Command::new("taskset");
-    cmd.arg("-c").arg(core_list(cores)).arg(exe).arg("--bench");
-    cmd.envs(env.iter().map(|(k, v)| (k, v)));
+    cmd.arg("-c")
+        .arg(core_list(cores))
+        .arg(&ctx.exe)
+        .arg("--bench");
+    cmd.envs(ctx.env.iter().map(|(k, v)| (k, v)));
     cmd.env("CHANBENCH_COSTS", out.join("costs.jsonl"));
     cmd.env("CRITERION_HOME", out.join("criterion"));
     Ok(cmd)
 }
 
-fn list_cells(exe: &Path, cores: &[usize], env: &[(&str, OsString)], out: &Path) -> Result<u64> {
-    let output = bench_command(exe, cores, env, out)?
+fn list_cells(ctx: &Launch, cores: &[usize], out: &Path) -> Result<u64> {
+    let output = bench_command(ctx, cores, out)?
         .arg("--list")
         .env("CHANBENCH_COSTS", out.join("list.jsonl"))
         .output()
@@ -211,22 +356,39 @@ fn list_cells(exe: &Path, cores: &[usize], env: &[(&str, OsString)], out: &Path)
         .count() as u64)
 }
 
+/// The ids of the cells a cost file records as finished.
+fn finished_cells(costs: &Path) -> Result<BTreeSet<String>> {
+    let Ok(text) = fs::read_to_string(costs) else {
+        return Ok(BTreeSet::new());
+    };
+    let mut done = BTreeSet::new();
+    for (n, line) in text.lines().enumerate() {
+        let record: serde_json::Value = serde_json::from_str(line)
+            .with_context(|| format!("{}:{}: not a JSON record", costs.display(), n + 1))?;
+        if record["status"] == "ok" {
+            if let Some(id) = record["criterion_id"].as_str() {
+                done.insert(id.to_owned());
+            }
+        }
+    }
+    Ok(done)
+}
+
+enum Ending {
+    Exited,
+    TimedOut,
+    Interrupted,
+}
+
+/// Runs one placement to the end, restarting the bench past faulty cells.
 fn run_placement(
-    exe: &Path,
-    cores: &[usize],
-    env: &[(&str, OsString)],
-    out: &Path,
+    ctx: &Launch,
     placement: Placement,
+    cores: &[usize],
+    out: &Path,
     bar: &ProgressBar,
-) -> Result<()> {
-    let log = out.join("criterion.log");
-    let mut child = bench_command(exe, cores, env, out)?
-        .stdout(File::create(&log).with_context(|| format!("creating {}", log.display()))?)
-        .stderr(Stdio::piped())
-        .spawn()
-        .context("starting the benchmark")?;
-    let stderr = child.stderr.take().context("the benchmark's stderr")?;
-    let mut errors = Vec::new();
+    resume: bool,
+) -> Result<Vec<Fault>> {
     // indicatif hides the bar when stderr is not a terminal (CI, a log file), and with it anything
     // printed through it, so print directly then.
     let say = |line: String| {
@@ -236,44 +398,152 @@ fn run_placement(
             bar.println(line)
         }
     };
-    for line in BufReader::new(stderr).lines() {
-        let line = line.context("reading the benchmark's output")?;
-        if let Some(summary) = line.strip_prefix("  cost ") {
-            bar.inc(1);
-            let (done, total) = (bar.position(), bar.length().unwrap_or(0));
-            say(format!("[{} {done}/{total}] {summary}", placement.name()));
-        } else if line.starts_with("error") || line.contains("panicked") {
-            say(format!("[{}] {line}", placement.name()));
-            errors.push(line);
-        } else if line.starts_with("zero-cost") || line.starts_with("chanbench:") {
-            say(format!("[{}] {line}", placement.name()));
+    let costs = out.join("costs.jsonl");
+    let mut faults: Vec<Fault> = Vec::new();
+    let mut restart = resume;
+    loop {
+        let mut cmd = bench_command(ctx, cores, out)?;
+        if restart {
+            let skip: Vec<String> = finished_cells(&costs)?
+                .into_iter()
+                .chain(faults.iter().map(|f| f.id.clone()))
+                .collect();
+            let skip_file = out.join("skip.txt");
+            fs::write(&skip_file, skip.join("\n"))
+                .with_context(|| format!("writing {}", skip_file.display()))?;
+            cmd.env("CHANBENCH_SKIP", &skip_file);
         }
+        let log = out.join("criterion.log");
+        let log_file = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .with_context(|| format!("opening {}", log.display()))?;
+        let mut child = cmd
+            .stdout(log_file)
+            .stderr(Stdio::piped())
+            .spawn()
+            .context("starting the benchmark")?;
+        let stderr = child.stderr.take().context("the benchmark's stderr")?;
+        let (tx, lines) = mpsc::channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut current: Option<String> = None;
+        let mut deadline = Instant::now() + ctx.cell_timeout;
+        let mut panic_message: Vec<String> = Vec::new();
+        let mut in_panic = false;
+        let ending = loop {
+            if ctx.interrupted.load(Ordering::SeqCst) {
+                let _ = child.kill();
+                break Ending::Interrupted;
+            }
+            if current.is_some() && Instant::now() > deadline {
+                let _ = child.kill();
+                break Ending::TimedOut;
+            }
+            match lines.recv_timeout(Duration::from_millis(100)) {
+                Ok(line) => {
+                    if let Some(id) = line.strip_prefix("cell ") {
+                        current = Some(id.to_owned());
+                        deadline = Instant::now() + ctx.cell_timeout;
+                    } else if let Some(summary) = line.strip_prefix("  cost ") {
+                        current = None;
+                        bar.inc(1);
+                        let (done, total) = (bar.position(), bar.length().unwrap_or(0));
+                        say(format!("[{} {done}/{total}] {summary}", placement.name()));
+                    } else if line.contains("panicked at") {
+                        in_panic = true;
+                        say(format!("[{}] {line}", placement.name()));
+                    } else if line.starts_with("stack backtrace:") {
+                        in_panic = false; // The message is above; the backtrace stays in the log.
+                    } else if in_panic && !line.starts_with("note:") && !line.trim().is_empty() {
+                        say(format!("[{}] {line}", placement.name()));
+                        panic_message.push(line);
+                    } else if line.starts_with("error")
+                        || line.starts_with("zero-cost")
+                        || line.starts_with("chanbench:")
+                    {
+                        say(format!("[{}] {line}", placement.name()));
+                        if line.starts_with("error") {
+                            panic_message.push(line);
+                        }
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => break Ending::Exited,
+            }
+        };
+        let status = child.wait().context("waiting for the benchmark")?;
+        match (ending, current) {
+            (Ending::Interrupted, _) => return Err(Interrupted.into()),
+            (Ending::Exited, _) if ctx.interrupted.load(Ordering::SeqCst) => {
+                return Err(Interrupted.into());
+            }
+            (Ending::Exited, None) if status.success() => return Ok(faults),
+            (Ending::TimedOut, Some(id)) => {
+                say(format!(
+                    "[{}] timeout: {id} made no progress in {:?}; killed",
+                    placement.name(),
+                    ctx.cell_timeout
+                ));
+                faults.push(Fault {
+                    id,
+                    status: "timeout",
+                    message: format!(
+                        "no progress within {} s; the process was killed",
+                        ctx.cell_timeout.as_secs()
+                    ),
+                });
+            }
+            (_, Some(id)) => {
+                let message = if panic_message.is_empty() {
+                    format!("the process died: {status}")
+                } else {
+                    panic_message.join("\n")
+                };
+                say(format!("[{}] failed: {id}: {message}", placement.name()));
+                faults.push(Fault {
+                    id,
+                    status: "failed",
+                    message,
+                });
+            }
+            (_, None) => bail!(
+                "the {} benchmark process failed outside any cell ({status}): {}; criterion's output is in {}",
+                placement.name(),
+                panic_message.join("; "),
+                log.display()
+            ),
+        }
+        bar.inc(1);
+        restart = true;
     }
-    let status = child.wait().context("waiting for the benchmark")?;
-    if !status.success() {
-        bail!(
-            "the {} benchmark process failed ({status}): {}; criterion's output is in {}",
-            placement.name(),
-            errors.join("; "),
-            log.display()
-        );
-    }
-    Ok(())
 }
 
-/// Merges the bench's cost records with criterion's estimates for one placement.
+/// Merges the bench's cost records, criterion's estimates and the faults for one placement.
 fn collect(
     run: &str,
     placement: Placement,
     cores: &[usize],
     profile: &str,
     out: &Path,
+    faults: &[Fault],
+    complete: bool,
 ) -> Result<PlacementResults> {
     let costs_path = out.join("costs.jsonl");
-    let text = fs::read_to_string(&costs_path)
-        .with_context(|| format!("cannot read {}", costs_path.display()))?;
-    let mut estimates = criterion::read_all(&out.join("criterion"))?;
-    let mut cells = Vec::new();
+    let text = fs::read_to_string(&costs_path).unwrap_or_default();
+    let home = out.join("criterion");
+    let mut estimates = if home.exists() {
+        criterion::read_all(&home)?
+    } else {
+        Default::default()
+    };
+    let mut cells: Vec<CellResult> = Vec::new();
     let mut zero_cost = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let record: serde_json::Value = serde_json::from_str(line)
@@ -312,10 +582,26 @@ fn collect(
             implementation,
             params,
             status: field("status")?,
+            message: None,
             missing,
             estimates,
             samples,
             cost: (!record["cost"].is_null()).then(|| record["cost"].clone()),
+        });
+    }
+    for fault in faults {
+        let mut parts = fault.id.splitn(3, '/');
+        let mut next = || parts.next().unwrap_or_default().to_owned();
+        cells.push(CellResult {
+            workload: next(),
+            implementation: next(),
+            params: next(),
+            status: fault.status.to_owned(),
+            message: Some(fault.message.clone()),
+            missing: Vec::new(),
+            estimates: None,
+            samples: None,
+            cost: None,
         });
     }
     Ok(PlacementResults {
@@ -324,6 +610,7 @@ fn collect(
         placement: placement.name().to_owned(),
         cores: cores.to_vec(),
         profile: profile.to_owned(),
+        complete,
         cells,
         zero_cost,
     })
@@ -336,11 +623,11 @@ mod tests {
     #[test]
     fn run_names_are_folder_names() {
         assert_eq!(
-            checked_run_name("nightly-2026.11".into()).unwrap(),
+            checked_run_name("nightly-2026.11").unwrap(),
             "nightly-2026.11"
         );
         for bad in ["", "latest", "../x", "a/b", ".hidden", "with space"] {
-            assert!(checked_run_name(bad.into()).is_err(), "{bad:?} accepted");
+            assert!(checked_run_name(bad).is_err(), "{bad:?} accepted");
         }
     }
 }

@@ -42,6 +42,21 @@ pub struct Environment {
     pub started: String,
     /// When it ended; `None` while it runs or if it was interrupted.
     pub ended: Option<String>,
+    /// Whether the run was interrupted (Ctrl-C); `cargo xtask bench --resume <run>` finishes it.
+    pub interrupted: bool,
+    /// What was asked for, so `--resume` runs the same matrix.
+    pub request: Request,
+}
+
+/// The selection a run was started with.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Request {
+    /// Implementation ids (empty: all).
+    pub impls: Vec<String>,
+    /// Workloads (empty: all).
+    pub workloads: Vec<String>,
+    /// The placements, by name, in order.
+    pub placements: Vec<String>,
 }
 
 /// An implementation and the library version it wraps.
@@ -76,6 +91,7 @@ pub fn capture(
     run: &str,
     profile: &str,
     allowed_cores: &[usize],
+    request: Request,
 ) -> Result<Environment> {
     let cpuinfo = read("/proc/cpuinfo");
     let field = |line: &str, name: &str| {
@@ -143,6 +159,8 @@ pub fn capture(
         load_average_before,
         started: now(),
         ended: None,
+        interrupted: false,
+        request,
     })
 }
 

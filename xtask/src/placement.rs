@@ -24,6 +24,14 @@ impl Placement {
         }
     }
 
+    /// The placement with this name.
+    pub fn named(name: &str) -> Option<Placement> {
+        Placement::value_variants()
+            .iter()
+            .copied()
+            .find(|p| p.name() == name)
+    }
+
     /// The cores for this placement, from the cores the process may use; `None` when there are
     /// too few.
     pub fn cores(self, allowed: &[usize]) -> Option<Vec<usize>> {

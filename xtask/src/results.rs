@@ -25,6 +25,8 @@ pub struct PlacementResults {
     pub cores: Vec<usize>,
     /// The profile.
     pub profile: String,
+    /// False when the run was interrupted before this placement finished (`--resume` completes it).
+    pub complete: bool,
     /// Every cell, measured or not.
     pub cells: Vec<CellResult>,
     /// The interleaved zero-cost comparisons, as the bench wrote them.
@@ -40,8 +42,10 @@ pub struct CellResult {
     pub implementation: String,
     /// The cell's parameters.
     pub params: String,
-    /// `ok` or `not supported` (later: `timeout`, `failed`).
+    /// `ok`, `not supported`, `timeout` (killed by the watchdog) or `failed` (the process died in it).
     pub status: String,
+    /// For `timeout` and `failed`: what happened.
+    pub message: Option<String>,
     /// For `not supported`: the capabilities the implementation lacks.
     pub missing: Vec<String>,
     /// Criterion's estimates, ns per message; `None` when not measured.
@@ -101,14 +105,13 @@ pub fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T> {
         .with_context(|| format!("{} is not a valid results file", path.display()))
 }
 
-/// `results/<run>`.
-pub fn run_dir(root: &Path, run: &str) -> PathBuf {
-    root.join("results").join(run)
+/// `<results>/<run>`.
+pub fn run_dir(results: &Path, run: &str) -> PathBuf {
+    results.join(run)
 }
 
-/// Points `results/latest` at `run`, replacing the old link atomically.
-pub fn point_latest(root: &Path, run: &str) -> Result<()> {
-    let results = root.join("results");
+/// Points `<results>/latest` at `run`, replacing the old link atomically.
+pub fn point_latest(results: &Path, run: &str) -> Result<()> {
     let tmp = results.join(".latest.tmp");
     let _ = fs::remove_file(&tmp);
     std::os::unix::fs::symlink(run, &tmp).with_context(|| format!("creating {}", tmp.display()))?;
@@ -137,6 +140,7 @@ mod tests {
             placement: "one-core".into(),
             cores: vec![0],
             profile: "smoke".into(),
+            complete: true,
             cells: vec![],
             zero_cost: vec![],
         };
@@ -162,13 +166,13 @@ mod tests {
 
     #[test]
     fn latest_points_at_the_newest_run() {
-        let root = scratch("latest");
-        fs::create_dir_all(root.join("results/a")).unwrap();
-        fs::create_dir_all(root.join("results/b")).unwrap();
-        point_latest(&root, "a").unwrap();
-        point_latest(&root, "b").unwrap();
+        let results = scratch("latest");
+        fs::create_dir_all(results.join("a")).unwrap();
+        fs::create_dir_all(results.join("b")).unwrap();
+        point_latest(&results, "a").unwrap();
+        point_latest(&results, "b").unwrap();
         assert_eq!(
-            fs::read_link(root.join("results/latest")).unwrap(),
+            fs::read_link(results.join("latest")).unwrap(),
             Path::new("b")
         );
     }

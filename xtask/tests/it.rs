@@ -1,0 +1,264 @@
+//! `cargo xtask bench` end to end: faults, interruption and bad input, on small selections of the
+//! smoke matrix. Results go to a temporary folder. No timing is asserted; the watchdog's timeout
+//! only needs to be shorter than the test's patience.
+
+use std::{
+    collections::BTreeSet,
+    fs,
+    io::{BufRead, BufReader},
+    os::unix::process::CommandExt,
+    path::{Path, PathBuf},
+    process::{Command, Output, Stdio},
+};
+
+use serde_json::Value;
+
+fn scratch(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("chanbench-xtask-it-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn xtask(results: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    cmd.arg("bench").arg("--results").arg(results).args(args);
+    cmd
+}
+
+fn run(mut cmd: Command) -> Output {
+    cmd.output().expect("xtask runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn json(path: &Path) -> Value {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn cells_with_status<'a>(placement: &'a Value, status: &str) -> Vec<&'a Value> {
+    placement["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == status)
+        .collect()
+}
+
+#[test]
+fn a_hanging_cell_times_out_a_panicking_cell_fails_and_the_matrix_continues() {
+    let results = scratch("faults");
+    let name = format!("faults-{}", std::process::id());
+    let mut cmd = xtask(
+        &results,
+        &[
+            "--profile",
+            "smoke",
+            "--placement",
+            "one-core",
+            "--cell-timeout",
+            "3",
+            "--name",
+            &name,
+        ],
+    );
+    cmd.args([
+        "--impl",
+        "fixture-hangs",
+        "fixture-panics",
+        "atomic-ping-pong",
+        "--workload",
+        "spsc",
+        "floor",
+    ]);
+    cmd.env("CHANBENCH_FAULT_FIXTURES", "1");
+    let out = run(cmd);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let placement = json(&results.join(&name).join("one-core.json"));
+    assert_eq!(placement["complete"], true);
+    let timeouts = cells_with_status(&placement, "timeout");
+    assert_eq!(timeouts.len(), 1, "{placement:#}");
+    assert_eq!(timeouts[0]["implementation"], "fixture-hangs");
+    assert!(
+        timeouts[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no progress within 3 s")
+    );
+    let failed = cells_with_status(&placement, "failed");
+    assert_eq!(failed.len(), 1, "{placement:#}");
+    assert_eq!(failed[0]["implementation"], "fixture-panics");
+    assert!(
+        failed[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("deliberate panic in send"),
+        "{:#}",
+        failed[0]
+    );
+    // The floor cell comes after the faulty ones in the matrix: the run went on past them.
+    let ok = cells_with_status(&placement, "ok");
+    assert_eq!(ok.len(), 1, "{placement:#}");
+    assert_eq!(ok[0]["implementation"], "atomic-ping-pong");
+    assert!(ok[0]["estimates"]["median"]["ns_per_msg"].as_f64().unwrap() > 0.0);
+    let environment = json(&results.join(&name).join("environment.json"));
+    assert!(environment["ended"].is_string() && environment["interrupted"] == false);
+    assert_eq!(
+        fs::read_link(results.join("latest")).unwrap(),
+        Path::new(&name)
+    );
+}
+
+#[test]
+fn ctrl_c_keeps_finished_cells_and_resume_finishes_the_rest() {
+    let results = scratch("resume");
+    let name = format!("resume-{}", std::process::id());
+    let mut cmd = xtask(
+        &results,
+        &[
+            "--profile",
+            "smoke",
+            "--placement",
+            "one-core",
+            "--workload",
+            "spsc",
+            "--name",
+            &name,
+        ],
+    );
+    // Its own process group, as a shell gives a foreground job: Ctrl-C reaches xtask and the bench.
+    let mut child = cmd.process_group(0).stderr(Stdio::piped()).spawn().unwrap();
+    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+    let mut seen = 0;
+    for line in BufReader::new(child.stderr.take().unwrap())
+        .lines()
+        .map_while(Result::ok)
+    {
+        if line.starts_with("[one-core ") && line.contains("/") {
+            seen += 1;
+            if seen == 3 {
+                nix::sys::signal::killpg(pid, nix::sys::signal::Signal::SIGINT).unwrap();
+            }
+        }
+    }
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "interrupted runs exit 130");
+    let run_dir = results.join(&name);
+    let partial = json(&run_dir.join("one-core.json"));
+    assert_eq!(partial["complete"], false);
+    let kept = cells_with_status(&partial, "ok").len();
+    assert!(
+        kept >= 3,
+        "the cells finished before Ctrl-C are kept, got {kept}"
+    );
+    assert_eq!(json(&run_dir.join("environment.json"))["interrupted"], true);
+
+    let out = run(xtask(&results, &["--resume", &name]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let finished = json(&run_dir.join("one-core.json"));
+    assert_eq!(finished["complete"], true);
+    let cells = finished["cells"].as_array().unwrap();
+    let ids: BTreeSet<String> = cells
+        .iter()
+        .map(|c| format!("{}/{}/{}", c["workload"], c["implementation"], c["params"]))
+        .collect();
+    assert_eq!(
+        ids.len(),
+        cells.len(),
+        "a resumed run records each cell once"
+    );
+    let ok = cells_with_status(&finished, "ok");
+    assert!(ok.len() > kept, "resume ran the rest");
+    assert!(
+        ok.iter().all(|c| c["estimates"].is_object()),
+        "every measured cell has criterion estimates"
+    );
+    assert_eq!(
+        json(&run_dir.join("environment.json"))["interrupted"],
+        false
+    );
+}
+
+#[test]
+fn bad_input_is_reported_before_anything_runs() {
+    let results = scratch("bad-input");
+    let out = run(xtask(
+        &results,
+        &[
+            "--profile",
+            "smoke",
+            "--impl",
+            "no-such-channel",
+            "--name",
+            "x",
+        ],
+    ));
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("\"no-such-channel\"") && err.contains("crossbeam, flume, kanal"),
+        "{err}"
+    );
+    assert!(
+        !results.join("x").exists(),
+        "nothing is stored for a refused run"
+    );
+
+    let out = run(xtask(&results, &["--name", "../escape"]));
+    assert!(
+        !out.status.success() && stderr(&out).contains("--name \"../escape\""),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = run(xtask(&results, &["--placement", "sideways"]));
+    assert!(
+        !out.status.success() && stderr(&out).contains("one-core, cross-core, all-cores"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A placement the allowed cores cannot give.
+    let mut cmd = Command::new("taskset");
+    cmd.args([
+        "-c",
+        "0",
+        env!("CARGO_BIN_EXE_xtask"),
+        "bench",
+        "--placement",
+        "cross-core",
+    ]);
+    let out = run(cmd);
+    assert!(
+        !out.status.success() && stderr(&out).contains("cross-core needs more cores"),
+        "{}",
+        stderr(&out)
+    );
+
+    // No taskset on PATH.
+    let mut cmd = xtask(&results, &["--profile", "smoke"]);
+    cmd.env("PATH", results.join("empty"));
+    let out = run(cmd);
+    assert!(
+        !out.status.success() && stderr(&out).contains("`taskset` was not found"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A corrupt stored run is named, not skipped or panicked on.
+    fs::create_dir_all(results.join("broken")).unwrap();
+    fs::write(results.join("broken/environment.json"), "{\"schema\": 1,").unwrap();
+    let out = run(xtask(&results, &["--resume", "broken"]));
+    let err = stderr(&out);
+    assert!(
+        !out.status.success()
+            && err.contains("broken/environment.json")
+            && err.contains("not a valid"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
