@@ -7,6 +7,7 @@
 mod bench;
 mod criterion;
 mod environment;
+mod new_impl;
 mod placement;
 mod results;
 
@@ -29,6 +30,8 @@ struct Cli {
 enum Task {
     /// Run the benchmark matrix once per core placement and store the results under results/.
     Bench(bench::Args),
+    /// Scaffold an adapter crate for a new implementation and register it.
+    NewImpl(new_impl::Args),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
         .map_err(anyhow::Error::from)
         .and_then(|()| match cli.command {
             Task::Bench(args) => bench::run(&root, args),
+            Task::NewImpl(args) => new_impl::run(&root, args),
         });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -48,9 +52,14 @@ fn main() -> ExitCode {
     }
 }
 
+/// The project root: `CHANBENCH_ROOT` if set (tests run xtask on a copy of the project), else the
+/// folder above `xtask/`.
 fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask/ lives in the project root")
-        .to_owned()
+    match std::env::var_os("CHANBENCH_ROOT") {
+        Some(root) => PathBuf::from(root),
+        None => Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("xtask/ lives in the project root")
+            .to_owned(),
+    }
 }
