@@ -34,7 +34,7 @@ pub struct Environment {
     pub libraries: Vec<LibraryVersion>,
     /// `git rev-parse HEAD`, if this is a git checkout.
     pub git_revision: Option<String>,
-    /// Whether the work tree had uncommitted changes.
+    /// Whether the work tree had uncommitted changes outside `results/`.
     pub git_dirty: Option<bool>,
     /// The 1, 5 and 15 minute load averages before the run.
     pub load_average_before: Vec<f64>,
@@ -132,7 +132,14 @@ pub fn capture(
         .collect();
     let rustc = command("rustc", &["--version"], root).context("running `rustc --version`")?;
     let git_revision = command("git", &["rev-parse", "HEAD"], root);
-    let git_dirty = command("git", &["status", "--porcelain"], root).map(|s| !s.is_empty());
+    // Stored results are not code: a tree whose only changes are under results/ measured its
+    // revision exactly.
+    let git_dirty = command(
+        "git",
+        &["status", "--porcelain", "--", ".", ":(exclude)results"],
+        root,
+    )
+    .map(|s| !s.is_empty());
     let libraries = chanbench_registry::implementations()
         .into_iter()
         .map(|info| LibraryVersion {
