@@ -171,7 +171,7 @@ fn run() -> Result<()> {
             let pilot = (cell.run)(&team, Mode::Timed, pilot_messages);
             let messages = profile.cost_run_size(pilot_messages, pilot.elapsed, cell.cost_limit);
             let cost = measure_cost(|| (cell.run)(&team, Mode::Cost, messages));
-            eprintln!(
+            let summary = format!(
                 "  cost {workload}/{}/{}: {} msgs, wall {:.1} ns/msg, cpu {:.1} ns/msg, \
                  {:.3} voluntary + {:.3} involuntary switches/msg, {} allocs/msg{}",
                 cell.implementation,
@@ -188,6 +188,8 @@ fn run() -> Result<()> {
                     l.p50_ns, l.p99_ns, l.p999_ns
                 )),
             );
+            // The record is on disk before the line that announces it: xtask treats a cell whose
+            // summary it has seen as finished.
             recorder.write(&CellRecord {
                 record: "cell",
                 schema: SCHEMA,
@@ -206,6 +208,7 @@ fn run() -> Result<()> {
                 profile: profile.name,
                 cost: Some(cost),
             })?;
+            eprintln!("{summary}");
         }
         group.finish();
     }

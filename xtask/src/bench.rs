@@ -484,8 +484,8 @@ fn run_placement(
             (Ending::Exited, _) if ctx.interrupted.load(Ordering::SeqCst) => {
                 return Err(Interrupted.into());
             }
-            // A clean exit is success even with a `cell` line open: criterion prints the marker's cell
-            // only when its filter lets it run.
+            // A clean exit is success even with a `cell` line open: the bench prints the marker
+            // before criterion's filter decides whether the cell runs at all.
             (Ending::Exited, _) if status.success() => return Ok(faults),
             (Ending::TimedOut, Some(id)) => {
                 say(format!(
