@@ -222,6 +222,10 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
         ));
     }
     let total: u64 = plan.iter().map(|p| p.2).sum();
+    if resuming && plan.is_empty() {
+        eprintln!("{run} is complete; nothing to resume");
+        return Ok(());
+    }
 
     environment.interrupted = false;
     write_atomic(&dir.join("environment.json"), &environment)?;
