@@ -181,6 +181,19 @@ fn ctrl_c_keeps_finished_cells_and_resume_finishes_the_rest() {
         json(&run_dir.join("environment.json"))["interrupted"],
         false
     );
+
+    // Resuming a complete run changes nothing, not even its end time.
+    let before = fs::read_to_string(run_dir.join("environment.json")).unwrap();
+    let out = run(xtask(&results, &["--resume", &name]));
+    assert!(
+        out.status.success() && stderr(&out).contains("nothing to resume"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        fs::read_to_string(run_dir.join("environment.json")).unwrap(),
+        before
+    );
 }
 
 #[test]
