@@ -131,11 +131,6 @@ impl Team {
         })
     }
 
-    /// How many workers.
-    pub fn size(&self) -> usize {
-        self.workers.len()
-    }
-
     /// The core each worker is pinned to.
     pub fn cores(&self) -> &[usize] {
         &self.cores
