@@ -6,6 +6,8 @@
 //! - `CHANBENCH_OVERSUBSCRIBE`: worker roles per allowed core for mpsc/mpmc (default 1);
 //! - `CHANBENCH_COSTS`: where the cost records go (default
 //!   `target/chanbench/costs-<profile>.jsonl`);
+//! - `CHANBENCH_SLOWDOWN`: `<implementation>:<percent>`, for testing `cargo xtask compare` only:
+//!   that implementation's cells spin inside the timed region for that share of their time;
 //! - `CHANBENCH_SKIP`: a file of criterion ids (`workload/implementation/params`), one per line,
 //!   to skip; with it the cost file is appended to, not rewritten (xtask restarts and resumes).
 //!
@@ -27,7 +29,7 @@ use std::{
 use anyhow::{Context, Result};
 use benches::{
     build_matrix,
-    profile::{Profile, list_from_env, oversubscription_from_env},
+    profile::{Profile, Slowdown, list_from_env, oversubscription_from_env},
     record::{CellRecord, Recorder, SCHEMA},
     zero_cost,
 };
@@ -60,6 +62,7 @@ fn run() -> Result<()> {
     let (implementations, workloads) = (dedup(implementations), dedup(workloads));
     let impl_filter = list_from_env("CHANBENCH_IMPL", &implementations)?;
     let workload_filter = list_from_env("CHANBENCH_WORKLOAD", &workloads)?;
+    let slowdown = Slowdown::from_env(&implementations)?;
     let wanted = |workload: &str, implementation: &str| {
         workload_filter
             .as_ref()
@@ -109,6 +112,12 @@ fn run() -> Result<()> {
         team.cores()
     );
 
+    if let Some(s) = &slowdown {
+        eprintln!(
+            "chanbench: test knob CHANBENCH_SLOWDOWN: every {} cell is slowed by {}% on purpose",
+            s.implementation, s.percent
+        );
+    }
     // A restarted or resumed run (`CHANBENCH_SKIP`) has written these already.
     for u in unsupported
         .iter()
@@ -158,7 +167,13 @@ fn run() -> Result<()> {
             let mut timed = false;
             group.bench_function(BenchmarkId::new(cell.implementation, &cell.params), |b| {
                 timed = true;
-                b.iter_custom(|iters| (cell.run)(&team, Mode::Timed, iters).elapsed);
+                b.iter_custom(|iters| {
+                    let work = (cell.run)(&team, Mode::Timed, iters).elapsed;
+                    match &slowdown {
+                        Some(s) if s.implementation == cell.implementation => s.stretch(work),
+                        _ => work,
+                    }
+                });
             });
             if !timed {
                 continue; // Filtered out on criterion's command line, or `--list`.

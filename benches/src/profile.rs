@@ -176,3 +176,60 @@ pub fn parse_oversubscription(value: Option<&str>) -> Result<usize> {
         },
     }
 }
+
+/// A deliberate slowdown, for testing `cargo xtask compare` only: the timed routine of every cell
+/// of `implementation` spins, inside the timed region, for `percent` % of the time its work took,
+/// so each of its cells is about that much slower whatever its scale.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slowdown {
+    /// The implementation id it applies to.
+    pub implementation: String,
+    /// How much slower, in percent of the measured time.
+    pub percent: f64,
+}
+
+impl Slowdown {
+    /// `CHANBENCH_SLOWDOWN=<implementation>:<percent>` (test only), checked against `valid` ids.
+    pub fn from_env(valid: &[&str]) -> Result<Option<Slowdown>> {
+        Self::parse(env::var("CHANBENCH_SLOWDOWN").ok().as_deref(), valid)
+    }
+
+    /// Parses the value of `CHANBENCH_SLOWDOWN`; unset or empty means none.
+    pub fn parse(value: Option<&str>, valid: &[&str]) -> Result<Option<Slowdown>> {
+        let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+            return Ok(None);
+        };
+        let usage = || {
+            format!(
+                "CHANBENCH_SLOWDOWN: expected <implementation>:<percent> such as crossbeam:10, \
+                 found {value:?}"
+            )
+        };
+        let (implementation, percent) = value.split_once(':').with_context(usage)?;
+        let percent: f64 = percent.trim().parse().ok().with_context(usage)?;
+        if !(percent.is_finite() && percent > 0.0 && percent <= 1000.0) {
+            bail!("{}: the percentage must be in (0, 1000]", usage());
+        }
+        let implementation = implementation.trim();
+        if !valid.contains(&implementation) {
+            bail!(
+                "CHANBENCH_SLOWDOWN: unknown implementation {implementation:?}; expected one of {}",
+                valid.join(", ")
+            );
+        }
+        Ok(Some(Slowdown {
+            implementation: implementation.to_owned(),
+            percent,
+        }))
+    }
+
+    /// Spins for `percent` % of `work` and returns the whole time, `work` plus the spin.
+    pub fn stretch(&self, work: Duration) -> Duration {
+        let extra = work.mul_f64(self.percent / 100.0);
+        let start = std::time::Instant::now();
+        while start.elapsed() < extra {
+            std::hint::spin_loop();
+        }
+        work + start.elapsed()
+    }
+}

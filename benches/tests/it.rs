@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use benches::{
     build_matrix,
-    profile::{Profile, parse_list, parse_oversubscription},
+    profile::{Profile, Slowdown, parse_list, parse_oversubscription},
     record::{CellRecord, SCHEMA},
 };
 use chanbench_workloads::matrix::Shape;
@@ -144,4 +144,33 @@ fn the_paired_zero_cost_comparison_runs_both_sides_every_round() {
         assert!(paired.direct_median_ns_per_msg > 0.0 && paired.trait_median_ns_per_msg > 0.0);
         assert!(paired.ratio_p25 <= paired.ratio_median && paired.ratio_median <= paired.ratio_p75);
     }
+}
+
+#[test]
+fn the_slowdown_knob_is_parsed_and_stretches_the_time() {
+    let valid = ["crossbeam", "flume"];
+    assert_eq!(Slowdown::parse(None, &valid).unwrap(), None);
+    assert_eq!(Slowdown::parse(Some(" "), &valid).unwrap(), None);
+    let knob = Slowdown::parse(Some("crossbeam:10"), &valid)
+        .unwrap()
+        .unwrap();
+    assert_eq!(knob.implementation, "crossbeam");
+    assert_eq!(knob.percent, 10.0);
+    for bad in [
+        "crossbeam",
+        "crossbeam:x",
+        "crossbeam:-5",
+        "crossbeam:0",
+        "kanal:10",
+    ] {
+        let err = format!("{:#}", Slowdown::parse(Some(bad), &valid).unwrap_err());
+        assert!(err.contains("CHANBENCH_SLOWDOWN"), "{bad}: {err}");
+    }
+    // The returned time includes the spin, which lasts at least the asked share of the work.
+    let work = Duration::from_millis(20);
+    let stretched = knob.stretch(work);
+    assert!(
+        stretched >= work + Duration::from_millis(2),
+        "{stretched:?}"
+    );
 }

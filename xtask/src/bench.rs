@@ -90,6 +90,11 @@ pub struct Args {
     /// Where runs are stored.
     #[arg(long, value_name = "DIR", default_value = "results")]
     results: PathBuf,
+    /// Run every placement N times, each time as new processes, in interleaved rounds (all
+    /// placements once, then again): `cargo xtask compare` takes its noise floor and its
+    /// significance test from these whole-process repeats.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100), conflicts_with = "resume")]
+    repeat: u32,
 }
 
 /// Why a placement stopped early.
@@ -105,9 +110,10 @@ impl std::fmt::Display for Interrupted {
 impl std::error::Error for Interrupted {}
 
 /// A cell the watchdog killed or the process died in.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct Fault {
     id: String,
-    status: &'static str,
+    status: String,
     message: String,
 }
 
@@ -117,6 +123,31 @@ struct Launch {
     env: Vec<(&'static str, OsString)>,
     cell_timeout: Duration,
     interrupted: Arc<AtomicBool>,
+}
+
+/// Marks a pass that ran to its end.
+const FINISHED: &str = "finished";
+/// A pass's faulty cells.
+const FAULTS: &str = "faults.json";
+
+/// One placement's process (with its restarts) in one round of `--repeat`.
+struct Pass {
+    placement: Placement,
+    cores: Vec<usize>,
+    round: u32,
+    out: PathBuf,
+    remaining: u64,
+    resume: bool,
+}
+
+/// Whether a pass has run to its end. Runs stored before passes had markers count as finished
+/// when their placement file says complete.
+fn pass_finished(out: &Path, dir: &Path, placement: Placement, repeat: u32) -> Result<bool> {
+    if out.join(FINISHED).exists() {
+        return Ok(true);
+    }
+    let stored = dir.join(format!("{}.json", placement.name()));
+    Ok(repeat == 1 && stored.exists() && read_json::<PlacementResults>(&stored)?.complete)
 }
 
 /// Runs `cargo xtask bench`.
@@ -152,6 +183,7 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
                     .iter()
                     .map(|(p, _)| p.name().to_owned())
                     .collect(),
+                repeat: args.repeat,
             };
             (
                 environment::capture(root, &run, args.profile.name(), &allowed, request)?,
@@ -186,6 +218,16 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
             environment.request.workloads.join(",").into(),
         ));
     }
+    // A resumed run keeps the test knobs it started with, and only those.
+    for knob in environment::TEST_KNOBS {
+        let prefix = format!("{knob}=");
+        let value = environment
+            .test_knobs
+            .iter()
+            .find_map(|k| k.strip_prefix(&prefix))
+            .unwrap_or_default();
+        env.push((knob, value.into()));
+    }
     let interrupted = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&interrupted);
     ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
@@ -198,30 +240,46 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
     };
 
     let work = root.join("target/chanbench/runs").join(&run);
-    // Count each placement's remaining cells first: this also lets the bench reject unknown names
-    // before anything is measured.
-    let mut plan = Vec::new();
-    for (placement, cores) in placements {
-        let out = work.join(placement.name());
-        let stored = dir.join(format!("{}.json", placement.name()));
-        if resuming && stored.exists() && read_json::<PlacementResults>(&stored)?.complete {
-            eprintln!("{}: complete already", placement.name());
-            continue;
-        }
-        let done = if resuming {
-            finished_cells(&out.join("costs.jsonl"))?.len() as u64
+    let repeat = environment.request.repeat.max(1);
+    // A pass is one placement's process (with its restarts past faulty cells). With `--repeat`,
+    // the placements take turns, round by round, so slow drifts of the machine spread over all.
+    let pass_dir = |placement: Placement, round: u32| {
+        let dir = work.join(placement.name());
+        if repeat == 1 {
+            dir
         } else {
-            0
-        };
-        let cells = list_cells(&ctx, &cores, &out)?;
-        plan.push((
-            placement,
-            cores,
-            cells.saturating_sub(done),
-            resuming && out.join("costs.jsonl").exists(),
-        ));
+            dir.join(format!("run-{round}"))
+        }
+    };
+    // Count each placement's cells first: this also lets the bench reject unknown names before
+    // anything is measured.
+    let mut listed = Vec::new();
+    for (placement, cores) in &placements {
+        listed.push(list_cells(&ctx, cores, &work.join(placement.name()))?);
     }
-    let total: u64 = plan.iter().map(|p| p.2).sum();
+    let mut plan = Vec::new();
+    for round in 1..=repeat {
+        for ((placement, cores), cells) in placements.iter().zip(&listed) {
+            let out = pass_dir(*placement, round);
+            if resuming && pass_finished(&out, &dir, *placement, repeat)? {
+                continue;
+            }
+            let done = if resuming {
+                finished_cells(&out.join("costs.jsonl"))?.len() as u64
+            } else {
+                0
+            };
+            plan.push(Pass {
+                placement: *placement,
+                cores: cores.clone(),
+                round,
+                remaining: cells.saturating_sub(done),
+                resume: resuming && out.join("costs.jsonl").exists(),
+                out,
+            });
+        }
+    }
+    let total: u64 = plan.iter().map(|p| p.remaining).sum();
     if resuming && plan.is_empty() {
         eprintln!("{run} is complete; nothing to resume");
         return Ok(());
@@ -236,30 +294,63 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
         .context("progress bar template")?
         .progress_chars("=> "),
     );
-    for (placement, cores, _, resume_placement) in &plan {
+    for pass in &plan {
+        let round = if repeat > 1 {
+            format!(", round {} of {repeat}", pass.round)
+        } else {
+            String::new()
+        };
         bar.set_message(format!(
-            "({} on cores {})",
-            placement.name(),
-            core_list(cores)
+            "({} on cores {}{round})",
+            pass.placement.name(),
+            core_list(&pass.cores)
         ));
-        let out = work.join(placement.name());
-        let outcome = run_placement(&ctx, *placement, cores, &out, &bar, *resume_placement);
-        let (faults, complete) = match outcome {
+        let outcome = run_placement(
+            &ctx,
+            pass.placement,
+            &pass.cores,
+            &pass.out,
+            &bar,
+            pass.resume,
+        );
+        let (faults, finished) = match outcome {
             Ok(faults) => (faults, true),
             Err(e) if e.is::<Interrupted>() => (Vec::new(), false),
             Err(e) => return Err(e),
         };
-        let results = collect(
-            &run,
-            *placement,
-            cores,
-            &environment.profile,
-            &out,
-            &faults,
-            complete,
-        )?;
-        write_atomic(&dir.join(format!("{}.json", placement.name())), &results)?;
-        if !complete {
+        write_atomic(&pass.out.join(FAULTS), &faults)?;
+        if finished {
+            fs::write(pass.out.join(FINISHED), "")
+                .with_context(|| format!("writing {}", pass.out.join(FINISHED).display()))?;
+        }
+        let mut passes = Vec::new();
+        let mut all_finished = true;
+        for round in 1..=repeat {
+            let out = pass_dir(pass.placement, round);
+            all_finished &= out.join(FINISHED).exists();
+            if out.join("costs.jsonl").exists() {
+                let faults: Vec<Fault> = if out.join(FAULTS).exists() {
+                    read_json(&out.join(FAULTS))?
+                } else {
+                    Vec::new()
+                };
+                passes.push(collect(
+                    &run,
+                    pass.placement,
+                    &pass.cores,
+                    &environment.profile,
+                    &out,
+                    &faults,
+                )?);
+            }
+        }
+        if let Some(results) = results::merge_passes(passes, all_finished) {
+            write_atomic(
+                &dir.join(format!("{}.json", pass.placement.name())),
+                &results,
+            )?;
+        }
+        if !finished {
             bar.abandon();
             environment.interrupted = true;
             write_atomic(&dir.join("environment.json"), &environment)?;
@@ -499,7 +590,7 @@ fn run_placement(
                 ));
                 faults.push(Fault {
                     id,
-                    status: "timeout",
+                    status: "timeout".into(),
                     message: format!(
                         "no progress within {} s; the process was killed",
                         ctx.cell_timeout.as_secs()
@@ -515,7 +606,7 @@ fn run_placement(
                 say(format!("[{}] failed: {id}: {message}", placement.name()));
                 faults.push(Fault {
                     id,
-                    status: "failed",
+                    status: "failed".into(),
                     message,
                 });
             }
@@ -531,7 +622,8 @@ fn run_placement(
     }
 }
 
-/// Merges the bench's cost records, criterion's estimates and the faults for one placement.
+/// Merges the bench's cost records, criterion's estimates and the faults of one pass
+/// (`complete` is set by [`results::merge_passes`]).
 fn collect(
     run: &str,
     placement: Placement,
@@ -539,7 +631,6 @@ fn collect(
     profile: &str,
     out: &Path,
     faults: &[Fault],
-    complete: bool,
 ) -> Result<PlacementResults> {
     let costs_path = out.join("costs.jsonl");
     let text = fs::read_to_string(&costs_path).unwrap_or_default();
@@ -593,6 +684,7 @@ fn collect(
             estimates,
             samples,
             cost: (!record["cost"].is_null()).then(|| record["cost"].clone()),
+            repeats: Vec::new(),
         });
     }
     for fault in faults {
@@ -602,12 +694,13 @@ fn collect(
             workload: next(),
             implementation: next(),
             params: next(),
-            status: fault.status.to_owned(),
+            status: fault.status.clone(),
             message: Some(fault.message.clone()),
             missing: Vec::new(),
             estimates: None,
             samples: None,
             cost: None,
+            repeats: Vec::new(),
         });
     }
     Ok(PlacementResults {
@@ -616,7 +709,7 @@ fn collect(
         placement: placement.name().to_owned(),
         cores: cores.to_vec(),
         profile: profile.to_owned(),
-        complete,
+        complete: false,
         cells,
         zero_cost,
     })

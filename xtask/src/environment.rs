@@ -46,6 +46,10 @@ pub struct Environment {
     pub interrupted: bool,
     /// What was asked for, so `--resume` runs the same matrix.
     pub request: Request,
+    /// Test-only knobs that were set (`CHANBENCH_SLOWDOWN=crossbeam:10`): such a run is slowed on
+    /// purpose, and comparisons say so.
+    #[serde(default)]
+    pub test_knobs: Vec<String>,
 }
 
 /// The selection a run was started with.
@@ -57,7 +61,17 @@ pub struct Request {
     pub workloads: Vec<String>,
     /// The placements, by name, in order.
     pub placements: Vec<String>,
+    /// Processes per cell and placement (`--repeat`), run in interleaved rounds.
+    #[serde(default = "one")]
+    pub repeat: u32,
 }
+
+fn one() -> u32 {
+    1
+}
+
+/// The test-only knobs the bench reads, by variable name.
+pub const TEST_KNOBS: [&str; 1] = ["CHANBENCH_SLOWDOWN"];
 
 /// An implementation and the library version it wraps.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -168,6 +182,13 @@ pub fn capture(
         ended: None,
         interrupted: false,
         request,
+        test_knobs: TEST_KNOBS
+            .iter()
+            .filter_map(|k| {
+                let v = std::env::var(k).ok().filter(|v| !v.trim().is_empty())?;
+                Some(format!("{k}={v}"))
+            })
+            .collect(),
     })
 }
 

@@ -54,6 +54,55 @@ pub struct CellResult {
     pub samples: Option<Samples>,
     /// The cost record the bench wrote (units in its field names).
     pub cost: Option<serde_json::Value>,
+    /// Criterion's median, ns per message, of each process that measured this cell (`--repeat`
+    /// runs several): the unit of replication for `cargo xtask compare`. `estimates`, `samples`
+    /// and `cost` are those of the first of them.
+    #[serde(default)]
+    pub repeats: Vec<f64>,
+}
+
+impl CellResult {
+    /// `workload/implementation/params`, criterion's id.
+    pub fn id(&self) -> String {
+        format!("{}/{}/{}", self.workload, self.implementation, self.params)
+    }
+}
+
+/// Merges the results of the processes (`--repeat`) of one placement, in the order they ran:
+/// each cell's representative is the first pass that measured it, and `repeats` lists every
+/// pass's median. `complete` is the caller's.
+pub fn merge_passes(passes: Vec<PlacementResults>, complete: bool) -> Option<PlacementResults> {
+    let mut passes = passes.into_iter();
+    let mut merged = passes.next()?;
+    merged.complete = complete;
+    let median = |c: &CellResult| c.estimates.map(|e| e.median.ns_per_msg);
+    for cell in &mut merged.cells {
+        cell.repeats = median(cell).into_iter().collect();
+    }
+    for pass in passes {
+        merged.zero_cost.extend(pass.zero_cost);
+        for cell in pass.cells {
+            let same = |c: &&mut CellResult| {
+                c.workload == cell.workload
+                    && c.implementation == cell.implementation
+                    && c.params == cell.params
+            };
+            match merged.cells.iter_mut().find(same) {
+                Some(seen) => {
+                    seen.repeats.extend(median(&cell));
+                    if seen.estimates.is_none() && cell.estimates.is_some() {
+                        let repeats = std::mem::take(&mut seen.repeats);
+                        *seen = CellResult { repeats, ..cell };
+                    }
+                }
+                None => {
+                    let repeats = median(&cell).into_iter().collect();
+                    merged.cells.push(CellResult { repeats, ..cell });
+                }
+            }
+        }
+    }
+    Some(merged)
 }
 
 /// A point estimate with its 95% confidence interval, ns per message.
@@ -162,6 +211,69 @@ mod tests {
             read_json::<PlacementResults>(&dir.join("missing.json")).unwrap_err()
         );
         assert!(err.contains("missing.json"), "{err}");
+    }
+
+    fn cell(params: &str, median: Option<f64>) -> CellResult {
+        let e = |v| Estimate {
+            ns_per_msg: v,
+            lower: v,
+            upper: v,
+        };
+        CellResult {
+            workload: "spsc".into(),
+            implementation: "flume".into(),
+            params: params.into(),
+            status: if median.is_some() { "ok" } else { "timeout" }.into(),
+            message: None,
+            missing: vec![],
+            estimates: median.map(|m| Estimates {
+                mean: e(m),
+                median: e(m),
+            }),
+            samples: None,
+            cost: None,
+            repeats: vec![],
+        }
+    }
+
+    #[test]
+    fn passes_merge_into_one_cell_per_id_with_every_median() {
+        let pass = |cells| PlacementResults {
+            schema: SCHEMA,
+            run: "r".into(),
+            placement: "one-core".into(),
+            cores: vec![0],
+            profile: "quick".into(),
+            complete: false,
+            cells,
+            zero_cost: vec![serde_json::json!({"ratio_median": 1.0})],
+        };
+        let merged = merge_passes(
+            vec![
+                pass(vec![cell("a", Some(10.0)), cell("b", None)]),
+                pass(vec![cell("a", Some(11.0)), cell("b", Some(20.0))]),
+                pass(vec![cell("a", Some(12.0)), cell("c", Some(30.0))]),
+            ],
+            true,
+        )
+        .unwrap();
+        assert!(merged.complete);
+        assert_eq!(merged.zero_cost.len(), 3);
+        let got: Vec<_> = merged
+            .cells
+            .iter()
+            .map(|c| (c.params.as_str(), c.status.as_str(), c.repeats.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a", "ok", vec![10.0, 11.0, 12.0]),
+                ("b", "ok", vec![20.0]),
+                ("c", "ok", vec![30.0]),
+            ]
+        );
+        assert_eq!(merged.cells[0].estimates.unwrap().median.ns_per_msg, 10.0);
+        assert!(merge_passes(vec![], true).is_none());
     }
 
     #[test]
