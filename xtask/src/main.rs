@@ -5,11 +5,14 @@
 #![allow(unreachable_pub)]
 
 mod bench;
+mod charts;
 mod criterion;
 mod environment;
 mod new_impl;
 mod placement;
+mod report;
 mod results;
+mod stats;
 
 use std::{
     path::{Path, PathBuf},
@@ -30,6 +33,8 @@ struct Cli {
 enum Task {
     /// Run the benchmark matrix once per core placement and store the results under results/.
     Bench(bench::Args),
+    /// Write a run's HTML report (with CSV, Markdown and Bencher exports) into <run>/report/.
+    Report(report::Args),
     /// Scaffold an adapter crate for a new implementation and register it.
     NewImpl(new_impl::Args),
 }
@@ -41,6 +46,7 @@ fn main() -> ExitCode {
         .map_err(anyhow::Error::from)
         .and_then(|()| match cli.command {
             Task::Bench(args) => bench::run(&root, args),
+            Task::Report(args) => report::run(&root, args),
             Task::NewImpl(args) => new_impl::run(&root, args),
         });
     match result {

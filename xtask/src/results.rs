@@ -6,8 +6,10 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+use crate::environment::Environment;
 
 /// Version of the results format; bump it when a field changes meaning.
 pub const SCHEMA: u32 = 1;
@@ -132,6 +134,82 @@ pub struct Samples {
     pub iters: Vec<f64>,
     /// Nanoseconds per sample (per run of `iters` messages, not per message).
     pub times_ns: Vec<f64>,
+}
+
+impl Samples {
+    /// `(messages, ns)` per sample.
+    pub fn iter_pairs(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
+        self.iters
+            .iter()
+            .copied()
+            .zip(self.times_ns.iter().copied())
+    }
+}
+
+/// A stored run: its environment and each placement's results, in the order they ran.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// `<results>/<run>`.
+    pub dir: PathBuf,
+    /// `environment.json`.
+    pub environment: Environment,
+    /// `<placement>.json` for each placement the run has results for.
+    pub placements: Vec<PlacementResults>,
+}
+
+impl Run {
+    /// Loads a run: `spec` is a run name under `results` (`latest` included) or a run's folder.
+    pub fn load(results: &Path, spec: &str) -> Result<Run> {
+        let named = results.join(spec);
+        let dir = if named.join("environment.json").exists() {
+            named
+        } else if Path::new(spec).join("environment.json").exists() {
+            PathBuf::from(spec)
+        } else {
+            let mut known: Vec<String> = fs::read_dir(results)
+                .map(|entries| {
+                    entries
+                        .filter_map(|e| e.ok())
+                        .filter(|e| e.path().join("environment.json").exists())
+                        .map(|e| e.file_name().to_string_lossy().into_owned())
+                        .collect()
+                })
+                .unwrap_or_default();
+            known.sort();
+            bail!(
+                "no run {spec:?}: neither {} nor {spec} holds an environment.json; runs in {}: {}",
+                named.display(),
+                results.display(),
+                if known.is_empty() {
+                    "none".to_owned()
+                } else {
+                    known.join(", ")
+                }
+            );
+        };
+        let environment: Environment = read_json(&dir.join("environment.json"))?;
+        let mut placements = Vec::new();
+        for name in &environment.request.placements {
+            let path = dir.join(format!("{name}.json"));
+            if path.exists() {
+                placements.push(read_json::<PlacementResults>(&path)?);
+            }
+        }
+        if placements.is_empty() {
+            bail!("{} has no results yet", dir.display());
+        }
+        Ok(Run {
+            dir,
+            environment,
+            placements,
+        })
+    }
+
+    /// Whether every placement finished.
+    pub fn complete(&self) -> bool {
+        self.placements.len() == self.environment.request.placements.len()
+            && self.placements.iter().all(|p| p.complete)
+    }
 }
 
 /// Writes `value` as pretty JSON to `path` atomically: a temporary file beside it, then a rename,

@@ -1,0 +1,341 @@
+//! The report's charts, drawn with plotters into SVG strings that the page embeds inline. Text is
+//! laid out by plotters' built-in estimate and drawn by the browser, so no font files are needed.
+
+use anyhow::Result;
+use plotters::{
+    coord::Shift,
+    prelude::*,
+    style::text_anchor::{HPos, Pos, VPos},
+};
+
+/// Width and height of a chart, in pixels.
+const SIZE: (u32, u32) = (860, 360);
+/// The font the browser draws the text with.
+const FONT: &str = "sans-serif";
+
+/// The colour of series `i`: a fixed palette, so an implementation keeps its colour everywhere.
+pub fn colour(i: usize) -> RGBColor {
+    const PALETTE: [RGBColor; 10] = [
+        RGBColor(31, 119, 180),
+        RGBColor(255, 127, 14),
+        RGBColor(44, 160, 44),
+        RGBColor(214, 39, 40),
+        RGBColor(148, 103, 189),
+        RGBColor(140, 86, 75),
+        RGBColor(227, 119, 194),
+        RGBColor(127, 127, 127),
+        RGBColor(188, 189, 34),
+        RGBColor(23, 190, 207),
+    ];
+    PALETTE[i % PALETTE.len()]
+}
+
+/// A named series of values, one per group (`None`: not measured).
+pub struct Series {
+    /// The legend entry.
+    pub name: String,
+    /// The colour index (see [`colour`]).
+    pub colour: usize,
+    /// One value per group.
+    pub values: Vec<Option<f64>>,
+}
+
+/// Log-scale bounds that hold every value in `values` with some room.
+fn log_bounds(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
+    let (mut lo, mut hi) = (f64::INFINITY, 0.0f64);
+    for v in values.filter(|v| v.is_finite() && *v > 0.0) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    (hi > 0.0).then(|| (lo / 2.0, hi * 2.0))
+}
+
+fn render(draw: impl FnOnce(DrawingArea<SVGBackend<'_>, Shift>) -> Result<()>) -> Result<String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE)?;
+        draw(root.clone())?;
+        root.present()?;
+    }
+    Ok(svg)
+}
+
+/// Number formatter for log axes: 1, 10, 100, 1k, 10k, 1M ...
+pub fn si(v: f64) -> String {
+    let (scaled, suffix) = match v.abs() {
+        x if x >= 1e9 => (v / 1e9, "G"),
+        x if x >= 1e6 => (v / 1e6, "M"),
+        x if x >= 1e3 => (v / 1e3, "k"),
+        _ => (v, ""),
+    };
+    if scaled.abs() >= 10.0 || scaled.fract() == 0.0 {
+        format!("{scaled:.0}{suffix}")
+    } else {
+        format!("{scaled:.1}{suffix}")
+    }
+}
+
+/// Grouped bars on a log scale: one group per label, one bar per series.
+pub fn grouped_bars(
+    title: &str,
+    y_desc: &str,
+    groups: &[String],
+    series: &[Series],
+) -> Result<String> {
+    let Some((lo, hi)) = log_bounds(
+        series
+            .iter()
+            .flat_map(|s| s.values.iter().flatten().copied()),
+    ) else {
+        return Ok(String::new());
+    };
+    let n = groups.len().max(1);
+    render(|root| {
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, (FONT, 16))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0f64..n as f64, (lo..hi).log_scale())?;
+        // The group names go under the groups' centres, drawn here: plotters places its own x
+        // labels at round numbers.
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(0)
+            .y_label_formatter(&|v| si(*v))
+            .y_desc(y_desc)
+            .label_style((FONT, 12))
+            .draw()?;
+        let style = TextStyle::from((FONT, 11).into_font()).pos(Pos::new(HPos::Center, VPos::Top));
+        chart.draw_series(groups.iter().enumerate().map(|(g, name)| {
+            EmptyElement::at((g as f64 + 0.5, lo)) + Text::new(name.clone(), (0, 6), style.clone())
+        }))?;
+        let k = series.len().max(1) as f64;
+        let width = 0.8 / k;
+        for (i, s) in series.iter().enumerate() {
+            let c = colour(s.colour);
+            let bars = s.values.iter().enumerate().filter_map(|(g, v)| {
+                let v = (*v)?;
+                let x0 = g as f64 + 0.1 + i as f64 * width;
+                Some(Rectangle::new(
+                    [(x0, lo), (x0 + width * 0.9, v)],
+                    c.filled(),
+                ))
+            });
+            chart
+                .draw_series(bars)?
+                .label(s.name.as_str())
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], c.filled()));
+        }
+        legend(&mut chart)
+    })
+}
+
+fn legend<'a, 'b: 'a, X: Ranged, Y: Ranged>(
+    chart: &mut ChartContext<'a, SVGBackend<'b>, Cartesian2d<X, Y>>,
+) -> Result<()> {
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.4))
+        .label_font((FONT, 12))
+        .position(SeriesLabelPosition::UpperLeft)
+        .draw()?;
+    Ok(())
+}
+
+/// A named series of points.
+pub struct Curve {
+    /// The legend entry.
+    pub name: String,
+    /// The colour index (see [`colour`]).
+    pub colour: usize,
+    /// `(x, y)` points, in x order.
+    pub points: Vec<(f64, f64)>,
+}
+
+/// Lines with points, both axes logarithmic.
+pub fn log_log_lines(title: &str, x_desc: &str, y_desc: &str, curves: &[Curve]) -> Result<String> {
+    let points = || curves.iter().flat_map(|c| c.points.iter().copied());
+    let (Some((xlo, xhi)), Some((ylo, yhi))) = (
+        log_bounds(points().map(|p| p.0)),
+        log_bounds(points().map(|p| p.1)),
+    ) else {
+        return Ok(String::new());
+    };
+    render(|root| {
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, (FONT, 16))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(70)
+            .build_cartesian_2d((xlo..xhi).log_scale(), (ylo..yhi).log_scale())?;
+        chart
+            .configure_mesh()
+            .x_label_formatter(&|v| si(*v))
+            .y_label_formatter(&|v| si(*v))
+            .x_desc(x_desc)
+            .y_desc(y_desc)
+            .label_style((FONT, 12))
+            .draw()?;
+        for c in curves {
+            let colour = colour(c.colour);
+            chart
+                .draw_series(LineSeries::new(
+                    c.points.iter().copied(),
+                    colour.stroke_width(2),
+                ))?
+                .label(c.name.as_str())
+                .legend(move |(x, y)| {
+                    PathElement::new([(x, y), (x + 14, y)], colour.stroke_width(2))
+                });
+            chart.draw_series(c.points.iter().map(|p| Circle::new(*p, 3, colour.filled())))?;
+        }
+        legend(&mut chart)
+    })
+}
+
+/// A point of a scatter chart.
+pub struct Dot {
+    /// The series it belongs to (legend and colour).
+    pub series: usize,
+    /// x.
+    pub x: f64,
+    /// y.
+    pub y: f64,
+}
+
+/// Points on log-log axes with reference lines `y = k x` for each `k` in `diagonals`.
+pub fn scatter_with_diagonals(
+    title: &str,
+    x_desc: &str,
+    y_desc: &str,
+    names: &[(String, usize)],
+    dots: &[Dot],
+    diagonals: &[(f64, &str)],
+) -> Result<String> {
+    let (Some((xlo, xhi)), Some((ylo, yhi))) = (
+        log_bounds(dots.iter().map(|d| d.x)),
+        log_bounds(dots.iter().map(|d| d.y)),
+    ) else {
+        return Ok(String::new());
+    };
+    // Square the axes so the diagonals read as slopes.
+    let (lo, hi) = (xlo.min(ylo), xhi.max(yhi));
+    render(|root| {
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, (FONT, 16))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(70)
+            .build_cartesian_2d((lo..hi).log_scale(), (lo..hi).log_scale())?;
+        chart
+            .configure_mesh()
+            .x_label_formatter(&|v| si(*v))
+            .y_label_formatter(&|v| si(*v))
+            .x_desc(x_desc)
+            .y_desc(y_desc)
+            .label_style((FONT, 12))
+            .draw()?;
+        for (k, label) in diagonals {
+            let end = hi / k.max(1.0);
+            chart.draw_series(LineSeries::new(
+                [(lo, lo * k), (end, end * k)],
+                BLACK.mix(0.35).stroke_width(1),
+            ))?;
+            chart.draw_series(std::iter::once(Text::new(
+                label.to_string(),
+                (end / 1.6, end * k / 1.1),
+                (FONT, 11).into_font().color(&BLACK.mix(0.6)),
+            )))?;
+        }
+        for (i, (name, c)) in names.iter().enumerate() {
+            let colour = colour(*c);
+            chart
+                .draw_series(
+                    dots.iter()
+                        .filter(|d| d.series == i)
+                        .map(|d| Circle::new((d.x, d.y), 4, colour.mix(0.8).filled())),
+                )?
+                .label(name.as_str())
+                .legend(move |(x, y)| Circle::new((x + 5, y), 4, colour.filled()));
+        }
+        legend(&mut chart)
+    })
+}
+
+/// One cell of a comparison chart.
+pub struct Change {
+    /// Change in percent (new over base, minus one).
+    pub percent: f64,
+    /// Its 95% confidence interval, percent.
+    pub lower: f64,
+    /// Upper bound, percent.
+    pub upper: f64,
+    /// 0 unchanged, 1 regressed, 2 improved, 3 unverified.
+    pub class: usize,
+}
+
+/// The comparison chart: cells sorted by change, with error bars, coloured by verdict; the
+/// threshold drawn as dashed-looking thin lines. Values beyond ±`clip` % are drawn at the edge.
+pub fn changes(title: &str, cells: &[Change], threshold: f64, clip: f64) -> Result<String> {
+    const CLASSES: [(&str, RGBColor); 4] = [
+        ("unchanged", RGBColor(150, 150, 150)),
+        ("regressed", RGBColor(214, 39, 40)),
+        ("improved", RGBColor(44, 160, 44)),
+        ("unverified (no noise floor)", RGBColor(255, 127, 14)),
+    ];
+    let limit = cells
+        .iter()
+        .flat_map(|c| [c.lower.abs(), c.upper.abs()])
+        .fold(threshold * 2.0, f64::max)
+        .min(clip);
+    let clamp = |v: f64| v.clamp(-limit, limit);
+    let n = cells.len().max(1) as f64;
+    render(|root| {
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, (FONT, 16))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d(0f64..n, -limit * 1.05..limit * 1.05)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_desc("cells, sorted by change")
+            .y_desc("change, % (new vs base)")
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| format!("{v:+.0}%"))
+            .label_style((FONT, 12))
+            .draw()?;
+        for t in [threshold, -threshold] {
+            chart.draw_series(LineSeries::new([(0.0, t), (n, t)], BLACK.mix(0.3)))?;
+        }
+        chart.draw_series(LineSeries::new([(0.0, 0.0), (n, 0.0)], BLACK.mix(0.6)))?;
+        for (class, (name, c)) in CLASSES.iter().enumerate() {
+            let c = *c;
+            chart
+                .draw_series(
+                    cells
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, x)| x.class == class)
+                        .map(|(i, x)| {
+                            ErrorBar::new_vertical(
+                                i as f64 + 0.5,
+                                clamp(x.lower),
+                                clamp(x.percent),
+                                clamp(x.upper),
+                                c.filled(),
+                                3,
+                            )
+                        }),
+                )?
+                .label(*name)
+                .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 8, y + 4)], c.filled()));
+        }
+        legend(&mut chart)
+    })
+}

@@ -1,0 +1,1158 @@
+//! `cargo xtask report [RUN]`: one self-contained HTML page per run (inline CSS and SVG charts, no
+//! scripts, no network), written to `<run>/report/index.html` with its exports beside it:
+//! `cells.csv` (every cell), `summary.md` (for a pull request) and `bmf.json` (Bencher Metric
+//! Format). `bench` writes it at the end of every run.
+//!
+//! Every time is per message (ping-pong: per round trip, the unit its workload counts), and every
+//! number is printed with its unit.
+
+use std::{collections::BTreeMap, fs, path::Path};
+
+use anyhow::{Context, Result};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use serde::Serialize;
+
+use crate::{
+    charts::{self, Curve, Dot, Series},
+    results::{CellResult, PlacementResults, Run},
+    stats,
+};
+
+/// `cargo xtask report` arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The run: a name under the results folder, or a run's folder (default: the latest run).
+    #[arg(default_value = "latest")]
+    run: String,
+    /// Where runs are stored.
+    #[arg(long, value_name = "DIR", default_value = "results")]
+    results: std::path::PathBuf,
+}
+
+/// Runs `cargo xtask report`.
+pub fn run(root: &Path, args: Args) -> Result<()> {
+    let run = Run::load(&root.join(&args.results), &args.run)?;
+    let index = write(&run)?;
+    eprintln!("report: {}", index.display());
+    Ok(())
+}
+
+/// Workloads that are not channel cells: the hardware floor and the zero-cost check.
+const BASELINES: [&str; 2] = ["floor", "zero-cost"];
+/// The significance level of the report's tests.
+const ALPHA: f64 = 0.05;
+
+/// Writes the report of `run` and its exports; returns the page's path.
+pub fn write(run: &Run) -> Result<std::path::PathBuf> {
+    let dir = run.dir.join("report");
+    fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let view = View::new(run);
+    let page = view.page()?;
+    let index = dir.join("index.html");
+    fs::write(&index, page.into_string())
+        .with_context(|| format!("writing {}", index.display()))?;
+    let rows = view.rows();
+    let mut csv = csv::Writer::from_path(dir.join("cells.csv"))
+        .with_context(|| format!("writing {}", dir.join("cells.csv").display()))?;
+    for row in &rows {
+        csv.serialize(row).context("writing cells.csv")?;
+    }
+    csv.flush().context("writing cells.csv")?;
+    fs::write(dir.join("summary.md"), view.markdown()).context("writing summary.md")?;
+    let bmf = serde_json::to_string_pretty(&view.bmf(&rows)).context("serializing bmf.json")?;
+    fs::write(dir.join("bmf.json"), bmf).context("writing bmf.json")?;
+    Ok(index)
+}
+
+/// Formats a duration in nanoseconds with a unit chosen for it.
+pub fn time(ns: f64) -> String {
+    match ns {
+        x if !x.is_finite() => "?".to_owned(),
+        x if x >= 1e9 => format!("{:.3} s", x / 1e9),
+        x if x >= 1e6 => format!("{:.3} ms", x / 1e6),
+        x if x >= 1e3 => format!("{:.3} µs", x / 1e3),
+        x if x >= 100.0 => format!("{x:.0} ns"),
+        x => format!("{x:.2} ns"),
+    }
+}
+
+/// Formats a rate in messages per second.
+fn rate(per_s: f64) -> String {
+    match per_s {
+        x if x >= 1e9 => format!("{:.2} G msg/s", x / 1e9),
+        x if x >= 1e6 => format!("{:.2} M msg/s", x / 1e6),
+        x if x >= 1e3 => format!("{:.2} k msg/s", x / 1e3),
+        x => format!("{x:.1} msg/s"),
+    }
+}
+
+/// A cell's time per message: the median over its processes when it has several, else
+/// criterion's median.
+pub fn ns_per_msg(cell: &CellResult) -> Option<f64> {
+    if cell.repeats.len() >= 2 {
+        Some(stats::median(&cell.repeats))
+    } else {
+        cell.estimates.map(|e| e.median.ns_per_msg)
+    }
+}
+
+/// The values a test compares for a cell: one per process when it has several, else criterion's
+/// samples (within one process: they understate the run-to-run spread).
+pub fn test_values(cell: &CellResult) -> Vec<f64> {
+    if cell.repeats.len() >= 2 {
+        cell.repeats.clone()
+    } else {
+        cell.samples
+            .as_ref()
+            .map(stats::per_message)
+            .unwrap_or_default()
+    }
+}
+
+fn cost(cell: &CellResult, field: &str) -> Option<f64> {
+    cell.cost.as_ref()?.get(field)?.as_f64()
+}
+
+fn latency(cell: &CellResult, field: &str) -> Option<f64> {
+    cell.cost.as_ref()?.get("latency")?.get(field)?.as_f64()
+}
+
+fn switches(cell: &CellResult) -> Option<f64> {
+    Some(cost(cell, "voluntary_switches_per_msg")? + cost(cell, "involuntary_switches_per_msg")?)
+}
+
+/// The hardware floor a workload is measured against: an atomic round trip for ping-pong, a
+/// lock-free ring for the streaming workloads; none for `seq` (one thread).
+fn floor_of(workload: &str) -> Option<&'static str> {
+    match workload {
+        "seq" => None,
+        "ping-pong" => Some("atomic-ping-pong"),
+        _ => Some("spsc-ring"),
+    }
+}
+
+/// Bytes of a payload label (`u64`, `zst`, `inline-1KiB`, `vec-64KiB-cloned` ...).
+fn payload_bytes(label: &str) -> Option<f64> {
+    match label {
+        "zst" => return Some(0.0),
+        "u64" => return Some(8.0),
+        _ => {}
+    }
+    let size = label.split('-').nth(1)?;
+    let (digits, unit) = size.split_at(size.find(|c: char| !c.is_ascii_digit())?);
+    let n: f64 = digits.parse().ok()?;
+    Some(match unit {
+        "B" => n,
+        "KiB" => n * 1024.0,
+        "MiB" => n * 1024.0 * 1024.0,
+        _ => return None,
+    })
+}
+
+/// The winner of one workload on one placement.
+#[derive(Debug, Clone)]
+pub struct Ranking {
+    /// Implementations, fastest first, with their score: the geometric mean over the
+    /// configurations they ran of their time relative to the fastest in each.
+    pub order: Vec<(String, f64)>,
+    /// The best-scored implementation, after the winner, that ran any configuration the winner
+    /// ran: the one the margin is measured against.
+    pub runner_up: Option<String>,
+    /// The runner-up's time over the winner's, geometric mean over the configurations both ran.
+    pub margin: Option<f64>,
+    /// Configurations both ran.
+    pub shared: usize,
+    /// Of those, how many show the winner faster at p < 0.05 (Welch's t-test on log times).
+    pub significant: usize,
+    /// Whether the test used whole processes (`--repeat`) rather than samples within one.
+    pub by_process: bool,
+}
+
+/// The run, indexed for the report.
+pub struct View<'a> {
+    run: &'a Run,
+    /// Implementation ids in registry order, then any others.
+    impls: Vec<String>,
+    /// Workloads in matrix order.
+    workloads: Vec<String>,
+}
+
+/// A row of `cells.csv`.
+#[derive(Debug, Serialize)]
+pub struct Row {
+    placement: String,
+    workload: String,
+    implementation: String,
+    params: String,
+    status: String,
+    ns_per_msg: Option<f64>,
+    ns_per_msg_ci_lower: Option<f64>,
+    ns_per_msg_ci_upper: Option<f64>,
+    processes: usize,
+    msgs_per_s: Option<f64>,
+    floor_multiple: Option<f64>,
+    cpu_ns_per_msg: Option<f64>,
+    cost_wall_ns_per_msg: Option<f64>,
+    context_switches_per_msg: Option<f64>,
+    allocations_per_msg: Option<f64>,
+    allocated_bytes_per_msg: Option<f64>,
+    latency_p50_ns: Option<f64>,
+    latency_p99_ns: Option<f64>,
+    latency_p999_ns: Option<f64>,
+    missing: String,
+}
+
+impl<'a> View<'a> {
+    /// Indexes `run`.
+    pub fn new(run: &'a Run) -> Self {
+        let mut impls: Vec<String> = run
+            .environment
+            .libraries
+            .iter()
+            .map(|l| l.implementation.clone())
+            .collect();
+        let mut workloads: Vec<String> = Vec::new();
+        for cell in run.placements.iter().flat_map(|p| &p.cells) {
+            if !BASELINES.contains(&cell.workload.as_str()) && !impls.contains(&cell.implementation)
+            {
+                impls.push(cell.implementation.clone());
+            }
+            if !workloads.contains(&cell.workload) {
+                workloads.push(cell.workload.clone());
+            }
+        }
+        // Channel workloads first, the baselines last.
+        workloads.sort_by_key(|w| BASELINES.contains(&w.as_str()));
+        View {
+            run,
+            impls,
+            workloads,
+        }
+    }
+
+    fn channel_workloads(&self) -> impl Iterator<Item = &String> {
+        self.workloads
+            .iter()
+            .filter(|w| !BASELINES.contains(&w.as_str()))
+    }
+
+    fn cells<'p>(
+        placement: &'p PlacementResults,
+        workload: &'p str,
+    ) -> impl Iterator<Item = &'p CellResult> {
+        placement
+            .cells
+            .iter()
+            .filter(move |c| c.workload == workload)
+    }
+
+    /// The workload's configurations (params), in the order the run met them.
+    fn params(&self, workload: &str) -> Vec<String> {
+        let mut params: Vec<String> = Vec::new();
+        for p in &self.run.placements {
+            for c in Self::cells(p, workload) {
+                if !params.contains(&c.params) {
+                    params.push(c.params.clone());
+                }
+            }
+        }
+        params
+    }
+
+    fn floor(placement: &PlacementResults, workload: &str) -> Option<f64> {
+        let floor = floor_of(workload)?;
+        placement
+            .cells
+            .iter()
+            .find(|c| c.workload == "floor" && c.implementation == floor)
+            .and_then(ns_per_msg)
+    }
+
+    /// Ranks the implementations of `workload` on `placement`.
+    pub fn rank(&self, placement: &PlacementResults, workload: &str) -> Option<Ranking> {
+        let measured: Vec<&CellResult> = Self::cells(placement, workload)
+            .filter(|c| ns_per_msg(c).is_some())
+            .collect();
+        let mut best: BTreeMap<&str, f64> = BTreeMap::new();
+        for c in &measured {
+            let ns = ns_per_msg(c)?;
+            let e = best.entry(c.params.as_str()).or_insert(ns);
+            *e = e.min(ns);
+        }
+        let mut order: Vec<(String, f64)> = self
+            .impls
+            .iter()
+            .filter_map(|i| {
+                let ratios: Vec<f64> = measured
+                    .iter()
+                    .filter(|c| &c.implementation == i)
+                    .filter_map(|c| Some(ns_per_msg(c)? / best[c.params.as_str()]))
+                    .collect();
+                (!ratios.is_empty()).then(|| (i.clone(), stats::geometric_mean(&ratios)))
+            })
+            .collect();
+        if order.is_empty() {
+            return None;
+        }
+        order.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let mut ranking = Ranking {
+            order,
+            runner_up: None,
+            margin: None,
+            shared: 0,
+            significant: 0,
+            by_process: true,
+        };
+        // The runner-up is the next implementation that ran any configuration the winner ran.
+        let winner = ranking.order[0].0.clone();
+        let shares = |i: &str| {
+            measured.iter().any(|r| {
+                r.implementation == i
+                    && measured
+                        .iter()
+                        .any(|w| w.implementation == winner && w.params == r.params)
+            })
+        };
+        ranking.runner_up = ranking.order[1..]
+            .iter()
+            .map(|(i, _)| i.clone())
+            .find(|i| shares(i));
+        if let Some(second) = &ranking.runner_up {
+            let winner = &ranking.order[0].0;
+            let mut ratios = Vec::new();
+            for w in measured.iter().filter(|c| &c.implementation == winner) {
+                let Some(r) = measured
+                    .iter()
+                    .find(|c| &c.implementation == second && c.params == w.params)
+                else {
+                    continue;
+                };
+                ratios.push(ns_per_msg(r)? / ns_per_msg(w)?);
+                ranking.by_process &= w.repeats.len() >= 2 && r.repeats.len() >= 2;
+                if let Some(d) = stats::welch_log(&test_values(r), &test_values(w)) {
+                    ranking.significant += usize::from(d.p < ALPHA && d.ratio < 1.0);
+                }
+            }
+            ranking.shared = ratios.len();
+            ranking.margin = (!ratios.is_empty()).then(|| stats::geometric_mean(&ratios));
+        }
+        Some(ranking)
+    }
+
+    /// Every cell as a CSV row.
+    pub fn rows(&self) -> Vec<Row> {
+        let mut rows = Vec::new();
+        for p in &self.run.placements {
+            for w in &self.workloads {
+                for c in Self::cells(p, w) {
+                    let ns = ns_per_msg(c);
+                    rows.push(Row {
+                        placement: p.placement.clone(),
+                        workload: c.workload.clone(),
+                        implementation: c.implementation.clone(),
+                        params: c.params.clone(),
+                        status: c.status.clone(),
+                        ns_per_msg: ns,
+                        ns_per_msg_ci_lower: c.estimates.map(|e| e.median.lower),
+                        ns_per_msg_ci_upper: c.estimates.map(|e| e.median.upper),
+                        processes: c.repeats.len(),
+                        msgs_per_s: ns.map(|ns| 1e9 / ns),
+                        floor_multiple: ns.zip(Self::floor(p, w)).map(|(ns, f)| ns / f),
+                        cpu_ns_per_msg: cost(c, "cpu_ns_per_msg"),
+                        cost_wall_ns_per_msg: cost(c, "wall_ns_per_msg"),
+                        context_switches_per_msg: switches(c),
+                        allocations_per_msg: cost(c, "allocations_per_msg"),
+                        allocated_bytes_per_msg: cost(c, "allocated_bytes_per_msg"),
+                        latency_p50_ns: latency(c, "p50_ns"),
+                        latency_p99_ns: latency(c, "p99_ns"),
+                        latency_p999_ns: latency(c, "p999_ns"),
+                        missing: c.missing.join(" "),
+                    });
+                }
+            }
+        }
+        rows
+    }
+
+    /// Bencher Metric Format: `{ "<placement>/<cell id>": { "latency": {...}, ... } }`, where
+    /// "latency" is ns per message with criterion's 95% interval and "throughput" messages/s.
+    pub fn bmf(&self, rows: &[Row]) -> serde_json::Value {
+        let mut out = serde_json::Map::new();
+        for r in rows {
+            let Some(ns) = r.ns_per_msg else { continue };
+            let mut measures = serde_json::Map::new();
+            let mut latency = serde_json::json!({ "value": ns });
+            if let (Some(lo), Some(hi)) = (r.ns_per_msg_ci_lower, r.ns_per_msg_ci_upper) {
+                latency["lower_value"] = lo.into();
+                latency["upper_value"] = hi.into();
+            }
+            measures.insert("latency".into(), latency);
+            measures.insert(
+                "throughput".into(),
+                serde_json::json!({ "value": 1e9 / ns }),
+            );
+            if let Some(cpu) = r.cpu_ns_per_msg {
+                measures.insert("cpu-ns-per-msg".into(), serde_json::json!({ "value": cpu }));
+            }
+            out.insert(
+                format!(
+                    "{}/{}/{}/{}",
+                    r.placement, r.workload, r.implementation, r.params
+                ),
+                measures.into(),
+            );
+        }
+        out.into()
+    }
+
+    fn verdict(ranking: &Ranking) -> String {
+        let winner = &ranking.order[0].0;
+        match (&ranking.runner_up, ranking.margin) {
+            (Some(second), Some(m)) => format!(
+                "{winner}: {} the runner-up {second} ({}; {} of {} configurations significant at p < {ALPHA}, by {})",
+                if m >= 1.0 {
+                    format!("{m:.2}× faster than")
+                } else {
+                    format!("{:.2}× slower than", 1.0 / m)
+                },
+                "geometric mean over the configurations both ran",
+                ranking.significant,
+                ranking.shared,
+                if ranking.by_process {
+                    "whole processes"
+                } else {
+                    "samples within one process"
+                }
+            ),
+            _ => format!("{winner} (no other implementation ran its configurations)"),
+        }
+    }
+
+    /// For each workload, the winners per placement, and whether they differ.
+    fn winners(&self) -> Vec<(String, Vec<(String, Option<Ranking>)>)> {
+        self.channel_workloads()
+            .map(|w| {
+                let per_placement = self
+                    .run
+                    .placements
+                    .iter()
+                    .map(|p| (p.placement.clone(), self.rank(p, w)))
+                    .collect();
+                (w.clone(), per_placement)
+            })
+            .collect()
+    }
+
+    fn flips(per_placement: &[(String, Option<Ranking>)]) -> Option<String> {
+        let winners: Vec<(&str, &str)> = per_placement
+            .iter()
+            .filter_map(|(p, r)| Some((p.as_str(), r.as_ref()?.order[0].0.as_str())))
+            .collect();
+        let first = winners.first()?.1;
+        winners.iter().any(|(_, w)| *w != first).then(|| {
+            let list: Vec<String> = winners.iter().map(|(p, w)| format!("{w} on {p}")).collect();
+            format!("the ranking flips with placement: {}", list.join(", "))
+        })
+    }
+
+    /// The Markdown summary, for a pull request.
+    pub fn markdown(&self) -> String {
+        let env = &self.run.environment;
+        let mut md = format!(
+            "## chanbench run `{}`\n\n{} · {} logical cores · profile `{}` · {} process(es) per cell · rustc `{}` · revision `{}`{}\n\n",
+            env.run,
+            env.cpu_model,
+            env.logical_cores,
+            env.profile,
+            env.request.repeat,
+            env.rustc,
+            env.git_revision.as_deref().unwrap_or("?"),
+            if env.git_dirty == Some(true) {
+                " (dirty)"
+            } else {
+                ""
+            },
+        );
+        if !self.run.complete() {
+            md.push_str("**Partial run**: it was interrupted; some cells are missing.\n\n");
+        }
+        for knob in &env.test_knobs {
+            md.push_str(&format!(
+                "**Test knob set: `{knob}`**: slowed on purpose.\n\n"
+            ));
+        }
+        md.push_str("### Which channel for which job\n\n| workload |");
+        for p in &self.run.placements {
+            md.push_str(&format!(" {} |", p.placement));
+        }
+        md.push_str("\n|---|");
+        for _ in &self.run.placements {
+            md.push_str("---|");
+        }
+        md.push('\n');
+        let mut notes = Vec::new();
+        for (w, per_placement) in self.winners() {
+            md.push_str(&format!("| {w} |"));
+            for (_, r) in &per_placement {
+                let cell = match r {
+                    None => "not measured".to_owned(),
+                    Some(r) => match r.margin {
+                        Some(m) => format!(
+                            "**{}** ({m:.2}× vs {}; {}/{} significant)",
+                            r.order[0].0,
+                            r.runner_up.as_deref().unwrap_or("?"),
+                            r.significant,
+                            r.shared
+                        ),
+                        None => format!("**{}**", r.order[0].0),
+                    },
+                };
+                md.push_str(&format!(" {cell} |"));
+            }
+            md.push('\n');
+            if let Some(flip) = Self::flips(&per_placement) {
+                notes.push(format!("- {w}: {flip}"));
+            }
+        }
+        md.push_str(
+            "\nMargins are the runner-up's time per message over the winner's (geometric mean over \
+             the configurations both ran); \"significant\" counts configurations where Welch's \
+             t-test on log times gives p < 0.05.\n",
+        );
+        if !notes.is_empty() {
+            md.push_str("\n### Placement changes the answer\n\n");
+            md.push_str(&notes.join("\n"));
+            md.push('\n');
+        }
+        md
+    }
+
+    fn metadata(&self) -> Markup {
+        let env = &self.run.environment;
+        let libraries: Vec<String> = env
+            .libraries
+            .iter()
+            .map(|l| format!("{} = {} {}", l.implementation, l.library, l.version))
+            .collect();
+        let rows: Vec<(&str, String)> = vec![
+            ("run", env.run.clone()),
+            ("CPU", env.cpu_model.clone()),
+            (
+                "cores",
+                format!(
+                    "{} logical, {} physical; this run allowed {:?}{}",
+                    env.logical_cores,
+                    env.physical_cores,
+                    env.allowed_cores,
+                    if env.hypervisor {
+                        "; under a hypervisor"
+                    } else {
+                        ""
+                    }
+                ),
+            ),
+            ("OS, kernel", format!("{}, {}", env.os, env.kernel)),
+            ("compiler", env.rustc.clone()),
+            ("libraries", libraries.join(", ")),
+            (
+                "revision",
+                format!(
+                    "{}{}",
+                    env.git_revision.as_deref().unwrap_or("unknown"),
+                    match env.git_dirty {
+                        Some(true) => " (uncommitted changes)",
+                        _ => "",
+                    }
+                ),
+            ),
+            (
+                "profile",
+                format!(
+                    "{}; {} process(es) per cell and placement",
+                    env.profile, env.request.repeat
+                ),
+            ),
+            (
+                "time",
+                format!(
+                    "{} to {}; load average before {:?}",
+                    env.started,
+                    env.ended.as_deref().unwrap_or("(not finished)"),
+                    env.load_average_before
+                ),
+            ),
+            (
+                "placements",
+                self.run
+                    .placements
+                    .iter()
+                    .map(|p| format!("{} (cores {:?})", p.placement, p.cores))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+        ];
+        html! {
+            table.meta {
+                @for (k, v) in rows { tr { th { (k) } td { (v) } } }
+            }
+        }
+    }
+
+    fn which_channel(&self) -> Markup {
+        let winners = self.winners();
+        html! {
+            h2 id="which" { "Which channel for which job" }
+            p {
+                "For each workload and placement: the implementation with the lowest time per \
+                 message (geometric mean, over the configurations it ran, of its time relative to \
+                 the fastest in each), its margin over the runner-up (the runner-up's time over \
+                 the winner's, geometric mean over the configurations both ran), and in how many \
+                 of those configurations the difference is significant (Welch's t-test on log \
+                 times, p < " (ALPHA) ")."
+            }
+            table.which {
+                tr { th { "workload" } @for p in &self.run.placements { th { (p.placement) " (cores " (format!("{:?}", p.cores)) ")" } } }
+                @for (w, per_placement) in &winners {
+                    tr {
+                        td { a href=(format!("#w-{w}")) { (w) } }
+                        @for (_, r) in per_placement {
+                            td {
+                                @match r {
+                                    None => { "not measured" }
+                                    Some(r) => {
+                                        strong { (r.order[0].0) }
+                                        br;
+                                        span.small { (Self::verdict(r)) }
+                                        br;
+                                        span.small { "order: " (r.order.iter().map(|(i, s)| format!("{i} ({s:.2}×)")).collect::<Vec<_>>().join(" < ")) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @let flips: Vec<String> = winners.iter().filter_map(|(w, pp)| Some(format!("{w}: {}", Self::flips(pp)?))).collect();
+            @if flips.is_empty() {
+                p { "The winner is the same on every placement of this run." }
+            } @else {
+                p.flip { strong { "Placement changes the answer. " } "Where the threads share one core, spinning and parking cost differently than across cores:" }
+                ul { @for f in &flips { li { (f) } } }
+            }
+        }
+    }
+
+    fn matrix_table(&self, placement: &PlacementResults, workload: &str) -> Markup {
+        let params = self.params(workload);
+        let impls: Vec<&String> = self
+            .impls
+            .iter()
+            .filter(|i| Self::cells(placement, workload).any(|c| &&c.implementation == i))
+            .collect();
+        let extra: Vec<String> = Self::cells(placement, workload)
+            .map(|c| c.implementation.clone())
+            .filter(|i| !self.impls.contains(i))
+            .fold(Vec::new(), |mut v, i| {
+                if !v.contains(&i) {
+                    v.push(i);
+                }
+                v
+            });
+        let columns: Vec<&String> = impls.into_iter().chain(extra.iter()).collect();
+        let floor = Self::floor(placement, workload);
+        html! {
+            table.matrix {
+                tr { th { "configuration" } @for i in &columns { th { (i) } } }
+                @for param in &params {
+                    @let row: Vec<Option<&CellResult>> = columns.iter().map(|i| Self::cells(placement, workload).find(|c| &&c.implementation == i && &c.params == param)).collect();
+                    @let best = row.iter().flatten().filter_map(|c| ns_per_msg(c)).fold(f64::INFINITY, f64::min);
+                    @if row.iter().any(Option::is_some) {
+                        tr {
+                            th.param { (param) }
+                            @for c in &row {
+                                @match c {
+                                    None => td.none { "—" },
+                                    Some(c) => (Self::matrix_cell(c, best, floor)),
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn matrix_cell(c: &CellResult, best: f64, floor: Option<f64>) -> Markup {
+        let Some(ns) = ns_per_msg(c) else {
+            return html! {
+                td.unsupported title=(c.message.clone().unwrap_or_default()) {
+                    (c.status)
+                    @if !c.missing.is_empty() { br; span.small { "lacks " (c.missing.join(", ")) } }
+                }
+            };
+        };
+        let class = if ns <= best { "best" } else { "" };
+        html! {
+            td class=(class) {
+                span.ns { (time(ns)) "/msg" }
+                @if c.repeats.len() >= 2 {
+                    span.small { " median of " (c.repeats.len()) " processes, spread " (format!("{:.1}%", stats::spread(&c.repeats).unwrap_or(0.0) * 100.0)) }
+                }
+                br;
+                span.small {
+                    (rate(1e9 / ns))
+                    @if let Some(f) = floor { " · " (format!("{:.1}", ns / f)) "× floor" }
+                }
+                br;
+                span.small {
+                    "CPU " (cost(c, "cpu_ns_per_msg").map_or("?".into(), time)) "/msg · "
+                    (switches(c).map_or("?".into(), |s| format!("{s:.3}"))) " switches/msg"
+                }
+                br;
+                span.small {
+                    (cost(c, "allocations_per_msg").map_or("?".into(), |a| format!("{a:.2}"))) " allocs/msg"
+                    @if let Some(p99) = latency(c, "p99_ns") { " · p99 " (time(p99)) }
+                }
+            }
+        }
+    }
+
+    fn colour_of(&self, implementation: &str) -> usize {
+        self.impls
+            .iter()
+            .position(|i| i == implementation)
+            .unwrap_or(self.impls.len())
+    }
+
+    /// Grouped bars of one workload on one placement: configurations by implementation.
+    fn workload_chart(&self, placement: &PlacementResults, workload: &str) -> Result<String> {
+        let params: Vec<String> = self
+            .params(workload)
+            .into_iter()
+            .filter(|p| {
+                Self::cells(placement, workload).any(|c| &c.params == p && ns_per_msg(c).is_some())
+            })
+            .collect();
+        let series: Vec<Series> = self
+            .impls
+            .iter()
+            .filter(|i| Self::cells(placement, workload).any(|c| &&c.implementation == i))
+            .map(|i| Series {
+                name: i.clone(),
+                colour: self.colour_of(i),
+                values: params
+                    .iter()
+                    .map(|p| {
+                        Self::cells(placement, workload)
+                            .find(|c| &c.implementation == i && &c.params == p)
+                            .and_then(ns_per_msg)
+                    })
+                    .collect(),
+            })
+            .collect();
+        charts::grouped_bars(
+            &format!(
+                "{workload} on {}: time per message (log scale)",
+                placement.placement
+            ),
+            "ns per message",
+            &params,
+            &series,
+        )
+    }
+
+    /// One representative configuration per workload: the one measured for the most
+    /// implementations on every placement (ties: the first).
+    fn representative(&self, workload: &str) -> Option<String> {
+        self.params(workload).into_iter().max_by_key(|p| {
+            let n: usize = self
+                .run
+                .placements
+                .iter()
+                .map(|pl| {
+                    Self::cells(pl, workload)
+                        .filter(|c| &c.params == p && ns_per_msg(c).is_some())
+                        .count()
+                })
+                .min()
+                .unwrap_or(0);
+            // max_by_key keeps the last maximum; prefer the first by counting down.
+            (
+                n,
+                usize::MAX
+                    - self
+                        .params(workload)
+                        .iter()
+                        .position(|x| x == p)
+                        .unwrap_or(0),
+            )
+        })
+    }
+
+    /// One core versus cross-core: each implementation's time in the representative configuration
+    /// of each workload, a bar per placement.
+    fn placement_chart(&self, workload: &str) -> Result<(String, String)> {
+        let Some(param) = self.representative(workload) else {
+            return Ok((String::new(), String::new()));
+        };
+        let impls: Vec<String> = self
+            .impls
+            .iter()
+            .filter(|i| {
+                self.run.placements.iter().any(|p| {
+                    Self::cells(p, workload).any(|c| &&c.implementation == i && c.params == param)
+                })
+            })
+            .cloned()
+            .collect();
+        let series: Vec<Series> = self
+            .run
+            .placements
+            .iter()
+            .enumerate()
+            .map(|(k, p)| Series {
+                name: p.placement.clone(),
+                colour: 7 + k,
+                values: impls
+                    .iter()
+                    .map(|i| {
+                        Self::cells(p, workload)
+                            .find(|c| &c.implementation == i && c.params == param)
+                            .and_then(ns_per_msg)
+                    })
+                    .collect(),
+            })
+            .collect();
+        let svg = charts::grouped_bars(
+            &format!("{workload} {param}: one core versus cross-core"),
+            "ns per message",
+            &impls,
+            &series,
+        )?;
+        Ok((param, svg))
+    }
+
+    /// Payload size against time per message, per implementation, for spsc through a 1024 slot
+    /// channel; one chart per payload family.
+    fn payload_charts(&self, placement: &PlacementResults) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for (family, suffix) in [
+            ("moved Vec<u8> (only the pointer crosses)", "-owned"),
+            (
+                "cloned Vec<u8> (the bytes are copied per message)",
+                "-cloned",
+            ),
+        ] {
+            let curves: Vec<Curve> = self
+                .impls
+                .iter()
+                .map(|i| {
+                    let mut points: Vec<(f64, f64)> = Self::cells(placement, "spsc")
+                        .filter(|c| &c.implementation == i && c.params.starts_with("cap=1024/"))
+                        .filter_map(|c| {
+                            let payload = c.params.split('/').nth(1)?;
+                            if !(payload.starts_with("vec-") && payload.ends_with(suffix)) {
+                                return None;
+                            }
+                            Some((payload_bytes(payload)?, ns_per_msg(c)?))
+                        })
+                        .collect();
+                    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+                    Curve {
+                        name: i.clone(),
+                        colour: self.colour_of(i),
+                        points,
+                    }
+                })
+                .filter(|c| c.points.len() >= 2)
+                .collect();
+            if !curves.is_empty() {
+                out.push(charts::log_log_lines(
+                    &format!(
+                        "spsc cap=1024 on {}: payload size, {family}",
+                        placement.placement
+                    ),
+                    "payload bytes (log)",
+                    "ns per message (log)",
+                    &curves,
+                )?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// CPU time against wall time per message for every channel cell of a placement.
+    fn cpu_chart(&self, placement: &PlacementResults) -> Result<String> {
+        let names: Vec<(String, usize)> = self
+            .impls
+            .iter()
+            .map(|i| (i.clone(), self.colour_of(i)))
+            .collect();
+        let dots: Vec<Dot> = placement
+            .cells
+            .iter()
+            .filter(|c| !BASELINES.contains(&c.workload.as_str()))
+            .filter_map(|c| {
+                Some(Dot {
+                    series: self.impls.iter().position(|i| i == &c.implementation)?,
+                    x: cost(c, "wall_ns_per_msg")?,
+                    y: cost(c, "cpu_ns_per_msg")?,
+                })
+            })
+            .collect();
+        charts::scatter_with_diagonals(
+            &format!(
+                "{}: CPU time versus wall time per message (cost runs)",
+                placement.placement
+            ),
+            "wall ns per message (log)",
+            "CPU ns per message, all threads (log)",
+            &names,
+            &dots,
+            &[
+                (1.0, "CPU = wall"),
+                (placement.cores.len().max(1) as f64, "every core busy"),
+            ],
+        )
+    }
+
+    /// Latency percentiles of one workload's representative configuration on one placement.
+    fn latency_chart(&self, placement: &PlacementResults, workload: &str) -> Result<String> {
+        let Some(param) = self.representative(workload) else {
+            return Ok(String::new());
+        };
+        let percentiles = [("p50", "p50_ns"), ("p99", "p99_ns"), ("p99.9", "p999_ns")];
+        let series: Vec<Series> = self
+            .impls
+            .iter()
+            .filter_map(|i| {
+                let c = Self::cells(placement, workload)
+                    .find(|c| &c.implementation == i && c.params == param)?;
+                latency(c, "p50_ns")?;
+                Some(Series {
+                    name: i.clone(),
+                    colour: self.colour_of(i),
+                    values: percentiles.iter().map(|(_, f)| latency(c, f)).collect(),
+                })
+            })
+            .collect();
+        if series.is_empty() {
+            return Ok(String::new());
+        }
+        let groups: Vec<String> = percentiles.iter().map(|(n, _)| n.to_string()).collect();
+        charts::grouped_bars(
+            &format!(
+                "{workload} {param} on {}: latency percentiles (log scale)",
+                placement.placement
+            ),
+            "ns (one way, per message)",
+            &groups,
+            &series,
+        )
+    }
+
+    fn zero_cost(&self) -> Markup {
+        html! {
+            h2 id="zero-cost" { "Zero-cost check" }
+            p { "crossbeam through chanbench's trait over crossbeam called directly, in interleaved rounds in one process: 1.000 means the trait costs nothing." }
+            table {
+                tr { th { "placement" } th { "workload" } th { "trait / direct (median)" } th { "quartiles" } th { "rounds × messages" } th { "direct, ns/msg" } }
+                @for p in &self.run.placements {
+                    @for z in &p.zero_cost {
+                        tr {
+                            td { (p.placement) }
+                            td { (z["workload"].as_str().unwrap_or("?")) }
+                            td { (format!("{:.3}", z["ratio_median"].as_f64().unwrap_or(f64::NAN))) }
+                            td { (format!("{:.3} .. {:.3}", z["ratio_p25"].as_f64().unwrap_or(f64::NAN), z["ratio_p75"].as_f64().unwrap_or(f64::NAN))) }
+                            td { (z["rounds"]) " × " (z["messages_per_run"]) }
+                            td { (time(z["direct_median_ns_per_msg"].as_f64().unwrap_or(f64::NAN))) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn floors(&self) -> Markup {
+        html! {
+            h2 id="floor" { "Hardware floor" }
+            p { "What the machine does without any channel: an atomic flag bounced between two threads (a round trip, the floor of ping-pong) and a lock-free single-producer ring of 1024 slots (the floor of the streaming workloads). The matrix's \"× floor\" divides by these." }
+            table {
+                tr { th { "placement" } th { "floor" } th { "time per message" } }
+                @for p in &self.run.placements {
+                    @for c in Self::cells(p, "floor") {
+                        tr { td { (p.placement) } td { (c.implementation) " " (c.params) } td { (ns_per_msg(c).map_or("not measured".into(), time)) "/msg" } }
+                    }
+                }
+            }
+        }
+    }
+
+    fn problems(&self) -> Markup {
+        let bad: Vec<(&str, &CellResult)> = self
+            .run
+            .placements
+            .iter()
+            .flat_map(|p| {
+                p.cells
+                    .iter()
+                    .filter(|c| c.status == "timeout" || c.status == "failed")
+                    .map(move |c| (p.placement.as_str(), c))
+            })
+            .collect();
+        html! {
+            @if !bad.is_empty() {
+                h2 id="problems" { "Cells that failed" }
+                table {
+                    tr { th { "placement" } th { "cell" } th { "status" } th { "what happened" } }
+                    @for (p, c) in &bad { tr { td { (p) } td { (c.id()) } td { (c.status) } td { pre { (c.message.clone().unwrap_or_default()) } } } }
+                }
+            }
+        }
+    }
+
+    /// The page.
+    pub fn page(&self) -> Result<Markup> {
+        let env = &self.run.environment;
+        let mut sections = Vec::new();
+        for w in self.channel_workloads() {
+            let mut charts_html = Vec::new();
+            for p in &self.run.placements {
+                charts_html.push(self.workload_chart(p, w)?);
+            }
+            let (param, placement_svg) = if self.run.placements.len() > 1 {
+                self.placement_chart(w)?
+            } else {
+                (String::new(), String::new())
+            };
+            let mut latency_svgs = Vec::new();
+            for p in &self.run.placements {
+                latency_svgs.push(self.latency_chart(p, w)?);
+            }
+            let tables: Vec<Markup> = self
+                .run
+                .placements
+                .iter()
+                .map(|p| {
+                    html! {
+                        h4 { (p.placement) " (cores " (format!("{:?}", p.cores)) ")"
+                            @if let Some(f) = floor_of(w) { @if let Some(ns) = Self::floor(p, w) { span.small { " · floor " (f) " " (time(ns)) "/msg" } } } }
+                        (self.matrix_table(p, w))
+                    }
+                })
+                .collect();
+            sections.push(html! {
+                section {
+                    h3 id=(format!("w-{w}")) { (w) }
+                    div.charts { @for svg in &charts_html { div.chart { (PreEscaped(svg)) } } }
+                    @if !placement_svg.is_empty() {
+                        div.charts { div.chart { (PreEscaped(&placement_svg)) } }
+                        p.small { "Placement chart: configuration " (param) ", the one most implementations ran on every placement." }
+                    }
+                    @if latency_svgs.iter().any(|s| !s.is_empty()) {
+                        div.charts { @for svg in latency_svgs.iter().filter(|s| !s.is_empty()) { div.chart { (PreEscaped(svg)) } } }
+                    }
+                    @for t in &tables { (t) }
+                }
+            });
+        }
+        let mut payload_svgs = Vec::new();
+        let mut cpu_svgs = Vec::new();
+        for p in &self.run.placements {
+            payload_svgs.extend(self.payload_charts(p)?);
+            cpu_svgs.push(self.cpu_chart(p)?);
+        }
+        let title = format!("chanbench report: {}", env.run);
+        Ok(html! {
+            (DOCTYPE)
+            html lang="en" {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    title { (title) }
+                    style { (PreEscaped(CSS)) }
+                }
+                body {
+                    h1 { (title) }
+                    @if !self.run.complete() {
+                        p.warning { "Partial run: it was interrupted before every placement finished; missing cells are missing, not slow. Finish it with cargo xtask bench --resume " (env.run) "." }
+                    }
+                    @for knob in &env.test_knobs {
+                        p.warning { "Test knob " code { (knob) } " was set: this run was slowed on purpose, to test the comparison. Do not use its numbers." }
+                    }
+                    (self.metadata())
+                    p.units {
+                        strong { "Units. " }
+                        "Every time is per message: ns/msg is one message sent and received (ping-pong: one round trip; burst: from send to receipt). msg/s is its inverse. CPU time and context switches are per message too, from a separate cost run of each cell (user + system time of the whole process, all threads, divided by its messages). \"× floor\" is the time over the hardware floor's on the same placement. p99 is the 99th percentile of one-way latency in the cost run. With several processes per cell the time is the median of the processes' medians, otherwise criterion's median with its 95% interval in the CSV."
+                    }
+                    nav {
+                        a href="#which" { "Which channel" } " · "
+                        @for w in self.channel_workloads() { a href=(format!("#w-{w}")) { (w) } " · " }
+                        a href="#payload" { "payload size" } " · "
+                        a href="#cpu" { "CPU versus wall" } " · "
+                        a href="#floor" { "floor" } " · "
+                        a href="#zero-cost" { "zero-cost" } " · "
+                        a href="cells.csv" { "cells.csv" } " · "
+                        a href="summary.md" { "summary.md" } " · "
+                        a href="bmf.json" { "bmf.json" }
+                    }
+                    (self.which_channel())
+                    h2 { "Workloads" }
+                    p { "Per workload: time per message per configuration (capacity / payload / threads) and implementation on each placement; one core versus cross-core; latency percentiles where the workload records them; then the full table, best per row highlighted." }
+                    @for s in &sections { (s) }
+                    h2 id="payload" { "Payload size" }
+                    div.charts { @for svg in &payload_svgs { div.chart { (PreEscaped(svg)) } } }
+                    h2 id="cpu" { "CPU time versus wall time" }
+                    p { "Each dot is one cell's cost run. On the diagonal, one thread is busy for the whole time; above it, more than one core is burning CPU (spinning); far below it, threads sleep (parking). Spinning buys speed with cores: when threads share a core it costs the other thread its turn." }
+                    div.charts { @for svg in &cpu_svgs { div.chart { (PreEscaped(svg)) } } }
+                    (self.floors())
+                    (self.zero_cost())
+                    (self.problems())
+                    p.small { "Criterion's own per-benchmark HTML pages are not built: chanbench builds criterion without its html_reports feature to keep runs short; its raw estimates and samples are in target/chanbench/runs/" (env.run) "/ and in this run's JSON files." }
+                }
+            }
+        })
+    }
+}
+
+const CSS: &str = "
+body { font-family: sans-serif; margin: 1.5em auto; max-width: 1800px; padding: 0 1em; color: #222; }
+h1 { font-size: 1.6em; } h2 { border-bottom: 1px solid #ccc; margin-top: 2em; } h3 { margin-top: 2em; }
+table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.9em; }
+th, td { border: 1px solid #ddd; padding: 0.25em 0.5em; vertical-align: top; text-align: left; }
+th { background: #f4f4f4; } th.param { font-family: monospace; font-weight: normal; white-space: nowrap; }
+table.meta th { width: 9em; }
+td.best { background: #e2f5e2; } td.unsupported { color: #777; background: #f7f7f7; font-style: italic; }
+td.none { color: #aaa; }
+.ns { font-weight: bold; font-size: 1.05em; } .small { font-size: 0.82em; color: #555; }
+.warning { background: #fff3cd; border: 1px solid #e0b100; padding: 0.5em; }
+.flip { background: #e8f0fe; padding: 0.4em; }
+.units { background: #f7f7f7; padding: 0.5em; font-size: 0.9em; }
+.charts { display: flex; flex-wrap: wrap; gap: 0.5em; }
+.chart svg { max-width: 100%; height: auto; border: 1px solid #eee; }
+nav { margin: 1em 0; }
+pre { white-space: pre-wrap; margin: 0; }
+";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payload_sizes_are_read_from_labels() {
+        assert_eq!(payload_bytes("zst"), Some(0.0));
+        assert_eq!(payload_bytes("u64"), Some(8.0));
+        assert_eq!(payload_bytes("inline-64B"), Some(64.0));
+        assert_eq!(payload_bytes("vec-64KiB-cloned"), Some(65536.0));
+        assert_eq!(payload_bytes("vec-1MiB-owned"), Some(1048576.0));
+        assert_eq!(payload_bytes("instant"), None);
+    }
+
+    #[test]
+    fn times_carry_units() {
+        assert_eq!(time(12.345), "12.35 ns");
+        assert_eq!(time(1234.0), "1.234 µs");
+        assert_eq!(time(65_000_000.0), "65.000 ms");
+        assert_eq!(rate(2.5e6), "2.50 M msg/s");
+    }
+}
