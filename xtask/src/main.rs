@@ -6,6 +6,7 @@
 
 mod bench;
 mod charts;
+mod compare;
 mod criterion;
 mod environment;
 mod new_impl;
@@ -35,6 +36,9 @@ enum Task {
     Bench(bench::Args),
     /// Write a run's HTML report (with CSV, Markdown and Bencher exports) into <run>/report/.
     Report(report::Args),
+    /// Compare two runs cell by cell against a measured noise floor; exit status 3 with
+    /// --fail-on-regression when a cell regressed.
+    Compare(compare::Args),
     /// Scaffold an adapter crate for a new implementation and register it.
     NewImpl(new_impl::Args),
 }
@@ -47,6 +51,13 @@ fn main() -> ExitCode {
         .and_then(|()| match cli.command {
             Task::Bench(args) => bench::run(&root, args),
             Task::Report(args) => report::run(&root, args),
+            Task::Compare(args) => match compare::run(&root, args) {
+                Ok(true) => {
+                    eprintln!("regressions found (--fail-on-regression)");
+                    std::process::exit(3);
+                }
+                other => other.map(|_| ()),
+            },
             Task::NewImpl(args) => new_impl::run(&root, args),
         });
     match result {

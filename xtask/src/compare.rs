@@ -1,0 +1,535 @@
+//! `cargo xtask compare BASE NEW`: per cell, the change in time per message with a confidence
+//! interval and a significance test, judged against a noise floor measured on this machine.
+//!
+//! The unit of replication is a whole process: with `cargo xtask bench --repeat N` each cell has
+//! N process medians per run, and the test (Welch's t-test on log times) compares those. The
+//! noise floor of a cell is the largest difference seen between two processes of the same code,
+//! in either run. A cell regressed only when its change is significant, above `--threshold` and
+//! above its noise floor. Cells measured by one process on either side get a test on criterion's
+//! samples, which understates run-to-run noise: they can be flagged "unverified", never
+//! "regressed".
+
+use std::{fmt::Write as _, fs, path::PathBuf};
+
+use anyhow::{Context, Result, bail};
+use maud::{DOCTYPE, PreEscaped, html};
+use serde::Serialize;
+
+use crate::{
+    charts,
+    environment::Environment,
+    report::{ns_per_msg, test_values, time},
+    results::{CellResult, Run},
+    stats,
+};
+
+/// `cargo xtask compare` arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The baseline run: a name under the results folder, or a run's folder.
+    base: String,
+    /// The run to judge against it.
+    new: String,
+    /// The smallest change, in percent, that counts as a regression or an improvement.
+    #[arg(long, value_name = "PCT", default_value_t = 5.0)]
+    threshold: f64,
+    /// The significance level of the test.
+    #[arg(long, default_value_t = 0.05)]
+    alpha: f64,
+    /// Exit with status 3 when any cell regressed.
+    #[arg(long)]
+    fail_on_regression: bool,
+    /// Where runs are stored.
+    #[arg(long, value_name = "DIR", default_value = "results")]
+    results: PathBuf,
+    /// Where the comparison's page and CSV go (default: `<NEW>/compare-<BASE>/`).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+}
+
+/// The judgement of one cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Not significant, or within the threshold or the noise floor.
+    Unchanged,
+    /// Slower: significant, above the threshold and above the noise floor.
+    Regressed,
+    /// Faster by the same rules.
+    Improved,
+    /// Looks changed, but one side has a single process: no noise floor, no claim.
+    Unverified,
+}
+
+impl Verdict {
+    fn class(self) -> usize {
+        match self {
+            Verdict::Unchanged => 0,
+            Verdict::Regressed => 1,
+            Verdict::Improved => 2,
+            Verdict::Unverified => 3,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Verdict::Unchanged => "unchanged",
+            Verdict::Regressed => "regressed",
+            Verdict::Improved => "improved",
+            Verdict::Unverified => "unverified",
+        }
+    }
+}
+
+/// One compared cell (a row of `compare.csv`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Compared {
+    placement: String,
+    workload: String,
+    implementation: String,
+    params: String,
+    /// The baseline's time, ns per message (median of its processes).
+    base_ns_per_msg: f64,
+    /// The new run's time, ns per message.
+    new_ns_per_msg: f64,
+    /// Change of the geometric means, percent (positive: slower).
+    change_pct: f64,
+    /// 95% confidence interval of the change, percent.
+    change_ci_lower_pct: f64,
+    /// Upper bound.
+    change_ci_upper_pct: f64,
+    /// Welch's t-test, two-sided.
+    p_value: f64,
+    /// The largest relative difference between two processes of the same run, percent; `None`
+    /// when a side has one process.
+    noise_floor_pct: Option<f64>,
+    /// Values compared on each side: processes, or criterion's samples when a side has one.
+    base_n: usize,
+    /// On the new side.
+    new_n: usize,
+    /// `processes` or `samples`.
+    unit: &'static str,
+    verdict: Verdict,
+}
+
+/// How two cells' values are judged.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules {
+    /// Percent.
+    pub threshold: f64,
+    /// Significance level.
+    pub alpha: f64,
+}
+
+/// Judges one cell from its two sides' values (per process, or per sample when a side has one
+/// process: then `by_process` is false).
+pub fn judge(base: &[f64], new: &[f64], by_process: bool, rules: Rules) -> Option<Judged> {
+    let d = stats::welch_log(base, new)?;
+    let change = (d.ratio - 1.0) * 100.0;
+    let noise = if by_process {
+        Some(stats::spread(base)?.max(stats::spread(new)?) * 100.0)
+    } else {
+        None
+    };
+    let big = change.abs() > rules.threshold && d.p < rules.alpha;
+    let verdict = match noise {
+        Some(noise) if big && change.abs() > noise => {
+            if change > 0.0 {
+                Verdict::Regressed
+            } else {
+                Verdict::Improved
+            }
+        }
+        Some(_) => Verdict::Unchanged,
+        None if big => Verdict::Unverified,
+        None => Verdict::Unchanged,
+    };
+    Some(Judged {
+        change,
+        lower: (d.lower - 1.0) * 100.0,
+        upper: (d.upper - 1.0) * 100.0,
+        p: d.p,
+        noise,
+        verdict,
+    })
+}
+
+/// The outcome of [`judge`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Judged {
+    /// Percent.
+    pub change: f64,
+    /// Percent.
+    pub lower: f64,
+    /// Percent.
+    pub upper: f64,
+    /// p-value.
+    pub p: f64,
+    /// Percent.
+    pub noise: Option<f64>,
+    /// The verdict.
+    pub verdict: Verdict,
+}
+
+/// What differs between two runs' metadata, beyond the code under test.
+fn differences(base: &Environment, new: &Environment) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut check = |what: &str, a: String, b: String| {
+        if a != b {
+            out.push(format!("{what}: {a} → {b}"));
+        }
+    };
+    check("CPU", base.cpu_model.clone(), new.cpu_model.clone());
+    check(
+        "logical cores",
+        base.logical_cores.to_string(),
+        new.logical_cores.to_string(),
+    );
+    check(
+        "allowed cores",
+        format!("{:?}", base.allowed_cores),
+        format!("{:?}", new.allowed_cores),
+    );
+    check("kernel", base.kernel.clone(), new.kernel.clone());
+    check("OS", base.os.clone(), new.os.clone());
+    check("compiler", base.rustc.clone(), new.rustc.clone());
+    check("profile", base.profile.clone(), new.profile.clone());
+    check(
+        "hypervisor",
+        base.hypervisor.to_string(),
+        new.hypervisor.to_string(),
+    );
+    check(
+        "test knobs",
+        format!("{:?}", base.test_knobs),
+        format!("{:?}", new.test_knobs),
+    );
+    for lib in &new.libraries {
+        match base
+            .libraries
+            .iter()
+            .find(|l| l.implementation == lib.implementation)
+        {
+            Some(old) if old.version != lib.version || old.library != lib.library => {
+                out.push(format!(
+                    "{}: {} {} → {} {}",
+                    lib.implementation, old.library, old.version, lib.library, lib.version
+                ))
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Runs `cargo xtask compare`; returns whether anything regressed.
+pub fn run(root: &std::path::Path, args: Args) -> Result<bool> {
+    if !(args.threshold >= 0.0 && args.threshold.is_finite()) {
+        bail!("--threshold must be a percentage of 0 or more");
+    }
+    if !(args.alpha > 0.0 && args.alpha < 1.0) {
+        bail!("--alpha must be between 0 and 1");
+    }
+    let results = root.join(&args.results);
+    let base = Run::load(&results, &args.base)?;
+    let new = Run::load(&results, &args.new)?;
+    let rules = Rules {
+        threshold: args.threshold,
+        alpha: args.alpha,
+    };
+    let warnings = differences(&base.environment, &new.environment);
+    for w in &warnings {
+        eprintln!("warning: the runs differ beyond the code: {w}");
+    }
+    if !base.complete() || !new.complete() {
+        eprintln!("warning: a run is partial (interrupted); only the cells both have are compared");
+    }
+
+    let mut rows = Vec::new();
+    let mut only_one_side = 0usize;
+    for np in &new.placements {
+        let Some(bp) = base.placements.iter().find(|p| p.placement == np.placement) else {
+            only_one_side += np.cells.len();
+            continue;
+        };
+        for nc in np.cells.iter().filter(|c| ns_per_msg(c).is_some()) {
+            let same = |c: &&CellResult| {
+                c.workload == nc.workload
+                    && c.implementation == nc.implementation
+                    && c.params == nc.params
+            };
+            let Some(bc) = bp
+                .cells
+                .iter()
+                .find(same)
+                .filter(|c| ns_per_msg(c).is_some())
+            else {
+                only_one_side += 1;
+                continue;
+            };
+            let by_process = bc.repeats.len() >= 2 && nc.repeats.len() >= 2;
+            let Some(j) = judge(&test_values(bc), &test_values(nc), by_process, rules) else {
+                continue;
+            };
+            rows.push(Compared {
+                placement: np.placement.clone(),
+                workload: nc.workload.clone(),
+                implementation: nc.implementation.clone(),
+                params: nc.params.clone(),
+                base_ns_per_msg: ns_per_msg(bc).unwrap_or(f64::NAN),
+                new_ns_per_msg: ns_per_msg(nc).unwrap_or(f64::NAN),
+                change_pct: j.change,
+                change_ci_lower_pct: j.lower,
+                change_ci_upper_pct: j.upper,
+                p_value: j.p,
+                noise_floor_pct: j.noise,
+                base_n: test_values(bc).len(),
+                new_n: test_values(nc).len(),
+                unit: if by_process { "processes" } else { "samples" },
+                verdict: j.verdict,
+            });
+        }
+    }
+    if rows.is_empty() {
+        bail!(
+            "{} and {} have no measured cell in common",
+            base.dir.display(),
+            new.dir.display()
+        );
+    }
+    rows.sort_by(|a, b| a.change_pct.total_cmp(&b.change_pct));
+    let count = |v: Verdict| rows.iter().filter(|r| r.verdict == v).count();
+    let (regressed, improved, unchanged, unverified) = (
+        count(Verdict::Regressed),
+        count(Verdict::Improved),
+        count(Verdict::Unchanged),
+        count(Verdict::Unverified),
+    );
+    let noise: Vec<f64> = rows.iter().filter_map(|r| r.noise_floor_pct).collect();
+    let mut summary = format!(
+        "{} cells compared: {regressed} regressed, {improved} improved, {unchanged} unchanged, \
+         {unverified} unverified ({:.1}% flagged); threshold {}%, alpha {}",
+        rows.len(),
+        (regressed + improved) as f64 * 100.0 / rows.len() as f64,
+        args.threshold,
+        args.alpha
+    );
+    if noise.is_empty() {
+        summary.push_str(
+            "; no noise floor: a side has one process per cell (run both with \
+             `cargo xtask bench --repeat 3` or more to judge regressions)",
+        );
+    } else {
+        let mut sorted = noise.clone();
+        sorted.sort_by(f64::total_cmp);
+        let _ = write!(
+            summary,
+            "; noise floor (largest difference between two processes of one run) median {:.1}%, \
+             90th percentile {:.1}%",
+            stats::median(&noise),
+            sorted[(sorted.len() * 9 / 10).min(sorted.len() - 1)]
+        );
+    }
+    if only_one_side > 0 {
+        let _ = write!(summary, "; {only_one_side} cells measured in only one run");
+    }
+
+    // The table: everything flagged, then the largest changes.
+    println!(
+        "{:<10} {:>8} {:>18} {:>8} {:>7}  {:<10} cell",
+        "verdict", "change", "95% interval", "p", "noise", "placement"
+    );
+    for r in rows.iter().rev() {
+        println!(
+            "{:<10} {:>+7.1}% {:>+8.1}%..{:>+6.1}% {:>8.4} {:>7}  {:<10} {}/{}/{}  ({} → {} per msg)",
+            r.verdict.name(),
+            r.change_pct,
+            r.change_ci_lower_pct,
+            r.change_ci_upper_pct,
+            r.p_value,
+            r.noise_floor_pct
+                .map_or("-".to_owned(), |n| format!("{n:.1}%")),
+            r.placement,
+            r.workload,
+            r.implementation,
+            r.params,
+            time(r.base_ns_per_msg),
+            time(r.new_ns_per_msg),
+        );
+    }
+    println!("{summary}");
+
+    let out = args.out.clone().unwrap_or_else(|| {
+        new.dir.join(format!(
+            "compare-{}",
+            base.dir
+                .file_name()
+                .map_or("base".into(), |n| n.to_string_lossy().into_owned())
+        ))
+    });
+    fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+    let mut csv = csv::Writer::from_path(out.join("compare.csv"))
+        .with_context(|| format!("writing {}", out.join("compare.csv").display()))?;
+    for r in &rows {
+        csv.serialize(r).context("writing compare.csv")?;
+    }
+    csv.flush().context("writing compare.csv")?;
+    let chart = charts::changes(
+        &format!(
+            "{} vs {}: change in time per message, 95% intervals",
+            new.environment.run, base.environment.run
+        ),
+        &rows
+            .iter()
+            .map(|r| charts::Change {
+                percent: r.change_pct,
+                lower: r.change_ci_lower_pct,
+                upper: r.change_ci_upper_pct,
+                class: r.verdict.class(),
+            })
+            .collect::<Vec<_>>(),
+        args.threshold,
+        100.0,
+    )?;
+    let title = format!(
+        "chanbench comparison: {} against {}",
+        new.environment.run, base.environment.run
+    );
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                title { (title) }
+                style { (PreEscaped(CSS)) }
+            }
+            body {
+                h1 { (title) }
+                @for w in &warnings { p.warning { "The runs differ beyond the code: " (w) } }
+                p { (summary) }
+                p.small {
+                    "Change = new over base, geometric means of the per-process medians, minus one (positive: slower). "
+                    "Welch's t-test on log times; the interval is its 95% confidence interval. "
+                    "A cell regressed (or improved) only when p < " (args.alpha) ", the change exceeds " (args.threshold) "% "
+                    "and it exceeds the cell's noise floor, the largest difference between two processes of the same run. "
+                    "Charted values beyond ±100% are drawn at the edge."
+                }
+                div.chart { (PreEscaped(chart)) }
+                table {
+                    tr { th { "verdict" } th { "placement" } th { "cell" } th { "base" } th { "new" } th { "change" } th { "95% interval" } th { "p" } th { "noise floor" } th { "compared" } }
+                    @for r in rows.iter().rev() {
+                        tr class=(r.verdict.name()) {
+                            td { (r.verdict.name()) }
+                            td { (r.placement) }
+                            td { (r.workload) "/" (r.implementation) "/" (r.params) }
+                            td { (time(r.base_ns_per_msg)) "/msg" }
+                            td { (time(r.new_ns_per_msg)) "/msg" }
+                            td { (format!("{:+.1}%", r.change_pct)) }
+                            td { (format!("{:+.1}% .. {:+.1}%", r.change_ci_lower_pct, r.change_ci_upper_pct)) }
+                            td { (format!("{:.4}", r.p_value)) }
+                            td { (r.noise_floor_pct.map_or("not measured".to_owned(), |n| format!("{n:.1}%"))) }
+                            td { (r.base_n) " vs " (r.new_n) " " (r.unit) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    fs::write(out.join("index.html"), page.into_string())
+        .with_context(|| format!("writing {}", out.join("index.html").display()))?;
+    eprintln!("comparison: {}", out.join("index.html").display());
+    if args.fail_on_regression && noise.is_empty() && unverified > 0 {
+        eprintln!(
+            "note: {unverified} cells look changed but cannot be judged without a noise floor; \
+             --fail-on-regression needs runs made with --repeat 2 or more"
+        );
+    }
+    Ok(args.fail_on_regression && regressed > 0)
+}
+
+const CSS: &str = "
+body { font-family: sans-serif; margin: 1.5em auto; max-width: 1400px; padding: 0 1em; color: #222; }
+table { border-collapse: collapse; font-size: 0.85em; }
+th, td { border: 1px solid #ddd; padding: 0.2em 0.5em; text-align: left; }
+th { background: #f4f4f4; }
+tr.regressed td { background: #fde2e2; } tr.improved td { background: #e2f5e2; }
+tr.unverified td { background: #fff1e0; }
+.warning { background: #fff3cd; border: 1px solid #e0b100; padding: 0.5em; }
+.small { font-size: 0.85em; color: #555; }
+.chart svg { max-width: 100%; height: auto; }
+";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RULES: Rules = Rules {
+        threshold: 5.0,
+        alpha: 0.05,
+    };
+
+    #[test]
+    fn a_clear_slowdown_beyond_the_noise_regresses() {
+        let base = [100.0, 101.0, 99.5];
+        let new = [110.0, 111.0, 109.0];
+        let j = judge(&base, &new, true, RULES).unwrap();
+        assert_eq!(j.verdict, Verdict::Regressed, "{j:?}");
+        assert!((j.change - 10.0).abs() < 0.5, "{j:?}");
+        assert!(j.noise.unwrap() < 2.0, "{j:?}");
+        let j = judge(&new, &base, true, RULES).unwrap();
+        assert_eq!(j.verdict, Verdict::Improved, "{j:?}");
+    }
+
+    #[test]
+    fn noise_threshold_and_significance_each_hold_a_change_back() {
+        // Significant and above the threshold, but inside this cell's noise floor (two of the
+        // base's processes differ by 21%).
+        let base = [100.0, 101.0, 99.0, 100.0, 100.5, 120.0];
+        let new = [116.0, 117.0, 115.0, 116.0, 116.5, 115.5];
+        let noisy = judge(&base, &new, true, RULES).unwrap();
+        assert!(noisy.p < 0.05 && noisy.change > 5.0, "{noisy:?}");
+        assert!(noisy.noise.unwrap() > noisy.change, "{noisy:?}");
+        assert_eq!(noisy.verdict, Verdict::Unchanged, "{noisy:?}");
+        // Significant and beyond the noise, but under the threshold.
+        let small = judge(&[100.0, 100.1, 99.9], &[103.0, 103.1, 102.9], true, RULES).unwrap();
+        assert!(small.p < 0.05, "{small:?}");
+        assert_eq!(small.verdict, Verdict::Unchanged, "{small:?}");
+        // Large but not significant.
+        let unsure = judge(&[100.0, 160.0], &[120.0, 200.0], true, RULES).unwrap();
+        assert!(unsure.p > 0.05, "{unsure:?}");
+        assert_eq!(unsure.verdict, Verdict::Unchanged, "{unsure:?}");
+    }
+
+    #[test]
+    fn without_processes_a_change_is_only_unverified() {
+        let base: Vec<f64> = (0..20).map(|i| 100.0 + f64::from(i % 3)).collect();
+        let new: Vec<f64> = base.iter().map(|x| x * 1.2).collect();
+        let j = judge(&base, &new, false, RULES).unwrap();
+        assert_eq!(j.verdict, Verdict::Unverified, "{j:?}");
+        assert_eq!(j.noise, None);
+    }
+
+    #[test]
+    fn metadata_differences_are_listed() {
+        let env: Environment = serde_json::from_value(serde_json::json!({
+            "schema": 1, "run": "a", "profile": "quick", "cpu_model": "X", "logical_cores": 2,
+            "physical_cores": 2, "allowed_cores": [0, 1], "hypervisor": true, "kernel": "6",
+            "os": "D", "rustc": "1.95", "libraries": [{"implementation": "flume", "library": "flume", "version": "0.12.0"}],
+            "git_revision": null, "git_dirty": null, "load_average_before": [], "started": "t",
+            "ended": null, "interrupted": false,
+            "request": {"impls": [], "workloads": [], "placements": ["one-core"]}
+        }))
+        .unwrap();
+        assert!(differences(&env, &env).is_empty());
+        let mut other = env.clone();
+        other.cpu_model = "Y".into();
+        other.libraries[0].version = "0.11.0".into();
+        other.test_knobs = vec!["CHANBENCH_SLOWDOWN=flume:10".into()];
+        let d = differences(&env, &other);
+        assert_eq!(d.len(), 3, "{d:?}");
+        assert!(
+            d.iter().any(|x| x.contains("0.12.0 → flume 0.11.0")),
+            "{d:?}"
+        );
+    }
+}
