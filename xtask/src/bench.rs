@@ -36,7 +36,8 @@ use crate::{
     criterion,
     environment::{self, Environment, Request, now},
     placement::{self, Placement, core_list},
-    results::{self, CellResult, PlacementResults, SCHEMA, read_json, write_atomic},
+    report,
+    results::{self, CellResult, PlacementResults, Run, SCHEMA, read_json, write_atomic},
 };
 
 /// How long to measure; the bench's `CHANBENCH_PROFILE`.
@@ -355,6 +356,7 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
             environment.interrupted = true;
             write_atomic(&dir.join("environment.json"), &environment)?;
             results::point_latest(&results_root, &run)?;
+            write_report(&results_root, &run);
             eprintln!(
                 "interrupted: finished cells are kept in {}; finish with `cargo xtask bench --resume {run}`",
                 dir.display()
@@ -366,12 +368,25 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
     environment.ended = Some(now());
     write_atomic(&dir.join("environment.json"), &environment)?;
     results::point_latest(&results_root, &run)?;
+    write_report(&results_root, &run);
     eprintln!(
         "results in {} ({}/latest)",
         dir.display(),
         results_root.display()
     );
     Ok(())
+}
+
+/// Writes the run's report. The results are on disk already, so a failure here loses nothing: it
+/// is reported with the command that retries it.
+fn write_report(results_root: &Path, run: &str) {
+    match Run::load(results_root, run).and_then(|r| report::write(&r)) {
+        Ok(index) => eprintln!("report: {}", index.display()),
+        Err(e) => eprintln!(
+            "warning: the report could not be written ({e:#}); the results are saved: retry with \
+             `cargo xtask report {run}`"
+        ),
+    }
 }
 
 fn checked_run_name(name: &str) -> Result<String> {

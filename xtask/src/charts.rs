@@ -9,7 +9,9 @@ use plotters::{
 };
 
 /// Width and height of a chart, in pixels.
-const SIZE: (u32, u32) = (860, 360);
+const SIZE: (u32, u32) = (960, 360);
+/// Room on the right for the legend, in pixels.
+const LEGEND: u32 = 150;
 /// The font the browser draws the text with.
 const FONT: &str = "sans-serif";
 
@@ -47,7 +49,12 @@ fn log_bounds(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
         lo = lo.min(v);
         hi = hi.max(v);
     }
-    (hi > 0.0).then(|| (lo / 2.0, hi * 2.0))
+    // Whole decades, at least two, so the axis has readable labels at powers of ten.
+    (hi > 0.0).then(|| {
+        let lo = 10f64.powf(lo.log10().floor());
+        let hi = 10f64.powf(hi.log10().ceil()).max(lo * 100.0);
+        (lo, hi)
+    })
 }
 
 fn render(draw: impl FnOnce(DrawingArea<SVGBackend<'_>, Shift>) -> Result<()>) -> Result<String> {
@@ -95,6 +102,7 @@ pub fn grouped_bars(
         let mut chart = ChartBuilder::on(&root)
             .caption(title, (FONT, 16))
             .margin(10)
+            .margin_right(LEGEND)
             .x_label_area_size(40)
             .y_label_area_size(70)
             .build_cartesian_2d(0f64..n as f64, (lo..hi).log_scale())?;
@@ -104,6 +112,7 @@ pub fn grouped_bars(
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(0)
+            .y_labels(12)
             .y_label_formatter(&|v| si(*v))
             .y_desc(y_desc)
             .label_style((FONT, 12))
@@ -136,12 +145,14 @@ pub fn grouped_bars(
 fn legend<'a, 'b: 'a, X: Ranged, Y: Ranged>(
     chart: &mut ChartContext<'a, SVGBackend<'b>, Cartesian2d<X, Y>>,
 ) -> Result<()> {
+    // In the right margin, beside the plot, where it hides no data.
+    let width = chart.plotting_area().dim_in_pixel().0 as i32;
     chart
         .configure_series_labels()
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK.mix(0.4))
         .label_font((FONT, 12))
-        .position(SeriesLabelPosition::UpperLeft)
+        .position(SeriesLabelPosition::Coordinate(width + 8, 4))
         .draw()?;
     Ok(())
 }
@@ -169,12 +180,15 @@ pub fn log_log_lines(title: &str, x_desc: &str, y_desc: &str, curves: &[Curve]) 
         let mut chart = ChartBuilder::on(&root)
             .caption(title, (FONT, 16))
             .margin(10)
+            .margin_right(LEGEND)
             .x_label_area_size(40)
             .y_label_area_size(70)
             .build_cartesian_2d((xlo..xhi).log_scale(), (ylo..yhi).log_scale())?;
         chart
             .configure_mesh()
+            .x_labels(12)
             .x_label_formatter(&|v| si(*v))
+            .y_labels(12)
             .y_label_formatter(&|v| si(*v))
             .x_desc(x_desc)
             .y_desc(y_desc)
@@ -228,12 +242,15 @@ pub fn scatter_with_diagonals(
         let mut chart = ChartBuilder::on(&root)
             .caption(title, (FONT, 16))
             .margin(10)
+            .margin_right(LEGEND)
             .x_label_area_size(40)
             .y_label_area_size(70)
             .build_cartesian_2d((lo..hi).log_scale(), (lo..hi).log_scale())?;
         chart
             .configure_mesh()
+            .x_labels(12)
             .x_label_formatter(&|v| si(*v))
+            .y_labels(12)
             .y_label_formatter(&|v| si(*v))
             .x_desc(x_desc)
             .y_desc(y_desc)
@@ -298,6 +315,7 @@ pub fn changes(title: &str, cells: &[Change], threshold: f64, clip: f64) -> Resu
         let mut chart = ChartBuilder::on(&root)
             .caption(title, (FONT, 16))
             .margin(10)
+            .margin_right(LEGEND)
             .x_label_area_size(40)
             .y_label_area_size(60)
             .build_cartesian_2d(0f64..n, -limit * 1.05..limit * 1.05)?;

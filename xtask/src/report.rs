@@ -168,6 +168,9 @@ pub struct Ranking {
     pub by_process: bool,
 }
 
+/// A placement's name and its ranking of one workload (`None`: nothing measured).
+type PlacementRanking = (String, Option<Ranking>);
+
 /// The run, indexed for the report.
 pub struct View<'a> {
     run: &'a Run,
@@ -429,7 +432,7 @@ impl<'a> View<'a> {
     }
 
     /// For each workload, the winners per placement, and whether they differ.
-    fn winners(&self) -> Vec<(String, Vec<(String, Option<Ranking>)>)> {
+    fn winners(&self) -> Vec<(String, Vec<PlacementRanking>)> {
         self.channel_workloads()
             .map(|w| {
                 let per_placement = self
@@ -443,7 +446,7 @@ impl<'a> View<'a> {
             .collect()
     }
 
-    fn flips(per_placement: &[(String, Option<Ranking>)]) -> Option<String> {
+    fn flips(per_placement: &[PlacementRanking]) -> Option<String> {
         let winners: Vec<(&str, &str)> = per_placement
             .iter()
             .filter_map(|(p, r)| Some((p.as_str(), r.as_ref()?.order[0].0.as_str())))
@@ -498,13 +501,13 @@ impl<'a> View<'a> {
                     None => "not measured".to_owned(),
                     Some(r) => match r.margin {
                         Some(m) => format!(
-                            "**{}** ({m:.2}× vs {}; {}/{} significant)",
+                            "**`{}`** ({m:.2}× vs `{}`; {}/{} significant)",
                             r.order[0].0,
                             r.runner_up.as_deref().unwrap_or("?"),
                             r.significant,
                             r.shared
                         ),
-                        None => format!("**{}**", r.order[0].0),
+                        None => format!("**`{}`**", r.order[0].0),
                     },
                 };
                 md.push_str(&format!(" {cell} |"));
@@ -1137,6 +1140,217 @@ pre { white-space: pre-wrap; margin: 0; }
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::{
+        environment::{Environment, LibraryVersion, Request},
+        results::{Estimate, Estimates, SCHEMA, Samples},
+    };
+
+    fn cell(workload: &str, implementation: &str, params: &str, ns: Option<f64>) -> CellResult {
+        let e = |v: f64| Estimate {
+            ns_per_msg: v,
+            lower: v * 0.95,
+            upper: v * 1.05,
+        };
+        CellResult {
+            workload: workload.into(),
+            implementation: implementation.into(),
+            params: params.into(),
+            status: if ns.is_some() { "ok" } else { "not supported" }.into(),
+            message: None,
+            missing: if ns.is_some() {
+                vec![]
+            } else {
+                vec!["bounded".into()]
+            },
+            estimates: ns.map(|v| Estimates {
+                mean: e(v),
+                median: e(v),
+            }),
+            samples: ns.map(|v| Samples {
+                iters: vec![10.0, 20.0, 30.0],
+                times_ns: vec![v * 10.0, v * 20.5, v * 29.0],
+            }),
+            cost: ns.map(|v| {
+                serde_json::json!({
+                    "cpu_ns_per_msg": v * 1.8, "wall_ns_per_msg": v, "allocations_per_msg": 0.5,
+                    "allocated_bytes_per_msg": 12.0, "voluntary_switches_per_msg": 0.1,
+                    "involuntary_switches_per_msg": 0.01,
+                    "latency": { "p50_ns": v, "p99_ns": v * 3.0, "p999_ns": v * 9.0 }
+                })
+            }),
+            repeats: ns.map_or(vec![], |v| vec![v, v * 1.01, v * 0.99]),
+        }
+    }
+
+    /// A run with every kind of cell and chart, and an implementation id that needs escaping.
+    fn fixture(dir: &Path) -> Run {
+        let impls = ["fast", "slow", "<b>&\"odd\""];
+        let placements = [
+            ("one-core", vec![0usize], 1.0),
+            ("cross-core", vec![0, 1], 3.0),
+        ];
+        let placements = placements
+            .iter()
+            .map(|(name, cores, scale)| {
+                let mut cells = vec![
+                    cell("floor", "atomic-ping-pong", "u64", Some(50.0 * scale)),
+                    cell("floor", "spsc-ring", "cap=1024/u64", Some(5.0)),
+                ];
+                for (k, i) in impls.iter().enumerate() {
+                    // On one core "slow" wins ping-pong; across cores "fast" does: a flip.
+                    let pp = if (*name == "one-core") == (k == 1) {
+                        100.0
+                    } else {
+                        300.0
+                    };
+                    cells.push(cell("ping-pong", i, "cap=1/u64", Some(pp * scale)));
+                    cells.push(cell("spsc", i, "cap=1024/u64", Some(10.0 * (k + 1) as f64)));
+                    for (payload, bytes) in [("vec-1B-owned", 1.0), ("vec-1KiB-owned", 1024.0)] {
+                        let ns = 20.0 * (k + 1) as f64 + bytes / 100.0;
+                        cells.push(cell("spsc", i, &format!("cap=1024/{payload}"), Some(ns)));
+                    }
+                    let bounded = (k != 2).then_some(40.0 * (k + 1) as f64);
+                    cells.push(cell("mpsc", i, "cap=0/u64/producers=2", bounded));
+                }
+                let mut failed = cell("mpsc", "slow", "cap=1/u64/producers=2", None);
+                failed.status = "timeout".into();
+                failed.message = Some("no progress within 300 s </td>".into());
+                cells.push(failed);
+                PlacementResults {
+                    schema: SCHEMA,
+                    run: "fixture".into(),
+                    placement: name.to_string(),
+                    cores: cores.clone(),
+                    profile: "quick".into(),
+                    complete: true,
+                    cells,
+                    zero_cost: vec![serde_json::json!({
+                        "workload": "seq", "ratio_median": 1.001, "ratio_p25": 0.99,
+                        "ratio_p75": 1.01, "rounds": 5, "messages_per_run": 1000,
+                        "direct_median_ns_per_msg": 16.0
+                    })],
+                }
+            })
+            .collect();
+        Run {
+            dir: dir.to_owned(),
+            environment: Environment {
+                schema: SCHEMA,
+                run: "fixture".into(),
+                profile: "quick".into(),
+                cpu_model: "Test CPU <2 GHz>".into(),
+                logical_cores: 2,
+                physical_cores: 2,
+                allowed_cores: vec![0, 1],
+                hypervisor: false,
+                kernel: "6".into(),
+                os: "Test".into(),
+                rustc: "rustc 1.95.0".into(),
+                libraries: impls
+                    .iter()
+                    .map(|i| LibraryVersion {
+                        implementation: i.to_string(),
+                        library: "lib".into(),
+                        version: "1.0.0".into(),
+                    })
+                    .collect(),
+                git_revision: None,
+                git_dirty: Some(false),
+                load_average_before: vec![0.1, 0.2, 0.3],
+                started: "2026-11-23T00:00:00Z".into(),
+                ended: Some("2026-11-23T00:01:00Z".into()),
+                interrupted: false,
+                request: Request {
+                    impls: vec![],
+                    workloads: vec![],
+                    placements: vec!["one-core".into(), "cross-core".into()],
+                    repeat: 3,
+                },
+                test_knobs: vec![],
+            },
+            placements,
+        }
+    }
+
+    #[test]
+    fn the_report_is_well_formed_escaped_and_complete() {
+        let dir = std::env::temp_dir().join(format!("chanbench-report-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let run = fixture(&dir);
+        let index = write(&run).unwrap();
+        let html = fs::read_to_string(&index).unwrap();
+
+        // The HTML parser (html5ever) reports no error.
+        let doc = scraper::Html::parse_document(&html);
+        assert!(doc.errors.is_empty(), "HTML parse errors: {:?}", doc.errors);
+        // No script, no external resource: it opens from disk, offline.
+        // (SVG's xmlns is a name, not a request.)
+        for tag in ["<script", "<link", "src=", "href=\"http", "url(", "@import"] {
+            assert!(!html.contains(tag), "{tag} in the report");
+        }
+        // Every embedded SVG is well-formed XML, and every kind of chart is there.
+        let mut svgs = 0;
+        let mut rest = html.as_str();
+        while let Some(start) = rest.find("<svg") {
+            let end = rest[start..].find("</svg>").expect("an <svg> is closed") + start + 6;
+            roxmltree::Document::parse(&rest[start..end])
+                .unwrap_or_else(|e| panic!("SVG {svgs} is not well formed: {e}"));
+            svgs += 1;
+            rest = &rest[end..];
+        }
+        let selector = scraper::Selector::parse("svg").unwrap();
+        assert_eq!(doc.select(&selector).count(), svgs);
+        for title in [
+            "ping-pong on one-core: time per message",
+            "one core versus cross-core",
+            "payload size",
+            "CPU time versus wall time",
+            "latency percentiles",
+        ] {
+            assert!(html.contains(title), "no chart {title:?}");
+        }
+        // 3 workloads x 2 placements of bars, 3 placement charts, 3 x 2 latency charts (every
+        // fixture cell records latency), 2 payload charts (only the owned family has points, one
+        // chart per placement), 2 CPU charts.
+        assert_eq!(svgs, 6 + 3 + 6 + 2 + 2, "charts in the report");
+
+        // Escaping is the template engine's: the odd id and the message appear escaped only.
+        assert!(!html.contains("<b>&"), "unescaped implementation id");
+        assert!(html.contains("&lt;b&gt;&amp;&quot;odd&quot;"));
+        assert!(html.contains("no progress within 300 s &lt;/td&gt;"));
+        assert!(html.contains("Test CPU &lt;2 GHz&gt;"));
+
+        // The flip is found and said.
+        assert!(
+            html.contains(
+                "ping-pong: the ranking flips with placement: slow on one-core, fast on cross-core"
+            ),
+            "flip not reported"
+        );
+        // Units on every time.
+        assert!(html.contains("100 ns/msg") && html.contains("ns per message"));
+        assert!(html.contains("not supported") && html.contains("lacks bounded"));
+
+        // Exports: one CSV row per cell, BMF entries for measured cells, the Markdown table.
+        let mut csv = csv::Reader::from_path(dir.join("report/cells.csv")).unwrap();
+        let cells: usize = run.placements.iter().map(|p| p.cells.len()).sum();
+        assert_eq!(csv.records().count(), cells);
+        let bmf: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(dir.join("report/bmf.json")).unwrap())
+                .unwrap();
+        let entry = &bmf["cross-core/spsc/fast/cap=1024/u64"];
+        assert_eq!(entry["latency"]["value"], 10.0);
+        assert_eq!(entry["throughput"]["value"], 1e8);
+        let md = fs::read_to_string(dir.join("report/summary.md")).unwrap();
+        // Ids are code spans in Markdown, so no id can inject HTML into a pull request.
+        assert!(
+            md.contains("| spsc | **`fast`** (1.88× vs `slow`; 3/3 significant) |"),
+            "{md}"
+        );
+        assert!(md.contains("vs `<b>&\"odd\"`"), "{md}");
+        let _ = fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn payload_sizes_are_read_from_labels() {
