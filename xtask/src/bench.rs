@@ -700,6 +700,7 @@ fn collect(
             samples,
             cost: (!record["cost"].is_null()).then(|| record["cost"].clone()),
             repeats: Vec::new(),
+            repeats_fastest: Vec::new(),
         });
     }
     for fault in faults {
@@ -716,6 +717,7 @@ fn collect(
             samples: None,
             cost: None,
             repeats: Vec::new(),
+            repeats_fastest: Vec::new(),
         });
     }
     Ok(PlacementResults {

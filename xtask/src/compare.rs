@@ -2,12 +2,15 @@
 //! interval and a significance test, judged against a noise floor measured on this machine.
 //!
 //! The unit of replication is a whole process: with `cargo xtask bench --repeat N` each cell has
-//! N process medians per run, and the test (Welch's t-test on log times) compares those. The
-//! noise floor of a cell is the largest difference seen between two processes of the same code,
-//! in either run. A cell regressed only when its change is significant, above `--threshold` and
-//! above its noise floor. Cells measured by one process on either side get a test on criterion's
-//! samples, which understates run-to-run noise: they can be flagged "unverified", never
-//! "regressed".
+//! N processes per run, and the comparison works on one value per process (see [`judge`]): its
+//! fastest sample, the batch least disturbed by the machine. On a shared machine interference
+//! only ever adds time, and a disturbed process's median moves with it while its fastest batch
+//! mostly does not; measured on this 2-core VM, that doubled the share of a 10% slowdown's cells
+//! detected at the same false-alarm rate (README, "Comparing runs"). A cell regressed
+//! only when its change is significant (Mann-Whitney U, p < `--alpha`), above `--threshold`, and
+//! above its noise floor (the typical difference between two processes of the same code in that
+//! run). Cells measured by one process on either side are tested on criterion's samples, which
+//! understate run-to-run noise: they can be flagged "unverified", never "regressed".
 
 use std::{fmt::Write as _, fs, path::PathBuf};
 
@@ -88,20 +91,20 @@ pub struct Compared {
     workload: String,
     implementation: String,
     params: String,
-    /// The baseline's time, ns per message (median of its processes).
+    /// The baseline's time, ns per message (median of its processes' medians, as in the report).
     base_ns_per_msg: f64,
     /// The new run's time, ns per message.
     new_ns_per_msg: f64,
-    /// Change of the geometric means, percent (positive: slower).
+    /// Change, percent (positive: slower): Hodges-Lehmann by process, else of the geometric means.
     change_pct: f64,
-    /// 95% confidence interval of the change, percent.
+    /// Welch's 95% confidence interval of the change of the geometric means, percent.
     change_ci_lower_pct: f64,
     /// Upper bound.
     change_ci_upper_pct: f64,
-    /// Welch's t-test, two-sided.
+    /// Two-sided: Mann-Whitney U by process, Welch's t-test by samples.
     p_value: f64,
-    /// The largest relative difference between two processes of the same run, percent; `None`
-    /// when a side has one process.
+    /// The typical (median) difference between two processes of the same run, the larger of the
+    /// two runs', percent; `None` when a side has one process.
     noise_floor_pct: Option<f64>,
     /// Values compared on each side: processes, or criterion's samples when a side has one.
     base_n: usize,
@@ -121,17 +124,29 @@ pub struct Rules {
     pub alpha: f64,
 }
 
-/// Judges one cell from its two sides' values (per process, or per sample when a side has one
-/// process: then `by_process` is false).
+/// Judges one cell from its two sides' values: per process when `by_process` (each side has two
+/// or more), else criterion's samples within one process.
+///
+/// By process: the change is the Hodges-Lehmann estimate (median of all new/base ratios), its
+/// significance the Mann-Whitney U test, and the noise floor the larger of the two sides' typical
+/// difference between two of their processes; all three are rank- or median-based, so one process
+/// disturbed by the machine neither hides nor fakes a change. The interval is Welch's 95% interval
+/// on the log means (parametric: it widens with an outlier). By samples there is no noise floor: a
+/// change can only be "unverified".
 pub fn judge(base: &[f64], new: &[f64], by_process: bool, rules: Rules) -> Option<Judged> {
-    let d = stats::welch_log(base, new)?;
-    let change = (d.ratio - 1.0) * 100.0;
-    let noise = if by_process {
-        Some(stats::spread(base)?.max(stats::spread(new)?) * 100.0)
+    let welch = stats::welch_log(base, new)?;
+    let (ratio, p, noise) = if by_process {
+        let noise = stats::typical_spread(base)?.max(stats::typical_spread(new)?);
+        (
+            stats::hodges_lehmann_ratio(base, new)?,
+            stats::mann_whitney(base, new)?,
+            Some(noise * 100.0),
+        )
     } else {
-        None
+        (welch.ratio, welch.p, None)
     };
-    let big = change.abs() > rules.threshold && d.p < rules.alpha;
+    let change = (ratio - 1.0) * 100.0;
+    let big = change.abs() > rules.threshold && p < rules.alpha;
     let verdict = match noise {
         Some(noise) if big && change.abs() > noise => {
             if change > 0.0 {
@@ -146,9 +161,9 @@ pub fn judge(base: &[f64], new: &[f64], by_process: bool, rules: Rules) -> Optio
     };
     Some(Judged {
         change,
-        lower: (d.lower - 1.0) * 100.0,
-        upper: (d.upper - 1.0) * 100.0,
-        p: d.p,
+        lower: (welch.lower - 1.0) * 100.0,
+        upper: (welch.upper - 1.0) * 100.0,
+        p,
         noise,
         verdict,
     })
@@ -267,8 +282,16 @@ pub fn run(root: &std::path::Path, args: Args) -> Result<bool> {
                 only_one_side += 1;
                 continue;
             };
-            let by_process = bc.repeats.len() >= 2 && nc.repeats.len() >= 2;
-            let Some(j) = judge(&test_values(bc), &test_values(nc), by_process, rules) else {
+            let by_process = bc.repeats_fastest.len() >= 2 && nc.repeats_fastest.len() >= 2;
+            let values = |c: &CellResult| {
+                if by_process {
+                    c.repeats_fastest.clone()
+                } else {
+                    test_values(c)
+                }
+            };
+            let (bv, nv) = (values(bc), values(nc));
+            let Some(j) = judge(&bv, &nv, by_process, rules) else {
                 continue;
             };
             rows.push(Compared {
@@ -283,8 +306,8 @@ pub fn run(root: &std::path::Path, args: Args) -> Result<bool> {
                 change_ci_upper_pct: j.upper,
                 p_value: j.p,
                 noise_floor_pct: j.noise,
-                base_n: test_values(bc).len(),
-                new_n: test_values(nc).len(),
+                base_n: bv.len(),
+                new_n: nv.len(),
                 unit: if by_process { "processes" } else { "samples" },
                 verdict: j.verdict,
             });
@@ -314,17 +337,28 @@ pub fn run(root: &std::path::Path, args: Args) -> Result<bool> {
         args.threshold,
         args.alpha
     );
+    let few = rows
+        .iter()
+        .filter(|r| r.unit == "processes" && r.base_n.min(r.new_n) < 4)
+        .count();
+    if few > 0 {
+        let _ = write!(
+            summary,
+            "; {few} cells have fewer than 4 processes on a side, where the rank test cannot reach \
+             p < 0.05 (use --repeat 5)"
+        );
+    }
     if noise.is_empty() {
         summary.push_str(
             "; no noise floor: a side has one process per cell (run both with \
-             `cargo xtask bench --repeat 3` or more to judge regressions)",
+             `cargo xtask bench --repeat 5` to judge regressions)",
         );
     } else {
         let mut sorted = noise.clone();
         sorted.sort_by(f64::total_cmp);
         let _ = write!(
             summary,
-            "; noise floor (largest difference between two processes of one run) median {:.1}%, \
+            "; noise floor (typical difference between two processes of one run) median {:.1}%, \
              90th percentile {:.1}%",
             stats::median(&noise),
             sorted[(sorted.len() * 9 / 10).min(sorted.len() - 1)]
@@ -408,10 +442,11 @@ pub fn run(root: &std::path::Path, args: Args) -> Result<bool> {
                 @for w in &warnings { p.warning { "The runs differ beyond the code: " (w) } }
                 p { (summary) }
                 p.small {
-                    "Change = new over base, geometric means of the per-process medians, minus one (positive: slower). "
-                    "Welch's t-test on log times; the interval is its 95% confidence interval. "
+                    "Each process of a cell contributes its fastest sample (time per message of its least disturbed batch); the base and new columns show medians, as the report does. Change = the Hodges-Lehmann estimate of new over base (median of all new/base ratios of processes), minus one (positive: slower); "
+                    "p = Mann-Whitney U test on the processes; the interval is Welch's 95% confidence interval on the log means. "
                     "A cell regressed (or improved) only when p < " (args.alpha) ", the change exceeds " (args.threshold) "% "
-                    "and it exceeds the cell's noise floor, the largest difference between two processes of the same run. "
+                    "and it exceeds the cell's noise floor: the typical difference between two processes of the same code in one run, the larger of the two runs'. "
+                    "Cells with one process on a side are tested on criterion's samples (Welch) and can only be unverified. "
                     "Charted values beyond ±100% are drawn at the edge."
                 }
                 div.chart { (PreEscaped(chart)) }
@@ -470,11 +505,12 @@ mod tests {
 
     #[test]
     fn a_clear_slowdown_beyond_the_noise_regresses() {
-        let base = [100.0, 101.0, 99.5];
-        let new = [110.0, 111.0, 109.0];
+        // Five processes a side, one new process disturbed by the machine.
+        let base = [100.0, 101.0, 99.5, 100.2, 100.5];
+        let new = [110.0, 111.0, 109.0, 110.5, 180.0];
         let j = judge(&base, &new, true, RULES).unwrap();
         assert_eq!(j.verdict, Verdict::Regressed, "{j:?}");
-        assert!((j.change - 10.0).abs() < 0.5, "{j:?}");
+        assert!((j.change - 10.0).abs() < 1.0, "{j:?}");
         assert!(j.noise.unwrap() < 2.0, "{j:?}");
         let j = judge(&new, &base, true, RULES).unwrap();
         assert_eq!(j.verdict, Verdict::Improved, "{j:?}");
@@ -482,22 +518,35 @@ mod tests {
 
     #[test]
     fn noise_threshold_and_significance_each_hold_a_change_back() {
-        // Significant and above the threshold, but inside this cell's noise floor (two of the
-        // base's processes differ by 21%).
-        let base = [100.0, 101.0, 99.0, 100.0, 100.5, 120.0];
-        let new = [116.0, 117.0, 115.0, 116.0, 116.5, 115.5];
+        // Significant and above the threshold, but inside this cell's noise floor: its base
+        // processes land in two modes 40% apart.
+        let base = [100.0, 101.0, 70.0, 72.0, 102.0];
+        let new = [110.0, 111.0, 109.0, 110.5, 109.5];
         let noisy = judge(&base, &new, true, RULES).unwrap();
         assert!(noisy.p < 0.05 && noisy.change > 5.0, "{noisy:?}");
         assert!(noisy.noise.unwrap() > noisy.change, "{noisy:?}");
         assert_eq!(noisy.verdict, Verdict::Unchanged, "{noisy:?}");
         // Significant and beyond the noise, but under the threshold.
-        let small = judge(&[100.0, 100.1, 99.9], &[103.0, 103.1, 102.9], true, RULES).unwrap();
+        let base = [100.0, 100.1, 99.9, 100.05, 99.95];
+        let small: Vec<f64> = base.iter().map(|x| x * 1.03).collect();
+        let small = judge(&base, &small, true, RULES).unwrap();
         assert!(small.p < 0.05, "{small:?}");
         assert_eq!(small.verdict, Verdict::Unchanged, "{small:?}");
-        // Large but not significant.
-        let unsure = judge(&[100.0, 160.0], &[120.0, 200.0], true, RULES).unwrap();
+        // Large but not significant: the processes overlap.
+        let unsure = judge(
+            &[100.0, 160.0, 120.0, 140.0],
+            &[120.0, 200.0, 110.0, 150.0],
+            true,
+            RULES,
+        );
+        let unsure = unsure.unwrap();
         assert!(unsure.p > 0.05, "{unsure:?}");
         assert_eq!(unsure.verdict, Verdict::Unchanged, "{unsure:?}");
+        // Three processes a side can never be significant at 0.05 with a rank test (the
+        // smallest two-sided p is 0.1 exact, 0.081 approximated): the verdict needs four or more.
+        let three = judge(&[100.0, 101.0, 99.0], &[150.0, 151.0, 149.0], true, RULES).unwrap();
+        assert!(three.p > 0.05, "{three:?}");
+        assert_eq!(three.verdict, Verdict::Unchanged);
     }
 
     #[test]

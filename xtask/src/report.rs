@@ -1180,6 +1180,7 @@ mod tests {
                 })
             }),
             repeats: ns.map_or(vec![], |v| vec![v, v * 1.01, v * 0.99]),
+            repeats_fastest: ns.map_or(vec![], |v| vec![v * 0.9, v * 0.91, v * 0.89]),
         }
     }
 

@@ -61,6 +61,10 @@ pub struct CellResult {
     /// and `cost` are those of the first of them.
     #[serde(default)]
     pub repeats: Vec<f64>,
+    /// The fastest sample of each of those processes, ns per message: the batch least disturbed
+    /// by the machine, which `cargo xtask compare` compares (see `compare.rs`).
+    #[serde(default)]
+    pub repeats_fastest: Vec<f64>,
 }
 
 impl CellResult {
@@ -78,8 +82,17 @@ pub fn merge_passes(passes: Vec<PlacementResults>, complete: bool) -> Option<Pla
     let mut merged = passes.next()?;
     merged.complete = complete;
     let median = |c: &CellResult| c.estimates.map(|e| e.median.ns_per_msg);
+    let fastest = |c: &CellResult| {
+        let samples = c.samples.as_ref()?;
+        let per_msg = samples
+            .iter_pairs()
+            .filter(|(n, _)| *n > 0.0)
+            .map(|(n, ns)| ns / n);
+        per_msg.reduce(f64::min)
+    };
     for cell in &mut merged.cells {
         cell.repeats = median(cell).into_iter().collect();
+        cell.repeats_fastest = fastest(cell).into_iter().collect();
     }
     for pass in passes {
         merged.zero_cost.extend(pass.zero_cost);
@@ -92,14 +105,25 @@ pub fn merge_passes(passes: Vec<PlacementResults>, complete: bool) -> Option<Pla
             match merged.cells.iter_mut().find(same) {
                 Some(seen) => {
                     seen.repeats.extend(median(&cell));
+                    seen.repeats_fastest.extend(fastest(&cell));
                     if seen.estimates.is_none() && cell.estimates.is_some() {
                         let repeats = std::mem::take(&mut seen.repeats);
-                        *seen = CellResult { repeats, ..cell };
+                        let repeats_fastest = std::mem::take(&mut seen.repeats_fastest);
+                        *seen = CellResult {
+                            repeats,
+                            repeats_fastest,
+                            ..cell
+                        };
                     }
                 }
                 None => {
                     let repeats = median(&cell).into_iter().collect();
-                    merged.cells.push(CellResult { repeats, ..cell });
+                    let repeats_fastest = fastest(&cell).into_iter().collect();
+                    merged.cells.push(CellResult {
+                        repeats,
+                        repeats_fastest,
+                        ..cell
+                    });
                 }
             }
         }
@@ -308,9 +332,13 @@ mod tests {
                 mean: e(m),
                 median: e(m),
             }),
-            samples: None,
+            samples: median.map(|m| Samples {
+                iters: vec![10.0, 10.0],
+                times_ns: vec![m * 10.0, m * 9.0],
+            }),
             cost: None,
             repeats: vec![],
+            repeats_fastest: vec![],
         }
     }
 
@@ -351,6 +379,8 @@ mod tests {
             ]
         );
         assert_eq!(merged.cells[0].estimates.unwrap().median.ns_per_msg, 10.0);
+        // The fastest sample of each process: 0.9 of the median in this fixture.
+        assert_eq!(merged.cells[0].repeats_fastest, [9.0, 9.9, 10.8]);
         assert!(merge_passes(vec![], true).is_none());
     }
 
