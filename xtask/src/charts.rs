@@ -11,7 +11,7 @@ use plotters::{
 /// Width and height of a chart, in pixels.
 const SIZE: (u32, u32) = (960, 360);
 /// Room on the right for the legend, in pixels.
-const LEGEND: u32 = 150;
+const LEGEND: u32 = 190;
 /// The font the browser draws the text with.
 const FONT: &str = "sans-serif";
 
@@ -57,15 +57,52 @@ fn log_bounds(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
     })
 }
 
-fn render(draw: impl FnOnce(DrawingArea<SVGBackend<'_>, Shift>) -> Result<()>) -> Result<String> {
+/// Draws a chart: `draw` gets the plot's area; the legend (`entries`) goes in a column on the
+/// right, where it hides no data.
+fn render(
+    entries: &[(String, RGBColor)],
+    draw: impl FnOnce(DrawingArea<SVGBackend<'_>, Shift>) -> Result<()>,
+) -> Result<String> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         root.fill(&WHITE)?;
-        draw(root.clone())?;
+        let (plot, side) = root.split_horizontally(SIZE.0 - LEGEND);
+        draw(plot)?;
+        for (i, (name, c)) in entries.iter().enumerate() {
+            let y = 40 + i as i32 * 18;
+            side.draw(&Rectangle::new([(4, y - 5), (14, y + 5)], c.filled()))?;
+            side.draw(&Text::new(name.clone(), (20, y - 7), (FONT, 12)))?;
+        }
         root.present()?;
     }
     Ok(svg)
+}
+
+/// Group labels without the parts every group shares (`cap=1024/instant/burst=8/pause=0ns` and
+/// `cap=unbounded/instant/burst=8/pause=0ns` become `cap=1024` and `cap=unbounded`), and the shared
+/// parts, for the title.
+pub fn shorten(groups: &[String]) -> (Vec<String>, String) {
+    let parts: Vec<Vec<&str>> = groups.iter().map(|g| g.split('/').collect()).collect();
+    let n = parts.first().map_or(0, Vec::len);
+    if groups.len() < 2 || parts.iter().any(|p| p.len() != n) {
+        return (groups.to_vec(), String::new());
+    }
+    let shared: Vec<bool> = (0..n)
+        .map(|i| parts.iter().all(|p| p[i] == parts[0][i]))
+        .collect();
+    let keep = |p: &Vec<&str>, want: bool| {
+        p.iter()
+            .zip(&shared)
+            .filter(|(_, s)| **s == want)
+            .map(|(x, _)| *x)
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    (
+        parts.iter().map(|p| keep(p, false)).collect(),
+        keep(&parts[0], true),
+    )
 }
 
 /// Number formatter for log axes: 1, 10, 100, 1k, 10k, 1M ...
@@ -98,11 +135,21 @@ pub fn grouped_bars(
         return Ok(String::new());
     };
     let n = groups.len().max(1);
-    render(|root| {
+    let entries: Vec<_> = series
+        .iter()
+        .map(|s| (s.name.clone(), colour(s.colour)))
+        .collect();
+    let (groups, shared) = shorten(groups);
+    let title = if shared.is_empty() {
+        title.to_owned()
+    } else {
+        format!("{title}; all {shared}")
+    };
+    let groups = &groups[..];
+    render(&entries, |root| {
         let mut chart = ChartBuilder::on(&root)
-            .caption(title, (FONT, 16))
+            .caption(&title, (FONT, 16))
             .margin(10)
-            .margin_right(LEGEND)
             .x_label_area_size(40)
             .y_label_area_size(70)
             .build_cartesian_2d(0f64..n as f64, (lo..hi).log_scale())?;
@@ -133,28 +180,10 @@ pub fn grouped_bars(
                     c.filled(),
                 ))
             });
-            chart
-                .draw_series(bars)?
-                .label(s.name.as_str())
-                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], c.filled()));
+            chart.draw_series(bars)?;
         }
-        legend(&mut chart)
+        Ok(())
     })
-}
-
-fn legend<'a, 'b: 'a, X: Ranged, Y: Ranged>(
-    chart: &mut ChartContext<'a, SVGBackend<'b>, Cartesian2d<X, Y>>,
-) -> Result<()> {
-    // In the right margin, beside the plot, where it hides no data.
-    let width = chart.plotting_area().dim_in_pixel().0 as i32;
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.4))
-        .label_font((FONT, 12))
-        .position(SeriesLabelPosition::Coordinate(width + 8, 4))
-        .draw()?;
-    Ok(())
 }
 
 /// A named series of points.
@@ -176,11 +205,14 @@ pub fn log_log_lines(title: &str, x_desc: &str, y_desc: &str, curves: &[Curve]) 
     ) else {
         return Ok(String::new());
     };
-    render(|root| {
+    let entries: Vec<_> = curves
+        .iter()
+        .map(|c| (c.name.clone(), colour(c.colour)))
+        .collect();
+    render(&entries, |root| {
         let mut chart = ChartBuilder::on(&root)
             .caption(title, (FONT, 16))
             .margin(10)
-            .margin_right(LEGEND)
             .x_label_area_size(40)
             .y_label_area_size(70)
             .build_cartesian_2d((xlo..xhi).log_scale(), (ylo..yhi).log_scale())?;
@@ -196,18 +228,13 @@ pub fn log_log_lines(title: &str, x_desc: &str, y_desc: &str, curves: &[Curve]) 
             .draw()?;
         for c in curves {
             let colour = colour(c.colour);
-            chart
-                .draw_series(LineSeries::new(
-                    c.points.iter().copied(),
-                    colour.stroke_width(2),
-                ))?
-                .label(c.name.as_str())
-                .legend(move |(x, y)| {
-                    PathElement::new([(x, y), (x + 14, y)], colour.stroke_width(2))
-                });
+            chart.draw_series(LineSeries::new(
+                c.points.iter().copied(),
+                colour.stroke_width(2),
+            ))?;
             chart.draw_series(c.points.iter().map(|p| Circle::new(*p, 3, colour.filled())))?;
         }
-        legend(&mut chart)
+        Ok(())
     })
 }
 
@@ -238,11 +265,11 @@ pub fn scatter_with_diagonals(
     };
     // Square the axes so the diagonals read as slopes.
     let (lo, hi) = (xlo.min(ylo), xhi.max(yhi));
-    render(|root| {
+    let entries: Vec<_> = names.iter().map(|(n, c)| (n.clone(), colour(*c))).collect();
+    render(&entries, |root| {
         let mut chart = ChartBuilder::on(&root)
             .caption(title, (FONT, 16))
             .margin(10)
-            .margin_right(LEGEND)
             .x_label_area_size(40)
             .y_label_area_size(70)
             .build_cartesian_2d((lo..hi).log_scale(), (lo..hi).log_scale())?;
@@ -270,16 +297,13 @@ pub fn scatter_with_diagonals(
         }
         for (i, (name, c)) in names.iter().enumerate() {
             let colour = colour(*c);
-            chart
-                .draw_series(
-                    dots.iter()
-                        .filter(|d| d.series == i)
-                        .map(|d| Circle::new((d.x, d.y), 4, colour.mix(0.8).filled())),
-                )?
-                .label(name.as_str())
-                .legend(move |(x, y)| Circle::new((x + 5, y), 4, colour.filled()));
+            chart.draw_series(
+                dots.iter()
+                    .filter(|d| d.series == i)
+                    .map(|d| Circle::new((d.x, d.y), 4, colour.mix(0.8).filled())),
+            )?;
         }
-        legend(&mut chart)
+        Ok(())
     })
 }
 
@@ -311,11 +335,11 @@ pub fn changes(title: &str, cells: &[Change], threshold: f64, clip: f64) -> Resu
         .min(clip);
     let clamp = |v: f64| v.clamp(-limit, limit);
     let n = cells.len().max(1) as f64;
-    render(|root| {
+    let entries: Vec<_> = CLASSES.iter().map(|(n, c)| (n.to_string(), *c)).collect();
+    render(&entries, |root| {
         let mut chart = ChartBuilder::on(&root)
             .caption(title, (FONT, 16))
             .margin(10)
-            .margin_right(LEGEND)
             .x_label_area_size(40)
             .y_label_area_size(60)
             .build_cartesian_2d(0f64..n, -limit * 1.05..limit * 1.05)?;
@@ -334,26 +358,41 @@ pub fn changes(title: &str, cells: &[Change], threshold: f64, clip: f64) -> Resu
         chart.draw_series(LineSeries::new([(0.0, 0.0), (n, 0.0)], BLACK.mix(0.6)))?;
         for (class, (name, c)) in CLASSES.iter().enumerate() {
             let c = *c;
-            chart
-                .draw_series(
-                    cells
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, x)| x.class == class)
-                        .map(|(i, x)| {
-                            ErrorBar::new_vertical(
-                                i as f64 + 0.5,
-                                clamp(x.lower),
-                                clamp(x.percent),
-                                clamp(x.upper),
-                                c.filled(),
-                                3,
-                            )
-                        }),
-                )?
-                .label(*name)
-                .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 8, y + 4)], c.filled()));
+            chart.draw_series(
+                cells
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, x)| x.class == class)
+                    .map(|(i, x)| {
+                        ErrorBar::new_vertical(
+                            i as f64 + 0.5,
+                            clamp(x.lower),
+                            clamp(x.percent),
+                            clamp(x.upper),
+                            c.filled(),
+                            3,
+                        )
+                    }),
+            )?;
         }
-        legend(&mut chart)
+        Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_label_parts_move_to_the_title() {
+        let groups = [
+            "cap=1024/instant/burst=8/pause=0ns".to_owned(),
+            "cap=unbounded/instant/burst=8/pause=1ms".to_owned(),
+        ];
+        let (short, shared) = shorten(&groups);
+        assert_eq!(short, ["cap=1024/pause=0ns", "cap=unbounded/pause=1ms"]);
+        assert_eq!(shared, "instant/burst=8");
+        let uneven = ["a/b".to_owned(), "a".to_owned()];
+        assert_eq!(shorten(&uneven), (uneven.to_vec(), String::new()));
+    }
 }
