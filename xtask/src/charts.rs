@@ -295,7 +295,7 @@ pub fn scatter_with_diagonals(
                 (FONT, 11).into_font().color(&BLACK.mix(0.6)),
             )))?;
         }
-        for (i, (name, c)) in names.iter().enumerate() {
+        for (i, (_, c)) in names.iter().enumerate() {
             let colour = colour(*c);
             chart.draw_series(
                 dots.iter()
@@ -356,7 +356,7 @@ pub fn changes(title: &str, cells: &[Change], threshold: f64, clip: f64) -> Resu
             chart.draw_series(LineSeries::new([(0.0, t), (n, t)], BLACK.mix(0.3)))?;
         }
         chart.draw_series(LineSeries::new([(0.0, 0.0), (n, 0.0)], BLACK.mix(0.6)))?;
-        for (class, (name, c)) in CLASSES.iter().enumerate() {
+        for (class, (_, c)) in CLASSES.iter().enumerate() {
             let c = *c;
             chart.draw_series(
                 cells
