@@ -186,6 +186,35 @@ pub fn grouped_bars(
     })
 }
 
+/// A chart on root with both axes logarithmic, its mesh and axis titles drawn.
+#[allow(clippy::type_complexity)]
+fn log_log<'a, 'b>(
+    root: &'a DrawingArea<SVGBackend<'b>, Shift>,
+    title: &str,
+    (xlo, xhi): (f64, f64),
+    (ylo, yhi): (f64, f64),
+    x_desc: &str,
+    y_desc: &str,
+) -> Result<ChartContext<'a, SVGBackend<'b>, Cartesian2d<LogCoord<f64>, LogCoord<f64>>>> {
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, (FONT, 16))
+        .margin(10)
+        .x_label_area_size(40)
+        .y_label_area_size(70)
+        .build_cartesian_2d((xlo..xhi).log_scale(), (ylo..yhi).log_scale())?;
+    chart
+        .configure_mesh()
+        .x_labels(12)
+        .x_label_formatter(&|v| si(*v))
+        .y_labels(12)
+        .y_label_formatter(&|v| si(*v))
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .label_style((FONT, 12))
+        .draw()?;
+    Ok(chart)
+}
+
 /// A named series of points.
 pub struct Curve {
     /// The legend entry.
@@ -210,22 +239,7 @@ pub fn log_log_lines(title: &str, x_desc: &str, y_desc: &str, curves: &[Curve]) 
         .map(|c| (c.name.clone(), colour(c.colour)))
         .collect();
     render(&entries, |root| {
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, (FONT, 16))
-            .margin(10)
-            .x_label_area_size(40)
-            .y_label_area_size(70)
-            .build_cartesian_2d((xlo..xhi).log_scale(), (ylo..yhi).log_scale())?;
-        chart
-            .configure_mesh()
-            .x_labels(12)
-            .x_label_formatter(&|v| si(*v))
-            .y_labels(12)
-            .y_label_formatter(&|v| si(*v))
-            .x_desc(x_desc)
-            .y_desc(y_desc)
-            .label_style((FONT, 12))
-            .draw()?;
+        let mut chart = log_log(&root, title, (xlo, xhi), (ylo, yhi), x_desc, y_desc)?;
         for c in curves {
             let colour = colour(c.colour);
             chart.draw_series(LineSeries::new(
@@ -267,22 +281,7 @@ pub fn scatter_with_diagonals(
     let (lo, hi) = (xlo.min(ylo), xhi.max(yhi));
     let entries: Vec<_> = names.iter().map(|(n, c)| (n.clone(), colour(*c))).collect();
     render(&entries, |root| {
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, (FONT, 16))
-            .margin(10)
-            .x_label_area_size(40)
-            .y_label_area_size(70)
-            .build_cartesian_2d((lo..hi).log_scale(), (lo..hi).log_scale())?;
-        chart
-            .configure_mesh()
-            .x_labels(12)
-            .x_label_formatter(&|v| si(*v))
-            .y_labels(12)
-            .y_label_formatter(&|v| si(*v))
-            .x_desc(x_desc)
-            .y_desc(y_desc)
-            .label_style((FONT, 12))
-            .draw()?;
+        let mut chart = log_log(&root, title, (lo, hi), (lo, hi), x_desc, y_desc)?;
         for (k, label) in diagonals {
             let end = hi / k.max(1.0);
             chart.draw_series(LineSeries::new(
