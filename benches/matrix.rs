@@ -155,6 +155,7 @@ fn run() -> Result<()> {
     for workload in dedup(matrix.cells.iter().map(|c| c.workload).collect()) {
         let mut group = criterion.benchmark_group(workload);
         group.measurement_time(profile.measurement_for(workload));
+        group.warm_up_time(profile.warm_up_for(workload));
         // One iteration is one message (ping-pong: one round trip), so criterion's time per
         // iteration is ns per message and its throughput is messages per second.
         group.throughput(Throughput::Elements(1));

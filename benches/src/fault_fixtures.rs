@@ -84,6 +84,7 @@ pub fn add_cells_if_enabled(matrix: &mut Matrix) {
         threads: 2,
         needs: &[],
         cost_limit: None,
+        spawns_threads: false,
         run,
     };
     matrix.add(cell(

@@ -120,15 +120,28 @@ impl Profile {
 
     /// Measurement time for a workload. Burst cells exclude their pauses from the measured
     /// interval, so criterion would run them for many times their measurement time in wall time;
-    /// they get a tenth.
+    /// they get a tenth. Receive cells measure only latency while messages come 100 us to 1 ms
+    /// apart, hundreds of times their measured time: they get [`PACED_MEASUREMENT`], which
+    /// leaves criterion at its minimum of 55 messages; their cost run carries the percentiles.
     pub fn measurement_for(&self, workload: &str) -> Duration {
-        if workload == "burst" {
-            self.measurement / 10
-        } else {
-            self.measurement
+        match workload {
+            "burst" => self.measurement / 10,
+            "receive" => PACED_MEASUREMENT,
+            _ => self.measurement,
+        }
+    }
+
+    /// Warm-up time for a workload: receive cells, paced, warm up for [`PACED_MEASUREMENT`].
+    pub fn warm_up_for(&self, workload: &str) -> Duration {
+        match workload {
+            "receive" => PACED_MEASUREMENT.min(self.warm_up),
+            _ => self.warm_up,
         }
     }
 }
+
+/// Measured (not wall) time criterion spends on a cell whose messages are paced.
+pub const PACED_MEASUREMENT: Duration = Duration::from_micros(500);
 
 /// A comma-separated list from the environment variable `var`, each item checked against
 /// `valid`; `None` when unset or empty (no filter).

@@ -87,6 +87,7 @@ pub fn add_cells(matrix: &mut Matrix) {
         threads,
         needs: &[],
         cost_limit: None,
+        spawns_threads: false,
         run,
     };
     matrix.add(cell(

@@ -7,6 +7,8 @@
 //! - [`floor`]: the hardware floor, an atomic ping-pong and a spinning ring.
 //! - [`cost`] and [`alloc`]: CPU time, context switches, allocations and latency percentiles of a
 //!   fixed-size run.
+//! - [`strategy`]: concurrency strategies beyond one channel: distributing a computation,
+//!   receiving (block or poll), serving many sources, one-thread versus two-thread services.
 //! - [`matrix`]: the designed set of cells, registered per implementation from the capability
 //!   traits it implements.
 //!
@@ -18,4 +20,5 @@ pub mod floor;
 pub mod matrix;
 pub mod payload;
 pub mod placement;
+pub mod strategy;
 pub mod workload;

@@ -10,12 +10,16 @@
 //! | fan-in | `fan-in` | 1024, unbounded | u64 | `merged` (one shared channel) or `select`; 4 sources |
 //! | wake-up | `burst` | 1024, unbounded | `Instant` | bursts of 8, pause 0, 100 us, 1 ms |
 //! | floor | `floor` | | u64 | `atomic-ping-pong`, `spsc-ring` (1024 slots, spinning) |
+//! | strategies | `distribute` | 1024 (pools) | items of 4 / 256 / 16384 hash rounds | sequential, rayon, team-split, scope-split, mutex-queue, pool per item / batch 64 over each multi-consumer channel |
+//! | strategies | `receive` | 1024 or unbounded | `Instant` | block, spin, yield, sleep 50 us / 1 ms; a message every 100 us or 1 ms |
+//! | strategies | `sources` | 1024 or unbounded | `Instant` | thread-per-source, select, round-robin, merged; 1, 4, 16, 64 sources |
+//! | strategies | `service` | 1024 or unbounded | 272-byte message, owned or boxed | one-thread, two-threads, direct-call |
 //!
 //! Which cells an implementation gets follows from the capability traits it implements (via
 //! [`register_impl!`](crate::register_impl)); cells it cannot run are listed by
 //! [`Matrix::unsupported`] as not supported, with the capability missing, never silently dropped.
 //! The `reduced` matrix (the smoke profile) keeps every family and workload but sweeps three
-//! payloads and one pause.
+//! payloads, one pause, one grain, one message rate and two source counts (1 and 64).
 
 use std::{collections::BTreeSet, fmt, time::Duration};
 
@@ -26,6 +30,12 @@ use crate::{
     floor,
     payload::{Boxed, Inline, Payload, VecCloned, VecOwned},
     placement::Team,
+    strategy::{
+        distribute::{self, BATCH, GRAINS},
+        receive::{self, GAPS, WAITS},
+        service::{self, Envelope, Message},
+        sources::{self, SELECT, SERVES, SOURCE_COUNTS, Serve},
+    },
     workload::{self, Measured},
 };
 
@@ -102,10 +112,14 @@ impl Shape {
 
     /// Workers a team needs to run every cell.
     pub fn team_size(&self) -> usize {
+        let most_sources = sources::SOURCE_COUNTS.into_iter().max().unwrap_or(1);
         [
             self.mpsc_producers + 1,
             self.mpmc_producers + self.mpmc_consumers,
             self.fan_in_sources + 1,
+            // distribute: a dispatcher and a worker per core.
+            self.cores + 1,
+            sources::threads(most_sources, Serve::ThreadPerSource),
         ]
         .into_iter()
         .max()
@@ -131,6 +145,9 @@ pub struct Cell {
     pub needs: &'static [&'static str],
     /// At most this many messages in the cost run (large payloads, pauses).
     pub cost_limit: Option<u64>,
+    /// The strategy starts threads inside its timed region by design (`std::thread::scope`):
+    /// the one exception to "no thread is created while measuring", and tested as such.
+    pub spawns_threads: bool,
     /// Runs it.
     pub run: Runner,
 }
@@ -284,6 +301,7 @@ impl Matrix {
                 threads: 1,
                 needs,
                 cost_limit: None,
+                spawns_threads: false,
                 run: Box::new(move |team, _, n| workload::seq::<C, M, u64>(team, m, n)),
             });
             self.add_streaming::<C, M, ()>("spsc", m, needs, 1);
@@ -308,8 +326,10 @@ impl Matrix {
                 threads: sources + 1,
                 needs,
                 cost_limit: None,
+                spawns_threads: false,
                 run: Box::new(move |team, _, n| workload::mpsc::<C, M, u64>(team, m, sources, n)),
             });
+            self.add_strategy_cells::<C, M>(m, needs);
             for pause in BURST_PAUSES {
                 if self.reduced && pause != Duration::from_micros(100) {
                     continue;
@@ -324,6 +344,7 @@ impl Matrix {
                     threads: 2,
                     needs,
                     cost_limit: (!pause.is_zero()).then(|| (bursts as u64).max(16) * BURST_LEN),
+                    spawns_threads: false,
                     run: Box::new(move |team, mode, n| match mode {
                         Mode::Timed => workload::burst::<C, M, false>(team, m, BURST_LEN, pause, n),
                         Mode::Cost => workload::burst::<C, M, true>(team, m, BURST_LEN, pause, n),
@@ -365,6 +386,7 @@ impl Matrix {
             threads: producers + 1,
             needs,
             cost_limit: Self::cost_limit_for_bytes(P::bytes()),
+            spawns_threads: false,
             run: Box::new(move |team, _, n| workload::mpsc::<C, M, P>(team, m, producers, n)),
         });
     }
@@ -387,6 +409,7 @@ impl Matrix {
             threads: 2,
             needs,
             cost_limit: Self::cost_limit_for_bytes(P::bytes()),
+            spawns_threads: false,
             run: Box::new(move |team, mode, n| match mode {
                 Mode::Timed => workload::ping_pong::<C, M, P, false>(team, m, n),
                 Mode::Cost => workload::ping_pong::<C, M, P, true>(team, m, n),
@@ -411,8 +434,36 @@ impl Matrix {
             threads: p + c,
             needs,
             cost_limit: None,
+            spawns_threads: false,
             run: Box::new(move |team, _, n| workload::mpmc::<C, M, u64>(team, m, p, c, n)),
         });
+        if matches!(capacity, Capacity::Bounded(1024) | Capacity::Unbounded) {
+            for (grain, rounds) in self.grains() {
+                for batch in [1, BATCH] {
+                    let strategy = match batch {
+                        1 => "pool-per-item".to_owned(),
+                        b => format!("pool-batch-{b}"),
+                    };
+                    self.add(Cell {
+                        workload: "distribute",
+                        implementation: C::ID,
+                        params: format!("{strategy}/grain={grain}"),
+                        capacity,
+                        payload: format!("items-of-{rounds}-rounds"),
+                        threads: self.shape.cores + 1,
+                        needs,
+                        cost_limit: None,
+                        spawns_threads: false,
+                        run: Box::new(move |team, _, n| {
+                            let job = |team: &Team, items, rounds| {
+                                distribute::pool::<C, M>(team, m, batch, items, rounds)
+                            };
+                            distribute::run_jobs(team, "pool", n, rounds, &job)
+                        }),
+                    });
+                }
+            }
+        }
     }
 
     /// Native-select fan-in cells under flavor `m`.
@@ -431,10 +482,190 @@ impl Matrix {
             threads: sources + 1,
             needs,
             cost_limit: None,
+            spawns_threads: false,
             run: Box::new(move |team, _, n| {
                 workload::fan_in_select::<C, M, u64>(team, m, sources, n)
             }),
         });
+        for sources in self.source_counts() {
+            self.add(Cell {
+                workload: "sources",
+                implementation: C::ID,
+                params: format!("{SELECT}/sources={sources}"),
+                capacity,
+                payload: "instant".to_owned(),
+                threads: sources + 1,
+                needs,
+                cost_limit: None,
+                spawns_threads: false,
+                run: Box::new(move |team, mode, n| match mode {
+                    Mode::Timed => sources::serve_select::<C, M, false>(team, m, sources, n),
+                    Mode::Cost => sources::serve_select::<C, M, true>(team, m, sources, n),
+                }),
+            });
+        }
+    }
+
+    fn grains(&self) -> Vec<(&'static str, u32)> {
+        GRAINS
+            .into_iter()
+            .filter(|(g, _)| !self.reduced || *g == "medium")
+            .collect()
+    }
+
+    fn gaps(&self) -> Vec<Duration> {
+        GAPS.into_iter()
+            .filter(|g| !self.reduced || *g == Duration::from_micros(100))
+            .collect()
+    }
+
+    fn source_counts(&self) -> Vec<usize> {
+        SOURCE_COUNTS
+            .into_iter()
+            .filter(|s| !self.reduced || [1, 64].contains(s))
+            .collect()
+    }
+
+    /// The strategy families' cells over a channel, under flavor `m` (1024 or unbounded; the
+    /// first registered wins, so bounded implementations run them at capacity 1024): receive,
+    /// sources (all but select) and service. Their parameters leave out the capacity, so each
+    /// implementation has one cell per configuration, comparable across implementations.
+    fn add_strategy_cells<C: Channel, M: Make<C>>(&mut self, m: M, needs: &'static [&'static str]) {
+        let capacity = Capacity::of(m);
+        for gap in self.gaps() {
+            let limit = (COST_PAUSE_BUDGET.as_nanos() / gap.as_nanos().max(1)) as u64;
+            for wait in WAITS {
+                self.add(Cell {
+                    workload: "receive",
+                    implementation: C::ID,
+                    params: format!("{wait}/gap={gap:?}"),
+                    capacity,
+                    payload: "instant".to_owned(),
+                    threads: 2,
+                    needs,
+                    cost_limit: Some(limit.max(16)),
+                    spawns_threads: false,
+                    run: Box::new(move |team, mode, n| match mode {
+                        Mode::Timed => receive::receive::<C, M, false>(team, m, wait, gap, n),
+                        Mode::Cost => receive::receive::<C, M, true>(team, m, wait, gap, n),
+                    }),
+                });
+            }
+        }
+        for sources in self.source_counts() {
+            for serve in SERVES {
+                self.add(Cell {
+                    workload: "sources",
+                    implementation: C::ID,
+                    params: format!("{serve}/sources={sources}"),
+                    capacity,
+                    payload: "instant".to_owned(),
+                    threads: sources::threads(sources, serve),
+                    needs,
+                    cost_limit: None,
+                    spawns_threads: false,
+                    run: Box::new(move |team, mode, n| match mode {
+                        Mode::Timed => sources::serve::<C, M, false>(team, m, serve, sources, n),
+                        Mode::Cost => sources::serve::<C, M, true>(team, m, serve, sources, n),
+                    }),
+                });
+            }
+        }
+        self.add_service::<C, M, Message>(m, needs);
+        self.add_service::<C, M, Box<Message>>(m, needs);
+    }
+
+    fn add_service<C: Channel, M: Make<C>, E: Envelope>(
+        &mut self,
+        m: M,
+        needs: &'static [&'static str],
+    ) {
+        let capacity = Capacity::of(m);
+        let payload = format!("{}-{}B", E::LABEL, std::mem::size_of::<Message>());
+        self.add(Cell {
+            workload: "service",
+            implementation: C::ID,
+            params: format!("one-thread/{}", E::LABEL),
+            capacity,
+            payload: payload.clone(),
+            threads: 1,
+            needs,
+            cost_limit: None,
+            spawns_threads: false,
+            run: Box::new(move |team, _, n| service::one_thread::<C, M, E>(team, m, n)),
+        });
+        self.add(Cell {
+            workload: "service",
+            implementation: C::ID,
+            params: format!("two-threads/{}", E::LABEL),
+            capacity,
+            payload,
+            threads: 2,
+            needs,
+            cost_limit: None,
+            spawns_threads: false,
+            run: Box::new(move |team, mode, n| match mode {
+                Mode::Timed => service::two_threads::<C, M, E, false>(team, m, n),
+                Mode::Cost => service::two_threads::<C, M, E, true>(team, m, n),
+            }),
+        });
+    }
+
+    /// The strategies without a channel, registered once under their own names: sequential,
+    /// rayon, the two static splits and the locked queue (distribute), and the direct call
+    /// (service).
+    pub fn add_strategies(&mut self) {
+        type JobFn = fn(&Team, u64, u32) -> (Duration, distribute::Outcome);
+        let strategies: [(&'static str, JobFn, bool); 5] = [
+            ("sequential", distribute::sequential, false),
+            ("rayon", distribute::rayon, false),
+            ("team-split", distribute::team_split, false),
+            ("scope-split", distribute::scope_split, true),
+            ("mutex-queue", distribute::mutex_queue, false),
+        ];
+        for (grain, rounds) in self.grains() {
+            for (name, job, spawns_threads) in strategies {
+                let threads = match name {
+                    "sequential" => 1,
+                    "mutex-queue" => self.shape.cores + 1,
+                    _ => self.shape.cores,
+                };
+                self.add(Cell {
+                    workload: "distribute",
+                    implementation: name,
+                    params: format!("{name}/grain={grain}"),
+                    capacity: Capacity::None,
+                    payload: format!("items-of-{rounds}-rounds"),
+                    threads,
+                    needs: &[],
+                    cost_limit: None,
+                    spawns_threads,
+                    run: Box::new(move |team, _, n| {
+                        distribute::run_jobs(team, name, n, rounds, &job)
+                    }),
+                });
+            }
+        }
+        for (label, run) in [
+            (
+                "owned",
+                service::direct_call::<Message> as fn(&Team, u64) -> Measured,
+            ),
+            ("boxed", service::direct_call::<Box<Message>>),
+        ] {
+            self.add(Cell {
+                workload: "service",
+                implementation: "direct-call",
+                params: format!("direct-call/{label}"),
+                capacity: Capacity::None,
+                payload: format!("{label}-{}B", std::mem::size_of::<Message>()),
+                threads: 1,
+                needs: &[],
+                cost_limit: None,
+                spawns_threads: false,
+                run: Box::new(move |team, _, n| run(team, n)),
+            });
+        }
     }
 
     /// The hardware-floor baselines.
@@ -448,6 +679,7 @@ impl Matrix {
             threads: 2,
             needs: &[],
             cost_limit: None,
+            spawns_threads: false,
             run: Box::new(|team, _, n| floor::atomic_ping_pong(team, n)),
         });
         self.add(Cell {
@@ -459,6 +691,7 @@ impl Matrix {
             threads: 2,
             needs: &[],
             cost_limit: None,
+            spawns_threads: false,
             run: Box::new(|team, _, n| floor::spsc_ring(team, n)),
         });
     }

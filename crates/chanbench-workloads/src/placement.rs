@@ -19,10 +19,24 @@ use std::{
 use thiserror::Error;
 
 static THREADS_SPAWNED: AtomicUsize = AtomicUsize::new(0);
+static JOB_THREADS_SPAWNED: AtomicUsize = AtomicUsize::new(0);
 
-/// How many threads this crate has started so far, in this process.
+/// How many threads this crate has started so far, in this process, outside any timed region:
+/// the team's workers and its rayon pool.
 pub fn threads_spawned() -> usize {
     THREADS_SPAWNED.load(Ordering::SeqCst)
+}
+
+/// How many threads strategies that spawn per job (`std::thread::scope`) have started inside
+/// their timed region. Only cells marked [`spawns_threads`](crate::matrix::Cell::spawns_threads)
+/// may raise it: spawning is the cost those strategies pay, and the report says so.
+pub fn job_threads_spawned() -> usize {
+    JOB_THREADS_SPAWNED.load(Ordering::SeqCst)
+}
+
+/// Counts one thread spawned inside a timed job.
+pub(crate) fn count_job_thread() {
+    JOB_THREADS_SPAWNED.fetch_add(1, Ordering::SeqCst);
 }
 
 /// Placement failed.
@@ -39,6 +53,9 @@ pub enum PlacementError {
         /// Why.
         source: std::io::Error,
     },
+    /// The rayon pool could not be built.
+    #[error("could not start the rayon pool: {0}")]
+    Rayon(#[from] rayon::ThreadPoolBuildError),
     /// A worker could not be pinned.
     #[error("could not pin worker thread {index} to core {core}")]
     Pin {
@@ -92,16 +109,40 @@ impl Cores {
 
 type Job = Box<dyn FnOnce() + Send>;
 
-/// Persistent worker threads, worker `i` pinned to [`Cores::for_role`]`(i)`. Jobs are handed to
-/// them per measurement; the threads themselves live as long as the team.
+/// Persistent worker threads, worker `i` pinned to [`Cores::for_role`]`(i)`, and a rayon pool
+/// with one thread per allowed core, thread `i` pinned the same way. Jobs are handed to them per
+/// measurement; the threads themselves live as long as the team.
 pub struct Team {
     workers: Vec<mpsc::Sender<Job>>,
     cores: Vec<usize>,
+    allowed: Cores,
+    pool: Arc<rayon::ThreadPool>,
 }
 
 impl Team {
-    /// Starts `size` pinned workers. This is the only place threads are created.
+    /// Starts `size` pinned workers and the rayon pool. This is the only place threads are
+    /// created outside strategies that spawn per job by design.
     pub fn new(cores: &Cores, size: usize) -> Result<Self, PlacementError> {
+        let pool_cores = cores.clone();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(cores.len())
+            .thread_name(|i| format!("chanbench-rayon-{i}"))
+            .spawn_handler(|thread| {
+                THREADS_SPAWNED.fetch_add(1, Ordering::SeqCst);
+                let mut b = thread::Builder::new();
+                if let Some(name) = thread.name() {
+                    b = b.name(name.to_owned());
+                }
+                b.spawn(|| thread.run())?;
+                Ok(())
+            })
+            .start_handler(move |i| {
+                // Unpinned is still correct (the affinity mask holds), only less controlled.
+                let _ = core_affinity::set_for_current(core_affinity::CoreId {
+                    id: pool_cores.for_role(i),
+                });
+            })
+            .build()?;
         let mut workers = Vec::with_capacity(size);
         let mut pinned_to = Vec::with_capacity(size);
         for index in 0..size {
@@ -128,12 +169,34 @@ impl Team {
         Ok(Self {
             workers,
             cores: pinned_to,
+            allowed: cores.clone(),
+            pool: Arc::new(pool),
         })
     }
 
     /// The core each worker is pinned to.
     pub fn cores(&self) -> &[usize] {
         &self.cores
+    }
+
+    /// How many workers there are.
+    pub fn size(&self) -> usize {
+        self.workers.len()
+    }
+
+    /// How many cores the process may use: data-parallel strategies use one worker per core.
+    pub fn allowed_cores(&self) -> usize {
+        self.allowed.len()
+    }
+
+    /// The cores the process may use.
+    pub fn allowed(&self) -> &Cores {
+        &self.allowed
+    }
+
+    /// The rayon pool, one thread per allowed core.
+    pub fn pool(&self) -> &Arc<rayon::ThreadPool> {
+        &self.pool
     }
 
     /// Runs role `i` of `roles` on worker `i`, all released together by one barrier, and returns

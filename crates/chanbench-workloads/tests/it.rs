@@ -13,8 +13,9 @@ use chanbench_workloads::{
     alloc::CountingAlloc,
     cost::measure_cost,
     matrix::{Capacity, Matrix, Mode, Shape},
-    placement::{Cores, Team, threads_spawned},
+    placement::{Cores, Team, job_threads_spawned, threads_spawned},
     register_impl,
+    strategy::distribute::{self, GRAINS, JOB_ITEMS, Outcome},
     workload::split,
 };
 
@@ -36,6 +37,7 @@ fn full_matrix(reduced: bool) -> Matrix {
         ([$($ty:path),*]) => { $( register_impl!(&mut matrix, $ty); )* };
     }
     chanbench_registry::for_each_impl!(register_all);
+    matrix.add_strategies();
     matrix.add_floor();
     matrix
 }
@@ -44,6 +46,12 @@ fn os_threads() -> usize {
     fs::read_dir("/proc/self/task")
         .map(|d| d.count())
         .unwrap_or(0)
+}
+
+/// Whether a workload's cost run records a latency per message.
+fn records_latency(workload: &str, params: &str) -> bool {
+    matches!(workload, "ping-pong" | "burst" | "receive" | "sources")
+        || (workload == "service" && params.starts_with("two-threads"))
 }
 
 /// Messages for a test run of a cell: small, within its cost limit.
@@ -62,7 +70,9 @@ fn every_cell_runs_and_delivers_every_message_without_spawning_threads() {
     for cell in &matrix.cells {
         for mode in [Mode::Timed, Mode::Cost] {
             let n = small(cell.cost_limit);
-            // Each workload asserts internally that every message arrived.
+            let in_jobs = job_threads_spawned();
+            // Each workload asserts internally that every message arrived (every item was
+            // processed once, every request answered).
             let measured = (cell.run)(&team, mode, n);
             assert_eq!(measured.messages, n, "{cell:?}");
             assert!(!measured.elapsed.is_zero(), "{cell:?} measured no time");
@@ -70,6 +80,15 @@ fn every_cell_runs_and_delivers_every_message_without_spawning_threads() {
                 threads_spawned(),
                 spawned,
                 "{cell:?} ({mode:?}) created a thread while measuring"
+            );
+            // Only cells marked as spawning by design start threads in their jobs, and those
+            // that are marked do.
+            assert_eq!(
+                job_threads_spawned() > in_jobs,
+                cell.spawns_threads,
+                "{cell:?} ({mode:?}): spawns_threads is {} but it started {} threads",
+                cell.spawns_threads,
+                job_threads_spawned() - in_jobs
             );
         }
     }
@@ -84,7 +103,7 @@ fn latency_is_recorded_in_cost_runs_only() {
     for cell in matrix
         .cells
         .iter()
-        .filter(|c| c.workload == "ping-pong" || c.workload == "burst")
+        .filter(|c| records_latency(c.workload, &c.params))
     {
         let n = small(cell.cost_limit);
         let cost = (cell.run)(&team, Mode::Cost, n)
@@ -120,7 +139,14 @@ fn cost_metrics_are_non_zero_where_they_must_be() {
                 "{cell:?}: a heap payload allocates per message, got {per_msg}"
             );
         }
-        if matches!(cell.workload, "ping-pong" | "burst") {
+        if cell.payload.starts_with("boxed-") {
+            let per_msg = cost.allocations_per_msg.unwrap();
+            assert!(
+                per_msg >= 1.0,
+                "{cell:?}: a boxed request allocates per request, got {per_msg}"
+            );
+        }
+        if records_latency(cell.workload, &cell.params) {
             assert!(
                 cost.latency
                     .is_some_and(|l| l.p50_ns > 0 && l.p999_ns >= l.p50_ns),
@@ -170,10 +196,14 @@ fn unsupported_cells_are_listed_with_the_missing_capability() {
             .contains(&"multi_consumer")
     );
     // Every implementation either runs or is told it cannot run each channel cell.
+    let ids: Vec<&str> = chanbench_registry::implementations()
+        .iter()
+        .map(|i| i.id)
+        .collect();
     let keys: BTreeSet<(&str, &str)> = matrix
         .cells
         .iter()
-        .filter(|c| c.workload != "floor")
+        .filter(|c| ids.contains(&c.implementation))
         .map(|c| (c.workload, c.params.as_str()))
         .collect();
     for info in chanbench_registry::implementations() {
@@ -217,12 +247,16 @@ fn the_reduced_matrix_keeps_every_workload_and_implementation() {
         workloads,
         BTreeSet::from([
             "burst",
+            "distribute",
             "fan-in",
             "floor",
             "mpmc",
             "mpsc",
             "ping-pong",
+            "receive",
             "seq",
+            "service",
+            "sources",
             "spsc"
         ])
     );
@@ -256,7 +290,8 @@ fn thread_counts_scale_with_cores() {
     );
     let oversubscribed = Shape::new(2, 4);
     assert_eq!(oversubscribed.mpsc_producers, 7);
-    assert_eq!(many.team_size(), 16);
+    // The largest cell is sources: 64 sources, a forwarding thread each, and the handler.
+    assert_eq!(many.team_size(), 129);
 }
 
 #[test]
@@ -274,4 +309,125 @@ fn split_shares_differ_by_at_most_one() {
     assert_eq!(split(10, 3), [4, 3, 3]);
     assert_eq!(split(2, 4), [1, 1, 0, 0]);
     assert_eq!(split(7, 1), [7]);
+}
+
+#[test]
+fn every_distribute_strategy_computes_the_sequential_result() {
+    let _serial = serial();
+    let matrix = full_matrix(false);
+    let team = Team::new(&Cores::allowed().unwrap(), matrix.shape.team_size()).unwrap();
+    // A partial job, a whole job, and more than one core's share of either.
+    for items in [1, 7, 100, JOB_ITEMS] {
+        for (_, rounds) in GRAINS.into_iter().take(2) {
+            let (_, expected) = distribute::sequential(&team, items, rounds);
+            assert_eq!(expected.items, items);
+            // The checksum is the sum of each item's result, computed here independently.
+            let direct = (0..items).fold(0u64, |a, i| a.wrapping_add(distribute::work(i, rounds)));
+            assert_eq!(expected.checksum, direct);
+            let mut outcomes: Vec<(&str, Outcome)> = vec![
+                ("rayon", distribute::rayon(&team, items, rounds).1),
+                ("team-split", distribute::team_split(&team, items, rounds).1),
+                (
+                    "scope-split",
+                    distribute::scope_split(&team, items, rounds).1,
+                ),
+                (
+                    "mutex-queue",
+                    distribute::mutex_queue(&team, items, rounds).1,
+                ),
+            ];
+            macro_rules! pools {
+                ($($ty:ty),*) => {$(
+                    for batch in [1, distribute::BATCH] {
+                        let m = chanbench_core::Cap(1024);
+                        outcomes.push((
+                            <$ty as chanbench_core::Channel>::ID,
+                            distribute::pool::<$ty, _>(&team, m, batch, items, rounds).1,
+                        ));
+                    }
+                )*};
+            }
+            pools!(
+                chanbench_registry::Crossbeam,
+                chanbench_registry::Flume,
+                chanbench_registry::Kanal
+            );
+            for (name, outcome) in outcomes {
+                assert_eq!(
+                    outcome, expected,
+                    "{name}: {items} items of {rounds} rounds"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_distribute_job_that_loses_or_repeats_an_item_is_rejected() {
+    let _serial = serial();
+    let team = Team::new(&Cores::allowed().unwrap(), 2).unwrap();
+    let lossy = |team: &Team, items: u64, rounds: u32| {
+        let (t, o) = distribute::sequential(team, items - 1, rounds);
+        (t, o)
+    };
+    let repeating = |team: &Team, items: u64, rounds: u32| {
+        let (t, mut o) = distribute::sequential(team, items, rounds);
+        o.items += 1;
+        (t, o)
+    };
+    for (name, job) in [
+        ("lossy", &lossy as &distribute::Job<'_>),
+        ("repeating", &repeating),
+    ] {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            distribute::run_jobs(&team, name, 50, 4, job)
+        }));
+        assert!(result.is_err(), "{name}: a wrong job was accepted");
+    }
+    // And a correct one passes.
+    let job = |team: &Team, items: u64, rounds: u32| distribute::sequential(team, items, rounds);
+    assert_eq!(distribute::run_jobs(&team, "ok", 50, 4, &job).messages, 50);
+}
+
+#[test]
+fn strategy_cells_need_the_capabilities_they_use() {
+    let matrix = full_matrix(false);
+    let unsupported = matrix.unsupported();
+    let missing = |workload: &str, implementation: &str, params: &str| {
+        unsupported
+            .iter()
+            .find(|u| {
+                u.workload == workload && u.implementation == implementation && u.params == params
+            })
+            .map(|u| u.missing.clone())
+    };
+    // A worker pool shares one receiver: std's channels cannot.
+    assert!(
+        missing("distribute", "std-sync", "pool-per-item/grain=fine")
+            .is_some_and(|m| m.contains(&"multi_consumer"))
+    );
+    assert!(
+        missing("sources", "kanal", "select/sources=64").is_some_and(|m| m.contains(&"select"))
+    );
+    // Every channel serves sources by the three strategies that need no select.
+    for info in chanbench_registry::implementations() {
+        for serve in ["thread-per-source", "round-robin", "merged"] {
+            let params = format!("{serve}/sources=64");
+            assert!(
+                matrix.cells.iter().any(|c| c.workload == "sources"
+                    && c.implementation == info.id
+                    && c.params == params),
+                "{}: {params}",
+                info.id
+            );
+        }
+    }
+    // Exactly one strategy cell spawns threads in its jobs: the scope split.
+    let spawning: BTreeSet<&str> = matrix
+        .cells
+        .iter()
+        .filter(|c| c.spawns_threads)
+        .map(|c| c.implementation)
+        .collect();
+    assert_eq!(spawning, BTreeSet::from(["scope-split"]));
 }
