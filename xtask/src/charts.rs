@@ -17,7 +17,7 @@ const FONT: &str = "sans-serif";
 
 /// The colour of series `i`: a fixed palette, so an implementation keeps its colour everywhere.
 pub fn colour(i: usize) -> RGBColor {
-    const PALETTE: [RGBColor; 10] = [
+    const PALETTE: [RGBColor; 14] = [
         RGBColor(31, 119, 180),
         RGBColor(255, 127, 14),
         RGBColor(44, 160, 44),
@@ -28,6 +28,10 @@ pub fn colour(i: usize) -> RGBColor {
         RGBColor(127, 127, 127),
         RGBColor(188, 189, 34),
         RGBColor(23, 190, 207),
+        RGBColor(0, 0, 0),
+        RGBColor(120, 60, 0),
+        RGBColor(0, 90, 50),
+        RGBColor(90, 0, 110),
     ];
     PALETTE[i % PALETTE.len()]
 }

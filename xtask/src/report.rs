@@ -18,6 +18,10 @@ use crate::{
     stats,
 };
 
+mod strategies;
+
+use strategies::FAMILIES;
+
 /// `cargo xtask report` arguments.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -216,7 +220,12 @@ impl<'a> View<'a> {
             .collect();
         let mut workloads: Vec<String> = Vec::new();
         for cell in run.placements.iter().flat_map(|p| &p.cells) {
-            if !BASELINES.contains(&cell.workload.as_str()) && !impls.contains(&cell.implementation)
+            // Strategies without a channel (sequential, rayon, direct-call ...) are not
+            // implementations; they appear in their families' sections only.
+            let strategy_only = FAMILIES.contains(&cell.workload.as_str());
+            if !BASELINES.contains(&cell.workload.as_str())
+                && !strategy_only
+                && !impls.contains(&cell.implementation)
             {
                 impls.push(cell.implementation.clone());
             }
@@ -233,10 +242,12 @@ impl<'a> View<'a> {
         }
     }
 
+    /// The channel workloads: not the baselines, not the strategy families (which have their own
+    /// sections and are not rankings of channels).
     fn channel_workloads(&self) -> impl Iterator<Item = &String> {
         self.workloads
             .iter()
-            .filter(|w| !BASELINES.contains(&w.as_str()))
+            .filter(|w| !BASELINES.contains(&w.as_str()) && !FAMILIES.contains(&w.as_str()))
     }
 
     fn cells<'p>(
@@ -894,7 +905,11 @@ impl<'a> View<'a> {
         let dots: Vec<Dot> = placement
             .cells
             .iter()
-            .filter(|c| !BASELINES.contains(&c.workload.as_str()))
+            // Receive cells time latency, not wall time; the strategies have their own charts.
+            .filter(|c| {
+                !BASELINES.contains(&c.workload.as_str())
+                    && !FAMILIES.contains(&c.workload.as_str())
+            })
             .filter_map(|c| {
                 Some(Dot {
                     series: self.impls.iter().position(|i| i == &c.implementation)?,
@@ -1065,6 +1080,7 @@ impl<'a> View<'a> {
             payload_svgs.extend(self.payload_charts(p)?);
             cpu_svgs.push(self.cpu_chart(p)?);
         }
+        let strategies = self.strategies()?;
         let title = format!("chanbench report: {}", env.run);
         Ok(html! {
             (DOCTYPE)
@@ -1091,6 +1107,7 @@ impl<'a> View<'a> {
                     nav {
                         a href="#which" { "Which channel" } " · "
                         @for w in self.channel_workloads() { a href=(format!("#w-{w}")) { (w) } " · " }
+                        @if FAMILIES.iter().any(|f| self.workloads.iter().any(|w| w == f)) { a href="#strategies" { "strategies" } " · " }
                         a href="#payload" { "payload size" } " · "
                         a href="#cpu" { "CPU versus wall" } " · "
                         a href="#floor" { "floor" } " · "
@@ -1103,6 +1120,7 @@ impl<'a> View<'a> {
                     h2 { "Workloads" }
                     p { "Per workload: time per message per configuration (capacity / payload / threads) and implementation on each placement; one core versus cross-core; latency percentiles where the workload records them; then the full table, best per row highlighted." }
                     @for s in &sections { (s) }
+                    (strategies)
                     h2 id="payload" { "Payload size" }
                     div.charts { @for svg in &payload_svgs { div.chart { (PreEscaped(svg)) } } }
                     h2 id="cpu" { "CPU time versus wall time" }
@@ -1134,6 +1152,8 @@ td.none { color: #aaa; }
 .charts { display: flex; flex-wrap: wrap; gap: 0.5em; }
 .chart svg { max-width: 100%; height: auto; border: 1px solid #eee; }
 nav { margin: 1em 0; }
+p.reading { max-width: 70em; line-height: 1.45; }
+details { margin: 0.5em 0 1em; } summary { cursor: pointer; color: #1f5fa8; }
 pre { white-space: pre-wrap; margin: 0; }
 ";
 
@@ -1214,6 +1234,41 @@ mod tests {
                     let bounded = (k != 2).then_some(40.0 * (k + 1) as f64);
                     cells.push(cell("mpsc", i, "cap=0/u64/producers=2", bounded));
                 }
+                // The strategy families: strategies without a channel under their own names.
+                for (strategy, ns) in [("sequential", 100.0), ("rayon", 60.0)] {
+                    let params = format!("{strategy}/grain=fine");
+                    cells.push(cell("distribute", strategy, &params, Some(ns * scale)));
+                }
+                for (strategy, ns) in [("pool-per-item", 80.0), ("pool-batch-64", 50.0)] {
+                    let params = format!("{strategy}/grain=fine");
+                    cells.push(cell("distribute", "fast", &params, Some(ns * scale)));
+                }
+                for (wait, ns) in [("block", 5000.0), ("spin", 300.0)] {
+                    for i in ["fast", "slow"] {
+                        let params = format!("{wait}/gap=1ms");
+                        cells.push(cell("receive", i, &params, Some(ns * scale)));
+                    }
+                }
+                for (serve, ns) in [("merged", 40.0), ("round-robin", 90.0)] {
+                    for n in [1, 64] {
+                        let params = format!("{serve}/sources={n}");
+                        cells.push(cell("sources", "fast", &params, Some(ns * n as f64)));
+                    }
+                }
+                for (params, ns) in [
+                    ("one-thread/owned", 100.0),
+                    ("one-thread/boxed", 50.0),
+                    ("two-threads/owned", 1000.0),
+                    ("two-threads/boxed", 1100.0),
+                ] {
+                    cells.push(cell("service", "fast", params, Some(ns * scale)));
+                }
+                cells.push(cell(
+                    "service",
+                    "direct-call",
+                    "direct-call/owned",
+                    Some(10.0),
+                ));
                 let mut failed = cell("mpsc", "slow", "cap=1/u64/producers=2", None);
                 failed.status = "timeout".into();
                 failed.message = Some("no progress within 300 s </td>".into());
@@ -1313,8 +1368,46 @@ mod tests {
         }
         // 3 workloads x 2 placements of bars, 3 placement charts, 3 x 2 latency charts (every
         // fixture cell records latency), 2 payload charts (only the owned family has points, one
-        // chart per placement), 2 CPU charts.
-        assert_eq!(svgs, 6 + 3 + 6 + 2 + 2, "charts in the report");
+        // chart per placement), 2 CPU charts, 4 strategy families x 2 placements.
+        assert_eq!(svgs, 6 + 3 + 6 + 2 + 2 + 8, "charts in the report");
+
+        // Each strategy family has its section, chart and a reading computed from the numbers.
+        for (family, chart) in [
+            (
+                "distribute",
+                "distribute on one-core: speedup over sequential",
+            ),
+            (
+                "receive",
+                "receive on cross-core: mean latency versus CPU per message",
+            ),
+            (
+                "sources",
+                "sources on one-core: time per message by number of sources",
+            ),
+            ("service", "service on cross-core: time per request"),
+        ] {
+            assert!(
+                html.contains(&format!("id=\"w-{family}\"")),
+                "no {family} section"
+            );
+            assert!(html.contains(chart), "no chart {chart:?}");
+        }
+        for reading in [
+            "at fine grain (sequential 100 ns/item) the fastest was pool-batch-64 (fast), 2.00× sequential",
+            "a channel-fed pool reached 1.25× sequential with one message per item and 2.00× with batches",
+            "On one-core, a message every 1ms: lowest latency spin, least CPU spin",
+            "On one-core with 64 sources: fastest merged",
+            "two threads took 10.00× the one-thread service loop",
+            "one-thread: boxed 0.50× owned",
+            "a direct call without queues took 10.00 ns",
+        ] {
+            assert!(html.contains(reading), "reading lacks {reading:?}");
+        }
+        // Strategies without a channel are not ranked as channels.
+        let which =
+            &html[html.find("id=\"which\"").unwrap()..html.find("id=\"w-ping-pong\"").unwrap()];
+        assert!(!which.contains("sequential") && !which.contains("direct-call"));
 
         // Escaping is the template engine's: the odd id and the message appear escaped only.
         assert!(!html.contains("<b>&"), "unescaped implementation id");
