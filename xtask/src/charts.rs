@@ -119,6 +119,10 @@ pub fn si(v: f64) -> String {
     };
     if scaled.abs() >= 10.0 || scaled.fract() == 0.0 {
         format!("{scaled:.0}{suffix}")
+    } else if scaled.abs() < 1.0 && scaled != 0.0 {
+        // Enough decimals for the first significant digit: 0.01, not 0.0 (speedups, ratios).
+        let decimals = (-scaled.abs().log10()).ceil().max(1.0) as usize;
+        format!("{scaled:.decimals$}{suffix}")
     } else {
         format!("{scaled:.1}{suffix}")
     }
@@ -397,5 +401,15 @@ mod tests {
         assert_eq!(shared, "instant/burst=8");
         let uneven = ["a/b".to_owned(), "a".to_owned()];
         assert_eq!(shorten(&uneven), (uneven.to_vec(), String::new()));
+    }
+
+    #[test]
+    fn axis_labels_keep_a_significant_digit() {
+        assert_eq!(si(0.01), "0.01");
+        assert_eq!(si(0.5), "0.5");
+        assert_eq!(si(2.5), "2.5");
+        assert_eq!(si(100.0), "100");
+        assert_eq!(si(25_000.0), "25k");
+        assert_eq!(si(1.5e6), "1.5M");
     }
 }
