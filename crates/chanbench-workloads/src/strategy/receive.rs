@@ -23,7 +23,7 @@ use hdrhistogram::Histogram;
 
 use crate::{
     placement::{Role, Team},
-    workload::{Measured, latency_histogram},
+    workload::{Measured, latency_histogram, nanos},
 };
 
 /// How the receiver waits for the next message.
@@ -110,7 +110,7 @@ pub fn receive<C: Channel, M: Make<C>, const RECORD: bool>(
             latency += l;
             received += 1;
             if let Some(h) = histogram.as_mut() {
-                h.saturating_record(u64::try_from(l.as_nanos()).unwrap_or(u64::MAX).max(1));
+                h.saturating_record(nanos(l));
             }
         };
         match wait {

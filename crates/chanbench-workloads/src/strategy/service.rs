@@ -18,7 +18,7 @@ use hdrhistogram::Histogram;
 
 use crate::{
     placement::{Role, Team},
-    workload::{Measured, latency_histogram},
+    workload::{Measured, latency_histogram, nanos},
 };
 
 /// A request's header: the scalar fields a protocol message carries.
@@ -221,8 +221,7 @@ pub fn two_threads<C: Channel, M: Make<C>, E: Envelope, const RECORD: bool>(
             let mut r = resp_rx.recv().expect("service: the server is gone");
             check(r.message(), seq);
             if let (Some(h), Some(start)) = (histogram.as_mut(), start) {
-                let ns = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
-                h.saturating_record(ns.max(1));
+                h.saturating_record(nanos(start.elapsed()));
             }
         }
         (requests, histogram)

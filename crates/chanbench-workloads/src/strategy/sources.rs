@@ -19,7 +19,7 @@ use hdrhistogram::Histogram;
 
 use crate::{
     placement::{Role, Team},
-    workload::{Measured, latency_histogram, split},
+    workload::{Measured, latency_histogram, nanos, split},
 };
 
 /// How the handler is reached over any channel; native select is [`serve_select`], for channels
@@ -95,8 +95,7 @@ impl<const RECORD: bool> Handler<RECORD> {
     fn handle(&mut self, sent: Instant) {
         self.handled += 1;
         if let Some(h) = self.histogram.as_mut() {
-            let ns = u64::try_from(sent.elapsed().as_nanos()).unwrap_or(u64::MAX);
-            h.saturating_record(ns.max(1));
+            h.saturating_record(nanos(sent.elapsed()));
         } else {
             black_box(sent);
         }
@@ -105,6 +104,17 @@ impl<const RECORD: bool> Handler<RECORD> {
     fn done(self) -> Handled {
         (self.handled, self.histogram)
     }
+}
+
+/// The handler of one channel: handles until every sender is gone.
+fn drain<C: Channel, const RECORD: bool>(rx: Receiver<C, Instant>) -> Role<Handled> {
+    Box::new(move || {
+        let mut h = Handler::<RECORD>::new();
+        while let Ok(sent) = rx.recv() {
+            h.handle(sent);
+        }
+        h.done()
+    })
 }
 
 fn finish(team: &Team, serve: &str, roles: Vec<Role<Handled>>, messages: u64) -> Measured {
@@ -136,13 +146,7 @@ pub fn serve<C: Channel, M: Make<C>, const RECORD: bool>(
             let (tx, rx) = m.make::<Instant>();
             roles.extend(shares.iter().map(|&n| source::<C, RECORD>(tx.clone(), n)));
             drop(tx);
-            Box::new(move || {
-                let mut h = Handler::<RECORD>::new();
-                while let Ok(sent) = rx.recv() {
-                    h.handle(sent);
-                }
-                h.done()
-            })
+            drain::<C, RECORD>(rx)
         }
         Serve::ThreadPerSource => {
             let (merged_tx, merged_rx) = m.make::<Instant>();
@@ -162,13 +166,7 @@ pub fn serve<C: Channel, M: Make<C>, const RECORD: bool>(
             }
             drop(merged_tx);
             roles.extend(forwarders);
-            Box::new(move || {
-                let mut h = Handler::<RECORD>::new();
-                while let Ok(sent) = merged_rx.recv() {
-                    h.handle(sent);
-                }
-                h.done()
-            })
+            drain::<C, RECORD>(merged_rx)
         }
         Serve::RoundRobin => {
             let mut receivers: Vec<Receiver<C, Instant>> = Vec::with_capacity(sources);
