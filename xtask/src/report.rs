@@ -68,6 +68,16 @@ pub fn write(run: &Run) -> Result<std::path::PathBuf> {
     Ok(index)
 }
 
+/// Distinct values in first-seen order.
+fn ordered<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<T> {
+    items.into_iter().fold(Vec::new(), |mut v, x| {
+        if !v.contains(&x) {
+            v.push(x);
+        }
+        v
+    })
+}
+
 /// Formats a duration in nanoseconds with a unit chosen for it.
 pub fn time(ns: f64) -> String {
     match ns {
@@ -260,17 +270,22 @@ impl<'a> View<'a> {
             .filter(move |c| c.workload == workload)
     }
 
+    /// The measured cells of `workload` on `placement`.
+    fn measured<'p>(placement: &'p PlacementResults, workload: &'p str) -> Vec<&'p CellResult> {
+        Self::cells(placement, workload)
+            .filter(|c| ns_per_msg(c).is_some())
+            .collect()
+    }
+
     /// The workload's configurations (params), in the order the run met them.
     fn params(&self, workload: &str) -> Vec<String> {
-        let mut params: Vec<String> = Vec::new();
-        for p in &self.run.placements {
-            for c in Self::cells(p, workload) {
-                if !params.contains(&c.params) {
-                    params.push(c.params.clone());
-                }
-            }
-        }
-        params
+        ordered(
+            self.run
+                .placements
+                .iter()
+                .flat_map(|p| Self::cells(p, workload))
+                .map(|c| c.params.clone()),
+        )
     }
 
     fn floor(placement: &PlacementResults, workload: &str) -> Option<f64> {
@@ -284,9 +299,7 @@ impl<'a> View<'a> {
 
     /// Ranks the implementations of `workload` on `placement`.
     pub fn rank(&self, placement: &PlacementResults, workload: &str) -> Option<Ranking> {
-        let measured: Vec<&CellResult> = Self::cells(placement, workload)
-            .filter(|c| ns_per_msg(c).is_some())
-            .collect();
+        let measured = Self::measured(placement, workload);
         let mut best: BTreeMap<&str, f64> = BTreeMap::new();
         for c in &measured {
             let ns = ns_per_msg(c)?;
@@ -663,15 +676,11 @@ impl<'a> View<'a> {
             .iter()
             .filter(|i| Self::cells(placement, workload).any(|c| &&c.implementation == i))
             .collect();
-        let extra: Vec<String> = Self::cells(placement, workload)
-            .map(|c| c.implementation.clone())
-            .filter(|i| !self.impls.contains(i))
-            .fold(Vec::new(), |mut v, i| {
-                if !v.contains(&i) {
-                    v.push(i);
-                }
-                v
-            });
+        let extra: Vec<String> = ordered(
+            Self::cells(placement, workload)
+                .map(|c| c.implementation.clone())
+                .filter(|i| !self.impls.contains(i)),
+        );
         let columns: Vec<&String> = impls.into_iter().chain(extra.iter()).collect();
         let floor = Self::floor(placement, workload);
         html! {

@@ -616,20 +616,18 @@ impl Matrix {
     /// (service).
     pub fn add_strategies(&mut self) {
         type JobFn = fn(&Team, u64, u32) -> (Duration, distribute::Outcome);
-        let strategies: [(&'static str, JobFn, bool); 5] = [
-            ("sequential", distribute::sequential, false),
-            ("rayon", distribute::rayon, false),
-            ("team-split", distribute::team_split, false),
-            ("scope-split", distribute::scope_split, true),
-            ("mutex-queue", distribute::mutex_queue, false),
+        let cores = self.shape.cores;
+        // (name, job, threads it runs on, whether it spawns them per job)
+        let strategies: [(&'static str, JobFn, usize, bool); 5] = [
+            ("sequential", distribute::sequential, 1, false),
+            ("rayon", distribute::rayon, cores, false),
+            ("team-split", distribute::team_split, cores, false),
+            ("scope-split", distribute::scope_split, cores, true),
+            // A dispatcher and a worker per core.
+            ("mutex-queue", distribute::mutex_queue, cores + 1, false),
         ];
         for (grain, rounds) in self.grains() {
-            for (name, job, spawns_threads) in strategies {
-                let threads = match name {
-                    "sequential" => 1,
-                    "mutex-queue" => self.shape.cores + 1,
-                    _ => self.shape.cores,
-                };
+            for (name, job, threads, spawns_threads) in strategies {
                 self.add(Cell {
                     workload: "distribute",
                     implementation: name,

@@ -8,10 +8,10 @@
 use anyhow::Result;
 use maud::{Markup, PreEscaped, html};
 
-use super::{View, cost, latency, ns_per_msg, time};
+use super::{View, cost, latency, ns_per_msg, ordered, time};
 use crate::{
     charts::{self, Curve, Dot, Series},
-    results::{CellResult, PlacementResults},
+    results::CellResult,
     stats,
 };
 
@@ -38,16 +38,6 @@ fn label(c: &CellResult) -> String {
     }
 }
 
-/// Distinct values in first-seen order.
-fn ordered<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<T> {
-    items.into_iter().fold(Vec::new(), |mut v, x| {
-        if !v.contains(&x) {
-            v.push(x);
-        }
-        v
-    })
-}
-
 /// The median of the present values; `None` when there are none.
 fn median(values: impl IntoIterator<Item = Option<f64>>) -> Option<f64> {
     let v: Vec<f64> = values.into_iter().flatten().collect();
@@ -59,13 +49,6 @@ fn ratio(x: f64) -> String {
 }
 
 impl View<'_> {
-    /// The measured cells of `workload` on `placement`.
-    fn measured<'p>(placement: &'p PlacementResults, workload: &'p str) -> Vec<&'p CellResult> {
-        Self::cells(placement, workload)
-            .filter(|c| ns_per_msg(c).is_some())
-            .collect()
-    }
-
     /// The "Strategies" part of the page: nothing when the run has none of the families.
     pub(super) fn strategies(&self) -> Result<Markup> {
         let mut sections = Vec::new();

@@ -112,9 +112,14 @@ pub fn run_jobs(team: &Team, name: &str, items: u64, rounds: u32, job: &Job<'_>)
     }
 }
 
-fn one_role(team: &Team, role: Role<Outcome>) -> (Duration, Outcome) {
-    let timed = team.run(vec![role]);
+/// Runs the roles of one job and merges what they processed.
+fn run_roles(team: &Team, roles: Vec<Role<Outcome>>) -> (Duration, Outcome) {
+    let timed = team.run(roles);
     (timed.elapsed, Outcome::all(timed.results))
+}
+
+fn one_role(team: &Team, role: Role<Outcome>) -> (Duration, Outcome) {
+    run_roles(team, vec![role])
 }
 
 fn ranges(items: u64, parts: usize) -> Vec<Range<u64>> {
@@ -158,8 +163,7 @@ pub fn team_split(team: &Team, items: u64, rounds: u32) -> (Duration, Outcome) {
         .into_iter()
         .map(|r| -> Role<Outcome> { Box::new(move || Outcome::range(r, rounds)) })
         .collect();
-    let timed = team.run(roles);
-    (timed.elapsed, Outcome::all(timed.results))
+    run_roles(team, roles)
 }
 
 /// **scope-split**: the same static split, on threads started per job with
@@ -171,11 +175,13 @@ pub fn team_split(team: &Team, items: u64, rounds: u32) -> (Duration, Outcome) {
 /// per thread, inside the timed region); otherwise every part would run on the parent's core.
 pub fn scope_split(team: &Team, items: u64, rounds: u32) -> (Duration, Outcome) {
     let cores = team.allowed().clone();
+    // Prepared before the clock starts, like the team split's ranges.
+    let parts = ranges(items, cores.len());
     one_role(
         team,
         Box::new(move || {
             thread::scope(|s| {
-                let handles: Vec<_> = ranges(items, cores.len())
+                let handles: Vec<_> = parts
                     .into_iter()
                     .enumerate()
                     .map(|(i, r)| {
@@ -249,8 +255,7 @@ pub fn mutex_queue(team: &Team, items: u64, rounds: u32) -> (Duration, Outcome) 
             }
         }));
     }
-    let timed = team.run(roles);
-    (timed.elapsed, Outcome::all(timed.results))
+    run_roles(team, roles)
 }
 
 /// **pool**: a dispatcher sends `(start, len)` ranges of `batch` items (1: one message per item)
@@ -285,6 +290,5 @@ pub fn pool<C: MultiConsumer, M: Make<C>>(
         }));
     }
     drop(rx);
-    let timed = team.run(roles);
-    (timed.elapsed, Outcome::all(timed.results))
+    run_roles(team, roles)
 }
