@@ -14,6 +14,7 @@ mod placement;
 mod report;
 mod results;
 mod stats;
+mod validate;
 
 use std::{
     path::{Path, PathBuf},
@@ -41,6 +42,9 @@ enum Task {
     Compare(compare::Args),
     /// Scaffold an adapter crate for a new implementation and register it.
     NewImpl(new_impl::Args),
+    /// Calibrate the instrument: the matrix's timed routine against plain two-thread loops, per
+    /// implementation and placement; exit status 3 when a ratio is outside the tolerance.
+    Validate(validate::Args),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +63,10 @@ fn main() -> ExitCode {
                 other => other.map(|_| ()),
             },
             Task::NewImpl(args) => new_impl::run(&root, args),
+            Task::Validate(args) => match validate::run(&root, args) {
+                Ok(false) => std::process::exit(3),
+                other => other.map(|_| ()),
+            },
         });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -6,8 +6,8 @@
 //! an interval on the ratio.
 
 use statrs::{
-    distribution::{ContinuousCDF, StudentsT},
-    statistics::{Data, Median, Statistics},
+    distribution::{ContinuousCDF, Discrete, Hypergeometric, StudentsT},
+    statistics::{Data, Median, OrderStatistics, Statistics},
     stats_tests::{
         Alternative,
         mannwhitneyu::{MannWhitneyUMethod, mannwhitneyu},
@@ -65,6 +65,57 @@ pub fn welch_log(base: &[f64], new: &[f64]) -> Option<Difference> {
     })
 }
 
+/// A one-sample t-test on the logs of `ratios` (one per process, paired within it): the geometric
+/// mean ratio, its 95% confidence interval from the spread between processes, and the two-sided
+/// p-value against a ratio of 1. `None` for fewer than two positive, finite ratios.
+pub fn paired_log(ratios: &[f64]) -> Option<Difference> {
+    if ratios.len() < 2 || ratios.iter().any(|r| !(r.is_finite() && *r > 0.0)) {
+        return None;
+    }
+    let logs: Vec<f64> = ratios.iter().map(|r| r.ln()).collect();
+    let n = logs.len() as f64;
+    let d = logs.iter().mean();
+    let se = (logs.iter().variance() / n).sqrt();
+    if se == 0.0 || !se.is_finite() {
+        let p = if d == 0.0 { 1.0 } else { 0.0 };
+        return Some(Difference {
+            ratio: d.exp(),
+            lower: d.exp(),
+            upper: d.exp(),
+            p,
+        });
+    }
+    let t = StudentsT::new(0.0, 1.0, n - 1.0).ok()?;
+    let p = 2.0 * (1.0 - t.cdf((d / se).abs()));
+    let q = t.inverse_cdf(0.975);
+    Some(Difference {
+        ratio: d.exp(),
+        lower: (d - q * se).exp(),
+        upper: (d + q * se).exp(),
+        p: p.clamp(0.0, 1.0),
+    })
+}
+
+/// Two-sided p-value of Fisher's exact test on a 2x2 table: `a` of `n_a` against `b` of `n_b`
+/// (say, slow runs of the matrix against slow runs of a plain loop). The sum of the
+/// probabilities, under the hypergeometric distribution, of every table no more likely than the
+/// observed one.
+pub fn fisher_exact(a: u64, n_a: u64, b: u64, n_b: u64) -> f64 {
+    let total = n_a + n_b;
+    let successes = a + b;
+    let Ok(h) = Hypergeometric::new(total, successes, n_a) else {
+        return 1.0;
+    };
+    let observed = h.pmf(a);
+    let lo = successes.saturating_sub(n_b);
+    let hi = successes.min(n_a);
+    (lo..=hi)
+        .map(|k| h.pmf(k))
+        .filter(|p| *p <= observed * (1.0 + 1e-7))
+        .sum::<f64>()
+        .min(1.0)
+}
+
 /// Two-sided p-value of the Mann-Whitney U test: whether one set tends to be larger than the
 /// other. Rank-based, so one outlying process can neither hide a consistent shift nor fake one.
 /// `None` when a side is empty or a value is not finite.
@@ -119,6 +170,11 @@ pub fn spread(values: &[f64]) -> Option<f64> {
         let min = values.iter().copied().fold(f64::INFINITY, f64::min);
         max / min - 1.0
     })
+}
+
+/// The `p`-th percentile (0 to 100).
+pub fn percentile(values: &[f64], p: usize) -> f64 {
+    Data::new(values.to_vec()).percentile(p)
 }
 
 /// The median.
@@ -227,5 +283,26 @@ mod tests {
             times_ns: vec![100.0, 400.0],
         };
         assert_eq!(per_message(&samples), [10.0, 20.0]);
+    }
+
+    #[test]
+    fn fisher_exact_matches_known_tables() {
+        // R: fisher.test(matrix(c(1, 9, 11, 3), 2))$p.value = 0.002759
+        let p = fisher_exact(1, 10, 11, 14);
+        assert!((p - 0.002759).abs() < 1e-5, "{p}");
+        // Identical proportions: nothing to see.
+        assert!((fisher_exact(5, 10, 5, 10) - 1.0).abs() < 1e-9);
+        // 22 of 41 against 30 of 41 slow runs: not a significant difference (p ~ 0.11).
+        let p = fisher_exact(22, 41, 30, 41);
+        assert!(p > 0.05 && p < 0.2, "{p}");
+    }
+
+    #[test]
+    fn paired_log_is_significant_only_when_processes_agree() {
+        let agree = paired_log(&[1.30, 1.25, 1.35]).unwrap();
+        assert!(agree.p < 0.05 && agree.lower > 1.0, "{agree:?}");
+        let scattered = paired_log(&[1.05, 1.10, 1.02]).unwrap();
+        assert!(scattered.p > 0.05 && scattered.lower < 1.0, "{scattered:?}");
+        assert!(paired_log(&[1.2]).is_none());
     }
 }

@@ -4,6 +4,7 @@
 //!   threads pinned to them, created before anything is timed.
 //! - [`workload`]: seq, spsc, mpsc, mpmc, ping-pong, fan-in (select or merged), burst.
 //! - [`payload`]: message types from zero-sized to 1 MiB, inline, boxed, moved or cloned.
+//! - [`calibrate`]: plain two-thread loops beside the matrix's cells, for `cargo xtask validate`.
 //! - [`floor`]: the hardware floor, an atomic ping-pong and a spinning ring.
 //! - [`cost`] and [`alloc`]: CPU time, context switches, allocations and latency percentiles of a
 //!   fixed-size run.
@@ -15,6 +16,7 @@
 //! Workloads reach channel libraries only through the trait; this crate depends on none.
 
 pub mod alloc;
+pub mod calibrate;
 pub mod cost;
 pub mod floor;
 pub mod matrix;

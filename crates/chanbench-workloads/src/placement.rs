@@ -7,6 +7,7 @@
 //! [`Team::new`], which counts it, so tests can prove no thread is created while measuring.
 
 use std::{
+    hint::spin_loop,
     sync::{
         Arc, Barrier,
         atomic::{AtomicUsize, Ordering},
@@ -199,11 +200,13 @@ impl Team {
         &self.pool
     }
 
-    /// Runs role `i` of `roles` on worker `i`, all released together by one barrier, and returns
+    /// Runs role `i` of `roles` on worker `i`, all released together by a start gate, and returns
     /// the time from the first role starting to the last one finishing, plus each role's result.
     ///
-    /// Each role receives the barrier wait as already done: the clock starts inside the role,
-    /// after the barrier, so dispatching jobs and waking workers is never timed.
+    /// Each role's clock starts inside the role, after the gate, so dispatching jobs and waking
+    /// parked workers is never timed. The gate is a [`StartGate`]: it spins while every role has
+    /// a core of its own, so no role pays a kernel wake-up to start, and yields at once when roles
+    /// share a core, where spinning would only hold back the role that has yet to arrive.
     ///
     /// # Panics
     ///
@@ -215,14 +218,17 @@ impl Team {
             roles.len(),
             self.workers.len()
         );
-        let barrier = Arc::new(Barrier::new(roles.len()));
+        let gate = Arc::new(StartGate::new(
+            roles.len(),
+            roles.len() <= self.allowed.len(),
+        ));
         let (done_tx, done_rx) = mpsc::channel();
         let count = roles.len();
         for (index, (role, worker)) in roles.into_iter().zip(&self.workers).enumerate() {
-            let barrier = Arc::clone(&barrier);
+            let gate = Arc::clone(&gate);
             let done = done_tx.clone();
             let job: Job = Box::new(move || {
-                barrier.wait();
+                gate.wait();
                 let start = Instant::now();
                 let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(role));
                 let end = Instant::now();
@@ -265,4 +271,57 @@ pub struct Timed<R> {
     pub elapsed: std::time::Duration,
     /// Each role's result, in role order.
     pub results: Vec<R>,
+}
+
+/// Releases a fixed number of threads together. When every thread has a core of its own, each
+/// arrival counts itself in and spins until the last one arrives: the threads start within a
+/// cache-line transfer of each other. `std::sync::Barrier` would park the early arrivals, and the
+/// last one would wake them through the kernel, microseconds (tens of them on a VM whose idle
+/// vCPUs halt) after it started its own clock.
+///
+/// When threads share a core they block in a `std::sync::Barrier` instead: spinning would hold
+/// the core the last arrival needs, and yielding is worse than it looks. Measured with
+/// `cargo xtask validate` on one core, a gate of `sched_yield` loops made std-sync's and flume's
+/// bounded `spsc` 3-4x slower than the same loop on fresh threads (the scheduler charges the
+/// yielder, which then preempts its peer on every message); with the barrier the two agree
+/// within 2%.
+#[derive(Debug)]
+pub struct StartGate {
+    arrived: AtomicUsize,
+    count: usize,
+    /// `None`: every thread has a core of its own, spin.
+    barrier: Option<Barrier>,
+}
+
+/// Spins at the gate before falling back to yielding: a peer that was descheduled (another
+/// tenant) would otherwise hold a spinning thread for as long as it is away.
+const GATE_SPINS: u32 = 1 << 20;
+
+impl StartGate {
+    /// A gate for `count` threads; `own_cores` when each of them runs on a core of its own.
+    pub fn new(count: usize, own_cores: bool) -> Self {
+        Self {
+            arrived: AtomicUsize::new(0),
+            count,
+            barrier: (!own_cores).then(|| Barrier::new(count)),
+        }
+    }
+
+    /// Arrives and returns once all `count` threads have arrived.
+    pub fn wait(&self) {
+        if let Some(barrier) = &self.barrier {
+            barrier.wait();
+            return;
+        }
+        self.arrived.fetch_add(1, Ordering::AcqRel);
+        let mut spins = 0u32;
+        while self.arrived.load(Ordering::Acquire) < self.count {
+            if spins < GATE_SPINS {
+                spins += 1;
+                spin_loop();
+            } else {
+                thread::yield_now();
+            }
+        }
+    }
 }

@@ -1,0 +1,104 @@
+//! The calibration record: a matrix cell's timed routine against its plain twin, interleaved in
+//! one process (`benches/validate.rs`, read by `cargo xtask validate`).
+
+use std::time::Duration;
+
+use chanbench_workloads::{
+    calibrate::Calibration,
+    matrix::{Cell, Mode},
+    placement::{Cores, Team},
+};
+use serde::Serialize;
+use statrs::statistics::{Data, Median, OrderStatistics};
+
+/// One cell's calibration, ns per message (ping-pong: per round trip).
+#[derive(Debug, Clone, Serialize)]
+pub struct CalibrationRecord {
+    /// Always `calibration`.
+    pub record: &'static str,
+    /// The workload.
+    pub workload: String,
+    /// The implementation id.
+    pub implementation: String,
+    /// The cell's parameters.
+    pub params: String,
+    /// Messages (round trips) in every run.
+    pub messages_per_run: u64,
+    /// Rounds, each one matrix run and one plain run, in alternating order.
+    pub rounds: usize,
+    /// Median over rounds of the matrix's timed routine, ns per message.
+    pub matrix_ns_per_msg: f64,
+    /// Median over rounds of the plain loop, ns per message.
+    pub plain_ns_per_msg: f64,
+    /// Median over rounds of matrix / plain.
+    pub ratio_median: f64,
+    /// 25th percentile of the per-round ratios.
+    pub ratio_p25: f64,
+    /// 75th percentile of the per-round ratios.
+    pub ratio_p75: f64,
+    /// Every matrix run, ns per message, in round order.
+    pub matrix_runs_ns: Vec<f64>,
+    /// Every plain run, ns per message, in round order.
+    pub plain_runs_ns: Vec<f64>,
+}
+
+/// Wall time one run aims at: long enough that the ends of the interval (a start gate, a barrier,
+/// a thread's wake-up) weigh under a percent.
+pub const RUN_TARGET: Duration = Duration::from_millis(10);
+
+/// Runs `rounds` interleaved pairs of `cell`'s timed routine (on `team`) and `calibration`'s
+/// plain loop (on fresh threads pinned to the same cores).
+pub fn calibrate(
+    team: &Team,
+    cores: &Cores,
+    cell: &Cell,
+    calibration: &Calibration,
+    rounds: usize,
+) -> CalibrationRecord {
+    // Each run shifts the heap by a random allocation, as the matrix's samples do, so neither
+    // side keeps one layout's luck for the whole process.
+    let rng = std::cell::RefCell::new(fastrand::Rng::new());
+    let shifted = |run: &dyn Fn() -> Duration| {
+        let shift: Vec<u8> = Vec::with_capacity(16 * rng.borrow_mut().usize(1..=256));
+        let elapsed = run();
+        drop(std::hint::black_box(shift));
+        elapsed
+    };
+    let matrix = |n| shifted(&|| (cell.run)(team, Mode::Timed, n).elapsed);
+    let plain = |n| shifted(&|| (calibration.plain)(cores, n));
+    // A pilot sizes the runs; one run of each warms both paths.
+    let pilot_messages = 500;
+    let pilot = matrix(pilot_messages).max(plain(pilot_messages));
+    let per_msg = pilot.as_secs_f64() / pilot_messages as f64;
+    let messages = ((RUN_TARGET.as_secs_f64() / per_msg.max(1e-9)) as u64).clamp(200, 2_000_000);
+    let ns = |d: Duration| d.as_secs_f64() * 1e9 / messages as f64;
+    let (mut m, mut p, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let (matrix_ns, plain_ns) = if round % 2 == 0 {
+            let a = ns(matrix(messages));
+            (a, ns(plain(messages)))
+        } else {
+            let b = ns(plain(messages));
+            (ns(matrix(messages)), b)
+        };
+        m.push(matrix_ns);
+        p.push(plain_ns);
+        ratios.push(matrix_ns / plain_ns);
+    }
+    let mut ratios = Data::new(ratios);
+    CalibrationRecord {
+        record: "calibration",
+        workload: calibration.workload.to_owned(),
+        implementation: calibration.implementation.to_owned(),
+        params: calibration.params.clone(),
+        messages_per_run: messages,
+        rounds,
+        matrix_ns_per_msg: Data::new(m.clone()).median(),
+        plain_ns_per_msg: Data::new(p.clone()).median(),
+        ratio_median: ratios.median(),
+        ratio_p25: ratios.percentile(25),
+        ratio_p75: ratios.percentile(75),
+        matrix_runs_ns: m,
+        plain_runs_ns: p,
+    }
+}

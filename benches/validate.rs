@@ -1,0 +1,78 @@
+//! Calibration: `cargo bench -p benches --bench validate` (run by `cargo xtask validate`).
+//!
+//! For every `spsc` and `ping-pong` cell of `u64`s at capacity 1024, 1 and unbounded, runs the
+//! matrix's own timed routine (on the pinned team, as criterion does) and the cell's plain
+//! two-thread twin (`chanbench_workloads::calibrate`), interleaved, and prints one JSON record per
+//! cell to stdout: their medians and the ratio matrix / plain. Placement is the affinity mask,
+//! as for the matrix. `CHANBENCH_IMPL` selects implementations; `CHANBENCH_VALIDATE_ROUNDS`
+//! sets the rounds (default 41).
+
+use std::env;
+
+use anyhow::{Context, Result};
+use benches::{
+    build_matrix, calibration,
+    profile::{list_from_env, oversubscription_from_env},
+};
+use chanbench_workloads::{
+    matrix::Shape,
+    placement::{Cores, Team},
+};
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<()> {
+    // Criterion's `cargo bench` passes `--bench`; a `--list` asks for nothing to be measured.
+    if env::args().any(|a| a == "--list") {
+        return Ok(());
+    }
+    let rounds = match env::var("CHANBENCH_VALIDATE_ROUNDS") {
+        Ok(v) => v
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|&n| n >= 1)
+            .with_context(|| {
+                format!(
+                    "CHANBENCH_VALIDATE_ROUNDS: expected a whole number of at least 1, found {v:?}"
+                )
+            })?,
+        Err(_) => 41,
+    };
+    let cores = Cores::allowed()?;
+    let shape = Shape::new(cores.len(), oversubscription_from_env()?);
+    let matrix = build_matrix(shape, false);
+    let ids: Vec<&str> = chanbench_registry::implementations()
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    let filter = list_from_env("CHANBENCH_IMPL", &ids)?;
+    // The same team as the matrix's, so the calibration sees the harness users' numbers come from.
+    let team = Team::new(&cores, shape.team_size()).context("starting the worker team")?;
+    for cal in &matrix.calibrations {
+        if filter
+            .as_ref()
+            .is_some_and(|f| !f.iter().any(|i| i == cal.implementation))
+        {
+            continue;
+        }
+        let cell = matrix
+            .cells
+            .iter()
+            .find(|c| {
+                c.workload == cal.workload
+                    && c.implementation == cal.implementation
+                    && c.params == cal.params
+            })
+            .with_context(|| format!("calibration {} has no matrix cell", cal.id()))?;
+        eprintln!("calibrating {}", cal.id());
+        let record = calibration::calibrate(&team, &cores, cell, cal, rounds);
+        println!("{}", serde_json::to_string(&record)?);
+    }
+    Ok(())
+}

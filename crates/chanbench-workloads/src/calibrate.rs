@@ -1,0 +1,167 @@
+//! Plain two-thread loops beside the matrix: the instrument's own bias, measured.
+//!
+//! Each loop is the same job as a matrix cell (`spsc` and `ping-pong` of `u64`s), written the way
+//! a careful user would write it without chanbench: two fresh threads pinned like the team's
+//! first two roles, released together, timed by the threads themselves (from the producer's or
+//! pinger's start to the last receive): no team, no job dispatch, no criterion.
+//!
+//! "Released together" matters more than it seems. A blocking channel's cross-core ping-pong is
+//! metastable: while both sides find each other spinning a round trip takes well under a
+//! microsecond, but once one side has parked, every round trip pays a kernel wake-up (tens of
+//! microseconds on a VM whose idle vCPUs halt) and the pair stays in that regime. Released by a
+//! `std::sync::Barrier`, the peer arrives a wake-up late, the first receive parks, and the whole
+//! run is spent in the slow regime: 13-37 us per round trip for crossbeam here against 0.5-0.8
+//! us with both threads released by a spinning gate. So the plain loops use the same kind of
+//! [`StartGate`] as the team (spinning when each thread has a core, a barrier when they share
+//! one); the gate itself was chosen by measurement (ARCHITECTURE.md).
+//! `cargo xtask validate` runs each beside the matrix's own timed routine for the same cell,
+//! interleaved in one process, and prints their ratio: anything the harness adds (dispatch, the
+//! gate, the interval's ends, the worker threads) shows up there as a ratio away from 1.
+
+use std::{
+    hint::black_box,
+    thread,
+    time::{Duration, Instant},
+};
+
+use chanbench_core::{Channel, Make};
+
+use crate::placement::{Cores, StartGate};
+
+/// Runs a plain loop of `messages` messages (round trips) on `cores` and returns its time.
+pub type PlainRunner = Box<dyn Fn(&Cores, u64) -> Duration>;
+
+/// A matrix cell's plain twin.
+pub struct Calibration {
+    /// The workload of the cell it mirrors.
+    pub workload: &'static str,
+    /// The implementation id.
+    pub implementation: &'static str,
+    /// The cell's parameters.
+    pub params: String,
+    /// The plain loop.
+    pub plain: PlainRunner,
+}
+
+impl Calibration {
+    /// `workload/implementation/params`, the id of the cell it mirrors.
+    pub fn id(&self) -> String {
+        format!("{}/{}/{}", self.workload, self.implementation, self.params)
+    }
+}
+
+fn pin(cores: &Cores, role: usize) {
+    // Unpinned is still correct (the affinity mask holds), only less controlled, as in the team.
+    let _ = core_affinity::set_for_current(core_affinity::CoreId {
+        id: cores.for_role(role),
+    });
+}
+
+/// Untimed messages (round trips) each plain run starts with, on the same threads: a fresh
+/// thread's first messages pay for its empty allocator cache and cold stack, which the team's
+/// long-lived workers paid long ago. Measured without it, std-mpsc's and flume's unbounded
+/// `spsc` (which allocate as they go) read 14-17% slower in the plain loop across cores.
+fn warm_up(messages: u64) -> u64 {
+    (messages / 4).max(100)
+}
+
+/// Sends `0..n` on `tx`, then drops it.
+fn send_all<C: Channel>(tx: chanbench_core::Sender<C, u64>, n: u64) {
+    for i in 0..n {
+        tx.send(i).expect("plain spsc: the consumer is gone");
+    }
+}
+
+/// Receives until every sender is gone; returns the count.
+fn receive_all<C: Channel>(rx: chanbench_core::Receiver<C, u64>) -> u64 {
+    let mut received = 0u64;
+    while let Ok(msg) = rx.recv() {
+        black_box(msg);
+        received += 1;
+    }
+    received
+}
+
+/// One producer streaming `messages` `u64`s to one consumer: the time from the producer's start
+/// to the consumer's last receive, after an untimed warm-up on the same threads.
+pub fn plain_spsc<C: Channel, M: Make<C>>(cores: &Cores, m: M, messages: u64) -> Duration {
+    let warm = warm_up(messages);
+    let (warm_tx, warm_rx) = m.make::<u64>();
+    let (tx, rx) = m.make::<u64>();
+    let own_cores = cores.len() >= 2;
+    let gates = &[StartGate::new(2, own_cores), StartGate::new(2, own_cores)];
+    thread::scope(|s| {
+        let producer = s.spawn(move || {
+            pin(cores, 0);
+            gates[0].wait();
+            send_all(warm_tx, warm);
+            gates[1].wait();
+            let start = Instant::now();
+            send_all(tx, messages);
+            start
+        });
+        let consumer = s.spawn(move || {
+            pin(cores, 1);
+            gates[0].wait();
+            let warmed = receive_all(warm_rx);
+            gates[1].wait();
+            let received = receive_all(rx);
+            (Instant::now(), warmed + received)
+        });
+        let start = producer.join().expect("plain spsc: the producer panicked");
+        let (end, received) = consumer.join().expect("plain spsc: the consumer panicked");
+        let sent = warm + messages;
+        assert_eq!(
+            received, sent,
+            "plain spsc: {sent} sent, {received} received"
+        );
+        end.saturating_duration_since(start)
+    })
+}
+
+/// Round trips `0..n` through `ping` and `pong`.
+fn ping<C: Channel>(
+    tx: &chanbench_core::Sender<C, u64>,
+    rx: &chanbench_core::Receiver<C, u64>,
+    n: u64,
+) {
+    for i in 0..n {
+        tx.send(i).expect("plain ping-pong: the ponger is gone");
+        let back = rx.recv().expect("plain ping-pong: the ponger is gone");
+        assert_eq!(back, i, "plain ping-pong: sent {i}, got {back} back");
+    }
+}
+
+/// Echoes every message until the pinger hangs up.
+fn pong<C: Channel>(rx: chanbench_core::Receiver<C, u64>, tx: chanbench_core::Sender<C, u64>) {
+    while let Ok(msg) = rx.recv() {
+        tx.send(msg).expect("plain ping-pong: the pinger is gone");
+    }
+}
+
+/// `round_trips` round trips of a `u64` over two channels: the pinger's own time, after an
+/// untimed warm-up on the same threads and channels.
+pub fn plain_ping_pong<C: Channel, M: Make<C>>(cores: &Cores, m: M, round_trips: u64) -> Duration {
+    let warm = warm_up(round_trips);
+    let (ping_tx, ping_rx) = m.make::<u64>();
+    let (pong_tx, pong_rx) = m.make::<u64>();
+    let gate = &StartGate::new(2, cores.len() >= 2);
+    thread::scope(|s| {
+        let pinger = s.spawn(move || {
+            pin(cores, 0);
+            gate.wait();
+            ping(&ping_tx, &pong_rx, warm);
+            let start = Instant::now();
+            ping(&ping_tx, &pong_rx, round_trips);
+            start.elapsed()
+        });
+        let ponger = s.spawn(move || {
+            pin(cores, 1);
+            gate.wait();
+            pong(ping_rx, pong_tx);
+        });
+        let elapsed = pinger.join().expect("plain ping-pong: the pinger panicked");
+        ponger.join().expect("plain ping-pong: the ponger panicked");
+        elapsed
+    })
+}

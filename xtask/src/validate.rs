@@ -1,0 +1,524 @@
+//! `cargo xtask validate`: the instrument's own bias on this machine.
+//!
+//! Builds the `validate` benchmark and runs it once per placement under `taskset`. For the `spsc`
+//! and `ping-pong` cells of `u64`s (capacity 1024, 1 and unbounded) of every implementation, it
+//! times the matrix's own routine (the pinned team, the start gate, the interval criterion sees)
+//! and a plain two-thread loop written without any of it, interleaved in one process, and reports
+//! matrix / plain per cell. A ratio away from 1 is the harness's bias, not the channel's speed; a
+//! cell outside `--tolerance` whose interval excludes 1 is `biased` and fails the command (exit
+//! status 3), so the check can fail; one whose interval includes 1 is `inconclusive` and listed.
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, Stdio},
+};
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    bench,
+    environment::{self, Build, Host, now},
+    placement::{self, Placement, core_list},
+    results::write_atomic,
+    stats,
+};
+
+/// `cargo xtask validate` arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Implementations to check, by id (default: all registered ones).
+    #[arg(long = "impl", value_name = "NAME", num_args = 1..)]
+    impls: Vec<String>,
+    /// Placements to check (default: those this machine's cores allow).
+    #[arg(long = "placement", value_enum, num_args = 1..)]
+    placements: Vec<Placement>,
+    /// Interleaved rounds per cell and process, each one matrix run and one plain run of about
+    /// 10 ms.
+    #[arg(long, value_name = "N", default_value_t = 21, value_parser = clap::value_parser!(u32).range(3..=10_000))]
+    rounds: u32,
+    /// Processes per placement, taking turns with the other placements: a process's layout can
+    /// favour one side for all its rounds, so the runs of several are pooled.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+    processes: u32,
+    /// The largest accepted distance of the median ratio from 1 (0.15: 0.85 to 1.15).
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.15)]
+    tolerance: f64,
+    /// Where runs are stored; the record goes to `<DIR>/validate/<time>.json`.
+    #[arg(long, value_name = "DIR", default_value = "results")]
+    results: PathBuf,
+}
+
+/// One cell's calibration, as the `validate` benchmark prints it (ns per message; ping-pong per
+/// round trip).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Calibration {
+    /// The workload.
+    pub workload: String,
+    /// The implementation id.
+    pub implementation: String,
+    /// The cell's parameters.
+    pub params: String,
+    /// Messages (round trips) per run.
+    pub messages_per_run: u64,
+    /// Interleaved rounds (over every process, once pooled).
+    pub rounds: usize,
+    /// The matrix's timed routine, median over rounds, ns per message.
+    pub matrix_ns_per_msg: f64,
+    /// The plain loop, median over rounds, ns per message.
+    pub plain_ns_per_msg: f64,
+    /// Median over rounds of matrix / plain.
+    pub ratio_median: f64,
+    /// Quartiles of the per-round ratios.
+    pub ratio_p25: f64,
+    /// Upper quartile.
+    pub ratio_p75: f64,
+    /// Every matrix run, ns per message (once pooled: every process's, process after process).
+    pub matrix_runs_ns: Vec<f64>,
+    /// Every plain run, ns per message, paired with `matrix_runs_ns` by position.
+    pub plain_runs_ns: Vec<f64>,
+    /// The judgement, added by xtask.
+    #[serde(default)]
+    pub judgement: Option<Judgement>,
+}
+
+impl Calibration {
+    fn id(&self) -> String {
+        format!("{}/{}/{}", self.workload, self.implementation, self.params)
+    }
+
+    /// Recomputes the medians and quartiles from the pooled runs of every process.
+    fn pool(&mut self) {
+        let ratios: Vec<f64> = self
+            .matrix_runs_ns
+            .iter()
+            .zip(&self.plain_runs_ns)
+            .map(|(m, p)| m / p)
+            .collect();
+        if ratios.is_empty() {
+            return;
+        }
+        self.matrix_ns_per_msg = stats::median(&self.matrix_runs_ns);
+        self.plain_ns_per_msg = stats::median(&self.plain_runs_ns);
+        self.ratio_median = stats::median(&ratios);
+        self.ratio_p25 = stats::percentile(&ratios, 25);
+        self.ratio_p75 = stats::percentile(&ratios, 75);
+    }
+}
+
+/// How a cell's calibration was judged.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Judgement {
+    /// matrix / plain: the median per-round ratio, or for a bimodal cell the ratio of the two
+    /// sides' medians within the regime most runs fell into.
+    pub ratio: f64,
+    /// For a cell whose runs fall into two regimes: the regimes and how often each side hit them.
+    pub bimodal: Option<Bimodal>,
+    /// The 95% confidence interval of the ratio (geometric mean of the per-round ratios, from
+    /// their spread); for a bimodal cell, of the ratio within the regime.
+    pub lower: f64,
+    /// Upper bound.
+    pub upper: f64,
+    /// The verdict.
+    pub verdict: Verdict,
+}
+
+/// What a calibration shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// The ratio is within the tolerance (and, when bimodal, the slow share is not significantly
+    /// different).
+    Ok,
+    /// The harness measures this cell differently from the plain loop: the ratio is outside the
+    /// tolerance and its interval excludes 1, or the slow share differs significantly.
+    Biased,
+    /// The ratio is outside the tolerance but its interval includes 1: the cell's runs vary too
+    /// much on this machine to tell a bias from noise (more `--rounds` or `--processes` narrow it).
+    Inconclusive,
+}
+
+/// Runs that fall into a fast and a slow regime: a blocking channel's cross-core ping-pong is
+/// metastable (while both sides spin, a round trip is sub-microsecond; once one has parked, every
+/// round trip pays a kernel wake-up), and which regime a run lands in is the machine's roll, not
+/// a steady speed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Bimodal {
+    /// Runs above this (the middle of the widest gap between runs) are slow, ns.
+    pub threshold_ns: f64,
+    /// Slow matrix runs.
+    pub matrix_slow: usize,
+    /// Slow plain runs.
+    pub plain_slow: usize,
+    /// Runs per side.
+    pub runs: usize,
+    /// Fisher's exact test: is the harness more (or less) often slow than the plain loop?
+    pub p: f64,
+}
+
+/// Runs fall into two regimes when, sorted, two neighbours differ by this factor or more: a gap,
+/// not just a wide spread.
+const BIMODAL_GAP: f64 = 2.0;
+/// A difference in the slow share is the harness's doing below this p.
+const BIMODAL_ALPHA: f64 = 0.01;
+
+/// Judges one calibration against `tolerance`.
+pub fn judge(c: &Calibration, tolerance: f64) -> Judgement {
+    let within = |r: f64| (r - 1.0).abs() <= tolerance;
+    let verdict = |ratio: f64, lower: f64, upper: f64, regimes_agree: bool| {
+        if !regimes_agree || (!within(ratio) && !(lower..=upper).contains(&1.0)) {
+            Verdict::Biased
+        } else if within(ratio) {
+            Verdict::Ok
+        } else {
+            Verdict::Inconclusive
+        }
+    };
+    let paired = |m: &[f64], p: &[f64]| -> (f64, f64) {
+        let ratios: Vec<f64> = m.iter().zip(p).map(|(a, b)| a / b).collect();
+        stats::paired_log(&ratios).map_or((f64::NAN, f64::NAN), |d| (d.lower, d.upper))
+    };
+    let mut all: Vec<f64> = c
+        .matrix_runs_ns
+        .iter()
+        .chain(&c.plain_runs_ns)
+        .copied()
+        .collect();
+    all.sort_by(f64::total_cmp);
+    // The widest gap between neighbours; its geometric midpoint splits the regimes.
+    let gap = all
+        .windows(2)
+        .map(|w| (w[1] / w[0], (w[0] * w[1]).sqrt()))
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let Some((_, threshold)) = gap.filter(|(factor, _)| *factor >= BIMODAL_GAP) else {
+        let (lower, upper) = paired(&c.matrix_runs_ns, &c.plain_runs_ns);
+        return Judgement {
+            ratio: c.ratio_median,
+            bimodal: None,
+            lower,
+            upper,
+            verdict: verdict(c.ratio_median, lower, upper, true),
+        };
+    };
+    let slow = |runs: &[f64]| runs.iter().filter(|&&r| r > threshold).count();
+    let (matrix_slow, plain_slow) = (slow(&c.matrix_runs_ns), slow(&c.plain_runs_ns));
+    let runs = c.matrix_runs_ns.len().min(c.plain_runs_ns.len());
+    let p = stats::fisher_exact(
+        matrix_slow as u64,
+        c.matrix_runs_ns.len() as u64,
+        plain_slow as u64,
+        c.plain_runs_ns.len() as u64,
+    );
+    // Compare within the regime most runs fell into, so both sides have runs there.
+    let slow_regime = matrix_slow + plain_slow > runs;
+    let regime = |runs: &[f64]| -> Vec<f64> {
+        runs.iter()
+            .copied()
+            .filter(|&r| (r > threshold) == slow_regime)
+            .collect()
+    };
+    let (m, pl) = (regime(&c.matrix_runs_ns), regime(&c.plain_runs_ns));
+    let (ratio, lower, upper) = match (m.is_empty(), pl.is_empty()) {
+        (false, false) => {
+            let ratio = stats::median(&m) / stats::median(&pl);
+            // Unpaired within the regime: Welch's interval on the logs.
+            stats::welch_log(&pl, &m)
+                .map_or((ratio, f64::NAN, f64::NAN), |d| (ratio, d.lower, d.upper))
+        }
+        _ => (f64::NAN, f64::NAN, f64::NAN),
+    };
+    Judgement {
+        ratio,
+        bimodal: Some(Bimodal {
+            threshold_ns: threshold,
+            matrix_slow,
+            plain_slow,
+            runs,
+            p,
+        }),
+        lower,
+        upper,
+        verdict: verdict(ratio, lower, upper, p >= BIMODAL_ALPHA),
+    }
+}
+
+/// One placement's calibrations.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PlacementCalibration {
+    /// The placement.
+    pub placement: String,
+    /// Its cores.
+    pub cores: Vec<usize>,
+    /// Every cell.
+    pub cells: Vec<Calibration>,
+}
+
+/// What `validate` stores.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Validation {
+    /// When it ran.
+    pub started: String,
+    /// The host.
+    pub host: Host,
+    /// The build.
+    pub build: Build,
+    /// `git rev-parse HEAD`.
+    pub git_revision: Option<String>,
+    /// The accepted distance from 1.
+    pub tolerance: f64,
+    /// Per placement.
+    pub placements: Vec<PlacementCalibration>,
+}
+
+/// Runs `cargo xtask validate`; returns whether every ratio is within the tolerance.
+pub fn run(root: &Path, args: Args) -> Result<bool> {
+    if !(args.tolerance > 0.0 && args.tolerance < 1.0) {
+        bail!(
+            "--tolerance must be a fraction between 0 and 1, found {}",
+            args.tolerance
+        );
+    }
+    bench::check_taskset()?;
+    let known: Vec<&str> = chanbench_registry::implementations()
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    for id in &args.impls {
+        if !known.contains(&id.as_str()) {
+            bail!(
+                "unknown implementation {id:?}; expected one of {}",
+                known.join(", ")
+            );
+        }
+    }
+    let allowed = placement::allowed_cores()?;
+    let (placements, notes) = placement::choose(&args.placements, &allowed)?;
+    for note in notes {
+        eprintln!("note: {note}");
+    }
+    let started = now();
+    let (exe, profile) = bench::build(root, "validate")?;
+    let mut validation = Validation {
+        started: started.clone(),
+        host: environment::host(),
+        build: environment::build(root, profile)?,
+        git_revision: Command::new("git")
+            .args(["rev-parse", "HEAD"])
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()),
+        tolerance: args.tolerance,
+        placements: Vec::new(),
+    };
+    let mut pooled: Vec<Vec<Calibration>> = vec![Vec::new(); placements.len()];
+    for process in 1..=args.processes {
+        for ((placement, cores), pool) in placements.iter().zip(&mut pooled) {
+            eprintln!(
+                "{} on cores {}, process {process} of {}:",
+                placement.name(),
+                core_list(cores),
+                args.processes
+            );
+            let out = Command::new("taskset")
+                .arg("-c")
+                .arg(core_list(cores))
+                .arg(&exe)
+                .arg("--bench")
+                .env("CHANBENCH_VALIDATE_ROUNDS", args.rounds.to_string())
+                .env("CHANBENCH_IMPL", args.impls.join(","))
+                .stderr(Stdio::inherit())
+                .output()
+                .context("running the validate benchmark")?;
+            if !out.status.success() {
+                bail!(
+                    "the validate benchmark failed on {} ({})",
+                    placement.name(),
+                    out.status
+                );
+            }
+            for line in String::from_utf8_lossy(&out.stdout).lines() {
+                let c: Calibration = serde_json::from_str(line)
+                    .with_context(|| format!("not a calibration record: {line}"))?;
+                match pool.iter_mut().find(|p| p.id() == c.id()) {
+                    Some(p) => {
+                        p.matrix_runs_ns.extend(c.matrix_runs_ns);
+                        p.plain_runs_ns.extend(c.plain_runs_ns);
+                        p.rounds += c.rounds;
+                    }
+                    None => pool.push(c),
+                }
+            }
+        }
+    }
+    for ((placement, cores), mut cells) in placements.iter().zip(pooled) {
+        for c in &mut cells {
+            c.pool();
+            c.judgement = Some(judge(c, args.tolerance));
+        }
+        validation.placements.push(PlacementCalibration {
+            placement: placement.name().to_owned(),
+            cores: cores.clone(),
+            cells,
+        });
+    }
+    let path = root
+        .join(&args.results)
+        .join("validate")
+        .join(format!("{}.json", started.replace(':', "")));
+    write_atomic(&path, &validation)?;
+    let (outside, inconclusive) = print(&validation);
+    eprintln!("stored in {}", path.display());
+    let range = format!("{:.2}..{:.2}", 1.0 - args.tolerance, 1.0 + args.tolerance);
+    if inconclusive > 0 {
+        eprintln!(
+            "{inconclusive} cell(s) outside {range} with an interval that includes 1: their runs \
+             vary too much here to tell a bias from noise"
+        );
+    }
+    if outside > 0 {
+        eprintln!(
+            "{outside} cell(s) biased: outside {range} beyond their noise; the harness measures \
+             them differently from a plain loop on this machine"
+        );
+    } else {
+        eprintln!("no bias beyond {range} found");
+    }
+    Ok(outside == 0)
+}
+
+/// Prints the table; returns how many cells are biased and how many inconclusive.
+fn print(v: &Validation) -> (usize, usize) {
+    let (mut outside, mut inconclusive) = (0, 0);
+    println!(
+        "{:<11} {:<10} {:<10} {:<18} {:>15} {:>15} {:>7}  verdict",
+        "placement", "workload", "impl", "params", "matrix", "plain", "ratio"
+    );
+    for p in &v.placements {
+        for c in &p.cells {
+            let j = c.judgement.clone().unwrap_or_else(|| judge(c, v.tolerance));
+            outside += usize::from(j.verdict == Verdict::Biased);
+            inconclusive += usize::from(j.verdict == Verdict::Inconclusive);
+            let unit = if c.workload == "ping-pong" {
+                "ns/rt"
+            } else {
+                "ns/msg"
+            };
+            let note = match &j.bimodal {
+                None => format!("quartiles {:.3}..{:.3}", c.ratio_p25, c.ratio_p75),
+                Some(b) => format!(
+                    "bimodal: {} and {} of {} runs slower than {} (Fisher p = {:.2}); ratio within the {} regime",
+                    b.matrix_slow,
+                    b.plain_slow,
+                    b.runs,
+                    crate::report::time(b.threshold_ns),
+                    b.p,
+                    if b.matrix_slow + b.plain_slow > b.runs {
+                        "slow"
+                    } else {
+                        "fast"
+                    }
+                ),
+            };
+            println!(
+                "{:<11} {:<10} {:<10} {:<18} {:>9.1} {unit:<5} {:>9.1} {unit:<5} {:>7.3}  {}  {note}",
+                p.placement,
+                c.workload,
+                c.implementation,
+                c.params,
+                c.matrix_ns_per_msg,
+                c.plain_ns_per_msg,
+                j.ratio,
+                match j.verdict {
+                    Verdict::Ok => "ok".to_owned(),
+                    Verdict::Biased => "BIASED".to_owned(),
+                    Verdict::Inconclusive =>
+                        format!("inconclusive (95% interval {:.2}..{:.2})", j.lower, j.upper),
+                },
+            );
+        }
+    }
+    (outside, inconclusive)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn calibration(matrix: Vec<f64>, plain: Vec<f64>) -> Calibration {
+        let mut c = Calibration {
+            workload: "ping-pong".into(),
+            implementation: "x".into(),
+            params: "cap=1/u64".into(),
+            messages_per_run: 1000,
+            rounds: matrix.len(),
+            matrix_ns_per_msg: 0.0,
+            plain_ns_per_msg: 0.0,
+            ratio_median: 0.0,
+            ratio_p25: 0.0,
+            ratio_p75: 0.0,
+            matrix_runs_ns: matrix,
+            plain_runs_ns: plain,
+            judgement: None,
+        };
+        c.pool();
+        c
+    }
+
+    /// `n` values around `centre`, spread by `spread` (a fraction), deterministic.
+    fn runs(n: usize, centre: f64, spread: f64) -> Vec<f64> {
+        (0..n)
+            .map(|i| centre * (1.0 + spread * ((i * 7 % 11) as f64 / 10.0 - 0.5)))
+            .collect()
+    }
+
+    #[test]
+    fn an_unbiased_cell_passes_and_a_biased_one_fails() {
+        let ok = calibration(runs(21, 100.0, 0.1), runs(21, 99.0, 0.1));
+        assert_eq!(
+            judge(&ok, 0.15).verdict,
+            Verdict::Ok,
+            "{:?}",
+            judge(&ok, 0.15)
+        );
+        let biased = calibration(runs(21, 130.0, 0.1), runs(21, 100.0, 0.1));
+        let j = judge(&biased, 0.15);
+        assert_eq!(j.verdict, Verdict::Biased, "{j:?}");
+        assert!(j.lower > 1.15, "{j:?}");
+    }
+
+    #[test]
+    fn a_cell_too_noisy_to_tell_is_inconclusive_not_passed() {
+        // Per-round ratios scattered from 0.55x to 2.35x (no gap: one regime) around a median
+        // of 1.3.
+        let matrix = vec![55.0, 75.0, 95.0, 115.0, 130.0, 150.0, 175.0, 200.0, 235.0];
+        let plain = vec![100.0; 9];
+        let j = judge(&calibration(matrix, plain), 0.15);
+        assert_eq!(j.verdict, Verdict::Inconclusive, "{j:?}");
+        assert!(j.lower < 1.0 && j.upper > 1.0, "{j:?}");
+    }
+
+    #[test]
+    fn bimodal_cells_compare_regimes_and_how_often_each_side_lands_in_them() {
+        // Both sides slow (parked) in about a third of the runs, fast alike otherwise.
+        let alike = |offset: usize| -> Vec<f64> {
+            (0..30)
+                .map(|i| {
+                    if (i + offset) % 3 == 0 {
+                        50_000.0
+                    } else {
+                        700.0 + (i % 5) as f64
+                    }
+                })
+                .collect()
+        };
+        let j = judge(&calibration(alike(0), alike(1)), 0.15);
+        let b = j.bimodal.clone().expect("two regimes");
+        assert_eq!((b.matrix_slow, b.plain_slow), (10, 10));
+        assert_eq!(j.verdict, Verdict::Ok, "{j:?}");
+        // The harness parks in every run where the plain loop never does: a bias, whatever the
+        // speed within a regime.
+        let j = judge(&calibration(vec![50_000.0; 30], vec![700.0; 30]), 0.15);
+        assert_eq!(j.verdict, Verdict::Biased, "{j:?}");
+    }
+}
