@@ -50,6 +50,53 @@ pub struct Environment {
     /// purpose, and comparisons say so.
     #[serde(default)]
     pub test_knobs: Vec<String>,
+    /// The host, precisely; `None` in runs stored before it was recorded.
+    #[serde(default)]
+    pub host: Option<Host>,
+    /// How the benchmark was built; `None` before the build (or in older runs).
+    #[serde(default)]
+    pub build: Option<Build>,
+}
+
+/// The host, precisely enough to tell apart two machines that report the same model name: a
+/// cloud VM's "AMD EPYC" or "Intel Xeon Processor" covers several generations, microcode levels
+/// and hypervisors, and they measure differently.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Host {
+    /// `vendor_id` (`GenuineIntel`, `AuthenticAMD`).
+    pub vendor: String,
+    /// `cpu family`.
+    pub family: String,
+    /// `model` (the number).
+    pub model: String,
+    /// `stepping`.
+    pub stepping: String,
+    /// `microcode`.
+    pub microcode: String,
+    /// `cpu MHz` as the kernel reports it for the first CPU (its calibrated or current frequency).
+    pub mhz: String,
+    /// The first CPU's caches, `L1 Data 48K` and so on, from sysfs.
+    pub caches: Vec<String>,
+    /// The CPU feature flags the kernel reports (`flags`): a VM's CPU model masks some.
+    pub flags: Vec<String>,
+    /// `/proc/sys/kernel/version`: the kernel's build (number, options, date).
+    pub kernel_build: String,
+    /// The hypervisor's CPUID signature (`KVMKVMKVM`, `Microsoft Hv`, ...), empty on bare metal.
+    pub hypervisor_vendor: String,
+}
+
+/// How the benchmark binary was built: flags that change the code measured.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Build {
+    /// `RUSTFLAGS` (or `CARGO_ENCODED_RUSTFLAGS`, unit separators shown as spaces) at build time.
+    pub rustflags: String,
+    /// The `target-cpu` the flags ask for, or `default` (the target's baseline).
+    pub target_cpu: String,
+    /// The target features enabled (`rustc --print cfg` with those flags).
+    pub target_features: Vec<String>,
+    /// Cargo's profile for the benchmark (opt level, debug info, assertions, overflow checks), as
+    /// cargo reported it when building, plus `lto` and `codegen-units` from the manifest.
+    pub profile: serde_json::Value,
 }
 
 /// The selection a run was started with.
@@ -64,6 +111,10 @@ pub struct Request {
     /// Processes per cell and placement (`--repeat`), run in interleaved rounds.
     #[serde(default = "one")]
     pub repeat: u32,
+    /// The base of every process's `CHANBENCH_SEED` (cell order, heap shifts): process `round`
+    /// of placement `i` uses `seed + (round << 8) + i`, so a resumed pass replays its order.
+    #[serde(default)]
+    pub seed: u64,
 }
 
 fn one() -> u32 {
@@ -97,6 +148,211 @@ fn command(program: &str, args: &[&str], dir: &Path) -> Option<String> {
     out.status
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+fn cpuinfo_field(line: &str, name: &str) -> Option<String> {
+    line.split_once(':')
+        .filter(|(k, _)| k.trim() == name)
+        .map(|(_, v)| v.trim().to_owned())
+}
+
+/// The hypervisor's CPUID vendor signature (leaf 0x4000_0000), when the CPU says it runs under one.
+#[cfg(target_arch = "x86_64")]
+fn hypervisor_vendor(under_hypervisor: bool) -> String {
+    if !under_hypervisor {
+        return String::new();
+    }
+    let leaf = std::arch::x86_64::__cpuid(0x4000_0000);
+    let bytes: Vec<u8> = [leaf.ebx, leaf.ecx, leaf.edx]
+        .iter()
+        .flat_map(|w| w.to_le_bytes())
+        .collect();
+    String::from_utf8_lossy(&bytes)
+        .trim_matches(|c: char| c == '\0' || c.is_whitespace())
+        .to_owned()
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn hypervisor_vendor(under_hypervisor: bool) -> String {
+    if under_hypervisor {
+        "unknown".to_owned()
+    } else {
+        String::new()
+    }
+}
+
+/// Reads the host's fingerprint now.
+pub fn host() -> Host {
+    let cpuinfo = read("/proc/cpuinfo");
+    // The first CPU's block: fields repeat per logical CPU.
+    let first = cpuinfo.split("\n\n").next().unwrap_or_default();
+    let get = |name: &str| {
+        first
+            .lines()
+            .find_map(|l| cpuinfo_field(l, name))
+            .unwrap_or_default()
+    };
+    let flags: Vec<String> = get("flags").split_whitespace().map(str::to_owned).collect();
+    let mut caches = Vec::new();
+    for index in 0.. {
+        let dir = format!("/sys/devices/system/cpu/cpu0/cache/index{index}");
+        if !Path::new(&dir).exists() {
+            break;
+        }
+        let part = |f: &str| read(&format!("{dir}/{f}")).trim().to_owned();
+        caches.push(format!(
+            "L{} {} {}",
+            part("level"),
+            part("type"),
+            part("size")
+        ));
+    }
+    let under_hypervisor = flags.iter().any(|f| f == "hypervisor");
+    Host {
+        vendor: get("vendor_id"),
+        family: get("cpu family"),
+        model: get("model"),
+        stepping: get("stepping"),
+        microcode: get("microcode"),
+        mhz: get("cpu MHz"),
+        caches,
+        flags,
+        kernel_build: read("/proc/sys/kernel/version").trim().to_owned(),
+        hypervisor_vendor: hypervisor_vendor(under_hypervisor),
+    }
+}
+
+/// The build's flags: `profile` is what cargo reported for the benchmark artifact.
+pub fn build(root: &Path, profile: serde_json::Value) -> Result<Build> {
+    let rustflags = match std::env::var("CARGO_ENCODED_RUSTFLAGS") {
+        Ok(encoded) if !encoded.is_empty() => encoded.replace('\x1f', " "),
+        _ => std::env::var("RUSTFLAGS").unwrap_or_default(),
+    };
+    let flags: Vec<&str> = rustflags.split_whitespace().collect();
+    let target_cpu = flags
+        .iter()
+        .zip(flags.iter().skip(1).chain(std::iter::once(&"")))
+        .find_map(|(flag, next)| {
+            let value = flag.strip_prefix("-Ctarget-cpu=").or_else(|| {
+                (*flag == "-C")
+                    .then(|| next.strip_prefix("target-cpu="))
+                    .flatten()
+            });
+            value.map(str::to_owned)
+        })
+        .unwrap_or_else(|| "default".to_owned());
+    let mut args = vec!["--print", "cfg"];
+    args.extend(flags.iter().copied());
+    let cfg = command("rustc", &args, root).context("running `rustc --print cfg`")?;
+    let target_features = cfg
+        .lines()
+        .filter_map(|l| l.strip_prefix("target_feature=\""))
+        .map(|f| f.trim_end_matches('"').to_owned())
+        .collect();
+    let mut profile = profile;
+    let manifest: toml::Table = fs::read_to_string(root.join("Cargo.toml"))
+        .context("reading Cargo.toml")?
+        .parse()
+        .context("parsing Cargo.toml")?;
+    for name in ["bench", "release"] {
+        let Some(section) = manifest
+            .get("profile")
+            .and_then(|p| p.get(name))
+            .and_then(|p| p.as_table())
+        else {
+            continue;
+        };
+        for key in ["lto", "codegen-units", "panic", "opt-level"] {
+            if let Some(value) = section.get(key) {
+                profile[format!("manifest.{name}.{key}")] = value.to_string().into();
+            }
+        }
+    }
+    Ok(Build {
+        rustflags,
+        target_cpu,
+        target_features,
+        profile,
+    })
+}
+
+/// What differs between two hosts and builds, one line per difference; a side without a
+/// fingerprint (a run stored before it was recorded) is a difference in itself.
+pub fn host_differences(
+    a: (Option<&Host>, Option<&Build>),
+    b: (Option<&Host>, Option<&Build>),
+) -> Vec<String> {
+    let mut out = Vec::new();
+    match (a.0, b.0) {
+        (Some(x), Some(y)) => {
+            let mut check = |what: &str, p: &str, q: &str| {
+                if p != q {
+                    out.push(format!("host {what}: {p} → {q}"));
+                }
+            };
+            check("CPU vendor", &x.vendor, &y.vendor);
+            check("CPU family", &x.family, &y.family);
+            check("CPU model number", &x.model, &y.model);
+            check("CPU stepping", &x.stepping, &y.stepping);
+            check("microcode", &x.microcode, &y.microcode);
+            check("caches", &x.caches.join(", "), &y.caches.join(", "));
+            check("kernel build", &x.kernel_build, &y.kernel_build);
+            check("hypervisor", &x.hypervisor_vendor, &y.hypervisor_vendor);
+            if x.flags != y.flags {
+                let gone: Vec<&str> = x
+                    .flags
+                    .iter()
+                    .filter(|f| !y.flags.contains(f))
+                    .map(String::as_str)
+                    .collect();
+                let new: Vec<&str> = y
+                    .flags
+                    .iter()
+                    .filter(|f| !x.flags.contains(f))
+                    .map(String::as_str)
+                    .collect();
+                out.push(format!(
+                    "host CPU flags: without [{}], with [{}]",
+                    gone.join(" "),
+                    new.join(" ")
+                ));
+            }
+        }
+        (None, None) => out.push(
+            "neither run has a host fingerprint (stored before it was recorded): the hosts \
+             cannot be told apart"
+                .to_owned(),
+        ),
+        _ => out.push(
+            "one run has no host fingerprint (stored before it was recorded): the hosts cannot \
+             be told apart"
+                .to_owned(),
+        ),
+    }
+    match (a.1, b.1) {
+        (Some(x), Some(y)) => {
+            let mut check = |what: &str, p: String, q: String| {
+                if p != q {
+                    out.push(format!("build {what}: {p} → {q}"));
+                }
+            };
+            check(
+                "RUSTFLAGS",
+                format!("{:?}", x.rustflags),
+                format!("{:?}", y.rustflags),
+            );
+            check("target CPU", x.target_cpu.clone(), y.target_cpu.clone());
+            check(
+                "target features",
+                x.target_features.join(","),
+                y.target_features.join(","),
+            );
+            check("profile", x.profile.to_string(), y.profile.to_string());
+        }
+        (None, None) => {}
+        _ => out.push("one run has no build flags recorded".to_owned()),
+    }
+    out
 }
 
 /// Reads the environment now.
@@ -189,6 +445,8 @@ pub fn capture(
                 Some(format!("{k}={v}"))
             })
             .collect(),
+        host: Some(host()),
+        build: None,
     })
 }
 
