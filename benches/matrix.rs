@@ -9,7 +9,17 @@
 //! - `CHANBENCH_SLOWDOWN`: `<implementation>:<percent>`, for testing `cargo xtask compare` only:
 //!   that implementation's cells spin inside the timed region for that share of their time;
 //! - `CHANBENCH_SKIP`: a file of criterion ids (`workload/implementation/params`), one per line,
-//!   to skip; with it the cost file is appended to, not rewritten (xtask restarts and resumes).
+//!   to skip; with it the cost file is appended to, not rewritten (xtask restarts and resumes);
+//! - `CHANBENCH_SEED`: the seed of this process's cell order and heap shifts (default: random,
+//!   printed);
+//! - `CHANBENCH_COST_RUN`: `skip` leaves out the cost runs (xtask measures costs in the first
+//!   process of a run only).
+//!
+//! The process is the unit of replication, and its state is a confounder: cells run in a random
+//! order, different in every process, so no cell always follows the same others (which cells ran
+//! before moved a cell 2-3x), and every criterion sample shifts the heap by a random 16 B to
+//! 4 KiB allocation before the cell builds its channels, so one layout's luck (a queue whose two
+//! ends share a cache line, or not) is averaged over samples instead of fixed for the process.
 //!
 //! Before each cell it prints `cell <id>` to stderr, after it a `  cost ...` summary line: xtask's
 //! watchdog and progress bar read them.
@@ -39,7 +49,7 @@ use chanbench_workloads::{
     matrix::{Mode, Shape},
     placement::{Cores, Team},
 };
-use criterion::{BenchmarkId, Criterion, Throughput};
+use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 
 #[global_allocator]
 static ALLOC: CountingAlloc = CountingAlloc;
@@ -98,10 +108,24 @@ fn run() -> Result<()> {
                 .join("../target/chanbench")
                 .join(format!("costs-{}.jsonl", profile.name))
         });
+    let seed = match env::var("CHANBENCH_SEED") {
+        Ok(v) => v
+            .trim()
+            .parse::<u64>()
+            .with_context(|| format!("CHANBENCH_SEED: expected a whole number, found {v:?}"))?,
+        Err(_) => fastrand::u64(..),
+    };
+    let cost_runs = match env::var("CHANBENCH_COST_RUN").as_deref() {
+        Err(_) | Ok("") | Ok("run") => true,
+        Ok("skip") => false,
+        Ok(other) => anyhow::bail!("CHANBENCH_COST_RUN: expected `run` or `skip`, found {other:?}"),
+    };
+    let mut rng = fastrand::Rng::with_seed(seed);
+    rng.shuffle(&mut matrix.cells);
     let mut recorder = Recorder::create(&costs_path, skip.is_some())?;
     let team = Team::new(&cores, shape.team_size()).context("starting the worker team")?;
     eprintln!(
-        "chanbench: profile {}, cores {:?}, {} cells ({} not supported), workers pinned to {:?}",
+        "chanbench: profile {}, seed {seed}, cores {:?}, {} cells ({} not supported), workers pinned to {:?}",
         profile.name,
         cores.ids(),
         matrix.cells.len(),
@@ -152,42 +176,61 @@ fn run() -> Result<()> {
     let started = Instant::now();
     let mut zero_cost_timed = false;
     let mut measured = 0usize;
-    for workload in dedup(matrix.cells.iter().map(|c| c.workload).collect()) {
+    for cell in &matrix.cells {
+        let workload = cell.workload;
+        let id = format!("{workload}/{}/{}", cell.implementation, cell.params);
+        if skip.as_ref().is_some_and(|s| s.contains(&id)) {
+            continue;
+        }
+        // One group per cell, so cells can run in any order; criterion keys its files by the
+        // full id, so a group name met again is the same folder.
         let mut group = criterion.benchmark_group(workload);
         group.measurement_time(profile.measurement_for(workload));
         group.warm_up_time(profile.warm_up_for(workload));
+        // Every sample runs the same number of messages: the per-sample values (the process's
+        // median and fastest) are then alike, not a ramp from tiny to large batches.
+        group.sampling_mode(SamplingMode::Flat);
         // One iteration is one message (ping-pong: one round trip), so criterion's time per
         // iteration is ns per message and its throughput is messages per second.
         group.throughput(Throughput::Elements(1));
-        for cell in matrix.cells.iter().filter(|c| c.workload == workload) {
-            let id = format!("{workload}/{}/{}", cell.implementation, cell.params);
-            if skip.as_ref().is_some_and(|s| s.contains(&id)) {
-                continue;
-            }
-            eprintln!("cell {id}");
-            let mut timed = false;
-            group.bench_function(BenchmarkId::new(cell.implementation, &cell.params), |b| {
-                timed = true;
-                b.iter_custom(|iters| {
-                    let work = (cell.run)(&team, Mode::Timed, iters).elapsed;
-                    match &slowdown {
-                        Some(s) if s.implementation == cell.implementation => s.stretch(work),
-                        _ => work,
-                    }
-                });
+        eprintln!("cell {id}");
+        let mut timed = false;
+        group.bench_function(BenchmarkId::new(cell.implementation, &cell.params), |b| {
+            timed = true;
+            b.iter_custom(|iters| {
+                // The heap shift: a live allocation of random size while the cell builds its
+                // channels and runs.
+                let shift: Vec<u8> = Vec::with_capacity(16 * rng.usize(1..=256));
+                let work = (cell.run)(&team, Mode::Timed, iters).elapsed;
+                drop(std::hint::black_box(shift));
+                match &slowdown {
+                    Some(s) if s.implementation == cell.implementation => s.stretch(work),
+                    _ => work,
+                }
             });
-            if !timed {
-                continue; // Filtered out on criterion's command line, or `--list`.
-            }
-            zero_cost_timed |= workload == "zero-cost";
-            measured += 1;
+        });
+        group.finish();
+        if !timed {
+            continue; // Filtered out on criterion's command line, or `--list`.
+        }
+        zero_cost_timed |= workload == "zero-cost";
+        measured += 1;
+        let cost = if cost_runs {
             let pilot_messages = (profile.cost_messages / 100)
                 .clamp(16, 1_000)
                 .min(cell.cost_limit.unwrap_or(u64::MAX));
             let pilot = (cell.run)(&team, Mode::Timed, pilot_messages);
             let messages = profile.cost_run_size(pilot_messages, pilot.elapsed, cell.cost_limit);
-            let cost = measure_cost(|| (cell.run)(&team, Mode::Cost, messages));
-            let summary = format!(
+            Some(measure_cost(|| (cell.run)(&team, Mode::Cost, messages)))
+        } else {
+            None
+        };
+        let summary = match &cost {
+            None => format!(
+                "  cost {workload}/{}/{}: not measured in this process (costs come from the first)",
+                cell.implementation, cell.params
+            ),
+            Some(cost) => format!(
                 "  cost {workload}/{}/{}: {} msgs, wall {:.1} ns/msg, cpu {:.1} ns/msg, \
                  {:.3} voluntary + {:.3} involuntary switches/msg, {} allocs/msg{}",
                 cell.implementation,
@@ -203,30 +246,29 @@ fn run() -> Result<()> {
                     ", latency p50 {} ns p99 {} ns p99.9 {} ns",
                     l.p50_ns, l.p99_ns, l.p999_ns
                 )),
-            );
-            // The record is on disk before the line that announces it: xtask treats a cell whose
-            // summary it has seen as finished.
-            recorder.write(&CellRecord {
-                record: "cell",
-                schema: SCHEMA,
-                workload,
-                implementation: cell.implementation,
-                params: &cell.params,
-                criterion_id: id,
-                status: "ok",
-                missing: Vec::new(),
-                capacity: cell.capacity.to_string(),
-                payload: &cell.payload,
-                threads: cell.threads,
-                thread_cores: team.cores()[..cell.threads].to_vec(),
-                threads_per_core: cell.threads as f64 / cores.len() as f64,
-                shape,
-                profile: profile.name,
-                cost: Some(cost),
-            })?;
-            eprintln!("{summary}");
-        }
-        group.finish();
+            ),
+        };
+        // The record is on disk before the line that announces it: xtask treats a cell whose
+        // summary it has seen as finished.
+        recorder.write(&CellRecord {
+            record: "cell",
+            schema: SCHEMA,
+            workload,
+            implementation: cell.implementation,
+            params: &cell.params,
+            criterion_id: id,
+            status: "ok",
+            missing: Vec::new(),
+            capacity: cell.capacity.to_string(),
+            payload: &cell.payload,
+            threads: cell.threads,
+            thread_cores: team.cores()[..cell.threads].to_vec(),
+            threads_per_core: cell.threads as f64 / cores.len() as f64,
+            shape,
+            profile: profile.name,
+            cost,
+        })?;
+        eprintln!("{summary}");
     }
     criterion.final_summary();
     // The interleaved comparison runs whenever criterion ran the zero-cost cells.
@@ -234,8 +276,9 @@ fn run() -> Result<()> {
         for workload in ["seq", "spsc"] {
             let pilot = zero_cost::paired(&team, workload, 1, 1_000);
             let pilot_time = Duration::from_secs_f64(pilot.direct_median_ns_per_msg * 1e-6);
-            // Each run aims at a tenth of the cost-run target.
-            let messages = profile.cost_run_size(1_000, pilot_time * 10, None);
+            // Each run aims at a fiftieth of the cost-run target (2 ms in the default profile):
+            // many short rounds track drift better than a few long ones.
+            let messages = profile.cost_run_size(1_000, pilot_time * 50, None);
             let paired = zero_cost::paired(&team, workload, profile.zero_cost_rounds, messages);
             eprintln!(
                 "zero-cost {workload}: through the trait / direct = {:.3} (median of {} interleaved \

@@ -1,6 +1,7 @@
 //! The chanbench benchmark matrix, as a library the criterion entry point (`matrix.rs`) and the
 //! tests share: profiles and cell selection, the zero-cost check, the cost-record output.
 
+pub mod calibration;
 pub mod fault_fixtures;
 pub mod profile;
 pub mod record;

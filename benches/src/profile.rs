@@ -25,6 +25,9 @@ pub struct Profile {
     pub reduced: bool,
     /// Rounds of the interleaved zero-cost comparison.
     pub zero_cost_rounds: usize,
+    /// Processes per placement that `cargo xtask bench` runs by default (its `--repeat`): the
+    /// process is the unit of replication.
+    pub processes: u32,
 }
 
 impl Profile {
@@ -40,28 +43,31 @@ impl Profile {
             cost_target: Duration::from_millis(20),
             reduced: true,
             zero_cost_rounds: 5,
+            processes: 1,
         },
         Profile {
             name: "quick",
-            warm_up: Duration::from_millis(50),
-            measurement: Duration::from_millis(200),
+            warm_up: Duration::from_millis(10),
+            measurement: Duration::from_millis(50),
             samples: 10,
             resamples: 1_000,
             cost_messages: 20_000,
-            cost_target: Duration::from_millis(100),
+            cost_target: Duration::from_millis(40),
             reduced: false,
             zero_cost_rounds: 101,
+            processes: 3,
         },
         Profile {
             name: "default",
-            warm_up: Duration::from_millis(200),
-            measurement: Duration::from_millis(700),
-            samples: 20,
-            resamples: 10_000,
-            cost_messages: 100_000,
-            cost_target: Duration::from_millis(300),
+            warm_up: Duration::from_millis(20),
+            measurement: Duration::from_millis(80),
+            samples: 10,
+            resamples: 1_000,
+            cost_messages: 50_000,
+            cost_target: Duration::from_millis(60),
             reduced: false,
-            zero_cost_rounds: 401,
+            zero_cost_rounds: 201,
+            processes: 4,
         },
         Profile {
             name: "full",
@@ -73,6 +79,7 @@ impl Profile {
             cost_target: Duration::from_secs(2),
             reduced: false,
             zero_cost_rounds: 1001,
+            processes: 5,
         },
     ];
 

@@ -23,6 +23,9 @@ fn profiles_are_named_and_ordered() {
     );
     assert!(Profile::named("smoke").unwrap().reduced);
     assert!(!Profile::named("default").unwrap().reduced);
+    // Replication by default: whole processes are the unit, and only smoke runs one.
+    assert_eq!(Profile::named("smoke").unwrap().processes, 1);
+    assert!(Profile::ALL[1..].iter().all(|p| p.processes >= 3));
 }
 
 #[test]
@@ -54,15 +57,15 @@ fn unknown_names_list_the_valid_ones() {
 
 #[test]
 fn cost_runs_are_sized_from_the_pilot() {
-    let p = Profile::named("default").unwrap(); // 300 ms target, at most 100,000 messages
-    // 1 us per message: 300,000 wanted, capped at the profile's limit.
+    let p = Profile::named("default").unwrap(); // 60 ms target, at most 50,000 messages
+    // 1 us per message: 60,000 wanted, capped at the profile's limit.
     assert_eq!(
         p.cost_run_size(1_000, Duration::from_millis(1), None),
-        100_000
+        50_000
     );
-    // 50 us per message (a blocking ping-pong): 6,000 messages, about 300 ms.
+    // 10 us per message (a blocking ping-pong): 6,000 messages, about 60 ms.
     assert_eq!(
-        p.cost_run_size(1_000, Duration::from_millis(50), None),
+        p.cost_run_size(1_000, Duration::from_millis(10), None),
         6_000
     );
     // 1 ms per message: never fewer than the pilot.

@@ -62,6 +62,17 @@ impl Profile {
             Profile::Full => "full",
         }
     }
+
+    /// Processes per placement when `--repeat` is not given: the bench's
+    /// `benches::profile::Profile::processes` (a test checks they agree).
+    pub fn processes(self) -> u32 {
+        match self {
+            Profile::Smoke => 1,
+            Profile::Quick => 3,
+            Profile::Default => 4,
+            Profile::Full => 5,
+        }
+    }
 }
 
 /// `cargo xtask bench` arguments.
@@ -92,10 +103,11 @@ pub struct Args {
     #[arg(long, value_name = "DIR", default_value = "results")]
     results: PathBuf,
     /// Run every placement N times, each time as new processes, in interleaved rounds (all
-    /// placements once, then again): `cargo xtask compare` takes its noise floor and its
-    /// significance test from these whole-process repeats.
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100), conflicts_with = "resume")]
-    repeat: u32,
+    /// placements once, then again): the process is the unit of replication, and the report's
+    /// "reproducible" and `cargo xtask compare` test their claims on these processes. Default:
+    /// the profile's (smoke 1, quick and default 3, full 5).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100), conflicts_with = "resume")]
+    repeat: Option<u32>,
 }
 
 /// Why a placement stopped early.
@@ -136,6 +148,8 @@ struct Pass {
     placement: Placement,
     cores: Vec<usize>,
     round: u32,
+    /// The bench's `CHANBENCH_SEED`: its cell order and heap shifts.
+    seed: u64,
     out: PathBuf,
     remaining: u64,
     resume: bool,
@@ -184,7 +198,8 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
                     .iter()
                     .map(|(p, _)| p.name().to_owned())
                     .collect(),
-                repeat: args.repeat,
+                repeat: args.repeat.unwrap_or(args.profile.processes()),
+                seed: fastrand::u64(..),
             };
             (
                 environment::capture(root, &run, args.profile.name(), &allowed, request)?,
@@ -233,8 +248,24 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
     let flag = Arc::clone(&interrupted);
     ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
         .context("installing the Ctrl-C handler")?;
+    let (exe, profile) = build(root, "matrix")?;
+    let built = environment::build(root, profile)?;
+    if resuming {
+        let differences = environment::host_differences(
+            (environment.host.as_ref(), environment.build.as_ref()),
+            (Some(&environment::host()), Some(&built)),
+        );
+        if !differences.is_empty() {
+            bail!(
+                "{run} was started on another host or build, and one run must not mix them \
+                 ({}); start a new run instead",
+                differences.join("; ")
+            );
+        }
+    }
+    environment.build = Some(built);
     let ctx = Launch {
-        exe: build(root)?,
+        exe,
         env,
         cell_timeout: Duration::from_secs(args.cell_timeout),
         interrupted,
@@ -260,7 +291,7 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
     }
     let mut plan = Vec::new();
     for round in 1..=repeat {
-        for ((placement, cores), cells) in placements.iter().zip(&listed) {
+        for (index, ((placement, cores), cells)) in placements.iter().zip(&listed).enumerate() {
             let out = pass_dir(*placement, round);
             if resuming && pass_finished(&out, &dir, *placement, repeat)? {
                 continue;
@@ -274,6 +305,11 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
                 placement: *placement,
                 cores: cores.clone(),
                 round,
+                seed: environment
+                    .request
+                    .seed
+                    .wrapping_add(u64::from(round) << 8)
+                    .wrapping_add(index as u64),
                 remaining: cells.saturating_sub(done),
                 resume: resuming && out.join("costs.jsonl").exists(),
                 out,
@@ -306,14 +342,7 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
             pass.placement.name(),
             core_list(&pass.cores)
         ));
-        let outcome = run_placement(
-            &ctx,
-            pass.placement,
-            &pass.cores,
-            &pass.out,
-            &bar,
-            pass.resume,
-        );
+        let outcome = run_placement(&ctx, pass, &bar);
         let (faults, finished) = match outcome {
             Ok(faults) => (faults, true),
             Err(e) if e.is::<Interrupted>() => (Vec::new(), false),
@@ -405,7 +434,7 @@ fn checked_run_name(name: &str) -> Result<String> {
     Ok(name.to_owned())
 }
 
-fn check_taskset() -> Result<()> {
+pub fn check_taskset() -> Result<()> {
     match Command::new("taskset").arg("--version").output() {
         Ok(out) if out.status.success() => Ok(()),
         _ => bail!(
@@ -415,12 +444,13 @@ fn check_taskset() -> Result<()> {
     }
 }
 
-/// Builds the benchmark once and returns its executable.
-fn build(root: &Path) -> Result<PathBuf> {
+/// Builds the benchmark target `bench` (`matrix`, `validate`) once and returns its executable with
+/// the profile cargo built it with.
+pub fn build(root: &Path, bench: &str) -> Result<(PathBuf, serde_json::Value)> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    eprintln!("building the benchmark (cargo bench --no-run) ...");
+    eprintln!("building the benchmark `{bench}` (cargo bench --no-run) ...");
     let out = Command::new(cargo)
-        .args(["bench", "-p", "benches", "--bench", "matrix", "--no-run"])
+        .args(["bench", "-p", "benches", "--bench", bench, "--no-run"])
         .arg("--message-format=json-render-diagnostics")
         .current_dir(root)
         .stderr(Stdio::inherit())
@@ -432,9 +462,12 @@ fn build(root: &Path) -> Result<PathBuf> {
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "matrix")
-        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-        .context("cargo reported no executable for the `matrix` benchmark")
+        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == bench)
+        .find_map(|m| {
+            let exe = m["executable"].as_str()?;
+            Some((PathBuf::from(exe), m["profile"].clone()))
+        })
+        .with_context(|| format!("cargo reported no executable for the `{bench}` benchmark"))
 }
 
 fn bench_command(ctx: &Launch, cores: &[usize], out: &Path) -> Result<Command> {
@@ -491,14 +524,8 @@ enum Ending {
 }
 
 /// Runs one placement to the end, restarting the bench past faulty cells.
-fn run_placement(
-    ctx: &Launch,
-    placement: Placement,
-    cores: &[usize],
-    out: &Path,
-    bar: &ProgressBar,
-    resume: bool,
-) -> Result<Vec<Fault>> {
+fn run_placement(ctx: &Launch, pass: &Pass, bar: &ProgressBar) -> Result<Vec<Fault>> {
+    let (placement, cores, out) = (pass.placement, &pass.cores[..], pass.out.as_path());
     // indicatif hides the bar when stderr is not a terminal (CI, a log file), and with it anything
     // printed through it, so print directly then.
     let say = |line: String| {
@@ -510,9 +537,16 @@ fn run_placement(
     };
     let costs = out.join("costs.jsonl");
     let mut faults: Vec<Fault> = Vec::new();
-    let mut restart = resume;
+    let mut restart = pass.resume;
     loop {
         let mut cmd = bench_command(ctx, cores, out)?;
+        cmd.env("CHANBENCH_SEED", pass.seed.to_string());
+        // Costs (CPU time, switches, allocations, latency percentiles) are measured in the first
+        // round only: they take a fixed-size run per cell, and the replicated figure is the time.
+        cmd.env(
+            "CHANBENCH_COST_RUN",
+            if pass.round == 1 { "run" } else { "skip" },
+        );
         if restart {
             let skip: Vec<String> = finished_cells(&costs)?
                 .into_iter()
@@ -735,6 +769,18 @@ fn collect(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn profiles_run_as_many_processes_as_the_bench_says() {
+        for p in Profile::value_variants() {
+            let bench = benches::profile::Profile::named(p.name()).unwrap();
+            assert_eq!(p.processes(), bench.processes, "{}", p.name());
+        }
+        assert!(
+            Profile::Default.processes() >= 3,
+            "the default profile replicates"
+        );
+    }
 
     #[test]
     fn run_names_are_folder_names() {

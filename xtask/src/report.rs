@@ -20,7 +20,7 @@ use crate::{
 
 mod strategies;
 
-use strategies::FAMILIES;
+pub use strategies::FAMILIES;
 
 /// `cargo xtask report` arguments.
 #[derive(Debug, clap::Args)]
@@ -42,7 +42,7 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
 }
 
 /// Workloads that are not channel cells: the hardware floor and the zero-cost check.
-const BASELINES: [&str; 2] = ["floor", "zero-cost"];
+pub const BASELINES: [&str; 2] = ["floor", "zero-cost"];
 /// The significance level of the report's tests.
 const ALPHA: f64 = 0.05;
 
@@ -166,20 +166,50 @@ fn payload_bytes(label: &str) -> Option<f64> {
 /// The winner of one workload on one placement.
 #[derive(Debug, Clone)]
 pub struct Ranking {
-    /// Implementations, fastest first, with their score: the geometric mean over the
-    /// configurations they ran of their time relative to the fastest in each.
+    /// Implementations, best score first: the geometric mean over the configurations they ran of
+    /// their time relative to the fastest in each.
     pub order: Vec<(String, f64)>,
-    /// The best-scored implementation, after the winner, that ran any configuration the winner
-    /// ran: the one the margin is measured against.
+    /// The winner: the best-scored implementation that is at least as fast as every other one on
+    /// the configurations they both ran. `None` when no implementation is (each loses somewhere).
+    pub winner: Option<String>,
+    /// Of the implementations sharing configurations with the winner, the closest: the one the
+    /// margin is measured against.
     pub runner_up: Option<String>,
-    /// The runner-up's time over the winner's, geometric mean over the configurations both ran.
+    /// The runner-up's time over the winner's, geometric mean over the configurations both ran;
+    /// never below 1.
     pub margin: Option<f64>,
     /// Configurations both ran.
     pub shared: usize,
-    /// Of those, how many show the winner faster at p < 0.05 (Welch's t-test on log times).
-    pub significant: usize,
-    /// Whether the test used whole processes (`--repeat`) rather than samples within one.
-    pub by_process: bool,
+    /// Whether the margin holds up against the process-to-process spread.
+    pub replication: Replication,
+}
+
+/// Whether a winner's margin reproduces: tested on whole processes, never on samples within one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Replication {
+    /// Fewer than two processes measured both sides: nothing can be said about reproduction.
+    NotReplicated,
+    /// The per-process margins (each process's geometric mean over the shared configurations of
+    /// runner-up / winner, both measured by that process) tested against 1 (one-sample t-test on
+    /// their logs).
+    Tested {
+        /// Processes.
+        processes: usize,
+        /// The 95% confidence interval of the margin, from the spread between processes.
+        lower: f64,
+        /// Upper bound.
+        upper: f64,
+        /// Two-sided p-value.
+        p: f64,
+    },
+}
+
+impl Ranking {
+    /// Reproducible: the whole 95% interval of the margin over processes lies above 1 (so
+    /// p < 0.05 too): the winner would win again in another run of as many processes.
+    pub fn reproducible(&self) -> bool {
+        matches!(self.replication, Replication::Tested { lower, p, .. } if lower > 1.0 && p < ALPHA)
+    }
 }
 
 /// A placement's name and its ranking of one workload (`None`: nothing measured).
@@ -254,7 +284,7 @@ impl<'a> View<'a> {
 
     /// The channel workloads: not the baselines, not the strategy families (which have their own
     /// sections and are not rankings of channels).
-    fn channel_workloads(&self) -> impl Iterator<Item = &String> {
+    pub fn channel_workloads(&self) -> impl Iterator<Item = &String> {
         self.workloads
             .iter()
             .filter(|w| !BASELINES.contains(&w.as_str()) && !FAMILIES.contains(&w.as_str()))
@@ -322,46 +352,89 @@ impl<'a> View<'a> {
             return None;
         }
         order.sort_by(|a, b| a.1.total_cmp(&b.1));
+        // Pairs of cells of `a` and `b` on the configurations both ran.
+        let pairs = |a: &str, b: &str| -> Vec<(&CellResult, &CellResult)> {
+            measured
+                .iter()
+                .filter(|x| x.implementation == a)
+                .filter_map(|x| {
+                    let y = measured
+                        .iter()
+                        .find(|y| y.implementation == b && y.params == x.params)?;
+                    Some((*x, *y))
+                })
+                .collect()
+        };
+        // other / candidate over the shared configurations.
+        let margin = |candidate: &str, other: &str| -> Option<f64> {
+            let ratios: Vec<f64> = pairs(candidate, other)
+                .iter()
+                .filter_map(|(w, r)| Some(ns_per_msg(r)? / ns_per_msg(w)?))
+                .collect();
+            (!ratios.is_empty()).then(|| stats::geometric_mean(&ratios))
+        };
+        // The winner is the best-scored implementation that no other beats on the configurations
+        // they share: the score alone could crown one that is slower than its runner-up where
+        // both ran (it ran more of the configurations where everyone is slow).
         let mut ranking = Ranking {
             order,
+            winner: None,
             runner_up: None,
             margin: None,
             shared: 0,
-            significant: 0,
-            by_process: true,
+            replication: Replication::NotReplicated,
         };
-        // The runner-up is the next implementation that ran any configuration the winner ran.
-        let winner = ranking.order[0].0.clone();
-        let shares = |i: &str| {
-            measured.iter().any(|r| {
-                r.implementation == i
-                    && measured
-                        .iter()
-                        .any(|w| w.implementation == winner && w.params == r.params)
-            })
-        };
-        ranking.runner_up = ranking.order[1..]
-            .iter()
-            .map(|(i, _)| i.clone())
-            .find(|i| shares(i));
-        if let Some(second) = &ranking.runner_up {
-            let winner = &ranking.order[0].0;
-            let mut ratios = Vec::new();
-            for w in measured.iter().filter(|c| &c.implementation == winner) {
-                let Some(r) = measured
-                    .iter()
-                    .find(|c| &c.implementation == second && c.params == w.params)
-                else {
-                    continue;
-                };
-                ratios.push(ns_per_msg(r)? / ns_per_msg(w)?);
-                ranking.by_process &= w.repeats.len() >= 2 && r.repeats.len() >= 2;
-                if let Some(d) = stats::welch_log(&test_values(r), &test_values(w)) {
-                    ranking.significant += usize::from(d.p < ALPHA && d.ratio < 1.0);
+        for (candidate, _) in &ranking.order {
+            let closest = ranking
+                .order
+                .iter()
+                .filter(|(other, _)| other != candidate)
+                .filter_map(|(other, _)| Some((other, margin(candidate, other)?)))
+                .min_by(|a, b| a.1.total_cmp(&b.1));
+            match closest {
+                Some((_, m)) if m < 1.0 => continue,
+                Some((other, m)) => {
+                    ranking.runner_up = Some(other.clone());
+                    ranking.margin = Some(m);
                 }
+                None => {}
             }
-            ranking.shared = ratios.len();
-            ranking.margin = (!ratios.is_empty()).then(|| stats::geometric_mean(&ratios));
+            ranking.winner = Some(candidate.clone());
+            break;
+        }
+        let (Some(winner), Some(second)) = (&ranking.winner, &ranking.runner_up) else {
+            return Some(ranking);
+        };
+        let shared = pairs(winner, second);
+        ranking.shared = shared.len();
+        // Per process: its own margin over the shared configurations. Processes are matched by
+        // position (the k-th process of a run measured both cells).
+        let processes = shared
+            .iter()
+            .map(|(w, r)| w.repeats.len().min(r.repeats.len()))
+            .min()
+            .unwrap_or(0);
+        let aligned = shared
+            .iter()
+            .all(|(w, r)| w.repeats.len() == processes && r.repeats.len() == processes);
+        if processes >= 2 && aligned {
+            let per_process: Vec<f64> = (0..processes)
+                .map(|k| {
+                    let ratios: Vec<f64> = shared
+                        .iter()
+                        .map(|(w, r)| r.repeats[k] / w.repeats[k])
+                        .collect();
+                    stats::geometric_mean(&ratios)
+                })
+                .collect();
+            if let Some(d) = stats::paired_log(&per_process) {
+                ranking.replication = Replication::Tested {
+                    processes,
+                    lower: d.lower,
+                    upper: d.upper,
+                    p: d.p,
+                };
+            }
         }
         Some(ranking)
     }
@@ -432,26 +505,68 @@ impl<'a> View<'a> {
         out.into()
     }
 
-    fn verdict(ranking: &Ranking) -> String {
-        let winner = &ranking.order[0].0;
-        match (&ranking.runner_up, ranking.margin) {
-            (Some(second), Some(m)) => format!(
-                "{winner}: {} the runner-up {second} ({}; {} of {} configurations significant at p < {ALPHA}, by {})",
-                if m >= 1.0 {
-                    format!("{m:.2}× faster than")
-                } else {
-                    format!("{:.2}× slower than", 1.0 / m)
-                },
-                "geometric mean over the configurations both ran",
-                ranking.significant,
-                ranking.shared,
-                if ranking.by_process {
-                    "whole processes"
-                } else {
-                    "samples within one process"
-                }
+    /// The verdict in words: who wins, by how much, and whether it reproduces.
+    pub fn verdict(ranking: &Ranking) -> String {
+        let Some(winner) = &ranking.winner else {
+            return format!(
+                "no single winner: {} scores best, but every implementation is slower than another \
+                 on the configurations they both ran",
+                ranking.order[0].0
+            );
+        };
+        let (Some(second), Some(m)) = (&ranking.runner_up, ranking.margin) else {
+            return format!("{winner} (no other implementation ran its configurations)");
+        };
+        let head = format!(
+            "{winner}: {m:.2}× faster than {second} (geometric mean over the {} configurations \
+             both ran)",
+            ranking.shared
+        );
+        match ranking.replication {
+            Replication::NotReplicated => format!(
+                "{head}; not replicated: one process per cell, so this may be one process's luck \
+                 (run with --repeat 3 or more)"
             ),
-            _ => format!("{winner} (no other implementation ran its configurations)"),
+            Replication::Tested {
+                processes,
+                lower,
+                upper,
+                p,
+            } => {
+                let interval = format!(
+                    "95% interval over {processes} processes {lower:.2}×–{upper:.2}×, p = {p:.3}"
+                );
+                if ranking.reproducible() {
+                    format!("{head}; reproducible ({interval})")
+                } else {
+                    format!(
+                        "{head}; not reproducible: the margin is within the process-to-process \
+                         spread ({interval})"
+                    )
+                }
+            }
+        }
+    }
+
+    /// The verdict in a table cell: winner, margin, reproducible or not.
+    fn short_verdict(r: &Ranking) -> String {
+        let Some(winner) = &r.winner else {
+            return "no single winner".to_owned();
+        };
+        let Some(m) = r.margin else {
+            return format!("**`{winner}`**");
+        };
+        let second = r.runner_up.as_deref().unwrap_or("?");
+        match r.replication {
+            Replication::NotReplicated => {
+                format!("`{winner}` ({m:.2}× vs `{second}`; not replicated)")
+            }
+            Replication::Tested { lower, upper, .. } if r.reproducible() => format!(
+                "**`{winner}`** ({m:.2}× vs `{second}`, reproducible: {lower:.2}–{upper:.2}×)"
+            ),
+            Replication::Tested { lower, upper, .. } => format!(
+                "`{winner}` ({m:.2}× vs `{second}`, not reproducible: {lower:.2}–{upper:.2}×)"
+            ),
         }
     }
 
@@ -471,9 +586,13 @@ impl<'a> View<'a> {
     }
 
     fn flips(per_placement: &[PlacementRanking]) -> Option<String> {
+        // Only winners that reproduce: a flip between two coin tosses is no finding.
         let winners: Vec<(&str, &str)> = per_placement
             .iter()
-            .filter_map(|(p, r)| Some((p.as_str(), r.as_ref()?.order[0].0.as_str())))
+            .filter_map(|(p, r)| {
+                let r = r.as_ref().filter(|r| r.reproducible())?;
+                Some((p.as_str(), r.winner.as_deref()?))
+            })
             .collect();
         let first = winners.first()?.1;
         winners.iter().any(|(_, w)| *w != first).then(|| {
@@ -523,16 +642,7 @@ impl<'a> View<'a> {
             for (_, r) in &per_placement {
                 let cell = match r {
                     None => "not measured".to_owned(),
-                    Some(r) => match r.margin {
-                        Some(m) => format!(
-                            "**`{}`** ({m:.2}× vs `{}`; {}/{} significant)",
-                            r.order[0].0,
-                            r.runner_up.as_deref().unwrap_or("?"),
-                            r.significant,
-                            r.shared
-                        ),
-                        None => format!("**`{}`**", r.order[0].0),
-                    },
+                    Some(r) => Self::short_verdict(r),
                 };
                 md.push_str(&format!(" {cell} |"));
             }
@@ -543,8 +653,11 @@ impl<'a> View<'a> {
         }
         md.push_str(
             "\nMargins are the runner-up's time per message over the winner's (geometric mean over \
-             the configurations both ran); \"significant\" counts configurations where Welch's \
-             t-test on log times gives p < 0.05.\n",
+             the configurations both ran; never below 1: a winner is at least as fast as every \
+             other implementation where both ran). **Reproducible** (bold) means the margin's 95% \
+             interval over whole processes lies above 1: each process's own margin, runner-up \
+             against winner measured by that process, tested against the spread between \
+             processes (one-sample t-test on logs). A single-process run is *not replicated*.\n",
         );
         if !notes.is_empty() {
             md.push_str("\n### Placement changes the answer\n\n");
@@ -579,7 +692,44 @@ impl<'a> View<'a> {
                 ),
             ),
             ("OS, kernel", format!("{}, {}", env.os, env.kernel)),
+            (
+                "host",
+                env.host.as_ref().map_or_else(
+                    || "no fingerprint recorded (a run from before it was)".to_owned(),
+                    |h| {
+                        format!(
+                            "{} family {} model {} stepping {}, microcode {}, {} MHz; caches {}; \
+                             hypervisor {}; kernel build {}",
+                            h.vendor,
+                            h.family,
+                            h.model,
+                            h.stepping,
+                            h.microcode,
+                            h.mhz,
+                            h.caches.join(", "),
+                            if h.hypervisor_vendor.is_empty() {
+                                "none"
+                            } else {
+                                &h.hypervisor_vendor
+                            },
+                            h.kernel_build
+                        )
+                    },
+                ),
+            ),
             ("compiler", env.rustc.clone()),
+            (
+                "build",
+                env.build.as_ref().map_or_else(
+                    || "not recorded".to_owned(),
+                    |b| {
+                        format!(
+                            "target-cpu {}; RUSTFLAGS {:?}; profile {}",
+                            b.target_cpu, b.rustflags, b.profile
+                        )
+                    },
+                ),
+            ),
             ("libraries", libraries.join(", ")),
             (
                 "revision",
@@ -630,12 +780,18 @@ impl<'a> View<'a> {
         html! {
             h2 id="which" { "Which channel for which job" }
             p {
-                "For each workload and placement: the implementation with the lowest time per \
-                 message (geometric mean, over the configurations it ran, of its time relative to \
-                 the fastest in each), its margin over the runner-up (the runner-up's time over \
-                 the winner's, geometric mean over the configurations both ran), and in how many \
-                 of those configurations the difference is significant (Welch's t-test on log \
-                 times, p < " (ALPHA) ")."
+                "For each workload and placement: the winner, the best-scored implementation \
+                 (geometric mean, over the configurations it ran, of its time relative to the \
+                 fastest in each) that no other implementation beats on the configurations both \
+                 ran; its margin over the closest of them (the runner-up's time over the \
+                 winner's, geometric mean over the configurations both ran, so never below 1×); \
+                 and whether that margin reproduces. The process is the unit of replication: \
+                 every process measured both, so each has its own margin, and the winner is "
+                strong { "reproducible" }
+                " only when the 95% interval of the margin over processes lies above 1× (one-sample \
+                 t-test on the logs, p < " (ALPHA) "). Samples within one process share its luck and \
+                 are never used for this; a run with one process per cell is "
+                em { "not replicated" } "."
             }
             table.which {
                 tr { th { "workload" } @for p in &self.run.placements { th { (p.placement) " (cores " (format!("{:?}", p.cores)) ")" } } }
@@ -647,7 +803,11 @@ impl<'a> View<'a> {
                                 @match r {
                                     None => { "not measured" }
                                     Some(r) => {
-                                        strong { (r.order[0].0) }
+                                        @match &r.winner {
+                                            Some(w) if r.reproducible() => { strong { (w) } " (reproducible)" }
+                                            Some(w) => { (w) " (" @if matches!(r.replication, Replication::NotReplicated) { "not replicated" } @else { "not reproducible" } ")" }
+                                            None => { "no single winner" }
+                                        }
                                         br;
                                         span.small { (Self::verdict(r)) }
                                         br;
@@ -719,7 +879,9 @@ impl<'a> View<'a> {
             td class=(class) {
                 span.ns { (time(ns)) "/msg" }
                 @if c.repeats.len() >= 2 {
-                    span.small { " median of " (c.repeats.len()) " processes, spread " (format!("{:.1}%", stats::spread(&c.repeats).unwrap_or(0.0) * 100.0)) }
+                    span.small title="the largest over the smallest per-process median, minus 1" { " median of " (c.repeats.len()) " processes, spread " (format!("{:.1}%", stats::spread(&c.repeats).unwrap_or(0.0) * 100.0)) }
+                } @else {
+                    span.small { " one process: spread not measured" }
                 }
                 br;
                 span.small {
@@ -1229,7 +1391,10 @@ mod tests {
                 ];
                 for (k, i) in impls.iter().enumerate() {
                     // On one core "slow" wins ping-pong; across cores "fast" does: a flip.
-                    let pp = if (*name == "one-core") == (k == 1) {
+                    // The odd one is never the fastest; across cores it is the runner-up.
+                    let pp = if k == 2 {
+                        if *name == "one-core" { 450.0 } else { 150.0 }
+                    } else if (*name == "one-core") == (k == 1) {
                         100.0
                     } else {
                         300.0
@@ -1242,6 +1407,24 @@ mod tests {
                     }
                     let bounded = (k != 2).then_some(40.0 * (k + 1) as f64);
                     cells.push(cell("mpsc", i, "cap=0/u64/producers=2", bounded));
+                }
+                // burst: "fast" is 2% ahead on the medians, but its processes scatter across
+                // "slow"'s: a winner, not a reproducible one.
+                let mut b = cell("burst", "fast", "cap=1024/instant", Some(100.0));
+                b.repeats = vec![100.0, 110.0, 90.0];
+                cells.push(b);
+                let mut b = cell("burst", "slow", "cap=1024/instant", Some(102.0));
+                b.repeats = vec![102.0, 92.0, 108.0];
+                cells.push(b);
+                // seq: every implementation is slower than another somewhere they both ran.
+                for (i, cap, ns) in [
+                    ("fast", "1024", 10.0),
+                    ("slow", "1024", 20.0),
+                    ("<b>&\"odd\"", "1024", 15.0),
+                    ("slow", "unbounded", 10.0),
+                    ("fast", "unbounded", 40.0),
+                ] {
+                    cells.push(cell("seq", i, &format!("cap={cap}/u64"), Some(ns)));
                 }
                 // The strategy families: strategies without a channel under their own names.
                 for (strategy, ns) in [("sequential", 100.0), ("rayon", 60.0)] {
@@ -1331,8 +1514,16 @@ mod tests {
                     workloads: vec![],
                     placements: vec!["one-core".into(), "cross-core".into()],
                     repeat: 3,
+                    seed: 7,
                 },
                 test_knobs: vec![],
+                host: Some(crate::environment::Host {
+                    vendor: "GenuineTest".into(),
+                    stepping: "<4>".into(),
+                    hypervisor_vendor: "KVMKVMKVM".into(),
+                    ..Default::default()
+                }),
+                build: None,
             },
             placements,
         }
@@ -1375,10 +1566,10 @@ mod tests {
         ] {
             assert!(html.contains(title), "no chart {title:?}");
         }
-        // 3 workloads x 2 placements of bars, 3 placement charts, 3 x 2 latency charts (every
+        // 5 workloads x 2 placements of bars, 5 placement charts, 5 x 2 latency charts (every
         // fixture cell records latency), 2 payload charts (only the owned family has points, one
         // chart per placement), 2 CPU charts, 4 strategy families x 2 placements.
-        assert_eq!(svgs, 6 + 3 + 6 + 2 + 2 + 8, "charts in the report");
+        assert_eq!(svgs, 10 + 5 + 10 + 2 + 2 + 8, "charts in the report");
 
         // Each strategy family has its section, chart and a reading computed from the numbers.
         for (family, chart) in [
@@ -1429,7 +1620,8 @@ mod tests {
             html.contains(
                 "ping-pong: the ranking flips with placement: slow on one-core, fast on cross-core"
             ),
-            "flip not reported"
+            "flip not reported: {}",
+            &html[html.find("id=\"which\"").unwrap()..][..3000]
         );
         // Units on every time.
         assert!(html.contains("100 ns/msg") && html.contains("ns per message"));
@@ -1448,8 +1640,18 @@ mod tests {
         let md = fs::read_to_string(dir.join("report/summary.md")).unwrap();
         // Ids are code spans in Markdown, so no id can inject HTML into a pull request.
         assert!(
-            md.contains("| spsc | **`fast`** (1.88× vs `slow`; 3/3 significant) |"),
+            md.contains("| spsc | **`fast`** (1.88× vs `slow`, reproducible: 1.88–1.88×) |"),
             "{md}"
+        );
+        // A margin inside the process-to-process spread is not called reproducible, a winner is
+        // never slower than its runner-up, and a cycle has no winner at all.
+        assert!(
+            md.contains("| burst | `fast` (1.02× vs `slow`, not reproducible: "),
+            "{md}"
+        );
+        assert!(md.contains("| seq | no single winner |"), "{md}");
+        assert!(
+            html.contains("not reproducible: the margin is within the process-to-process spread")
         );
         assert!(md.contains("vs `<b>&\"odd\"`"), "{md}");
         let _ = fs::remove_dir_all(&dir);

@@ -75,8 +75,9 @@ impl CellResult {
 }
 
 /// Merges the results of the processes (`--repeat`) of one placement, in the order they ran:
-/// each cell's representative is the first pass that measured it, and `repeats` lists every
-/// pass's median. `complete` is the caller's.
+/// each cell's representative is the first pass that measured it, `repeats` lists every pass's
+/// median, and the cost record is the first pass's that has one (costs are measured in the first
+/// round only). `complete` is the caller's.
 pub fn merge_passes(passes: Vec<PlacementResults>, complete: bool) -> Option<PlacementResults> {
     let mut passes = passes.into_iter();
     let mut merged = passes.next()?;
@@ -106,6 +107,10 @@ pub fn merge_passes(passes: Vec<PlacementResults>, complete: bool) -> Option<Pla
                 Some(seen) => {
                     seen.repeats.extend(median(&cell));
                     seen.repeats_fastest.extend(fastest(&cell));
+                    // Costs are measured in one process of a run (the first), times in all.
+                    if seen.cost.is_none() {
+                        seen.cost = cell.cost.clone();
+                    }
                     if seen.estimates.is_none() && cell.estimates.is_some() {
                         let repeats = std::mem::take(&mut seen.repeats);
                         let repeats_fastest = std::mem::take(&mut seen.repeats_fastest);

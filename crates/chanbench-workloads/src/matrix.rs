@@ -27,6 +27,7 @@ use chanbench_core::{Capabilities, Channel, Make, MultiConsumer, Select};
 use serde::Serialize;
 
 use crate::{
+    calibrate::{self, Calibration},
     floor,
     payload::{Boxed, Inline, Payload, VecCloned, VecOwned},
     placement::Team,
@@ -200,6 +201,9 @@ pub struct Matrix {
     pub reduced: bool,
     /// The cells.
     pub cells: Vec<Cell>,
+    /// Plain twins of the `spsc` and `ping-pong` cells of `u64`s at capacity 1024, 1 and
+    /// unbounded, for `cargo xtask validate`.
+    pub calibrations: Vec<Calibration>,
     implementations: Vec<(&'static str, Capabilities)>,
 }
 
@@ -211,6 +215,7 @@ impl Matrix {
             shape,
             reduced,
             cells: Vec::new(),
+            calibrations: Vec::new(),
             implementations: Vec::new(),
         }
     }
@@ -377,6 +382,15 @@ impl Matrix {
             1 => format!("cap={capacity}/{}", P::label()),
             p => format!("cap={capacity}/{}/producers={p}", P::label()),
         };
+        let calibrated = matches!(capacity, Capacity::Bounded(1024) | Capacity::Unbounded);
+        if workload == "spsc" && producers == 1 && P::label() == "u64" && calibrated {
+            self.calibrations.push(Calibration {
+                workload,
+                implementation: C::ID,
+                params: params.clone(),
+                plain: Box::new(move |cores, n| calibrate::plain_spsc::<C, M>(cores, m, n)),
+            });
+        }
         self.add(Cell {
             workload,
             implementation: C::ID,
@@ -400,6 +414,14 @@ impl Matrix {
             return;
         }
         let capacity = Capacity::of(m);
+        if P::label() == "u64" {
+            self.calibrations.push(Calibration {
+                workload: "ping-pong",
+                implementation: C::ID,
+                params: format!("cap={capacity}/u64"),
+                plain: Box::new(move |cores, n| calibrate::plain_ping_pong::<C, M>(cores, m, n)),
+            });
+        }
         self.add(Cell {
             workload: "ping-pong",
             implementation: C::ID,

@@ -7,16 +7,17 @@ use std::{
     collections::BTreeSet,
     fs,
     sync::{Mutex, MutexGuard},
+    time::Duration,
 };
 
 use chanbench_workloads::{
     alloc::CountingAlloc,
     cost::measure_cost,
-    matrix::{Capacity, Matrix, Mode, Shape},
-    placement::{Cores, Team, job_threads_spawned, threads_spawned},
+    matrix::{Capacity, Cell, Matrix, Mode, Shape},
+    placement::{Cores, Team},
     register_impl,
     strategy::distribute::{self, GRAINS, JOB_ITEMS, Outcome},
-    workload::split,
+    workload::{Measured, split},
 };
 
 #[global_allocator]
@@ -59,40 +60,119 @@ fn small(limit: Option<u64>) -> u64 {
     limit.unwrap_or(u64::MAX).min(400)
 }
 
-#[test]
-fn every_cell_runs_and_delivers_every_message_without_spawning_threads() {
-    let _serial = serial();
-    let matrix = full_matrix(false);
-    let cores = Cores::allowed().unwrap();
-    let team = Team::new(&cores, matrix.shape.team_size()).unwrap();
-    let spawned = threads_spawned();
-    let os = os_threads();
-    for cell in &matrix.cells {
+/// Runs the test `name` alone in a child process of this test binary (one test thread), so that
+/// process-wide counts (every `pthread_create`) see nothing but that test.
+fn isolated(name: &str) -> bool {
+    if std::env::var_os("CHANBENCH_ISOLATED").is_some() {
+        return true;
+    }
+    let out = std::process::Command::new(std::env::current_exe().expect("the test binary"))
+        .args([name, "--exact", "--test-threads=1", "--nocapture"])
+        .env("CHANBENCH_ISOLATED", "1")
+        .output()
+        .expect("running the test binary");
+    assert!(
+        out.status.success(),
+        "{name} failed in its own process:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("1 passed"),
+        "{name} did not run in its own process:\n{stdout}"
+    );
+    false
+}
+
+/// Runs every cell in both modes, checking that each workload delivered what it counts, and
+/// returns the cells that created a thread while running (every `pthread_create` in the process
+/// is counted, whoever calls it) without being marked `spawns_threads`, or that are marked and
+/// created none.
+fn thread_creation_violations(team: &Team, cells: &[Cell]) -> Vec<String> {
+    let mut violations = Vec::new();
+    for cell in cells {
         for mode in [Mode::Timed, Mode::Cost] {
             let n = small(cell.cost_limit);
-            let in_jobs = job_threads_spawned();
+            let before = threads::created();
             // Each workload asserts internally that every message arrived (every item was
             // processed once, every request answered).
-            let measured = (cell.run)(&team, mode, n);
+            let measured = (cell.run)(team, mode, n);
+            let created = threads::created() - before;
             assert_eq!(measured.messages, n, "{cell:?}");
             assert!(!measured.elapsed.is_zero(), "{cell:?} measured no time");
-            assert_eq!(
-                threads_spawned(),
-                spawned,
-                "{cell:?} ({mode:?}) created a thread while measuring"
-            );
-            // Only cells marked as spawning by design start threads in their jobs, and those
-            // that are marked do.
-            assert_eq!(
-                job_threads_spawned() > in_jobs,
-                cell.spawns_threads,
-                "{cell:?} ({mode:?}): spawns_threads is {} but it started {} threads",
-                cell.spawns_threads,
-                job_threads_spawned() - in_jobs
-            );
+            if (created > 0) != cell.spawns_threads {
+                violations.push(format!(
+                    "{cell:?} ({mode:?}): spawns_threads is {} but it created {created} threads",
+                    cell.spawns_threads
+                ));
+            }
         }
     }
+    violations
+}
+
+#[test]
+fn every_cell_runs_and_delivers_every_message_without_spawning_threads() {
+    if !isolated("every_cell_runs_and_delivers_every_message_without_spawning_threads") {
+        return;
+    }
+    let matrix = full_matrix(false);
+    let cores = Cores::allowed().unwrap();
+    let before_team = threads::created();
+    let team = Team::new(&cores, matrix.shape.team_size()).unwrap();
+    // The counter sees what the team creates: its workers and its rayon pool.
+    assert_eq!(
+        threads::created() - before_team,
+        matrix.shape.team_size() + cores.len(),
+        "the pthread_create counter must see the team's threads"
+    );
+    let os = os_threads();
+    let violations = thread_creation_violations(&team, &matrix.cells);
+    assert!(violations.is_empty(), "{violations:#?}");
+    assert!(
+        matrix.cells.iter().any(|c| c.spawns_threads),
+        "the matrix has a spawning strategy, so the check above saw creations"
+    );
     assert_eq!(os_threads(), os, "a measured run left a thread behind");
+}
+
+#[test]
+fn a_role_that_spawns_a_thread_fails_the_every_cell_check() {
+    if !isolated("a_role_that_spawns_a_thread_fails_the_every_cell_check") {
+        return;
+    }
+    let cores = Cores::allowed().unwrap();
+    let team = Team::new(&cores, 2).unwrap();
+    // A consumer that hands each batch to a helper thread it starts inside its timed role: a
+    // plain std::thread::spawn, counted by nothing of chanbench's own.
+    let spawning = Cell {
+        workload: "spsc",
+        implementation: "spawns-in-role",
+        params: "cap=none/u64".to_owned(),
+        capacity: Capacity::None,
+        payload: "u64".to_owned(),
+        threads: 1,
+        needs: &[],
+        cost_limit: None,
+        spawns_threads: false,
+        run: Box::new(|team, _, n| {
+            let timed = team.run(vec![Box::new(move || {
+                std::thread::spawn(move || n).join().expect("helper thread")
+            })]);
+            Measured {
+                elapsed: timed.elapsed.max(Duration::from_nanos(1)),
+                messages: timed.results[0],
+                latency: None,
+            }
+        }),
+    };
+    let violations = thread_creation_violations(&team, std::slice::from_ref(&spawning));
+    assert_eq!(violations.len(), 2, "{violations:#?}");
+    assert!(
+        violations[0].contains("spawns-in-role") && violations[0].contains("created 1 threads"),
+        "{violations:#?}"
+    );
 }
 
 #[test]
@@ -430,4 +510,59 @@ fn strategy_cells_need_the_capabilities_they_use() {
         .map(|c| c.implementation)
         .collect();
     assert_eq!(spawning, BTreeSet::from(["scope-split"]));
+}
+
+/// Counts every thread the process creates: this test binary defines `pthread_create`, which
+/// the linker binds every call in the binary to (std's `thread::spawn` included), and forwards to
+/// the C library's. Unlike a counter that chanbench's code bumps itself, it sees a role that calls
+/// `std::thread::spawn` behind chanbench's back.
+#[allow(unsafe_code)]
+mod threads {
+    use std::{
+        ffi::{c_int, c_void},
+        sync::{
+            OnceLock,
+            atomic::{AtomicUsize, Ordering},
+        },
+    };
+
+    static CREATED: AtomicUsize = AtomicUsize::new(0);
+
+    /// Threads created in this process so far.
+    pub(crate) fn created() -> usize {
+        CREATED.load(Ordering::SeqCst)
+    }
+
+    type Start = extern "C" fn(*mut c_void) -> *mut c_void;
+    type Create = unsafe extern "C" fn(
+        *mut libc::pthread_t,
+        *const libc::pthread_attr_t,
+        Start,
+        *mut c_void,
+    ) -> c_int;
+
+    /// # Safety
+    ///
+    /// As `pthread_create(3)`: the arguments are passed on unchanged.
+    #[unsafe(no_mangle)]
+    pub(crate) unsafe extern "C" fn pthread_create(
+        thread: *mut libc::pthread_t,
+        attr: *const libc::pthread_attr_t,
+        start: Start,
+        arg: *mut c_void,
+    ) -> c_int {
+        static REAL: OnceLock<usize> = OnceLock::new();
+        let real = *REAL.get_or_init(|| {
+            // SAFETY: dlsym with a NUL-terminated name; RTLD_NEXT finds the C library's
+            // definition, the one this one shadows.
+            let f = unsafe { libc::dlsym(libc::RTLD_NEXT, c"pthread_create".as_ptr()) };
+            assert!(!f.is_null(), "the C library's pthread_create was not found");
+            f as usize
+        });
+        CREATED.fetch_add(1, Ordering::SeqCst);
+        // SAFETY: `real` is the C library's pthread_create, which has exactly this signature.
+        let real: Create = unsafe { std::mem::transmute::<usize, Create>(real) };
+        // SAFETY: the caller's arguments, passed on unchanged.
+        unsafe { real(thread, attr, start, arg) }
+    }
 }

@@ -16,7 +16,7 @@ use crate::{
 };
 
 /// The strategy families, in the order the report shows them.
-pub(super) const FAMILIES: [&str; 4] = ["distribute", "receive", "sources", "service"];
+pub const FAMILIES: [&str; 4] = ["distribute", "receive", "sources", "service"];
 
 /// The value of `key=` in a cell's parameters.
 fn part<'a>(params: &'a str, key: &str) -> Option<&'a str> {
