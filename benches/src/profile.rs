@@ -59,15 +59,15 @@ impl Profile {
         },
         Profile {
             name: "default",
-            warm_up: Duration::from_millis(20),
-            measurement: Duration::from_millis(80),
+            warm_up: Duration::from_millis(10),
+            measurement: Duration::from_millis(60),
             samples: 10,
             resamples: 1_000,
             cost_messages: 50_000,
             cost_target: Duration::from_millis(60),
             reduced: false,
             zero_cost_rounds: 201,
-            processes: 4,
+            processes: 5,
         },
         Profile {
             name: "full",

@@ -69,8 +69,7 @@ impl Profile {
         match self {
             Profile::Smoke => 1,
             Profile::Quick => 3,
-            Profile::Default => 4,
-            Profile::Full => 5,
+            Profile::Default | Profile::Full => 5,
         }
     }
 }
