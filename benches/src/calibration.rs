@@ -9,7 +9,6 @@ use chanbench_workloads::{
     placement::{Cores, Team},
 };
 use serde::Serialize;
-use statrs::statistics::{Data, Median, OrderStatistics};
 
 /// One cell's calibration, ns per message (ping-pong: per round trip).
 #[derive(Debug, Clone, Serialize)]
@@ -72,20 +71,8 @@ pub fn calibrate(
     let per_msg = pilot.as_secs_f64() / pilot_messages as f64;
     let messages = ((RUN_TARGET.as_secs_f64() / per_msg.max(1e-9)) as u64).clamp(200, 2_000_000);
     let ns = |d: Duration| d.as_secs_f64() * 1e9 / messages as f64;
-    let (mut m, mut p, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-    for round in 0..rounds {
-        let (matrix_ns, plain_ns) = if round % 2 == 0 {
-            let a = ns(matrix(messages));
-            (a, ns(plain(messages)))
-        } else {
-            let b = ns(plain(messages));
-            (ns(matrix(messages)), b)
-        };
-        m.push(matrix_ns);
-        p.push(plain_ns);
-        ratios.push(matrix_ns / plain_ns);
-    }
-    let mut ratios = Data::new(ratios);
+    let runs = crate::interleave(rounds, || ns(matrix(messages)), || ns(plain(messages)));
+    let (matrix_median, plain_median, ratio_median, ratio_p25, ratio_p75) = runs.summary();
     CalibrationRecord {
         record: "calibration",
         workload: calibration.workload.to_owned(),
@@ -93,12 +80,12 @@ pub fn calibrate(
         params: calibration.params.clone(),
         messages_per_run: messages,
         rounds,
-        matrix_ns_per_msg: Data::new(m.clone()).median(),
-        plain_ns_per_msg: Data::new(p.clone()).median(),
-        ratio_median: ratios.median(),
-        ratio_p25: ratios.percentile(25),
-        ratio_p75: ratios.percentile(75),
-        matrix_runs_ns: m,
-        plain_runs_ns: p,
+        matrix_ns_per_msg: matrix_median,
+        plain_ns_per_msg: plain_median,
+        ratio_median,
+        ratio_p25,
+        ratio_p75,
+        matrix_runs_ns: runs.a,
+        plain_runs_ns: runs.b,
     }
 }

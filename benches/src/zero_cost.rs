@@ -14,7 +14,6 @@ use chanbench_workloads::{
     workload::{self, Measured},
 };
 use serde::Serialize;
-use statrs::statistics::{Data, Median, OrderStatistics};
 
 const CAPACITY: usize = 1024;
 
@@ -165,29 +164,21 @@ pub fn paired(team: &Team, workload: &'static str, rounds: usize, messages: u64)
         _ => workload::spsc::<Crossbeam, Cap, u64>(team, Cap(CAPACITY), n),
     };
     let per_msg = |m: Measured| m.elapsed.as_secs_f64() * 1e9 / m.messages as f64;
-    let (mut d, mut t, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-    for round in 0..rounds {
-        let (direct_ns, trait_ns) = if round % 2 == 0 {
-            let direct_ns = per_msg(direct(messages));
-            (direct_ns, per_msg(through_trait(messages)))
-        } else {
-            let trait_ns = per_msg(through_trait(messages));
-            (per_msg(direct(messages)), trait_ns)
-        };
-        d.push(direct_ns);
-        t.push(trait_ns);
-        ratios.push(trait_ns / direct_ns);
-    }
-    let mut ratios = Data::new(ratios);
+    let rounds_of = crate::interleave(
+        rounds,
+        || per_msg(through_trait(messages)),
+        || per_msg(direct(messages)),
+    );
+    let (trait_median, direct_median, ratio_median, ratio_p25, ratio_p75) = rounds_of.summary();
     Paired {
         record: "zero-cost-paired",
         workload,
         rounds,
         messages_per_run: messages,
-        direct_median_ns_per_msg: Data::new(d).median(),
-        trait_median_ns_per_msg: Data::new(t).median(),
-        ratio_median: ratios.median(),
-        ratio_p25: ratios.percentile(25),
-        ratio_p75: ratios.percentile(75),
+        direct_median_ns_per_msg: direct_median,
+        trait_median_ns_per_msg: trait_median,
+        ratio_median,
+        ratio_p25,
+        ratio_p75,
     }
 }

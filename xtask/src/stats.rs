@@ -30,6 +30,18 @@ pub struct Difference {
     pub p: f64,
 }
 
+impl Difference {
+    /// No spread at all: the difference `d` of the logs is exact.
+    fn exact(d: f64) -> Self {
+        Self {
+            ratio: d.exp(),
+            lower: d.exp(),
+            upper: d.exp(),
+            p: if d == 0.0 { 1.0 } else { 0.0 },
+        }
+    }
+}
+
 /// Welch's t-test on the logs of `base` and `new`. `None` unless each has two or more positive,
 /// finite values.
 pub fn welch_log(base: &[f64], new: &[f64]) -> Option<Difference> {
@@ -43,14 +55,7 @@ pub fn welch_log(base: &[f64], new: &[f64]) -> Option<Difference> {
     let d = n.iter().mean() - b.iter().mean();
     let se = (vb + vn).sqrt();
     if se == 0.0 || !se.is_finite() {
-        // No spread at all: the difference is exact.
-        let p = if d == 0.0 { 1.0 } else { 0.0 };
-        return Some(Difference {
-            ratio: d.exp(),
-            lower: d.exp(),
-            upper: d.exp(),
-            p,
-        });
+        return Some(Difference::exact(d));
     }
     // Welch–Satterthwaite degrees of freedom.
     let df = (vb + vn).powi(2) / (vb.powi(2) / (nb - 1.0) + vn.powi(2) / (nn - 1.0));
@@ -77,13 +82,7 @@ pub fn paired_log(ratios: &[f64]) -> Option<Difference> {
     let d = logs.iter().mean();
     let se = (logs.iter().variance() / n).sqrt();
     if se == 0.0 || !se.is_finite() {
-        let p = if d == 0.0 { 1.0 } else { 0.0 };
-        return Some(Difference {
-            ratio: d.exp(),
-            lower: d.exp(),
-            upper: d.exp(),
-            p,
-        });
+        return Some(Difference::exact(d));
     }
     let t = StudentsT::new(0.0, 1.0, n - 1.0).ok()?;
     let p = 2.0 * (1.0 - t.cdf((d / se).abs()));
