@@ -874,7 +874,7 @@ impl<'a> View<'a> {
             }
             @let flips: Vec<String> = winners.iter().filter_map(|(w, pp)| Some(format!("{w}: {}", Self::flips(pp)?))).collect();
             @if flips.is_empty() {
-                p { "The winner is the same on every placement of this run." }
+                p { "No reproducible winner changes between the placements of this run (a flip is only reported between winners both called reproducible)." }
             } @else {
                 p.flip { strong { "Placement changes the answer. " } "Where the threads share one core, spinning and parking cost differently than across cores:" }
                 ul { @for f in &flips { li { (f) } } }
@@ -1355,7 +1355,7 @@ impl<'a> View<'a> {
                     (self.metadata())
                     p.units {
                         strong { "Units. " }
-                        "Every time is per message: ns/msg is one message sent and received (ping-pong: one round trip; burst: from send to receipt). msg/s is its inverse. CPU time and context switches are per message too, from a separate cost run of each cell (user + system time of the whole process, all threads, divided by its messages). \"× floor\" is the time over the hardware floor's on the same placement. p99 is the 99th percentile of one-way latency in the cost run. With several processes per cell the time is the median of the processes' medians, otherwise criterion's median with its 95% interval in the CSV."
+                        "Every time is per message: ns/msg is one message sent and received (ping-pong: one round trip; burst: from send to receipt). msg/s is its inverse. CPU time and context switches are per message too, from a separate cost run of each cell (user + system time of the whole process, all threads, divided by its messages). \"× floor\" is the time over the hardware floor's on the same placement. p99 is the 99th percentile of the cost run's latency (ping-pong and two-thread service: per round trip; the others: send to receipt). A cell's time is the median over its processes of each process's fastest sample (the batch least disturbed by the machine); \"typical\" is the median over processes of each process's median sample. The CSV and BMF ranges are the range over processes (with one process: criterion's 95% interval of its median)."
                     }
                     nav {
                         a href="#which" { "Which channel" } " · "
