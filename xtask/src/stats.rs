@@ -31,14 +31,27 @@ pub struct Difference {
 }
 
 impl Difference {
-    /// No spread at all: the difference `d` of the logs is exact.
-    fn exact(d: f64) -> Self {
-        Self {
-            ratio: d.exp(),
-            lower: d.exp(),
-            upper: d.exp(),
-            p: if d == 0.0 { 1.0 } else { 0.0 },
+    /// From a difference `d` of mean logs, its standard error and the t distribution's degrees
+    /// of freedom: the ratio, its 95% interval and the two-sided p-value. With no spread at all
+    /// the difference is exact.
+    fn from_t(d: f64, se: f64, df: f64) -> Option<Self> {
+        if se == 0.0 || !se.is_finite() {
+            return Some(Self {
+                ratio: d.exp(),
+                lower: d.exp(),
+                upper: d.exp(),
+                p: if d == 0.0 { 1.0 } else { 0.0 },
+            });
         }
+        let t = StudentsT::new(0.0, 1.0, df).ok()?;
+        let p = 2.0 * (1.0 - t.cdf((d / se).abs()));
+        let q = t.inverse_cdf(0.975);
+        Some(Self {
+            ratio: d.exp(),
+            lower: (d - q * se).exp(),
+            upper: (d + q * se).exp(),
+            p: p.clamp(0.0, 1.0),
+        })
     }
 }
 
@@ -54,20 +67,9 @@ pub fn welch_log(base: &[f64], new: &[f64]) -> Option<Difference> {
     let (vb, vn) = (b.iter().variance() / nb, n.iter().variance() / nn);
     let d = n.iter().mean() - b.iter().mean();
     let se = (vb + vn).sqrt();
-    if se == 0.0 || !se.is_finite() {
-        return Some(Difference::exact(d));
-    }
     // Welch–Satterthwaite degrees of freedom.
     let df = (vb + vn).powi(2) / (vb.powi(2) / (nb - 1.0) + vn.powi(2) / (nn - 1.0));
-    let t = StudentsT::new(0.0, 1.0, df).ok()?;
-    let p = 2.0 * (1.0 - t.cdf((d / se).abs()));
-    let q = t.inverse_cdf(0.975);
-    Some(Difference {
-        ratio: d.exp(),
-        lower: (d - q * se).exp(),
-        upper: (d + q * se).exp(),
-        p: p.clamp(0.0, 1.0),
-    })
+    Difference::from_t(d, se, df)
 }
 
 /// A one-sample t-test on the logs of `ratios` (one per process, paired within it): the geometric
@@ -81,18 +83,7 @@ pub fn paired_log(ratios: &[f64]) -> Option<Difference> {
     let n = logs.len() as f64;
     let d = logs.iter().mean();
     let se = (logs.iter().variance() / n).sqrt();
-    if se == 0.0 || !se.is_finite() {
-        return Some(Difference::exact(d));
-    }
-    let t = StudentsT::new(0.0, 1.0, n - 1.0).ok()?;
-    let p = 2.0 * (1.0 - t.cdf((d / se).abs()));
-    let q = t.inverse_cdf(0.975);
-    Some(Difference {
-        ratio: d.exp(),
-        lower: (d - q * se).exp(),
-        upper: (d + q * se).exp(),
-        p: p.clamp(0.0, 1.0),
-    })
+    Difference::from_t(d, se, n - 1.0)
 }
 
 /// Two-sided p-value of Fisher's exact test on a 2x2 table: `a` of `n_a` against `b` of `n_b`
