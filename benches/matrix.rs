@@ -38,7 +38,7 @@ use std::{
 
 use anyhow::{Context, Result};
 use benches::{
-    build_matrix,
+    build_matrix, heap_shifted,
     profile::{Profile, Slowdown, list_from_env, oversubscription_from_env},
     record::{CellRecord, Recorder, SCHEMA},
     zero_cost,
@@ -198,11 +198,7 @@ fn run() -> Result<()> {
         group.bench_function(BenchmarkId::new(cell.implementation, &cell.params), |b| {
             timed = true;
             b.iter_custom(|iters| {
-                // The heap shift: a live allocation of random size while the cell builds its
-                // channels and runs.
-                let shift: Vec<u8> = Vec::with_capacity(16 * rng.usize(1..=256));
-                let work = (cell.run)(&team, Mode::Timed, iters).elapsed;
-                drop(std::hint::black_box(shift));
+                let work = heap_shifted(&mut rng, || (cell.run)(&team, Mode::Timed, iters).elapsed);
                 match &slowdown {
                     Some(s) if s.implementation == cell.implementation => s.stretch(work),
                     _ => work,

@@ -56,15 +56,10 @@ pub fn calibrate(
 ) -> CalibrationRecord {
     // Each run shifts the heap by a random allocation, as the matrix's samples do, so neither
     // side keeps one layout's luck for the whole process.
-    let rng = std::cell::RefCell::new(fastrand::Rng::new());
-    let shifted = |run: &dyn Fn() -> Duration| {
-        let shift: Vec<u8> = Vec::with_capacity(16 * rng.borrow_mut().usize(1..=256));
-        let elapsed = run();
-        drop(std::hint::black_box(shift));
-        elapsed
-    };
-    let matrix = |n| shifted(&|| (cell.run)(team, Mode::Timed, n).elapsed);
-    let plain = |n| shifted(&|| (calibration.plain)(cores, n));
+    let (mut matrix_rng, mut plain_rng) = (fastrand::Rng::new(), fastrand::Rng::new());
+    let mut matrix =
+        |n| crate::heap_shifted(&mut matrix_rng, || (cell.run)(team, Mode::Timed, n).elapsed);
+    let mut plain = |n| crate::heap_shifted(&mut plain_rng, || (calibration.plain)(cores, n));
     // A pilot sizes the runs; one run of each warms both paths.
     let pilot_messages = 500;
     let pilot = matrix(pilot_messages).max(plain(pilot_messages));

@@ -29,6 +29,16 @@ pub fn build_matrix(shape: Shape, reduced: bool) -> Matrix {
     matrix
 }
 
+/// Runs `run` with the heap shifted: a live allocation of a random 16 B to 4 KiB (from `rng`)
+/// while the run builds its channels and works, so that no one heap layout's luck (two ends of a
+/// queue sharing a cache line, or not) is fixed for a whole process.
+pub fn heap_shifted<T>(rng: &mut fastrand::Rng, run: impl FnOnce() -> T) -> T {
+    let shift: Vec<u8> = Vec::with_capacity(16 * rng.usize(1..=256));
+    let out = run();
+    drop(std::hint::black_box(shift));
+    out
+}
+
 /// What [`interleave`] measured: every round's `a` and `b` and their ratio `a / b`.
 #[derive(Debug, Clone, Default)]
 pub struct Interleaved {

@@ -272,7 +272,8 @@ fn reproduction(base: &Run, new: &Run) -> Vec<String> {
             };
             out.push(format!(
                 "{}: {:.0}% of {} channel cells within ±10% of the base, {:.0}% within ±5% \
-                 (median over processes of each run)",
+                 (the report's figure of each run: the median over its processes of each \
+                 process's fastest sample)",
                 np.placement,
                 within(0.10),
                 changes.len(),

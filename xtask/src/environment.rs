@@ -355,6 +355,11 @@ pub fn host_differences(
     out
 }
 
+/// `git rev-parse HEAD` in `root`, if it is a git checkout.
+pub fn git_revision(root: &Path) -> Option<String> {
+    command("git", &["rev-parse", "HEAD"], root)
+}
+
 /// Reads the environment now.
 pub fn capture(
     root: &Path,
@@ -364,11 +369,8 @@ pub fn capture(
     request: Request,
 ) -> Result<Environment> {
     let cpuinfo = read("/proc/cpuinfo");
-    let field = |line: &str, name: &str| {
-        line.split_once(':')
-            .filter(|(k, _)| k.trim() == name)
-            .map(|(_, v)| v.trim().to_owned())
-    };
+    let field = cpuinfo_field;
+    let host = host();
     let cpu_model = cpuinfo
         .lines()
         .find_map(|l| field(l, "model name"))
@@ -386,10 +388,7 @@ pub fn capture(
             physical.insert((package.clone(), core));
         }
     }
-    let hypervisor = cpuinfo
-        .lines()
-        .filter_map(|l| field(l, "flags"))
-        .any(|flags| flags.split_whitespace().any(|f| f == "hypervisor"));
+    let hypervisor = host.flags.iter().any(|f| f == "hypervisor");
     let os = read("/etc/os-release")
         .lines()
         .find_map(|l| l.strip_prefix("PRETTY_NAME="))
@@ -401,7 +400,7 @@ pub fn capture(
         .filter_map(|v| v.parse().ok())
         .collect();
     let rustc = command("rustc", &["--version"], root).context("running `rustc --version`")?;
-    let git_revision = command("git", &["rev-parse", "HEAD"], root);
+    let git_revision = git_revision(root);
     // Stored results are not code: a tree whose only changes are under results/ measured its
     // revision exactly.
     let git_dirty = command(
@@ -445,7 +444,7 @@ pub fn capture(
                 Some(format!("{k}={v}"))
             })
             .collect(),
-        host: Some(host()),
+        host: Some(host),
         build: None,
     })
 }

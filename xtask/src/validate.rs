@@ -302,12 +302,7 @@ pub fn run(root: &Path, args: Args) -> Result<bool> {
         started: started.clone(),
         host: environment::host(),
         build: environment::build(root, profile)?,
-        git_revision: Command::new("git")
-            .args(["rev-parse", "HEAD"])
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()),
+        git_revision: environment::git_revision(root),
         tolerance: args.tolerance,
         placements: Vec::new(),
     };

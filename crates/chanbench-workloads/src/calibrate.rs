@@ -50,13 +50,6 @@ impl Calibration {
     }
 }
 
-fn pin(cores: &Cores, role: usize) {
-    // Unpinned is still correct (the affinity mask holds), only less controlled, as in the team.
-    let _ = core_affinity::set_for_current(core_affinity::CoreId {
-        id: cores.for_role(role),
-    });
-}
-
 /// Untimed messages (round trips) each plain run starts with, on the same threads: a fresh
 /// thread's first messages pay for its empty allocator cache and cold stack, which the team's
 /// long-lived workers paid long ago. Measured without it, std-mpsc's and flume's unbounded
@@ -92,7 +85,7 @@ pub fn plain_spsc<C: Channel, M: Make<C>>(cores: &Cores, m: M, messages: u64) ->
     let gates = &[StartGate::new(2, own_cores), StartGate::new(2, own_cores)];
     thread::scope(|s| {
         let producer = s.spawn(move || {
-            pin(cores, 0);
+            cores.pin_current(0);
             gates[0].wait();
             send_all(warm_tx, warm);
             gates[1].wait();
@@ -101,7 +94,7 @@ pub fn plain_spsc<C: Channel, M: Make<C>>(cores: &Cores, m: M, messages: u64) ->
             start
         });
         let consumer = s.spawn(move || {
-            pin(cores, 1);
+            cores.pin_current(1);
             gates[0].wait();
             let warmed = receive_all(warm_rx);
             gates[1].wait();
@@ -148,7 +141,7 @@ pub fn plain_ping_pong<C: Channel, M: Make<C>>(cores: &Cores, m: M, round_trips:
     let gate = &StartGate::new(2, cores.len() >= 2);
     thread::scope(|s| {
         let pinger = s.spawn(move || {
-            pin(cores, 0);
+            cores.pin_current(0);
             gate.wait();
             ping(&ping_tx, &pong_rx, warm);
             let start = Instant::now();
@@ -156,7 +149,7 @@ pub fn plain_ping_pong<C: Channel, M: Make<C>>(cores: &Cores, m: M, round_trips:
             start.elapsed()
         });
         let ponger = s.spawn(move || {
-            pin(cores, 1);
+            cores.pin_current(1);
             gate.wait();
             pong(ping_rx, pong_tx);
         });

@@ -414,18 +414,19 @@ impl Matrix {
             return;
         }
         let capacity = Capacity::of(m);
+        let params = format!("cap={capacity}/{}", P::label());
         if P::label() == "u64" {
             self.calibrations.push(Calibration {
                 workload: "ping-pong",
                 implementation: C::ID,
-                params: format!("cap={capacity}/u64"),
+                params: params.clone(),
                 plain: Box::new(move |cores, n| calibrate::plain_ping_pong::<C, M>(cores, m, n)),
             });
         }
         self.add(Cell {
             workload: "ping-pong",
             implementation: C::ID,
-            params: format!("cap={capacity}/{}", P::label()),
+            params,
             capacity,
             payload: P::label(),
             threads: 2,

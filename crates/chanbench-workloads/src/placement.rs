@@ -106,6 +106,14 @@ impl Cores {
     pub fn for_role(&self, role: usize) -> usize {
         self.ids[role % self.ids.len()]
     }
+
+    /// Pins the calling thread to [`Cores::for_role`]`(role)`; whether that succeeded. Unpinned
+    /// is still correct (the affinity mask holds), only less controlled.
+    pub fn pin_current(&self, role: usize) -> bool {
+        core_affinity::set_for_current(core_affinity::CoreId {
+            id: self.for_role(role),
+        })
+    }
 }
 
 type Job = Box<dyn FnOnce() + Send>;
@@ -138,10 +146,7 @@ impl Team {
                 Ok(())
             })
             .start_handler(move |i| {
-                // Unpinned is still correct (the affinity mask holds), only less controlled.
-                let _ = core_affinity::set_for_current(core_affinity::CoreId {
-                    id: pool_cores.for_role(i),
-                });
+                pool_cores.pin_current(i);
             })
             .build()?;
         let mut workers = Vec::with_capacity(size);

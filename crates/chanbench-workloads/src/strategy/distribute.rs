@@ -186,11 +186,9 @@ pub fn scope_split(team: &Team, items: u64, rounds: u32) -> (Duration, Outcome) 
                     .enumerate()
                     .map(|(i, r)| {
                         count_job_thread();
-                        let core = core_affinity::CoreId {
-                            id: cores.for_role(i),
-                        };
+                        let cores = &cores;
                         s.spawn(move || {
-                            core_affinity::set_for_current(core);
+                            cores.pin_current(i);
                             Outcome::range(r, rounds)
                         })
                     })
