@@ -21,8 +21,8 @@
 //! 4 KiB allocation before the cell builds its channels, so one layout's luck (a queue whose two
 //! ends share a cache line, or not) is averaged over samples instead of fixed for the process.
 //!
-//! Before each cell it prints `cell <id>` to stderr, after it a `  cost ...` summary line: xtask's
-//! watchdog and progress bar read them.
+//! Before each cell it prints a `cell` line to stderr, after it a `  cost` line: xtask's watchdog
+//! and progress bar read them (`chanbench_schema::protocol`, written and read by the same code).
 //!
 //! Placement is the process's affinity mask: run under `taskset -c 0` for one core, `-c 0,1` for
 //! two. Each cell is timed by criterion (group = workload, function = implementation, parameter
@@ -40,9 +40,10 @@ use anyhow::{Context, Result};
 use benches::{
     build_matrix, heap_shifted,
     profile::{Profile, Slowdown, list_from_env, oversubscription_from_env},
-    record::{CellRecord, Recorder, SCHEMA},
+    record::Recorder,
     zero_cost,
 };
+use chanbench_schema::{CellRecord, Record, Status, Workload, protocol::Line};
 use chanbench_workloads::{
     alloc::CountingAlloc,
     cost::measure_cost,
@@ -56,7 +57,7 @@ static ALLOC: CountingAlloc = CountingAlloc;
 
 fn main() {
     if let Err(e) = run() {
-        eprintln!("error: {e:#}");
+        eprintln!("{}", Line::Error(format!("{e:#}")));
         std::process::exit(1);
     }
 }
@@ -65,26 +66,31 @@ fn run() -> Result<()> {
     let profile = Profile::from_env()?;
     let cores = Cores::allowed()?;
     let shape = Shape::new(cores.len(), oversubscription_from_env()?);
-    let mut matrix = build_matrix(shape, profile.reduced);
+    let matrix = build_matrix(shape, profile.reduced);
 
-    let implementations: Vec<&str> = matrix.cells.iter().map(|c| c.implementation).collect();
-    let workloads: Vec<&str> = matrix.cells.iter().map(|c| c.workload).collect();
-    let (implementations, workloads) = (dedup(implementations), dedup(workloads));
+    let mut implementations: Vec<String> = Vec::new();
+    for cell in &matrix.cells {
+        if !implementations.iter().any(|i| i == cell.implementation()) {
+            implementations.push(cell.implementation().to_owned());
+        }
+    }
+    let implementations: Vec<&str> = implementations.iter().map(String::as_str).collect();
     let impl_filter = list_from_env("CHANBENCH_IMPL", &implementations)?;
-    let workload_filter = list_from_env("CHANBENCH_WORKLOAD", &workloads)?;
+    let workload_filter = list_from_env("CHANBENCH_WORKLOAD", &Workload::names())?;
     let slowdown = Slowdown::from_env(&implementations)?;
-    let wanted = |workload: &str, implementation: &str| {
+    let wanted = |workload: Workload, implementation: &str| {
         workload_filter
             .as_ref()
-            .is_none_or(|w| w.iter().any(|x| x == workload))
+            .is_none_or(|w| w.iter().any(|x| x == workload.name()))
             && impl_filter
                 .as_ref()
                 .is_none_or(|i| i.iter().any(|x| x == implementation))
     };
     let unsupported = matrix.unsupported();
+    let mut matrix = matrix;
     matrix
         .cells
-        .retain(|c| wanted(c.workload, c.implementation));
+        .retain(|c| wanted(c.workload(), c.implementation()));
     let skip: Option<BTreeSet<String>> = match env::var_os("CHANBENCH_SKIP") {
         None => None,
         Some(path) => Some(
@@ -124,47 +130,33 @@ fn run() -> Result<()> {
     rng.shuffle(&mut matrix.cells);
     let mut recorder = Recorder::create(&costs_path, skip.is_some())?;
     let team = Team::new(&cores, shape.team_size()).context("starting the worker team")?;
-    eprintln!(
-        "chanbench: profile {}, seed {seed}, cores {:?}, {} cells ({} not supported), workers pinned to {:?}",
+    let note = |text: String| eprintln!("{}", Line::Note(text));
+    note(format!(
+        "profile {}, seed {seed}, cores {:?}, {} cells ({} not supported), workers pinned to {:?}",
         profile.name,
         cores.ids(),
         matrix.cells.len(),
         unsupported
             .iter()
-            .filter(|u| wanted(u.workload, u.implementation))
+            .filter(|u| wanted(u.key.workload(), u.key.implementation()))
             .count(),
-        team.cores()
-    );
+        team.worker_cores()
+    ));
 
     if let Some(s) = &slowdown {
-        eprintln!(
-            "chanbench: test knob CHANBENCH_SLOWDOWN: every {} cell is slowed by {}% on purpose",
+        note(format!(
+            "test knob CHANBENCH_SLOWDOWN: every {} cell is slowed by {}% on purpose",
             s.implementation, s.percent
-        );
+        ));
     }
     // A restarted or resumed run (`CHANBENCH_SKIP`) has written these already.
     for u in unsupported
         .iter()
-        .filter(|u| wanted(u.workload, u.implementation) && skip.is_none())
+        .filter(|u| wanted(u.key.workload(), u.key.implementation()) && skip.is_none())
     {
-        recorder.write(&CellRecord {
-            record: "cell",
-            schema: SCHEMA,
-            workload: u.workload,
-            implementation: u.implementation,
-            params: &u.params,
-            criterion_id: format!("{}/{}/{}", u.workload, u.implementation, u.params),
-            status: "not supported",
-            missing: u.missing.clone(),
-            capacity: String::new(),
-            payload: "",
-            threads: 0,
-            thread_cores: Vec::new(),
-            threads_per_core: 0.0,
-            shape,
-            profile: profile.name,
-            cost: None,
-        })?;
+        let mut record = CellRecord::new(u.key.clone(), Status::NotSupported, profile.name);
+        record.missing = u.missing.iter().map(|m| m.name().to_owned()).collect();
+        recorder.write(&Record::Cell(record))?;
     }
 
     let mut criterion = Criterion::default()
@@ -177,30 +169,31 @@ fn run() -> Result<()> {
     let mut zero_cost_timed = false;
     let mut measured = 0usize;
     for cell in &matrix.cells {
-        let workload = cell.workload;
-        let id = format!("{workload}/{}/{}", cell.implementation, cell.params);
+        let workload = cell.workload();
+        let id = cell.key.id();
         if skip.as_ref().is_some_and(|s| s.contains(&id)) {
             continue;
         }
         // One group per cell, so cells can run in any order; criterion keys its files by the
         // full id, so a group name met again is the same folder.
-        let mut group = criterion.benchmark_group(workload);
+        let mut group = criterion.benchmark_group(workload.name());
         group.measurement_time(profile.measurement_for(workload));
         group.warm_up_time(profile.warm_up_for(workload));
         // Every sample runs the same number of messages: the per-sample values (the process's
         // median and fastest) are then alike, not a ramp from tiny to large batches.
         group.sampling_mode(SamplingMode::Flat);
-        // One iteration is one message (ping-pong: one round trip), so criterion's time per
-        // iteration is ns per message and its throughput is messages per second.
+        // One iteration is one message in the workload's unit (a round trip, an item, a
+        // request), so criterion's time per iteration is ns per unit and its throughput is units
+        // per second.
         group.throughput(Throughput::Elements(1));
-        eprintln!("cell {id}");
+        eprintln!("{}", Line::Start(Box::new(cell.key.clone())));
         let mut timed = false;
-        group.bench_function(BenchmarkId::new(cell.implementation, &cell.params), |b| {
+        group.bench_function(BenchmarkId::new(cell.implementation(), cell.label()), |b| {
             timed = true;
             b.iter_custom(|iters| {
                 let work = heap_shifted(&mut rng, || (cell.run)(&team, Mode::Timed, iters).elapsed);
                 match &slowdown {
-                    Some(s) if s.implementation == cell.implementation => s.stretch(work),
+                    Some(s) if s.implementation == cell.implementation() => s.stretch(work),
                     _ => work,
                 }
             });
@@ -209,7 +202,7 @@ fn run() -> Result<()> {
         if !timed {
             continue; // Filtered out on criterion's command line, or `--list`.
         }
-        zero_cost_timed |= workload == "zero-cost";
+        zero_cost_timed |= workload == Workload::ZeroCost;
         measured += 1;
         let cost = if cost_runs {
             let pilot_messages = (profile.cost_messages / 100)
@@ -222,15 +215,10 @@ fn run() -> Result<()> {
             None
         };
         let summary = match &cost {
-            None => format!(
-                "  cost {workload}/{}/{}: not measured in this process (costs come from the first)",
-                cell.implementation, cell.params
-            ),
+            None => "not measured in this process (costs come from the first)".to_owned(),
             Some(cost) => format!(
-                "  cost {workload}/{}/{}: {} msgs, wall {:.1} ns/msg, cpu {:.1} ns/msg, \
+                "{} msgs, wall {:.1} ns/msg, cpu {:.1} ns/msg, \
                  {:.3} voluntary + {:.3} involuntary switches/msg, {} allocs/msg{}",
-                cell.implementation,
-                cell.params,
                 cost.messages,
                 cost.wall_ns_per_msg,
                 cost.cpu_ns_per_msg,
@@ -246,37 +234,24 @@ fn run() -> Result<()> {
         };
         // The record is on disk before the line that announces it: xtask treats a cell whose
         // summary it has seen as finished.
-        recorder.write(&CellRecord {
-            record: "cell",
-            schema: SCHEMA,
-            workload,
-            implementation: cell.implementation,
-            params: &cell.params,
-            criterion_id: id,
-            status: "ok",
-            missing: Vec::new(),
-            capacity: cell.capacity.to_string(),
-            payload: &cell.payload,
-            threads: cell.threads,
-            thread_cores: team.cores()[..cell.threads].to_vec(),
-            threads_per_core: cell.threads as f64 / cores.len() as f64,
-            shape,
-            profile: profile.name,
-            cost,
-        })?;
-        eprintln!("{summary}");
+        let mut record = CellRecord::new(cell.key.clone(), Status::Ok, profile.name);
+        record.thread_cores = team.worker_cores()[..cell.threads()].to_vec();
+        record.threads_per_core = cell.threads() as f64 / cores.len() as f64;
+        record.cost = cost;
+        recorder.write(&Record::Cell(record))?;
+        eprintln!("{}", Line::Finished { id, summary });
     }
     criterion.final_summary();
     // The interleaved comparison runs whenever criterion ran the zero-cost cells.
     if zero_cost_timed {
-        for workload in ["seq", "spsc"] {
+        for workload in [Workload::Seq, Workload::Spsc] {
             let pilot = zero_cost::paired(&team, workload, 1, 1_000);
             let pilot_time = Duration::from_secs_f64(pilot.direct_median_ns_per_msg * 1e-6);
             // Each run aims at a fiftieth of the cost-run target (2 ms in the default profile):
             // many short rounds track drift better than a few long ones.
             let messages = profile.cost_run_size(1_000, pilot_time * 50, None);
             let paired = zero_cost::paired(&team, workload, profile.zero_cost_rounds, messages);
-            eprintln!(
+            note(format!(
                 "zero-cost {workload}: through the trait / direct = {:.3} (median of {} interleaved \
                  rounds of {} messages; quartiles {:.3} .. {:.3}); direct {:.2} ns/msg, trait {:.2} ns/msg",
                 paired.ratio_median,
@@ -286,20 +261,15 @@ fn run() -> Result<()> {
                 paired.ratio_p75,
                 paired.direct_median_ns_per_msg,
                 paired.trait_median_ns_per_msg,
-            );
-            recorder.write(&paired)?;
+            ));
+            recorder.write(&Record::ZeroCost(paired))?;
         }
     }
-    eprintln!(
-        "chanbench: {measured} of {} cells measured in {:.1} s; cost records in {}",
+    note(format!(
+        "{measured} of {} cells measured in {:.1} s; cost records in {}",
         matrix.cells.len(),
         started.elapsed().as_secs_f64(),
         recorder.path().display()
-    );
+    ));
     Ok(())
-}
-
-fn dedup(items: Vec<&'static str>) -> Vec<&'static str> {
-    let mut seen = BTreeSet::new();
-    items.into_iter().filter(|x| seen.insert(*x)).collect()
 }

@@ -14,6 +14,7 @@ use benches::{
     build_matrix, calibration,
     profile::{list_from_env, oversubscription_from_env},
 };
+use chanbench_schema::{Record, protocol::Line};
 use chanbench_workloads::{
     matrix::Shape,
     placement::{Cores, Team},
@@ -21,7 +22,7 @@ use chanbench_workloads::{
 
 fn main() {
     if let Err(e) = run() {
-        eprintln!("error: {e:#}");
+        eprintln!("{}", Line::Error(format!("{e:#}")));
         std::process::exit(1);
     }
 }
@@ -57,21 +58,17 @@ fn run() -> Result<()> {
     for cal in &matrix.calibrations {
         if filter
             .as_ref()
-            .is_some_and(|f| !f.iter().any(|i| i == cal.implementation))
+            .is_some_and(|f| !f.iter().any(|i| i == cal.key.implementation()))
         {
             continue;
         }
         let cell = matrix
             .cells
             .iter()
-            .find(|c| {
-                c.workload == cal.workload
-                    && c.implementation == cal.implementation
-                    && c.params == cal.params
-            })
-            .with_context(|| format!("calibration {} has no matrix cell", cal.id()))?;
-        eprintln!("calibrating {}", cal.id());
-        let record = calibration::calibrate(&team, &cores, cell, cal, rounds);
+            .find(|c| c.key.same_cell(&cal.key))
+            .with_context(|| format!("calibration {} has no matrix cell", cal.key))?;
+        eprintln!("{}", Line::Note(format!("calibrating {}", cal.key)));
+        let record = Record::Calibration(calibration::calibrate(&team, &cores, cell, cal, rounds));
         println!("{}", serde_json::to_string(&record)?);
     }
     Ok(())

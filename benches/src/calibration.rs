@@ -3,43 +3,12 @@
 
 use std::time::Duration;
 
+use chanbench_schema::{CalibrationRecord, SCHEMA};
 use chanbench_workloads::{
     calibrate::Calibration,
     matrix::{Cell, Mode},
     placement::{Cores, Team},
 };
-use serde::Serialize;
-
-/// One cell's calibration, ns per message (ping-pong: per round trip).
-#[derive(Debug, Clone, Serialize)]
-pub struct CalibrationRecord {
-    /// Always `calibration`.
-    pub record: &'static str,
-    /// The workload.
-    pub workload: String,
-    /// The implementation id.
-    pub implementation: String,
-    /// The cell's parameters.
-    pub params: String,
-    /// Messages (round trips) in every run.
-    pub messages_per_run: u64,
-    /// Rounds, each one matrix run and one plain run, in alternating order.
-    pub rounds: usize,
-    /// Median over rounds of the matrix's timed routine, ns per message.
-    pub matrix_ns_per_msg: f64,
-    /// Median over rounds of the plain loop, ns per message.
-    pub plain_ns_per_msg: f64,
-    /// Median over rounds of matrix / plain.
-    pub ratio_median: f64,
-    /// 25th percentile of the per-round ratios.
-    pub ratio_p25: f64,
-    /// 75th percentile of the per-round ratios.
-    pub ratio_p75: f64,
-    /// Every matrix run, ns per message, in round order.
-    pub matrix_runs_ns: Vec<f64>,
-    /// Every plain run, ns per message, in round order.
-    pub plain_runs_ns: Vec<f64>,
-}
 
 /// Wall time one run aims at: long enough that the ends of the interval (a start gate, a barrier,
 /// a thread's wake-up) weigh under a percent.
@@ -69,10 +38,8 @@ pub fn calibrate(
     let runs = crate::interleave(rounds, || ns(matrix(messages)), || ns(plain(messages)));
     let (matrix_median, plain_median, ratio_median, ratio_p25, ratio_p75) = runs.summary();
     CalibrationRecord {
-        record: "calibration",
-        workload: calibration.workload.to_owned(),
-        implementation: calibration.implementation.to_owned(),
-        params: calibration.params.clone(),
+        schema: SCHEMA,
+        key: calibration.key.clone(),
         messages_per_run: messages,
         rounds,
         matrix_ns_per_msg: matrix_median,

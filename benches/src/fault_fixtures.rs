@@ -8,8 +8,10 @@ use chanbench_core::{
     Channel, Library, RecvError, RecvTimeoutError, SendError, TryRecvError, TrySendError, Unbound,
     Unbounded,
 };
+use chanbench_schema::{Capacity, Params, Workload};
 use chanbench_workloads::{
-    matrix::{Capacity, Cell, Matrix},
+    matrix::{Cell, Matrix},
+    payload::Payload,
     workload,
 };
 
@@ -75,17 +77,9 @@ pub fn add_cells_if_enabled(matrix: &mut Matrix) {
     if std::env::var("CHANBENCH_FAULT_FIXTURES").as_deref() != Ok("1") {
         return;
     }
-    let cell = |implementation: &'static str, run| Cell {
-        workload: "spsc",
-        implementation,
-        params: "cap=unbounded/u64".to_owned(),
-        capacity: Capacity::Unbounded,
-        payload: "u64".to_owned(),
-        threads: 2,
-        needs: &[],
-        cost_limit: None,
-        spawns_threads: false,
-        run,
+    let cell = |implementation: &'static str, run| {
+        let params = Params::new(Capacity::Unbounded, u64::describe(), 2);
+        Cell::new(Workload::Spsc, implementation, params, &[], run)
     };
     matrix.add(cell(
         Hangs::ID,

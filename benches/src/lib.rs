@@ -11,19 +11,14 @@ use statrs::statistics::{Data, Median, OrderStatistics};
 
 use chanbench_workloads::{
     matrix::{Matrix, Shape},
-    register_impl,
+    registered_matrix,
 };
 
 /// The whole matrix for `shape`: every registered implementation, the strategies without a
-/// channel, the floor baselines and the zero-cost pair (and, for xtask's tests only, the fault fixtures).
+/// channel, the floor baselines and the zero-cost pair (and, for xtask's tests only, the fault
+/// fixtures).
 pub fn build_matrix(shape: Shape, reduced: bool) -> Matrix {
-    let mut matrix = Matrix::new(shape, reduced);
-    macro_rules! register_all {
-        ([$($ty:path),*]) => { $( register_impl!(&mut matrix, $ty); )* };
-    }
-    chanbench_registry::for_each_impl!(register_all);
-    matrix.add_strategies();
-    matrix.add_floor();
+    let mut matrix = registered_matrix!(shape, reduced);
     zero_cost::add_cells(&mut matrix);
     fault_fixtures::add_cells_if_enabled(&mut matrix);
     matrix

@@ -3,12 +3,13 @@
 use std::{env, time::Duration};
 
 use anyhow::{Context, Result, bail};
+use chanbench_schema::{Pacing, ProfileName, Workload};
 
 /// How long and how carefully to measure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Profile {
-    /// `smoke`, `quick`, `default` or `full`.
-    pub name: &'static str,
+    /// Which profile (its name and process count live in `chanbench-schema`, shared with xtask).
+    pub name: ProfileName,
     /// Criterion's warm-up per cell.
     pub warm_up: Duration,
     /// Criterion's measurement time per cell.
@@ -25,16 +26,13 @@ pub struct Profile {
     pub reduced: bool,
     /// Rounds of the interleaved zero-cost comparison.
     pub zero_cost_rounds: usize,
-    /// Processes per placement that `cargo xtask bench` runs by default (its `--repeat`): the
-    /// process is the unit of replication.
-    pub processes: u32,
 }
 
 impl Profile {
     /// Every profile, fastest first.
     pub const ALL: [Profile; 4] = [
         Profile {
-            name: "smoke",
+            name: ProfileName::Smoke,
             warm_up: Duration::from_millis(2),
             measurement: Duration::from_millis(10),
             samples: 10,
@@ -43,10 +41,9 @@ impl Profile {
             cost_target: Duration::from_millis(20),
             reduced: true,
             zero_cost_rounds: 5,
-            processes: 1,
         },
         Profile {
-            name: "quick",
+            name: ProfileName::Quick,
             warm_up: Duration::from_millis(10),
             measurement: Duration::from_millis(50),
             samples: 10,
@@ -55,10 +52,9 @@ impl Profile {
             cost_target: Duration::from_millis(40),
             reduced: false,
             zero_cost_rounds: 101,
-            processes: 3,
         },
         Profile {
-            name: "default",
+            name: ProfileName::Default,
             warm_up: Duration::from_millis(10),
             measurement: Duration::from_millis(60),
             samples: 10,
@@ -67,10 +63,9 @@ impl Profile {
             cost_target: Duration::from_millis(60),
             reduced: false,
             zero_cost_rounds: 201,
-            processes: 5,
         },
         Profile {
-            name: "full",
+            name: ProfileName::Full,
             warm_up: Duration::from_secs(1),
             measurement: Duration::from_secs(3),
             samples: 50,
@@ -79,22 +74,26 @@ impl Profile {
             cost_target: Duration::from_secs(2),
             reduced: false,
             zero_cost_rounds: 1001,
-            processes: 5,
         },
     ];
 
     /// The profile named `name`.
     pub fn named(name: &str) -> Result<Profile> {
+        let name: ProfileName = name.parse()?;
+        Ok(Self::of(name))
+    }
+
+    /// The timings of `name`.
+    pub fn of(name: ProfileName) -> Profile {
         Self::ALL
             .into_iter()
             .find(|p| p.name == name)
-            .with_context(|| {
-                let valid: Vec<_> = Self::ALL.iter().map(|p| p.name).collect();
-                format!(
-                    "unknown profile {name:?}; expected one of {}",
-                    valid.join(", ")
-                )
-            })
+            .expect("every profile name has timings")
+    }
+
+    /// Processes per placement `cargo xtask bench` runs by default.
+    pub fn processes(&self) -> u32 {
+        self.name.processes()
     }
 
     /// `CHANBENCH_PROFILE`, or `default`.
@@ -125,24 +124,25 @@ impl Profile {
         wanted.clamp(pilot_messages.min(limit), limit)
     }
 
-    /// Measurement time for a workload. Burst cells exclude their pauses from the measured
-    /// interval, so criterion would run them for many times their measurement time in wall time;
-    /// they get a tenth. Receive cells measure only latency while messages come 100 us to 1 ms
-    /// apart, hundreds of times their measured time: they get [`PACED_MEASUREMENT`], which
-    /// leaves criterion at its minimum of 55 messages; their cost run carries the percentiles.
-    pub fn measurement_for(&self, workload: &str) -> Duration {
-        match workload {
-            "burst" => self.measurement / 10,
-            "receive" => PACED_MEASUREMENT,
-            _ => self.measurement,
+    /// Measurement time for a workload, by its [`Pacing`]. Bursts exclude their pauses from the
+    /// measured interval, so criterion would run them for many times their measurement time in
+    /// wall time; they get a tenth. Paced cells measure only latency while messages come 100 us
+    /// to 1 ms apart, hundreds of times their measured time: they get [`PACED_MEASUREMENT`],
+    /// which leaves criterion at its minimum of 55 messages; their cost run carries the
+    /// percentiles.
+    pub fn measurement_for(&self, workload: Workload) -> Duration {
+        match workload.facts().pacing {
+            Pacing::Saturated => self.measurement,
+            Pacing::Bursts => self.measurement / 10,
+            Pacing::Paced => PACED_MEASUREMENT,
         }
     }
 
-    /// Warm-up time for a workload: receive cells, paced, warm up for [`PACED_MEASUREMENT`].
-    pub fn warm_up_for(&self, workload: &str) -> Duration {
-        match workload {
-            "receive" => PACED_MEASUREMENT.min(self.warm_up),
-            _ => self.warm_up,
+    /// Warm-up time for a workload: paced cells warm up for at most [`PACED_MEASUREMENT`].
+    pub fn warm_up_for(&self, workload: Workload) -> Duration {
+        match workload.facts().pacing {
+            Pacing::Saturated | Pacing::Bursts => self.warm_up,
+            Pacing::Paced => PACED_MEASUREMENT.min(self.warm_up),
         }
     }
 }

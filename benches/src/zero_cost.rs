@@ -1,19 +1,21 @@
 //! The zero-cost check: crossbeam-channel measured directly and through the trait, same run.
 //!
 //! The direct versions mirror `chanbench_workloads::workload::{seq, mpsc}` line for line, with
-//! crossbeam's own types and calls instead of `Sender<C, T>` / `Receiver<C, T>`. This module is
-//! the one place outside an adapter that names a channel library.
+//! crossbeam's own types and calls instead of `Sender<C, T>` / `Receiver<C, T>`. With
+//! `fault_fixtures.rs` (deliberately broken channels built on std's, for xtask's tests), it is
+//! one of the two places outside an adapter that name a channel library.
 
 use std::hint::black_box;
 
 use chanbench_core::Cap;
 use chanbench_crossbeam::Crossbeam;
+use chanbench_schema::{Capacity, Params, SCHEMA, Workload, ZeroCostRecord};
 use chanbench_workloads::{
-    matrix::{Capacity, Cell, Matrix},
+    matrix::{Cell, Matrix},
+    payload::Payload,
     placement::{Role, Team},
     workload::{self, Measured},
 };
-use serde::Serialize;
 
 const CAPACITY: usize = 1024;
 
@@ -88,39 +90,32 @@ fn direct_spsc(team: &Team, messages: u64) -> Measured {
 /// Adds the four zero-cost cells: `seq` and `spsc` at capacity 1024, direct and through the
 /// trait, adjacent so they are measured back to back.
 pub fn add_cells(matrix: &mut Matrix) {
-    let cell = |implementation: &'static str, workload: &'static str, threads, run| Cell {
-        workload: "zero-cost",
-        implementation,
-        params: format!("{workload}/cap={CAPACITY}/u64"),
-        capacity: Capacity::Bounded(CAPACITY),
-        payload: "u64".to_owned(),
-        threads,
-        needs: &[],
-        cost_limit: None,
-        spawns_threads: false,
-        run,
+    let cell = |implementation: &'static str, side: Workload, threads, run| {
+        let params = Params::new(Capacity::Bounded(CAPACITY), u64::describe(), threads)
+            .strategy(side.name());
+        Cell::new(Workload::ZeroCost, implementation, params, &[], run)
     };
     matrix.add(cell(
         "crossbeam-direct",
-        "seq",
+        Workload::Seq,
         1,
         Box::new(|team, _, n| direct_seq(team, std::hint::black_box(CAPACITY), n)),
     ));
     matrix.add(cell(
         "crossbeam-trait",
-        "seq",
+        Workload::Seq,
         1,
         Box::new(|team, _, n| workload::seq::<Crossbeam, Cap, u64>(team, Cap(CAPACITY), n)),
     ));
     matrix.add(cell(
         "crossbeam-direct",
-        "spsc",
+        Workload::Spsc,
         2,
         Box::new(|team, _, n| direct_spsc(team, n)),
     ));
     matrix.add(cell(
         "crossbeam-trait",
-        "spsc",
+        Workload::Spsc,
         2,
         Box::new(|team, _, n| workload::spsc::<Crossbeam, Cap, u64>(team, Cap(CAPACITY), n)),
     ));
@@ -131,37 +126,21 @@ pub fn add_cells(matrix: &mut Matrix) {
 /// Criterion measures the two cells one after the other, so drift on a shared machine (another
 /// tenant, frequency, cache state) lands on one side only. Here each round runs both, alternating
 /// which goes first, and the answer is the median of the per-round ratios.
-#[derive(Debug, Clone, Serialize)]
-pub struct Paired {
-    /// Always `zero-cost-paired`, to tell this record from cell records.
-    pub record: &'static str,
-    /// `seq` or `spsc`.
-    pub workload: &'static str,
-    /// Rounds, each one direct run and one trait run.
-    pub rounds: usize,
-    /// Messages in every run.
-    pub messages_per_run: u64,
-    /// Median of the direct runs, ns per message.
-    pub direct_median_ns_per_msg: f64,
-    /// Median of the trait runs, ns per message.
-    pub trait_median_ns_per_msg: f64,
-    /// Median over rounds of (trait ns per message) / (direct ns per message).
-    pub ratio_median: f64,
-    /// 25th percentile of the per-round ratios.
-    pub ratio_p25: f64,
-    /// 75th percentile of the per-round ratios.
-    pub ratio_p75: f64,
-}
-
 /// Runs `rounds` interleaved pairs of `workload` (`seq` or `spsc`), `messages` each.
-pub fn paired(team: &Team, workload: &'static str, rounds: usize, messages: u64) -> Paired {
+///
+/// # Panics
+///
+/// If `workload` is neither.
+pub fn paired(team: &Team, workload: Workload, rounds: usize, messages: u64) -> ZeroCostRecord {
     let direct = |n| match workload {
-        "seq" => direct_seq(team, std::hint::black_box(CAPACITY), n),
-        _ => direct_spsc(team, n),
+        Workload::Seq => direct_seq(team, std::hint::black_box(CAPACITY), n),
+        Workload::Spsc => direct_spsc(team, n),
+        other => panic!("the zero-cost check has no {other} side"),
     };
     let through_trait = |n| match workload {
-        "seq" => workload::seq::<Crossbeam, Cap, u64>(team, Cap(CAPACITY), n),
-        _ => workload::spsc::<Crossbeam, Cap, u64>(team, Cap(CAPACITY), n),
+        Workload::Seq => workload::seq::<Crossbeam, Cap, u64>(team, Cap(CAPACITY), n),
+        Workload::Spsc => workload::spsc::<Crossbeam, Cap, u64>(team, Cap(CAPACITY), n),
+        other => panic!("the zero-cost check has no {other} side"),
     };
     let per_msg = |m: Measured| m.elapsed.as_secs_f64() * 1e9 / m.messages as f64;
     let rounds_of = crate::interleave(
@@ -170,8 +149,8 @@ pub fn paired(team: &Team, workload: &'static str, rounds: usize, messages: u64)
         || per_msg(direct(messages)),
     );
     let (trait_median, direct_median, ratio_median, ratio_p25, ratio_p75) = rounds_of.summary();
-    Paired {
-        record: "zero-cost-paired",
+    ZeroCostRecord {
+        schema: SCHEMA,
         workload,
         rounds,
         messages_per_run: messages,

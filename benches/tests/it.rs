@@ -5,14 +5,18 @@ use std::time::Duration;
 use benches::{
     build_matrix,
     profile::{Profile, Slowdown, parse_list, parse_oversubscription},
-    record::{CellRecord, SCHEMA},
 };
+use chanbench_schema::{Pacing, ProfileName, Workload};
 use chanbench_workloads::matrix::Shape;
 
 #[test]
 fn profiles_are_named_and_ordered() {
     let names: Vec<_> = Profile::ALL.iter().map(|p| p.name).collect();
-    assert_eq!(names, ["smoke", "quick", "default", "full"]);
+    assert_eq!(
+        names,
+        ProfileName::ALL,
+        "every profile name has timings, in order"
+    );
     for pair in Profile::ALL.windows(2) {
         assert!(pair[0].measurement < pair[1].measurement, "{pair:?}");
         assert!(pair[0].cost_target < pair[1].cost_target, "{pair:?}");
@@ -24,8 +28,19 @@ fn profiles_are_named_and_ordered() {
     assert!(Profile::named("smoke").unwrap().reduced);
     assert!(!Profile::named("default").unwrap().reduced);
     // Replication by default: whole processes are the unit, and only smoke runs one.
-    assert_eq!(Profile::named("smoke").unwrap().processes, 1);
-    assert!(Profile::ALL[1..].iter().all(|p| p.processes >= 3));
+    assert_eq!(Profile::named("smoke").unwrap().processes(), 1);
+    assert!(Profile::ALL[1..].iter().all(|p| p.processes() >= 3));
+    // Measurement follows the workload table's pacing.
+    let p = Profile::named("default").unwrap();
+    for w in Workload::ALL {
+        let expected = match w.facts().pacing {
+            Pacing::Saturated => p.measurement,
+            Pacing::Bursts => p.measurement / 10,
+            Pacing::Paced => benches::profile::PACED_MEASUREMENT,
+        };
+        assert_eq!(p.measurement_for(w), expected, "{w}");
+    }
+    assert!(p.measurement_for(Workload::Receive) < p.measurement_for(Workload::Spsc));
 }
 
 #[test]
@@ -84,8 +99,8 @@ fn the_matrix_has_the_baselines_and_the_zero_cost_pair() {
         matrix
             .cells
             .iter()
-            .filter(|c| c.workload == workload)
-            .map(|c| format!("{}/{}", c.implementation, c.params))
+            .filter(|c| c.workload().name() == workload)
+            .map(|c| format!("{}/{}", c.implementation(), c.label()))
             .collect()
     };
     assert_eq!(
@@ -103,7 +118,7 @@ fn the_matrix_has_the_baselines_and_the_zero_cost_pair() {
     );
     for info in chanbench_registry::implementations() {
         assert!(
-            matrix.cells.iter().any(|c| c.implementation == info.id),
+            matrix.cells.iter().any(|c| c.implementation() == info.id),
             "{} has no cell",
             info.id
         );
@@ -111,29 +126,25 @@ fn the_matrix_has_the_baselines_and_the_zero_cost_pair() {
 }
 
 #[test]
-fn records_serialize_to_json() {
-    let record = CellRecord {
-        record: "cell",
-        schema: SCHEMA,
-        workload: "spsc",
-        implementation: "flume",
-        params: "cap=1/u64",
-        criterion_id: "spsc/flume/cap=1/u64".into(),
-        status: "ok",
-        missing: vec![],
-        capacity: "1".into(),
-        payload: "u64",
-        threads: 2,
-        thread_cores: vec![0, 1],
-        threads_per_core: 1.0,
-        shape: Shape::new(2, 1),
-        profile: "smoke",
-        cost: None,
-    };
-    let json = serde_json::to_value(&record).unwrap();
-    assert_eq!(json["schema"], 1);
-    assert_eq!(json["shape"]["mpsc_producers"], 2);
-    assert_eq!(json["thread_cores"], serde_json::json!([0, 1]));
+fn every_cell_key_survives_the_line_protocol_and_every_workload_has_cells() {
+    use chanbench_schema::protocol::Line;
+    let matrix = build_matrix(Shape::new(2, 1), false);
+    for cell in &matrix.cells {
+        let line = Line::Start(Box::new(cell.key.clone())).to_string();
+        assert_eq!(
+            Line::parse(&line),
+            Line::Start(Box::new(cell.key.clone())),
+            "{line}"
+        );
+        assert!(
+            !cell.key.id().contains(' '),
+            "{}: ids have no spaces",
+            cell.key
+        );
+    }
+    let workloads: std::collections::BTreeSet<Workload> =
+        matrix.cells.iter().map(|c| c.workload()).collect();
+    assert_eq!(workloads.len(), Workload::ALL.len(), "{workloads:?}");
 }
 
 #[test]
@@ -141,7 +152,7 @@ fn the_paired_zero_cost_comparison_runs_both_sides_every_round() {
     use chanbench_workloads::placement::{Cores, Team};
     let cores = Cores::allowed().unwrap();
     let team = Team::new(&cores, 2).unwrap();
-    for workload in ["seq", "spsc"] {
+    for workload in [Workload::Seq, Workload::Spsc] {
         let paired = benches::zero_cost::paired(&team, workload, 4, 2_000);
         assert_eq!((paired.rounds, paired.messages_per_run), (4, 2_000));
         assert!(paired.direct_median_ns_per_msg > 0.0 && paired.trait_median_ns_per_msg > 0.0);

@@ -320,16 +320,50 @@ pub struct Capabilities {
 }
 
 impl Capabilities {
-    /// Each capability's name (as the conformance macro spells it) with whether it is present.
-    pub fn iter(&self) -> impl Iterator<Item = (&'static str, bool)> {
+    /// Each capability with whether it is present.
+    pub fn iter(&self) -> impl Iterator<Item = (Capability, bool)> {
         [
-            ("bounded", self.bounded),
-            ("unbounded", self.unbounded),
-            ("multi_consumer", self.multi_consumer),
-            ("select", self.select),
-            ("returns_unsent", self.returns_unsent),
+            (Capability::Bounded, self.bounded),
+            (Capability::Unbounded, self.unbounded),
+            (Capability::MultiConsumer, self.multi_consumer),
+            (Capability::Select, self.select),
+            (Capability::ReturnsUnsent, self.returns_unsent),
         ]
         .into_iter()
+    }
+
+    /// Whether `capability` is present.
+    pub fn has(&self, capability: Capability) -> bool {
+        self.iter().any(|(c, present)| c == capability && present)
+    }
+}
+
+/// One capability trait, as a value: what a benchmark cell needs beyond [`Channel`], and what a
+/// report says an implementation lacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Capability {
+    /// [`Bounded`].
+    Bounded,
+    /// [`Unbounded`].
+    Unbounded,
+    /// [`MultiConsumer`].
+    MultiConsumer,
+    /// [`Select`].
+    Select,
+    /// [`ReturnsUnsent`].
+    ReturnsUnsent,
+}
+
+impl Capability {
+    /// Its name, as the conformance macro spells it: `bounded`, `multi_consumer` ...
+    pub fn name(self) -> &'static str {
+        match self {
+            Capability::Bounded => "bounded",
+            Capability::Unbounded => "unbounded",
+            Capability::MultiConsumer => "multi_consumer",
+            Capability::Select => "select",
+            Capability::ReturnsUnsent => "returns_unsent",
+        }
     }
 }
 

@@ -18,6 +18,7 @@
 //! interleaved in one process, and prints their ratio: anything the harness adds (dispatch, the
 //! gate, the interval's ends, the worker threads) shows up there as a ratio away from 1.
 
+use chanbench_schema::CellKey;
 use std::{
     hint::black_box,
     thread,
@@ -33,21 +34,10 @@ pub type PlainRunner = Box<dyn Fn(&Cores, u64) -> Duration>;
 
 /// A matrix cell's plain twin.
 pub struct Calibration {
-    /// The workload of the cell it mirrors.
-    pub workload: &'static str,
-    /// The implementation id.
-    pub implementation: &'static str,
-    /// The cell's parameters.
-    pub params: String,
+    /// The cell it mirrors.
+    pub key: CellKey,
     /// The plain loop.
     pub plain: PlainRunner,
-}
-
-impl Calibration {
-    /// `workload/implementation/params`, the id of the cell it mirrors.
-    pub fn id(&self) -> String {
-        format!("{}/{}/{}", self.workload, self.implementation, self.params)
-    }
 }
 
 /// Untimed messages (round trips) each plain run starts with, on the same threads: a fresh

@@ -4,58 +4,10 @@
 //! the process, so a spinning implementation shows the CPU it burns even when its wall time looks
 //! good. The cost run is separate from criterion's timed runs.
 
+pub use chanbench_schema::{Cost, Percentiles};
 use nix::sys::{resource, time::TimeValLike};
-use serde::Serialize;
 
 use crate::{alloc::count_allocations, workload::Measured};
-
-/// The cost of one fixed-size run. Totals are per run; `*_per_msg` divide by `messages`.
-#[derive(Debug, Clone, Serialize)]
-pub struct Cost {
-    /// Messages (ping-pong: round trips) in the run.
-    pub messages: u64,
-    /// The workload's timed interval, ns per run.
-    pub wall_ns: u64,
-    /// User plus system CPU time of all threads, ns per run.
-    pub cpu_ns: u64,
-    /// Voluntary context switches (blocking), per run.
-    pub voluntary_switches: u64,
-    /// Involuntary context switches (preemption), per run.
-    pub involuntary_switches: u64,
-    /// Heap allocations per run; `None` when the counting allocator is not installed.
-    pub allocations: Option<u64>,
-    /// Bytes allocated per run; `None` when the counting allocator is not installed.
-    pub allocated_bytes: Option<u64>,
-    /// Wall time, ns per message.
-    pub wall_ns_per_msg: f64,
-    /// CPU time, ns per message.
-    pub cpu_ns_per_msg: f64,
-    /// Voluntary context switches per message.
-    pub voluntary_switches_per_msg: f64,
-    /// Involuntary context switches per message.
-    pub involuntary_switches_per_msg: f64,
-    /// Allocations per message.
-    pub allocations_per_msg: Option<f64>,
-    /// Bytes allocated per message.
-    pub allocated_bytes_per_msg: Option<f64>,
-    /// Latency percentiles in ns (per message; ping-pong: per round trip), where recorded.
-    pub latency: Option<Percentiles>,
-}
-
-/// Latency percentiles in nanoseconds.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct Percentiles {
-    /// Median, ns.
-    pub p50_ns: u64,
-    /// 99th percentile, ns.
-    pub p99_ns: u64,
-    /// 99.9th percentile, ns.
-    pub p999_ns: u64,
-    /// Maximum, ns.
-    pub max_ns: u64,
-    /// Samples recorded.
-    pub samples: u64,
-}
 
 struct Usage {
     cpu_ns: i64,

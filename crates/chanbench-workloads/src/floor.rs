@@ -30,7 +30,7 @@ pub const RING_CAPACITY: usize = 1024;
 
 /// Spins allowed before yielding: none when the first two roles share a core.
 fn spin_budget(team: &Team) -> u32 {
-    match team.cores() {
+    match team.worker_cores() {
         [a, b, ..] if a != b => SPINS_BEFORE_YIELD,
         _ => 0,
     }

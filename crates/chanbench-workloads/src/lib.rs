@@ -2,7 +2,8 @@
 //!
 //! - [`placement`]: the cores a run may use and a [`Team`](placement::Team) of persistent
 //!   threads pinned to them, created before anything is timed.
-//! - [`workload`]: seq, spsc, mpsc, mpmc, ping-pong, fan-in (select or merged), burst.
+//! - [`workload`]: seq, spsc, mpsc, mpmc, ping-pong, burst (fan-in runs the sources family's
+//!   merged and select strategies at a fixed source count).
 //! - [`payload`]: message types from zero-sized to 1 MiB, inline, boxed, moved or cloned.
 //! - [`calibrate`]: plain two-thread loops beside the matrix's cells, for `cargo xtask validate`.
 //! - [`floor`]: the hardware floor, an atomic ping-pong and a spinning ring.

@@ -7,7 +7,7 @@
 //! | streaming, MPMC | `mpmc` | 0, 1, 1024, unbounded | u64 | `producers`, `consumers` from the cores |
 //! | payload sweep | `spsc` | 1024, unbounded | zst, inline 64 B / 1 KiB, box 1 KiB, vec 1 B .. 1 MiB owned / cloned | |
 //! | latency | `ping-pong` | 1, unbounded | u64, zst, inline 64 B / 1 KiB, box 1 KiB, vec 1 KiB owned | |
-//! | fan-in | `fan-in` | 1024, unbounded | u64 | `merged` (one shared channel) or `select`; 4 sources |
+//! | fan-in | `fan-in` | 1024, unbounded | `Instant` | `merged` (one shared channel) or `select` (the `sources` family's code), 4 sources |
 //! | wake-up | `burst` | 1024, unbounded | `Instant` | bursts of 8, pause 0, 100 us, 1 ms |
 //! | floor | `floor` | | u64 | `atomic-ping-pong`, `spsc-ring` (1024 slots, spinning) |
 //! | strategies | `distribute` | 1024 (pools) | items of 4 / 256 / 16384 hash rounds | sequential, rayon, team-split, scope-split, mutex-queue, pool per item / batch 64 over each multi-consumer channel |
@@ -15,16 +15,21 @@
 //! | strategies | `sources` | 1024 or unbounded | `Instant` | thread-per-source, select, round-robin, merged; 1, 4, 16, 64 sources |
 //! | strategies | `service` | 1024 or unbounded | 272-byte message, owned or boxed | one-thread, two-threads, direct-call |
 //!
+//! Every cell is keyed by a [`CellKey`]: its [`Workload`] (the row of the workload table in
+//! `chanbench-schema`), the implementation and typed [`Params`], from which the criterion
+//! parameter string is derived.
+//!
 //! Which cells an implementation gets follows from the capability traits it implements (via
 //! [`register_impl!`](crate::register_impl)); cells it cannot run are listed by
 //! [`Matrix::unsupported`] as not supported, with the capability missing, never silently dropped.
 //! The `reduced` matrix (the smoke profile) keeps every family and workload but sweeps three
 //! payloads, one pause, one grain, one message rate and two source counts (1 and 64).
 
-use std::{collections::BTreeSet, fmt, time::Duration};
+use std::{fmt, time::Duration};
 
-use chanbench_core::{Capabilities, Channel, Make, MultiConsumer, Select};
-use serde::Serialize;
+use chanbench_core::{Capabilities, Capability, Channel, Make, MultiConsumer, Select};
+pub use chanbench_schema::Capacity;
+use chanbench_schema::{CellKey, Floor, Params, Workload};
 
 use crate::{
     calibrate::{self, Calibration},
@@ -40,6 +45,8 @@ use crate::{
     workload::{self, Measured},
 };
 
+use Workload::{Burst, Distribute, FanIn, Mpmc, PingPong, Receive, Seq, Service, Sources, Spsc};
+
 /// Timed runs (criterion) or the cost run (also records latencies).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -52,35 +59,27 @@ pub enum Mode {
 /// Runs a cell: `(team, mode, messages)`.
 pub type Runner = Box<dyn Fn(&Team, Mode, u64) -> Measured>;
 
-/// A channel's capacity, as a cell parameter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub enum Capacity {
-    /// `bounded(n)`.
-    Bounded(usize),
-    /// `unbounded()`.
-    Unbounded,
-    /// The cell has no channel (the floor baselines).
-    None,
+/// The capacity of flavor `m`.
+fn capacity_of<C: Channel, M: Make<C>>(m: M) -> Capacity {
+    m.capacity().map_or(Capacity::Unbounded, Capacity::Bounded)
 }
 
-impl Capacity {
-    fn of<C: Channel, M: Make<C>>(m: M) -> Self {
-        m.capacity().map_or(Capacity::Unbounded, Capacity::Bounded)
-    }
+/// Parameters of a cell of flavor `m` carrying timestamps (`Instant`), on `threads` threads.
+fn stamped<C: Channel, M: Make<C>>(m: M, threads: usize) -> Params {
+    Params::new(
+        capacity_of(m),
+        chanbench_schema::Payload::opaque("instant"),
+        threads,
+    )
 }
 
-impl fmt::Display for Capacity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Capacity::Bounded(n) => write!(f, "{n}"),
-            Capacity::Unbounded => f.write_str("unbounded"),
-            Capacity::None => f.write_str("none"),
-        }
-    }
+/// Parameters of a cell of flavor `m` carrying `P`, on `threads` threads.
+fn params_of<C: Channel, M: Make<C>, P: Payload>(m: M, threads: usize) -> Params {
+    Params::new(capacity_of(m), P::describe(), threads)
 }
 
 /// Thread counts, derived from the cores the run may use and an explicit oversubscription factor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shape {
     /// Cores the process may use.
     pub cores: usize,
@@ -130,20 +129,10 @@ impl Shape {
 
 /// One cell of the matrix.
 pub struct Cell {
-    /// The workload: the criterion group.
-    pub workload: &'static str,
-    /// The implementation id (for the floor: the baseline's name).
-    pub implementation: &'static str,
-    /// The cell's parameters, as a criterion `BenchmarkId` parameter: `cap=1024/u64`.
-    pub params: String,
-    /// The capacity.
-    pub capacity: Capacity,
-    /// The payload label.
-    pub payload: String,
-    /// Threads the cell runs on.
-    pub threads: usize,
+    /// Which cell: workload, implementation (for baselines: their name), typed parameters.
+    pub key: CellKey,
     /// The capabilities the cell needs beyond `Channel`.
-    pub needs: &'static [&'static str],
+    pub needs: &'static [Capability],
     /// At most this many messages in the cost run (large payloads, pauses).
     pub cost_limit: Option<u64>,
     /// The strategy starts threads inside its timed region by design (`std::thread::scope`):
@@ -153,27 +142,74 @@ pub struct Cell {
     pub run: Runner,
 }
 
+impl Cell {
+    /// A cell of `workload` for `implementation` with `params`, which must state its threads.
+    pub fn new(
+        workload: Workload,
+        implementation: &'static str,
+        params: Params,
+        needs: &'static [Capability],
+        run: Runner,
+    ) -> Self {
+        assert!(
+            params.threads.is_some(),
+            "{workload}/{implementation}: a matrix cell states its threads"
+        );
+        Self {
+            key: CellKey::new(workload, implementation, params),
+            needs,
+            cost_limit: None,
+            spawns_threads: false,
+            run,
+        }
+    }
+
+    /// Caps its cost run at `limit` messages.
+    pub fn cost_limit(mut self, limit: Option<u64>) -> Self {
+        self.cost_limit = limit;
+        self
+    }
+
+    /// Marks it as starting threads inside its timed region.
+    pub fn spawning_threads(mut self, spawns: bool) -> Self {
+        self.spawns_threads = spawns;
+        self
+    }
+
+    /// The workload.
+    pub fn workload(&self) -> Workload {
+        self.key.workload()
+    }
+
+    /// The implementation id.
+    pub fn implementation(&self) -> &str {
+        self.key.implementation()
+    }
+
+    /// The criterion parameter string.
+    pub fn label(&self) -> &str {
+        self.key.label()
+    }
+
+    /// Threads it runs on.
+    pub fn threads(&self) -> usize {
+        self.key.params().threads.unwrap_or(1)
+    }
+}
+
 impl fmt::Debug for Cell {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}/{}/{}",
-            self.workload, self.implementation, self.params
-        )
+        write!(f, "{}", self.key)
     }
 }
 
 /// A cell an implementation cannot run, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unsupported {
-    /// The workload.
-    pub workload: &'static str,
-    /// The implementation id.
-    pub implementation: &'static str,
-    /// The cell's parameters.
-    pub params: String,
+    /// The cell it would be (its parameters as another implementation runs it).
+    pub key: CellKey,
     /// The capabilities it lacks for this cell.
-    pub missing: Vec<&'static str>,
+    pub missing: Vec<Capability>,
 }
 
 /// Payloads in the smoke profile's reduced sweep.
@@ -228,11 +264,7 @@ impl Matrix {
     /// Adds a cell. Cells are keyed by workload, implementation and parameters; adding a key twice
     /// keeps the first (the payload sweep includes the streaming cell's `u64`).
     pub fn add(&mut self, cell: Cell) {
-        let exists = self.cells.iter().any(|c| {
-            c.workload == cell.workload
-                && c.implementation == cell.implementation
-                && c.params == cell.params
-        });
+        let exists = self.cells.iter().any(|c| c.key.same_cell(&cell.key));
         if !exists {
             self.cells.push(cell);
         }
@@ -244,33 +276,33 @@ impl Matrix {
         // Only cells of registered implementations: baselines (the floor, the zero-cost pair) are
         // not channel cells an implementation could lack.
         let registered = |id: &str| self.implementations.iter().any(|(i, _)| *i == id);
-        let keys: BTreeSet<(&'static str, &str, &'static [&'static str])> = self
-            .cells
-            .iter()
-            .filter(|c| registered(c.implementation))
-            .map(|c| (c.workload, c.params.as_str(), c.needs))
-            .collect();
+        let mut keys: Vec<&Cell> = Vec::new();
+        for c in self.cells.iter().filter(|c| registered(c.implementation())) {
+            let seen = keys.iter().any(|k| {
+                k.workload() == c.workload() && k.label() == c.label() && k.needs == c.needs
+            });
+            if !seen {
+                keys.push(c);
+            }
+        }
+        keys.sort_by_key(|c| (c.workload(), c.label().to_owned(), c.needs));
         let mut out = Vec::new();
         for &(id, caps) in &self.implementations {
-            for &(workload, params, needs) in &keys {
+            for cell in &keys {
                 let runs = self.cells.iter().any(|c| {
-                    c.implementation == id && c.workload == workload && c.params == params
+                    c.implementation() == id
+                        && c.workload() == cell.workload()
+                        && c.label() == cell.label()
                 });
                 if !runs {
-                    let have: Vec<&str> = caps
-                        .iter()
-                        .filter(|(_, present)| *present)
-                        .map(|(name, _)| name)
-                        .collect();
-                    let missing = needs
+                    let missing = cell
+                        .needs
                         .iter()
                         .copied()
-                        .filter(|n| !have.contains(n))
+                        .filter(|n| !caps.has(*n))
                         .collect();
                     out.push(Unsupported {
-                        workload,
-                        implementation: id,
-                        params: params.to_owned(),
+                        key: CellKey::new(cell.workload(), id, cell.key.params().clone()),
                         missing,
                     });
                 }
@@ -289,72 +321,72 @@ impl Matrix {
 
     /// Cells every channel implementation runs under flavor `m`: seq, spsc, mpsc, the payload
     /// sweep, ping-pong, merged fan-in, burst. `needs` names the flavor's capability.
-    pub fn add_flavor<C: Channel, M: Make<C>>(&mut self, m: M, needs: &'static [&'static str]) {
-        let capacity = Capacity::of(m);
+    pub fn add_flavor<C: Channel, M: Make<C>>(&mut self, m: M, needs: &'static [Capability]) {
+        let capacity = capacity_of(m);
         let large = matches!(capacity, Capacity::Bounded(1024) | Capacity::Unbounded);
         let small = matches!(capacity, Capacity::Bounded(1) | Capacity::Unbounded);
         let producers = self.shape.mpsc_producers;
-        self.add_streaming::<C, M, u64>("spsc", m, needs, 1);
-        self.add_streaming::<C, M, u64>("mpsc", m, needs, producers);
+        self.add_streaming::<C, M, u64>(Spsc, m, needs, 1);
+        self.add_streaming::<C, M, u64>(Workload::Mpsc, m, needs, producers);
         if large {
-            self.add(Cell {
-                workload: "seq",
-                implementation: C::ID,
-                params: format!("cap={capacity}/u64"),
-                capacity,
-                payload: u64::label(),
-                threads: 1,
+            self.add(Cell::new(
+                Seq,
+                C::ID,
+                params_of::<C, M, u64>(m, 1),
                 needs,
-                cost_limit: None,
-                spawns_threads: false,
-                run: Box::new(move |team, _, n| workload::seq::<C, M, u64>(team, m, n)),
-            });
-            self.add_streaming::<C, M, ()>("spsc", m, needs, 1);
-            self.add_streaming::<C, M, Inline<64>>("spsc", m, needs, 1);
-            self.add_streaming::<C, M, Inline<1024>>("spsc", m, needs, 1);
-            self.add_streaming::<C, M, Boxed<1024>>("spsc", m, needs, 1);
-            self.add_streaming::<C, M, VecOwned<1>>("spsc", m, needs, 1);
-            self.add_streaming::<C, M, VecCloned<1>>("spsc", m, needs, 1);
-            self.add_streaming::<C, M, VecOwned<1024>>("spsc", m, needs, 1);
-            self.add_streaming::<C, M, VecCloned<1024>>("spsc", m, needs, 1);
-            self.add_streaming::<C, M, VecOwned<65536>>("spsc", m, needs, 1);
-            self.add_streaming::<C, M, VecCloned<65536>>("spsc", m, needs, 1);
-            self.add_streaming::<C, M, VecOwned<1048576>>("spsc", m, needs, 1);
-            self.add_streaming::<C, M, VecCloned<1048576>>("spsc", m, needs, 1);
+                Box::new(move |team, _, n| workload::seq::<C, M, u64>(team, m, n)),
+            ));
+            self.add_streaming::<C, M, ()>(Spsc, m, needs, 1);
+            self.add_streaming::<C, M, Inline<64>>(Spsc, m, needs, 1);
+            self.add_streaming::<C, M, Inline<1024>>(Spsc, m, needs, 1);
+            self.add_streaming::<C, M, Boxed<1024>>(Spsc, m, needs, 1);
+            self.add_streaming::<C, M, VecOwned<1>>(Spsc, m, needs, 1);
+            self.add_streaming::<C, M, VecCloned<1>>(Spsc, m, needs, 1);
+            self.add_streaming::<C, M, VecOwned<1024>>(Spsc, m, needs, 1);
+            self.add_streaming::<C, M, VecCloned<1024>>(Spsc, m, needs, 1);
+            self.add_streaming::<C, M, VecOwned<65536>>(Spsc, m, needs, 1);
+            self.add_streaming::<C, M, VecCloned<65536>>(Spsc, m, needs, 1);
+            self.add_streaming::<C, M, VecOwned<1048576>>(Spsc, m, needs, 1);
+            self.add_streaming::<C, M, VecCloned<1048576>>(Spsc, m, needs, 1);
             let sources = self.shape.fan_in_sources;
-            self.add(Cell {
-                workload: "fan-in",
-                implementation: C::ID,
-                params: format!("cap={capacity}/u64/merged/sources={sources}"),
-                capacity,
-                payload: u64::label(),
-                threads: sources + 1,
+            let merged = Serve::Merged;
+            let mut params = stamped(m, sources::threads(sources, merged));
+            params.strategy = Some(merged.to_string());
+            params.sources = Some(sources);
+            self.add(Cell::new(
+                FanIn,
+                C::ID,
+                params,
                 needs,
-                cost_limit: None,
-                spawns_threads: false,
-                run: Box::new(move |team, _, n| workload::mpsc::<C, M, u64>(team, m, sources, n)),
-            });
+                Box::new(move |team, mode, n| match mode {
+                    Mode::Timed => sources::serve::<C, M, false>(team, m, merged, sources, n),
+                    Mode::Cost => sources::serve::<C, M, true>(team, m, merged, sources, n),
+                }),
+            ));
             self.add_strategy_cells::<C, M>(m, needs);
             for pause in BURST_PAUSES {
                 if self.reduced && pause != Duration::from_micros(100) {
                     continue;
                 }
                 let bursts = COST_PAUSE_BUDGET.as_nanos() / pause.as_nanos().max(1);
-                self.add(Cell {
-                    workload: "burst",
-                    implementation: C::ID,
-                    params: format!("cap={capacity}/instant/burst={BURST_LEN}/pause={pause:?}"),
-                    capacity,
-                    payload: "instant".to_owned(),
-                    threads: 2,
+                let mut params = stamped(m, 2);
+                params.burst = Some(BURST_LEN);
+                params.pause_ns = Some(pause.as_nanos() as u64);
+                let cell = Cell::new(
+                    Burst,
+                    C::ID,
+                    params,
                     needs,
-                    cost_limit: (!pause.is_zero()).then(|| (bursts as u64).max(16) * BURST_LEN),
-                    spawns_threads: false,
-                    run: Box::new(move |team, mode, n| match mode {
+                    Box::new(move |team, mode, n| match mode {
                         Mode::Timed => workload::burst::<C, M, false>(team, m, BURST_LEN, pause, n),
                         Mode::Cost => workload::burst::<C, M, true>(team, m, BURST_LEN, pause, n),
                     }),
-                });
+                );
+                self.add(
+                    cell.cost_limit(
+                        (!pause.is_zero()).then(|| (bursts as u64).max(16) * BURST_LEN),
+                    ),
+                );
             }
         }
         if small {
@@ -369,97 +401,81 @@ impl Matrix {
 
     fn add_streaming<C: Channel, M: Make<C>, P: Payload>(
         &mut self,
-        workload: &'static str,
+        workload: Workload,
         m: M,
-        needs: &'static [&'static str],
+        needs: &'static [Capability],
         producers: usize,
     ) {
         if P::label() != "u64" && !self.keep_payload::<P>() {
             return;
         }
-        let capacity = Capacity::of(m);
-        let params = match producers {
-            1 => format!("cap={capacity}/{}", P::label()),
-            p => format!("cap={capacity}/{}/producers={p}", P::label()),
-        };
-        let calibrated = matches!(capacity, Capacity::Bounded(1024) | Capacity::Unbounded);
-        if workload == "spsc" && producers == 1 && P::label() == "u64" && calibrated {
+        let mut params = params_of::<C, M, P>(m, producers + 1);
+        params.producers = (workload == Workload::Mpsc).then_some(producers);
+        let cell = Cell::new(
+            workload,
+            C::ID,
+            params,
+            needs,
+            Box::new(move |team, _, n| workload::mpsc::<C, M, P>(team, m, producers, n)),
+        );
+        let calibrated = matches!(
+            cell.key.params().capacity,
+            Capacity::Bounded(1024) | Capacity::Unbounded
+        );
+        if workload == Spsc && P::label() == "u64" && calibrated {
             self.calibrations.push(Calibration {
-                workload,
-                implementation: C::ID,
-                params: params.clone(),
+                key: cell.key.clone(),
                 plain: Box::new(move |cores, n| calibrate::plain_spsc::<C, M>(cores, m, n)),
             });
         }
-        self.add(Cell {
-            workload,
-            implementation: C::ID,
-            params,
-            capacity,
-            payload: P::label(),
-            threads: producers + 1,
-            needs,
-            cost_limit: Self::cost_limit_for_bytes(P::bytes()),
-            spawns_threads: false,
-            run: Box::new(move |team, _, n| workload::mpsc::<C, M, P>(team, m, producers, n)),
-        });
+        self.add(cell.cost_limit(Self::cost_limit_for_bytes(P::bytes())));
     }
 
     fn add_ping_pong<C: Channel, M: Make<C>, P: Payload>(
         &mut self,
         m: M,
-        needs: &'static [&'static str],
+        needs: &'static [Capability],
     ) {
         if P::label() != "u64" && !self.keep_payload::<P>() {
             return;
         }
-        let capacity = Capacity::of(m);
-        let params = format!("cap={capacity}/{}", P::label());
-        if P::label() == "u64" {
-            self.calibrations.push(Calibration {
-                workload: "ping-pong",
-                implementation: C::ID,
-                params: params.clone(),
-                plain: Box::new(move |cores, n| calibrate::plain_ping_pong::<C, M>(cores, m, n)),
-            });
-        }
-        self.add(Cell {
-            workload: "ping-pong",
-            implementation: C::ID,
-            params,
-            capacity,
-            payload: P::label(),
-            threads: 2,
+        let cell = Cell::new(
+            PingPong,
+            C::ID,
+            params_of::<C, M, P>(m, 2),
             needs,
-            cost_limit: Self::cost_limit_for_bytes(P::bytes()),
-            spawns_threads: false,
-            run: Box::new(move |team, mode, n| match mode {
+            Box::new(move |team, mode, n| match mode {
                 Mode::Timed => workload::ping_pong::<C, M, P, false>(team, m, n),
                 Mode::Cost => workload::ping_pong::<C, M, P, true>(team, m, n),
             }),
-        });
+        );
+        if P::label() == "u64" {
+            self.calibrations.push(Calibration {
+                key: cell.key.clone(),
+                plain: Box::new(move |cores, n| calibrate::plain_ping_pong::<C, M>(cores, m, n)),
+            });
+        }
+        self.add(cell.cost_limit(Self::cost_limit_for_bytes(P::bytes())));
     }
 
     /// MPMC cells under flavor `m`.
     pub fn add_multi_consumer<C: MultiConsumer, M: Make<C>>(
         &mut self,
         m: M,
-        needs: &'static [&'static str],
+        needs: &'static [Capability],
     ) {
-        let capacity = Capacity::of(m);
+        let capacity = capacity_of(m);
         let (p, c) = (self.shape.mpmc_producers, self.shape.mpmc_consumers);
-        self.add(Cell {
-            workload: "mpmc",
-            implementation: C::ID,
-            params: format!("cap={capacity}/u64/producers={p}/consumers={c}"),
-            capacity,
-            payload: u64::label(),
-            threads: p + c,
+        let mut params = params_of::<C, M, u64>(m, p + c);
+        params.producers = Some(p);
+        params.consumers = Some(c);
+        self.add(Cell::new(
+            Mpmc,
+            C::ID,
+            params,
             needs,
-            cost_limit: None,
-            spawns_threads: false,
-            run: Box::new(move |team, _, n| workload::mpmc::<C, M, u64>(team, m, p, c, n)),
-        });
+            Box::new(move |team, _, n| workload::mpmc::<C, M, u64>(team, m, p, c, n)),
+        ));
         if matches!(capacity, Capacity::Bounded(1024) | Capacity::Unbounded) {
             for (grain, rounds) in self.grains() {
                 for batch in [1, BATCH] {
@@ -467,65 +483,49 @@ impl Matrix {
                         1 => "pool-per-item".to_owned(),
                         b => format!("pool-batch-{b}"),
                     };
-                    self.add(Cell {
-                        workload: "distribute",
-                        implementation: C::ID,
-                        params: format!("{strategy}/grain={grain}"),
-                        capacity,
-                        payload: format!("items-of-{rounds}-rounds"),
-                        threads: self.shape.cores + 1,
+                    let mut params = Params::new(capacity, job_items(rounds), self.shape.cores + 1)
+                        .strategy(strategy);
+                    params.grain = Some(grain.to_owned());
+                    self.add(Cell::new(
+                        Distribute,
+                        C::ID,
+                        params,
                         needs,
-                        cost_limit: None,
-                        spawns_threads: false,
-                        run: Box::new(move |team, _, n| {
+                        Box::new(move |team, _, n| {
                             let job = |team: &Team, items, rounds| {
                                 distribute::pool::<C, M>(team, m, batch, items, rounds)
                             };
                             distribute::run_jobs(team, "pool", n, rounds, &job)
                         }),
-                    });
+                    ));
                 }
             }
         }
     }
 
-    /// Native-select fan-in cells under flavor `m`.
-    pub fn add_select<C: Select, M: Make<C>>(&mut self, m: M, needs: &'static [&'static str]) {
-        let capacity = Capacity::of(m);
+    /// Native-select cells under flavor `m`: fan-in and the sources family's select.
+    pub fn add_select<C: Select, M: Make<C>>(&mut self, m: M, needs: &'static [Capability]) {
+        let capacity = capacity_of(m);
         if !matches!(capacity, Capacity::Bounded(1024) | Capacity::Unbounded) {
             return;
         }
-        let sources = self.shape.fan_in_sources;
-        self.add(Cell {
-            workload: "fan-in",
-            implementation: C::ID,
-            params: format!("cap={capacity}/u64/select/sources={sources}"),
-            capacity,
-            payload: u64::label(),
-            threads: sources + 1,
-            needs,
-            cost_limit: None,
-            spawns_threads: false,
-            run: Box::new(move |team, _, n| {
-                workload::fan_in_select::<C, M, u64>(team, m, sources, n)
-            }),
-        });
-        for sources in self.source_counts() {
-            self.add(Cell {
-                workload: "sources",
-                implementation: C::ID,
-                params: format!("{SELECT}/sources={sources}"),
-                capacity,
-                payload: "instant".to_owned(),
-                threads: sources + 1,
+        let fan_in = self.shape.fan_in_sources;
+        let counts = self.source_counts();
+        for (workload, sources) in std::iter::once((FanIn, fan_in))
+            .chain(counts.into_iter().map(|sources| (Sources, sources)))
+        {
+            let mut params = stamped(m, sources + 1).strategy(SELECT);
+            params.sources = Some(sources);
+            self.add(Cell::new(
+                workload,
+                C::ID,
+                params,
                 needs,
-                cost_limit: None,
-                spawns_threads: false,
-                run: Box::new(move |team, mode, n| match mode {
+                Box::new(move |team, mode, n| match mode {
                     Mode::Timed => sources::serve_select::<C, M, false>(team, m, sources, n),
                     Mode::Cost => sources::serve_select::<C, M, true>(team, m, sources, n),
                 }),
-            });
+            ));
         }
     }
 
@@ -553,45 +553,40 @@ impl Matrix {
     /// first registered wins, so bounded implementations run them at capacity 1024): receive,
     /// sources (all but select) and service. Their parameters leave out the capacity, so each
     /// implementation has one cell per configuration, comparable across implementations.
-    fn add_strategy_cells<C: Channel, M: Make<C>>(&mut self, m: M, needs: &'static [&'static str]) {
-        let capacity = Capacity::of(m);
+    fn add_strategy_cells<C: Channel, M: Make<C>>(&mut self, m: M, needs: &'static [Capability]) {
         for gap in self.gaps() {
             let limit = (COST_PAUSE_BUDGET.as_nanos() / gap.as_nanos().max(1)) as u64;
             for wait in WAITS {
-                self.add(Cell {
-                    workload: "receive",
-                    implementation: C::ID,
-                    params: format!("{wait}/gap={gap:?}"),
-                    capacity,
-                    payload: "instant".to_owned(),
-                    threads: 2,
+                let mut params = stamped(m, 2).strategy(wait.to_string());
+                params.gap_ns = Some(gap.as_nanos() as u64);
+                let cell = Cell::new(
+                    Receive,
+                    C::ID,
+                    params,
                     needs,
-                    cost_limit: Some(limit.max(16)),
-                    spawns_threads: false,
-                    run: Box::new(move |team, mode, n| match mode {
+                    Box::new(move |team, mode, n| match mode {
                         Mode::Timed => receive::receive::<C, M, false>(team, m, wait, gap, n),
                         Mode::Cost => receive::receive::<C, M, true>(team, m, wait, gap, n),
                     }),
-                });
+                );
+                self.add(cell.cost_limit(Some(limit.max(16))));
             }
         }
         for sources in self.source_counts() {
             for serve in SERVES {
-                self.add(Cell {
-                    workload: "sources",
-                    implementation: C::ID,
-                    params: format!("{serve}/sources={sources}"),
-                    capacity,
-                    payload: "instant".to_owned(),
-                    threads: sources::threads(sources, serve),
+                let mut params =
+                    stamped(m, sources::threads(sources, serve)).strategy(serve.to_string());
+                params.sources = Some(sources);
+                self.add(Cell::new(
+                    Sources,
+                    C::ID,
+                    params,
                     needs,
-                    cost_limit: None,
-                    spawns_threads: false,
-                    run: Box::new(move |team, mode, n| match mode {
+                    Box::new(move |team, mode, n| match mode {
                         Mode::Timed => sources::serve::<C, M, false>(team, m, serve, sources, n),
                         Mode::Cost => sources::serve::<C, M, true>(team, m, serve, sources, n),
                     }),
-                });
+                ));
             }
         }
         self.add_service::<C, M, Message>(m, needs);
@@ -601,37 +596,31 @@ impl Matrix {
     fn add_service<C: Channel, M: Make<C>, E: Envelope>(
         &mut self,
         m: M,
-        needs: &'static [&'static str],
+        needs: &'static [Capability],
     ) {
-        let capacity = Capacity::of(m);
-        let payload = format!("{}-{}B", E::LABEL, std::mem::size_of::<Message>());
-        self.add(Cell {
-            workload: "service",
-            implementation: C::ID,
-            params: format!("one-thread/{}", E::LABEL),
-            capacity,
-            payload: payload.clone(),
-            threads: 1,
+        let params = |strategy: &str, threads| {
+            let mut p =
+                Params::new(capacity_of(m), service_message::<E>(), threads).strategy(strategy);
+            p.envelope = Some(E::LABEL.to_owned());
+            p
+        };
+        self.add(Cell::new(
+            Service,
+            C::ID,
+            params("one-thread", 1),
             needs,
-            cost_limit: None,
-            spawns_threads: false,
-            run: Box::new(move |team, _, n| service::one_thread::<C, M, E>(team, m, n)),
-        });
-        self.add(Cell {
-            workload: "service",
-            implementation: C::ID,
-            params: format!("two-threads/{}", E::LABEL),
-            capacity,
-            payload,
-            threads: 2,
+            Box::new(move |team, _, n| service::one_thread::<C, M, E>(team, m, n)),
+        ));
+        self.add(Cell::new(
+            Service,
+            C::ID,
+            params("two-threads", 2),
             needs,
-            cost_limit: None,
-            spawns_threads: false,
-            run: Box::new(move |team, mode, n| match mode {
+            Box::new(move |team, mode, n| match mode {
                 Mode::Timed => service::two_threads::<C, M, E, false>(team, m, n),
                 Mode::Cost => service::two_threads::<C, M, E, true>(team, m, n),
             }),
-        });
+        ));
     }
 
     /// The strategies without a channel, registered once under their own names: sequential,
@@ -651,71 +640,86 @@ impl Matrix {
         ];
         for (grain, rounds) in self.grains() {
             for (name, job, threads, spawns_threads) in strategies {
-                self.add(Cell {
-                    workload: "distribute",
-                    implementation: name,
-                    params: format!("{name}/grain={grain}"),
-                    capacity: Capacity::None,
-                    payload: format!("items-of-{rounds}-rounds"),
-                    threads,
-                    needs: &[],
-                    cost_limit: None,
-                    spawns_threads,
-                    run: Box::new(move |team, _, n| {
-                        distribute::run_jobs(team, name, n, rounds, &job)
-                    }),
-                });
+                let mut params =
+                    Params::new(Capacity::None, job_items(rounds), threads).strategy(name);
+                params.grain = Some(grain.to_owned());
+                let cell = Cell::new(
+                    Distribute,
+                    name,
+                    params,
+                    &[],
+                    Box::new(move |team, _, n| distribute::run_jobs(team, name, n, rounds, &job)),
+                );
+                self.add(cell.spawning_threads(spawns_threads));
             }
         }
-        for (label, run) in [
+        fn direct<E: Envelope>() -> (Params, Runner) {
+            let mut params =
+                Params::new(Capacity::None, service_message::<E>(), 1).strategy("direct-call");
+            params.envelope = Some(E::LABEL.to_owned());
             (
-                "owned",
-                service::direct_call::<Message> as fn(&Team, u64) -> Measured,
-            ),
-            ("boxed", service::direct_call::<Box<Message>>),
-        ] {
-            self.add(Cell {
-                workload: "service",
-                implementation: "direct-call",
-                params: format!("direct-call/{label}"),
-                capacity: Capacity::None,
-                payload: format!("{label}-{}B", std::mem::size_of::<Message>()),
-                threads: 1,
-                needs: &[],
-                cost_limit: None,
-                spawns_threads: false,
-                run: Box::new(move |team, _, n| run(team, n)),
-            });
+                params,
+                Box::new(|team, _, n| service::direct_call::<E>(team, n)),
+            )
+        }
+        for (params, run) in [direct::<Message>(), direct::<Box<Message>>()] {
+            self.add(Cell::new(Service, "direct-call", params, &[], run));
         }
     }
 
-    /// The hardware-floor baselines.
+    /// The hardware-floor baselines, one per [`Floor`].
     pub fn add_floor(&mut self) {
-        self.add(Cell {
-            workload: "floor",
-            implementation: "atomic-ping-pong",
-            params: "u64".to_owned(),
-            capacity: Capacity::None,
-            payload: u64::label(),
-            threads: 2,
-            needs: &[],
-            cost_limit: None,
-            spawns_threads: false,
-            run: Box::new(|team, _, n| floor::atomic_ping_pong(team, n)),
-        });
-        self.add(Cell {
-            workload: "floor",
-            implementation: "spsc-ring",
-            params: format!("cap={}/u64", floor::RING_CAPACITY),
-            capacity: Capacity::Bounded(floor::RING_CAPACITY),
-            payload: u64::label(),
-            threads: 2,
-            needs: &[],
-            cost_limit: None,
-            spawns_threads: false,
-            run: Box::new(|team, _, n| floor::spsc_ring(team, n)),
-        });
+        for floor in Floor::ALL {
+            let (capacity, run): (Capacity, Runner) = match floor {
+                Floor::AtomicPingPong => (
+                    Capacity::None,
+                    Box::new(|team, _, n| floor::atomic_ping_pong(team, n)),
+                ),
+                Floor::SpscRing => (
+                    Capacity::Bounded(floor::RING_CAPACITY),
+                    Box::new(|team, _, n| floor::spsc_ring(team, n)),
+                ),
+            };
+            let params = Params::new(capacity, u64::describe(), 2);
+            self.add(Cell::new(Workload::Floor, floor.id(), params, &[], run));
+        }
     }
+}
+
+/// A distribute job's item: `rounds` hash rounds of work, no payload size to speak of.
+fn job_items(rounds: u32) -> chanbench_schema::Payload {
+    chanbench_schema::Payload::opaque(format!("items-of-{rounds}-rounds"))
+}
+
+/// The service workload's message, in envelope `E`.
+fn service_message<E: Envelope>() -> chanbench_schema::Payload {
+    let bytes = std::mem::size_of::<Message>();
+    chanbench_schema::Payload::sized(format!("{}-{bytes}B", E::LABEL), bytes as u64)
+}
+
+/// Registers a list of implementation types, as [`chanbench_registry::for_each_impl!`] passes
+/// it: `for_each_impl!(register_impls, (&mut matrix))`.
+#[macro_export]
+macro_rules! register_impls {
+    ([$($ty:path),*], $matrix:expr) => {{
+        let matrix: &mut $crate::matrix::Matrix = $matrix;
+        $( $crate::register_impl!(&mut *matrix, $ty); )*
+    }};
+}
+
+/// The matrix of every registered implementation (`chanbench-registry`, which the caller
+/// depends on), the strategies without a channel and the floor: what the bench measures, less
+/// its own additions (the zero-cost pair, the fault fixtures).
+#[macro_export]
+macro_rules! registered_matrix {
+    ($shape:expr, $reduced:expr) => {{
+        use $crate::register_impls;
+        let mut matrix = $crate::matrix::Matrix::new($shape, $reduced);
+        chanbench_registry::for_each_impl!(register_impls, (&mut matrix));
+        matrix.add_strategies();
+        matrix.add_floor();
+        matrix
+    }};
 }
 
 /// Registers every cell a concrete implementation type can run, chosen by the capability traits
@@ -779,26 +783,30 @@ pub mod probe {
         };
     }
 
+    use chanbench_core::Capability::{
+        Bounded as B, MultiConsumer as Mc, Select as S, Unbounded as U,
+    };
+
     combo!(Bounded: chanbench_core::Bounded => cells_bounded |m| {
         for cap in STREAMING_CAPACITIES {
-            m.add_flavor::<C, Cap>(Cap(cap), &["bounded"]);
+            m.add_flavor::<C, Cap>(Cap(cap), &[B]);
         }
     });
     combo!(Unbounded: chanbench_core::Unbounded => cells_unbounded |m| {
-        m.add_flavor::<C, Unbound>(Unbound, &["unbounded"]);
+        m.add_flavor::<C, Unbound>(Unbound, &[U]);
     });
     combo!(BoundedMulti: chanbench_core::Bounded, chanbench_core::MultiConsumer => cells_bounded_multi |m| {
         for cap in STREAMING_CAPACITIES {
-            m.add_multi_consumer::<C, Cap>(Cap(cap), &["bounded", "multi_consumer"]);
+            m.add_multi_consumer::<C, Cap>(Cap(cap), &[B, Mc]);
         }
     });
     combo!(UnboundedMulti: chanbench_core::Unbounded, chanbench_core::MultiConsumer => cells_unbounded_multi |m| {
-        m.add_multi_consumer::<C, Unbound>(Unbound, &["unbounded", "multi_consumer"]);
+        m.add_multi_consumer::<C, Unbound>(Unbound, &[U, Mc]);
     });
     combo!(BoundedSelect: chanbench_core::Bounded, chanbench_core::Select => cells_bounded_select |m| {
-        m.add_select::<C, Cap>(Cap(1024), &["bounded", "select"]);
+        m.add_select::<C, Cap>(Cap(1024), &[B, S]);
     });
     combo!(UnboundedSelect: chanbench_core::Unbounded, chanbench_core::Select => cells_unbounded_select |m| {
-        m.add_select::<C, Unbound>(Unbound, &["unbounded", "select"]);
+        m.add_select::<C, Unbound>(Unbound, &[U, S]);
     });
 }

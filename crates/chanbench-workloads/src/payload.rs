@@ -15,6 +15,10 @@ pub trait Payload: Send + 'static {
     fn label() -> String;
     /// The size of the data a message carries, in bytes (for a `Vec`, its length).
     fn bytes() -> usize;
+    /// The label and size, as a cell's parameters state them.
+    fn describe() -> chanbench_schema::Payload {
+        chanbench_schema::Payload::sized(Self::label(), Self::bytes() as u64)
+    }
     /// Prepares a source.
     fn source() -> Self::Source;
     /// The `i`-th message.

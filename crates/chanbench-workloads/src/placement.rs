@@ -123,8 +123,8 @@ type Job = Box<dyn FnOnce() + Send>;
 /// measurement; the threads themselves live as long as the team.
 pub struct Team {
     workers: Vec<mpsc::Sender<Job>>,
-    cores: Vec<usize>,
-    allowed: Cores,
+    worker_cores: Vec<usize>,
+    affinity: Cores,
     pool: Arc<rayon::ThreadPool>,
 }
 
@@ -174,30 +174,21 @@ impl Team {
         }
         Ok(Self {
             workers,
-            cores: pinned_to,
-            allowed: cores.clone(),
+            worker_cores: pinned_to,
+            affinity: cores.clone(),
             pool: Arc::new(pool),
         })
     }
 
-    /// The core each worker is pinned to.
-    pub fn cores(&self) -> &[usize] {
-        &self.cores
+    /// The core each worker is pinned to, by worker index (worker `i` runs role `i`).
+    pub fn worker_cores(&self) -> &[usize] {
+        &self.worker_cores
     }
 
-    /// How many workers there are.
-    pub fn size(&self) -> usize {
-        self.workers.len()
-    }
-
-    /// How many cores the process may use: data-parallel strategies use one worker per core.
-    pub fn allowed_cores(&self) -> usize {
-        self.allowed.len()
-    }
-
-    /// The cores the process may use.
-    pub fn allowed(&self) -> &Cores {
-        &self.allowed
+    /// The cores the process may use (its affinity mask): data-parallel strategies run one worker
+    /// per core.
+    pub fn affinity(&self) -> &Cores {
+        &self.affinity
     }
 
     /// The rayon pool, one thread per allowed core.
@@ -225,7 +216,7 @@ impl Team {
         );
         let gate = Arc::new(StartGate::new(
             roles.len(),
-            roles.len() <= self.allowed.len(),
+            roles.len() <= self.affinity.len(),
         ));
         let (done_tx, done_rx) = mpsc::channel();
         let count = roles.len();

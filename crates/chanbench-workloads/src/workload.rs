@@ -16,7 +16,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use chanbench_core::{Channel, Make, MultiConsumer, Receiver, RecvError, Select, Sender};
+use chanbench_core::{Channel, Make, MultiConsumer, Receiver, Sender};
 use hdrhistogram::Histogram;
 
 use crate::{
@@ -146,7 +146,7 @@ pub fn spsc<C: Channel, M: Make<C>, P: Payload>(team: &Team, m: M, messages: u64
     mpsc::<C, M, P>(team, m, 1, messages)
 }
 
-/// **mpsc**: `producers` threads streaming into one consumer (also the "merged channel" fan-in).
+/// **mpsc**: `producers` threads streaming into one consumer (spsc: one producer).
 pub fn mpsc<C: Channel, M: Make<C>, P: Payload>(
     team: &Team,
     m: M,
@@ -156,7 +156,8 @@ pub fn mpsc<C: Channel, M: Make<C>, P: Payload>(
     let (tx, rx) = m.make::<P>();
     let mut roles = self::producers::<C, P>(tx, producers, messages);
     roles.push(consumer::<C, P>(rx));
-    run_counted(team, "mpsc", roles, messages)
+    let workload = if producers == 1 { "spsc" } else { "mpsc" };
+    run_counted(team, workload, roles, messages)
 }
 
 /// **mpmc**: `producers` threads streaming into `consumers` threads sharing one receiver.
@@ -172,39 +173,6 @@ pub fn mpmc<C: MultiConsumer, M: Make<C>, P: Payload>(
     roles.extend((0..consumers).map(|_| consumer::<C, P>(rx.clone())));
     drop(rx);
     run_counted(team, "mpmc", roles, messages)
-}
-
-/// **fan-in (select)**: `sources` producer threads, each with its own channel, and one thread
-/// selecting over all of them with the implementation's native select.
-pub fn fan_in_select<C: Select, M: Make<C>, P: Payload>(
-    team: &Team,
-    m: M,
-    sources: usize,
-    messages: u64,
-) -> Measured {
-    let mut receivers = Vec::with_capacity(sources);
-    let mut roles: Vec<Role<u64>> = Vec::with_capacity(sources + 1);
-    for n in split(messages, sources) {
-        let (tx, rx) = m.make::<P>();
-        roles.push(producer::<C, P>(tx, n));
-        receivers.push(rx);
-    }
-    roles.push(Box::new(move || {
-        let mut received = 0u64;
-        while !receivers.is_empty() {
-            match chanbench_core::select(&receivers) {
-                (_, Ok(msg)) => {
-                    black_box(msg);
-                    received += 1;
-                }
-                (index, Err(RecvError)) => {
-                    receivers.swap_remove(index);
-                }
-            }
-        }
-        received
-    }));
-    run_counted(team, "fan-in select", roles, messages)
 }
 
 /// **ping-pong**: a message goes to the other thread and comes back, over two channels.

@@ -10,12 +10,14 @@ use std::{
     time::Duration,
 };
 
+use chanbench_core::Capability;
+use chanbench_schema::{FloorRule, Latency, Params, Payload, Workload};
 use chanbench_workloads::{
     alloc::CountingAlloc,
     cost::measure_cost,
     matrix::{Capacity, Cell, Matrix, Mode, Shape},
     placement::{Cores, Team},
-    register_impl,
+    registered_matrix,
     strategy::distribute::{self, GRAINS, JOB_ITEMS, Outcome},
     workload::{Measured, split},
 };
@@ -33,14 +35,7 @@ fn serial() -> MutexGuard<'static, ()> {
 
 fn full_matrix(reduced: bool) -> Matrix {
     let cores = Cores::allowed().expect("affinity mask");
-    let mut matrix = Matrix::new(Shape::new(cores.len(), 1), reduced);
-    macro_rules! register_all {
-        ([$($ty:path),*]) => { $( register_impl!(&mut matrix, $ty); )* };
-    }
-    chanbench_registry::for_each_impl!(register_all);
-    matrix.add_strategies();
-    matrix.add_floor();
-    matrix
+    registered_matrix!(Shape::new(cores.len(), 1), reduced)
 }
 
 fn os_threads() -> usize {
@@ -49,10 +44,10 @@ fn os_threads() -> usize {
         .unwrap_or(0)
 }
 
-/// Whether a workload's cost run records a latency per message.
-fn records_latency(workload: &str, params: &str) -> bool {
-    matches!(workload, "ping-pong" | "burst" | "receive" | "sources")
-        || (workload == "service" && params.starts_with("two-threads"))
+/// Whether a cell's cost run records a latency per message: its workload's table row says what
+/// its latency measures, and a cell on one thread has no transfer to time.
+fn records_latency(cell: &Cell) -> bool {
+    cell.workload().facts().latency != Latency::None && cell.threads() > 1
 }
 
 /// Messages for a test run of a cell: small, within its cost limit.
@@ -146,17 +141,12 @@ fn a_role_that_spawns_a_thread_fails_the_every_cell_check() {
     let team = Team::new(&cores, 2).unwrap();
     // A consumer that hands each batch to a helper thread it starts inside its timed role: a
     // plain std::thread::spawn, counted by nothing of chanbench's own.
-    let spawning = Cell {
-        workload: "spsc",
-        implementation: "spawns-in-role",
-        params: "cap=none/u64".to_owned(),
-        capacity: Capacity::None,
-        payload: "u64".to_owned(),
-        threads: 1,
-        needs: &[],
-        cost_limit: None,
-        spawns_threads: false,
-        run: Box::new(|team, _, n| {
+    let spawning = Cell::new(
+        Workload::Spsc,
+        "spawns-in-role",
+        Params::new(Capacity::None, Payload::sized("u64", 8), 1),
+        &[],
+        Box::new(|team, _, n| {
             let timed = team.run(vec![Box::new(move || {
                 std::thread::spawn(move || n).join().expect("helper thread")
             })]);
@@ -166,7 +156,7 @@ fn a_role_that_spawns_a_thread_fails_the_every_cell_check() {
                 latency: None,
             }
         }),
-    };
+    );
     let violations = thread_creation_violations(&team, std::slice::from_ref(&spawning));
     assert_eq!(violations.len(), 2, "{violations:#?}");
     assert!(
@@ -180,11 +170,7 @@ fn latency_is_recorded_in_cost_runs_only() {
     let _serial = serial();
     let matrix = full_matrix(true);
     let team = Team::new(&Cores::allowed().unwrap(), matrix.shape.team_size()).unwrap();
-    for cell in matrix
-        .cells
-        .iter()
-        .filter(|c| records_latency(c.workload, &c.params))
-    {
+    for cell in matrix.cells.iter().filter(|c| records_latency(c)) {
         let n = small(cell.cost_limit);
         let cost = (cell.run)(&team, Mode::Cost, n)
             .latency
@@ -212,21 +198,22 @@ fn cost_metrics_are_non_zero_where_they_must_be() {
             cost.allocations.is_some(),
             "{cell:?}: the counting allocator is installed"
         );
-        if cell.payload.starts_with("vec-") || cell.payload.starts_with("box-") {
+        let payload = &cell.key.params().payload.label;
+        if payload.starts_with("vec-") || payload.starts_with("box-") {
             let per_msg = cost.allocations_per_msg.unwrap();
             assert!(
                 per_msg >= 1.0,
                 "{cell:?}: a heap payload allocates per message, got {per_msg}"
             );
         }
-        if cell.payload.starts_with("boxed-") {
+        if payload.starts_with("boxed-") {
             let per_msg = cost.allocations_per_msg.unwrap();
             assert!(
                 per_msg >= 1.0,
                 "{cell:?}: a boxed request allocates per request, got {per_msg}"
             );
         }
-        if records_latency(cell.workload, &cell.params) {
+        if records_latency(cell) {
             assert!(
                 cost.latency
                     .is_some_and(|l| l.p50_ns > 0 && l.p999_ns >= l.p50_ns),
@@ -235,7 +222,11 @@ fn cost_metrics_are_non_zero_where_they_must_be() {
         }
     }
     // CPU time is sampled at clock-tick granularity, so look at a run long enough to register.
-    let spsc = matrix.cells.iter().find(|c| c.workload == "spsc").unwrap();
+    let spsc = matrix
+        .cells
+        .iter()
+        .find(|c| c.workload() == Workload::Spsc)
+        .unwrap();
     let cost = measure_cost(|| (spsc.run)(&team, Mode::Cost, 200_000));
     assert!(
         cost.cpu_ns > 0,
@@ -247,54 +238,54 @@ fn cost_metrics_are_non_zero_where_they_must_be() {
 fn unsupported_cells_are_listed_with_the_missing_capability() {
     let matrix = full_matrix(false);
     let unsupported = matrix.unsupported();
-    let find = |workload: &str, implementation: &str, params: &str| {
+    let find = |id: &str| {
         unsupported
             .iter()
-            .find(|u| {
-                u.workload == workload && u.implementation == implementation && u.params == params
-            })
-            .unwrap_or_else(|| {
-                panic!("{workload}/{implementation}/{params} not listed: {unsupported:#?}")
-            })
+            .find(|u| u.key.id() == id)
+            .unwrap_or_else(|| panic!("{id} not listed: {unsupported:#?}"))
     };
     assert_eq!(
-        find("spsc", "std-mpsc", "cap=1024/u64").missing,
-        ["bounded"]
+        find("spsc/std-mpsc/cap=1024/u64").missing,
+        [Capability::Bounded]
     );
     assert_eq!(
-        find("spsc", "std-sync", "cap=unbounded/u64").missing,
-        ["unbounded"]
+        find("spsc/std-sync/cap=unbounded/u64").missing,
+        [Capability::Unbounded]
     );
     assert_eq!(
-        find("fan-in", "kanal", "cap=1024/u64/select/sources=4").missing,
-        ["select"]
+        find("fan-in/kanal/cap=1024/instant/select/sources=4").missing,
+        [Capability::Select]
     );
-    let mpmc = matrix.cells.iter().find(|c| c.workload == "mpmc").unwrap();
+    let mpmc = matrix
+        .cells
+        .iter()
+        .find(|c| c.workload() == Workload::Mpmc)
+        .unwrap();
     assert!(
-        find("mpmc", "std-sync", &mpmc.params)
+        find(&format!("mpmc/std-sync/{}", mpmc.label()))
             .missing
-            .contains(&"multi_consumer")
+            .contains(&Capability::MultiConsumer)
     );
     // Every implementation either runs or is told it cannot run each channel cell.
     let ids: Vec<&str> = chanbench_registry::implementations()
         .iter()
         .map(|i| i.id)
         .collect();
-    let keys: BTreeSet<(&str, &str)> = matrix
+    let keys: BTreeSet<(Workload, &str)> = matrix
         .cells
         .iter()
-        .filter(|c| ids.contains(&c.implementation))
-        .map(|c| (c.workload, c.params.as_str()))
+        .filter(|c| ids.contains(&c.implementation()))
+        .map(|c| (c.workload(), c.label()))
         .collect();
     for info in chanbench_registry::implementations() {
         let runs = matrix
             .cells
             .iter()
-            .filter(|c| c.implementation == info.id)
+            .filter(|c| c.implementation() == info.id)
             .count();
         let cannot = unsupported
             .iter()
-            .filter(|u| u.implementation == info.id)
+            .filter(|u| u.key.implementation() == info.id)
             .count();
         assert_eq!(
             runs + cannot,
@@ -307,44 +298,57 @@ fn unsupported_cells_are_listed_with_the_missing_capability() {
     assert!(
         unsupported
             .iter()
-            .all(|u| u.implementation != "crossbeam" && u.implementation != "flume")
+            .all(|u| !["crossbeam", "flume"].contains(&u.key.implementation()))
     );
 }
 
 #[test]
 fn the_reduced_matrix_keeps_every_workload_and_implementation() {
     let (full, reduced) = (full_matrix(false), full_matrix(true));
-    let families = |m: &Matrix| -> BTreeSet<(&'static str, &'static str)> {
+    let families = |m: &Matrix| -> BTreeSet<(Workload, String)> {
         m.cells
             .iter()
-            .map(|c| (c.workload, c.implementation))
+            .map(|c| (c.workload(), c.implementation().to_owned()))
             .collect()
     };
     assert_eq!(families(&full), families(&reduced));
     assert!(reduced.cells.len() < full.cells.len());
-    let workloads: BTreeSet<&str> = full.cells.iter().map(|c| c.workload).collect();
-    assert_eq!(
-        workloads,
-        BTreeSet::from([
-            "burst",
-            "distribute",
-            "fan-in",
-            "floor",
-            "mpmc",
-            "mpsc",
-            "ping-pong",
-            "receive",
-            "seq",
-            "service",
-            "sources",
-            "spsc"
-        ])
-    );
     assert!(
         full.cells
             .iter()
-            .any(|c| c.capacity == Capacity::Bounded(0))
+            .any(|c| c.key.params().capacity == Capacity::Bounded(0))
     );
+}
+
+/// The workload table and the matrix agree: every row but the bench's own zero-cost pair has
+/// cells, every cell's workload has a unit, and every floor a row names is registered.
+#[test]
+fn every_workload_in_the_table_has_cells_a_unit_and_its_floor() {
+    let matrix = full_matrix(false);
+    let registered: BTreeSet<Workload> = matrix.cells.iter().map(Cell::workload).collect();
+    let expected: BTreeSet<Workload> = Workload::ALL
+        .into_iter()
+        .filter(|w| *w != Workload::ZeroCost)
+        .collect();
+    assert_eq!(registered, expected, "the table and the matrix disagree");
+    for workload in registered {
+        let facts = workload.facts();
+        assert!(
+            !facts.unit.name().is_empty() && !facts.summary.is_empty(),
+            "{facts:?}"
+        );
+        match facts.floor {
+            FloorRule::Against(floor) => assert!(
+                matrix
+                    .cells
+                    .iter()
+                    .any(|c| c.workload() == Workload::Floor && c.implementation() == floor.id()),
+                "{workload}: its floor {} is not registered",
+                floor.id()
+            ),
+            FloorRule::None(why) => assert!(!why.is_empty(), "{workload}: no floor, say why"),
+        }
+    }
 }
 
 #[test]
@@ -381,7 +385,7 @@ fn placement_pins_roles_round_robin_over_allowed_cores() {
     assert!(!cores.is_empty());
     let team = Team::new(&cores, 3).unwrap();
     let expected: Vec<usize> = (0..3).map(|i| cores.ids()[i % cores.len()]).collect();
-    assert_eq!(team.cores(), expected.as_slice());
+    assert_eq!(team.worker_cores(), expected.as_slice());
 }
 
 #[test]
@@ -473,30 +477,31 @@ fn a_distribute_job_that_loses_or_repeats_an_item_is_rejected() {
 fn strategy_cells_need_the_capabilities_they_use() {
     let matrix = full_matrix(false);
     let unsupported = matrix.unsupported();
-    let missing = |workload: &str, implementation: &str, params: &str| {
+    let missing = |id: &str| {
         unsupported
             .iter()
-            .find(|u| {
-                u.workload == workload && u.implementation == implementation && u.params == params
-            })
+            .find(|u| u.key.id() == id)
             .map(|u| u.missing.clone())
     };
     // A worker pool shares one receiver: std's channels cannot.
     assert!(
-        missing("distribute", "std-sync", "pool-per-item/grain=fine")
-            .is_some_and(|m| m.contains(&"multi_consumer"))
+        missing("distribute/std-sync/pool-per-item/grain=fine")
+            .is_some_and(|m| m.contains(&Capability::MultiConsumer))
     );
     assert!(
-        missing("sources", "kanal", "select/sources=64").is_some_and(|m| m.contains(&"select"))
+        missing("sources/kanal/select/sources=64").is_some_and(|m| m.contains(&Capability::Select))
     );
     // Every channel serves sources by the three strategies that need no select.
     for info in chanbench_registry::implementations() {
         for serve in ["thread-per-source", "round-robin", "merged"] {
             let params = format!("{serve}/sources=64");
             assert!(
-                matrix.cells.iter().any(|c| c.workload == "sources"
-                    && c.implementation == info.id
-                    && c.params == params),
+                matrix
+                    .cells
+                    .iter()
+                    .any(|c| c.workload() == Workload::Sources
+                        && c.implementation() == info.id
+                        && c.label() == params),
                 "{}: {params}",
                 info.id
             );
@@ -507,7 +512,7 @@ fn strategy_cells_need_the_capabilities_they_use() {
         .cells
         .iter()
         .filter(|c| c.spawns_threads)
-        .map(|c| c.implementation)
+        .map(Cell::implementation)
         .collect();
     assert_eq!(spawning, BTreeSet::from(["scope-split"]));
 }

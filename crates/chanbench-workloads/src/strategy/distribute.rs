@@ -159,7 +159,7 @@ pub fn rayon(team: &Team, items: u64, rounds: u32) -> (Duration, Outcome) {
 /// **team-split**: a static split into one contiguous range per core, run on the team's
 /// existing workers.
 pub fn team_split(team: &Team, items: u64, rounds: u32) -> (Duration, Outcome) {
-    let roles: Vec<Role<Outcome>> = ranges(items, team.allowed_cores())
+    let roles: Vec<Role<Outcome>> = ranges(items, team.affinity().len())
         .into_iter()
         .map(|r| -> Role<Outcome> { Box::new(move || Outcome::range(r, rounds)) })
         .collect();
@@ -174,7 +174,7 @@ pub fn team_split(team: &Team, items: u64, rounds: u32) -> (Duration, Outcome) {
 /// one core, so each scoped thread pins itself like role `i` of a workload (one more system call
 /// per thread, inside the timed region); otherwise every part would run on the parent's core.
 pub fn scope_split(team: &Team, items: u64, rounds: u32) -> (Duration, Outcome) {
-    let cores = team.allowed().clone();
+    let cores = team.affinity().clone();
     // Prepared before the clock starts, like the team split's ranges.
     let parts = ranges(items, cores.len());
     one_role(
@@ -229,7 +229,7 @@ pub fn mutex_queue(team: &Team, items: u64, rounds: u32) -> (Duration, Outcome) 
         ready.notify_all();
         Outcome::default()
     })];
-    for _ in 0..team.allowed_cores() {
+    for _ in 0..team.affinity().len() {
         let q = Arc::clone(&shared);
         roles.push(Box::new(move || {
             let (lock, ready) = &*q;
@@ -277,7 +277,7 @@ pub fn pool<C: MultiConsumer, M: Make<C>>(
         }
         Outcome::default()
     })];
-    for _ in 0..team.allowed_cores() {
+    for _ in 0..team.affinity().len() {
         let rx = rx.clone();
         roles.push(Box::new(move || {
             let mut done = Outcome::default();
