@@ -3,6 +3,7 @@
 use std::{collections::BTreeSet, fs, path::Path, process::Command};
 
 use anyhow::{Context, Result};
+use chanbench_schema::{ProfileName, Workload};
 use serde::{Deserialize, Serialize};
 
 /// What a run was measured on. Times are RFC 3339, UTC.
@@ -13,7 +14,7 @@ pub struct Environment {
     /// The run id.
     pub run: String,
     /// The profile.
-    pub profile: String,
+    pub profile: ProfileName,
     /// `model name` from `/proc/cpuinfo`.
     pub cpu_model: String,
     /// Logical CPUs the machine has.
@@ -105,7 +106,7 @@ pub struct Request {
     /// Implementation ids (empty: all).
     pub impls: Vec<String>,
     /// Workloads (empty: all).
-    pub workloads: Vec<String>,
+    pub workloads: Vec<Workload>,
     /// The placements, by name, in order.
     pub placements: Vec<String>,
     /// Processes per cell and placement (`--repeat`), run in interleaved rounds.
@@ -364,7 +365,7 @@ pub fn git_revision(root: &Path) -> Option<String> {
 pub fn capture(
     root: &Path,
     run: &str,
-    profile: &str,
+    profile: ProfileName,
     allowed_cores: &[usize],
     request: Request,
 ) -> Result<Environment> {
@@ -418,9 +419,9 @@ pub fn capture(
         })
         .collect();
     Ok(Environment {
-        schema: crate::results::SCHEMA,
+        schema: chanbench_schema::SCHEMA,
         run: run.to_owned(),
-        profile: profile.to_owned(),
+        profile,
         cpu_model,
         logical_cores,
         physical_cores: physical.len().max(usize::from(logical_cores > 0)),

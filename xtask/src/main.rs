@@ -9,12 +9,16 @@ mod charts;
 mod compare;
 mod criterion;
 mod environment;
+mod migrate;
 mod new_impl;
 mod placement;
+mod ranking;
 mod report;
 mod results;
 mod stats;
+mod units;
 mod validate;
+mod workloads;
 
 use std::{
     path::{Path, PathBuf},
@@ -45,6 +49,33 @@ enum Task {
     /// Calibrate the instrument: the matrix's timed routine against plain two-thread loops, per
     /// implementation and placement; exit status 3 when a ratio is outside the tolerance.
     Validate(validate::Args),
+    /// Rewrite stored runs of an older results schema in the current one, in place.
+    Migrate(migrate::Args),
+    /// Print the workload table: each workload's kind, unit, floor, latency and pacing.
+    Workloads(workloads::Args),
+}
+
+/// How a task ended when it did not fail: each maps to one exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// It did its job: 0.
+    Done,
+    /// `compare --fail-on-regression` found a regression: 3.
+    Regressed,
+    /// `validate` found the harness biased on a cell: 3.
+    Biased,
+    /// Ctrl-C stopped `bench`; what finished is stored: 130 (the shell's code for SIGINT).
+    Interrupted,
+}
+
+impl Outcome {
+    fn exit_code(self) -> ExitCode {
+        match self {
+            Outcome::Done => ExitCode::SUCCESS,
+            Outcome::Regressed | Outcome::Biased => ExitCode::from(3),
+            Outcome::Interrupted => ExitCode::from(130),
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -54,22 +85,20 @@ fn main() -> ExitCode {
         .map_err(anyhow::Error::from)
         .and_then(|()| match cli.command {
             Task::Bench(args) => bench::run(&root, args),
-            Task::Report(args) => report::run(&root, args),
-            Task::Compare(args) => match compare::run(&root, args) {
-                Ok(true) => {
-                    eprintln!("regressions found (--fail-on-regression)");
-                    std::process::exit(3);
-                }
-                other => other.map(|_| ()),
-            },
-            Task::NewImpl(args) => new_impl::run(&root, args),
-            Task::Validate(args) => match validate::run(&root, args) {
-                Ok(false) => std::process::exit(3),
-                other => other.map(|_| ()),
-            },
+            Task::Report(args) => report::run(&root, args).map(|()| Outcome::Done),
+            Task::Compare(args) => compare::run(&root, args),
+            Task::NewImpl(args) => new_impl::run(&root, args).map(|()| Outcome::Done),
+            Task::Validate(args) => validate::run(&root, args),
+            Task::Migrate(args) => migrate::run(&root, args).map(|()| Outcome::Done),
+            Task::Workloads(args) => workloads::run(args).map(|()| Outcome::Done),
         });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(outcome) => {
+            if outcome == Outcome::Regressed {
+                eprintln!("regressions found (--fail-on-regression)");
+            }
+            outcome.exit_code()
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE

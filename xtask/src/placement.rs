@@ -97,17 +97,11 @@ pub fn choose(requested: &[Placement], allowed: &[usize]) -> Result<(Chosen, Vec
     Ok((chosen, notes))
 }
 
-/// The cores this process may use (its affinity mask).
+/// The cores this process may use (its affinity mask), read as the bench reads its own.
 pub fn allowed_cores() -> Result<Vec<usize>> {
-    let ids: Vec<usize> = core_affinity::get_core_ids()
-        .context("could not read this process's affinity mask (sched_getaffinity)")?
-        .into_iter()
-        .map(|c| c.id)
-        .collect();
-    if ids.is_empty() {
-        bail!("the affinity mask lists no cores");
-    }
-    Ok(ids)
+    let cores = chanbench_workloads::placement::Cores::allowed()
+        .context("could not read this process's affinity mask")?;
+    Ok(cores.ids().to_vec())
 }
 
 /// `0,1,5` for `taskset -c`.

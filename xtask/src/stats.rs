@@ -14,8 +14,6 @@ use statrs::{
     },
 };
 
-use crate::results::Samples;
-
 /// `new / base`, from two sets of positive values (times).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Difference {
@@ -177,15 +175,6 @@ pub fn geometric_mean(values: &[f64]) -> f64 {
     values.iter().geometric_mean()
 }
 
-/// Criterion's samples as ns per message, one value per sample.
-pub fn per_message(samples: &Samples) -> Vec<f64> {
-    samples
-        .iter_pairs()
-        .filter(|(iters, _)| *iters > 0.0)
-        .map(|(iters, ns)| ns / iters)
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,11 +257,6 @@ mod tests {
         assert!((spread(&[100.0, 104.0, 102.0]).unwrap() - 0.04).abs() < 1e-12);
         assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
         assert!((geometric_mean(&[1.0, 100.0]) - 10.0).abs() < 1e-9);
-        let samples = Samples {
-            iters: vec![10.0, 20.0],
-            times_ns: vec![100.0, 400.0],
-        };
-        assert_eq!(per_message(&samples), [10.0, 20.0]);
     }
 
     #[test]

@@ -14,10 +14,11 @@ use std::{
 };
 
 use anyhow::{Context, Result, bail};
+use chanbench_schema::{CalibrationRecord, Record, Unit};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    bench,
+    Outcome, bench,
     environment::{self, Build, Host, now},
     placement::{self, Placement, core_list},
     results::write_atomic,
@@ -49,60 +50,44 @@ pub struct Args {
     results: PathBuf,
 }
 
-/// One cell's calibration, as the `validate` benchmark prints it (ns per message; ping-pong per
-/// round trip).
+/// One cell's calibration: the `validate` benchmark's record (ns per message; ping-pong per
+/// round trip), pooled over processes, with xtask's judgement.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Calibration {
-    /// The workload.
-    pub workload: String,
-    /// The implementation id.
-    pub implementation: String,
-    /// The cell's parameters.
-    pub params: String,
-    /// Messages (round trips) per run.
-    pub messages_per_run: u64,
-    /// Interleaved rounds (over every process, once pooled).
-    pub rounds: usize,
-    /// The matrix's timed routine, median over rounds, ns per message.
-    pub matrix_ns_per_msg: f64,
-    /// The plain loop, median over rounds, ns per message.
-    pub plain_ns_per_msg: f64,
-    /// Median over rounds of matrix / plain.
-    pub ratio_median: f64,
-    /// Quartiles of the per-round ratios.
-    pub ratio_p25: f64,
-    /// Upper quartile.
-    pub ratio_p75: f64,
-    /// Every matrix run, ns per message (once pooled: every process's, process after process).
-    pub matrix_runs_ns: Vec<f64>,
-    /// Every plain run, ns per message, paired with `matrix_runs_ns` by position.
-    pub plain_runs_ns: Vec<f64>,
+    /// The record; once pooled, `rounds` and the runs are every process's.
+    #[serde(flatten)]
+    pub record: CalibrationRecord,
     /// The judgement, added by xtask.
     #[serde(default)]
     pub judgement: Option<Judgement>,
 }
 
-impl Calibration {
-    fn id(&self) -> String {
-        format!("{}/{}/{}", self.workload, self.implementation, self.params)
-    }
+impl std::ops::Deref for Calibration {
+    type Target = CalibrationRecord;
 
+    fn deref(&self) -> &CalibrationRecord {
+        &self.record
+    }
+}
+
+impl Calibration {
     /// Recomputes the medians and quartiles from the pooled runs of every process.
     fn pool(&mut self) {
-        let ratios: Vec<f64> = self
+        let r = &mut self.record;
+        let ratios: Vec<f64> = r
             .matrix_runs_ns
             .iter()
-            .zip(&self.plain_runs_ns)
+            .zip(&r.plain_runs_ns)
             .map(|(m, p)| m / p)
             .collect();
         if ratios.is_empty() {
             return;
         }
-        self.matrix_ns_per_msg = stats::median(&self.matrix_runs_ns);
-        self.plain_ns_per_msg = stats::median(&self.plain_runs_ns);
-        self.ratio_median = stats::median(&ratios);
-        self.ratio_p25 = stats::percentile(&ratios, 25);
-        self.ratio_p75 = stats::percentile(&ratios, 75);
+        r.matrix_ns_per_msg = stats::median(&r.matrix_runs_ns);
+        r.plain_ns_per_msg = stats::median(&r.plain_runs_ns);
+        r.ratio_median = stats::median(&ratios);
+        r.ratio_p25 = stats::percentile(&ratios, 25);
+        r.ratio_p75 = stats::percentile(&ratios, 75);
     }
 }
 
@@ -271,7 +256,7 @@ pub struct Validation {
 }
 
 /// Runs `cargo xtask validate`; returns whether every ratio is within the tolerance.
-pub fn run(root: &Path, args: Args) -> Result<bool> {
+pub fn run(root: &Path, args: Args) -> Result<Outcome> {
     if !(args.tolerance > 0.0 && args.tolerance < 1.0) {
         bail!(
             "--tolerance must be a fraction between 0 and 1, found {}",
@@ -332,16 +317,21 @@ pub fn run(root: &Path, args: Args) -> Result<bool> {
                     out.status
                 );
             }
-            for line in String::from_utf8_lossy(&out.stdout).lines() {
-                let c: Calibration = serde_json::from_str(line)
-                    .with_context(|| format!("not a calibration record: {line}"))?;
-                match pool.iter_mut().find(|p| p.id() == c.id()) {
+            for (n, line) in String::from_utf8_lossy(&out.stdout).lines().enumerate() {
+                let what = format!("the validate benchmark's line {}", n + 1);
+                let Record::Calibration(c) = Record::parse(line, &what)? else {
+                    bail!("{what}: not a calibration record");
+                };
+                match pool.iter_mut().find(|p| p.key.same_cell(&c.key)) {
                     Some(p) => {
-                        p.matrix_runs_ns.extend(c.matrix_runs_ns);
-                        p.plain_runs_ns.extend(c.plain_runs_ns);
-                        p.rounds += c.rounds;
+                        p.record.matrix_runs_ns.extend(c.matrix_runs_ns);
+                        p.record.plain_runs_ns.extend(c.plain_runs_ns);
+                        p.record.rounds += c.rounds;
                     }
-                    None => pool.push(c),
+                    None => pool.push(Calibration {
+                        record: c,
+                        judgement: None,
+                    }),
                 }
             }
         }
@@ -379,7 +369,11 @@ pub fn run(root: &Path, args: Args) -> Result<bool> {
     } else {
         eprintln!("no bias beyond {range} found");
     }
-    Ok(outside == 0)
+    Ok(if outside == 0 {
+        Outcome::Done
+    } else {
+        Outcome::Biased
+    })
 }
 
 /// Prints the table; returns how many cells are biased and how many inconclusive.
@@ -394,10 +388,9 @@ fn print(v: &Validation) -> (usize, usize) {
             let j = c.judgement.clone().unwrap_or_else(|| judge(c, v.tolerance));
             outside += usize::from(j.verdict == Verdict::Biased);
             inconclusive += usize::from(j.verdict == Verdict::Inconclusive);
-            let unit = if c.workload == "ping-pong" {
-                "ns/rt"
-            } else {
-                "ns/msg"
+            let unit = match c.key.workload().facts().unit {
+                Unit::RoundTrip => "ns/rt",
+                _ => "ns/msg",
             };
             let note = match &j.bimodal {
                 None => format!("quartiles {:.3}..{:.3}", c.ratio_p25, c.ratio_p75),
@@ -406,7 +399,7 @@ fn print(v: &Validation) -> (usize, usize) {
                     b.matrix_slow,
                     b.plain_slow,
                     b.runs,
-                    crate::report::time(b.threshold_ns),
+                    crate::units::time(b.threshold_ns),
                     b.p,
                     if b.matrix_slow + b.plain_slow > b.runs {
                         "slow"
@@ -418,9 +411,9 @@ fn print(v: &Validation) -> (usize, usize) {
             println!(
                 "{:<11} {:<10} {:<10} {:<18} {:>9.1} {unit:<5} {:>9.1} {unit:<5} {:>7.3}  {}  {note}",
                 p.placement,
-                c.workload,
-                c.implementation,
-                c.params,
+                c.key.workload().name(),
+                c.key.implementation(),
+                c.key.label(),
                 c.matrix_ns_per_msg,
                 c.plain_ns_per_msg,
                 j.ratio,
@@ -441,19 +434,22 @@ mod tests {
     use super::*;
 
     fn calibration(matrix: Vec<f64>, plain: Vec<f64>) -> Calibration {
+        use chanbench_schema::{Capacity, CellKey, Params, Payload, SCHEMA, Workload};
+        let params = Params::new(Capacity::Bounded(1), Payload::sized("u64", 8), 2);
         let mut c = Calibration {
-            workload: "ping-pong".into(),
-            implementation: "x".into(),
-            params: "cap=1/u64".into(),
-            messages_per_run: 1000,
-            rounds: matrix.len(),
-            matrix_ns_per_msg: 0.0,
-            plain_ns_per_msg: 0.0,
-            ratio_median: 0.0,
-            ratio_p25: 0.0,
-            ratio_p75: 0.0,
-            matrix_runs_ns: matrix,
-            plain_runs_ns: plain,
+            record: CalibrationRecord {
+                schema: SCHEMA,
+                key: CellKey::new(Workload::PingPong, "x", params),
+                messages_per_run: 1000,
+                rounds: matrix.len(),
+                matrix_ns_per_msg: 0.0,
+                plain_ns_per_msg: 0.0,
+                ratio_median: 0.0,
+                ratio_p25: 0.0,
+                ratio_p75: 0.0,
+                matrix_runs_ns: matrix,
+                plain_runs_ns: plain,
+            },
             judgement: None,
         };
         c.pool();

@@ -228,6 +228,16 @@ fn bad_input_is_reported_before_anything_runs() {
         stderr(&out)
     );
 
+    // An unknown workload is refused by name, with the table's workloads listed.
+    let out = run(xtask(&results, &["--workload", "spcs"]));
+    assert!(
+        !out.status.success()
+            && stderr(&out).contains("unknown workload \"spcs\"")
+            && stderr(&out).contains("ping-pong"),
+        "{}",
+        stderr(&out)
+    );
+
     let out = run(xtask(&results, &["--placement", "sideways"]));
     assert!(
         !out.status.success() && stderr(&out).contains("one-core, cross-core, all-cores"),
@@ -274,6 +284,20 @@ fn bad_input_is_reported_before_anything_runs() {
         "{err}"
     );
     assert!(!err.contains("panicked"), "{err}");
+
+    // A stored run of another schema version is refused, naming both versions.
+    fs::create_dir_all(results.join("future")).unwrap();
+    fs::write(results.join("future/environment.json"), "{\"schema\": 99}").unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    cmd.args(["report", "future", "--results"]).arg(&results);
+    let out = run(cmd);
+    let err = stderr(&out);
+    assert!(
+        !out.status.success()
+            && err.contains("schema version 99")
+            && err.contains("reads version 2"),
+        "{err}"
+    );
 }
 
 /// The project's files (tracked and untracked-but-not-ignored) copied to a scratch folder.

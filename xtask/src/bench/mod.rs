@@ -1,0 +1,406 @@
+//! `cargo xtask bench`: build the benchmark once, run the matrix once per placement as its own
+//! process under `taskset`, and store the results with the machine's metadata.
+//!
+//! Per placement, the bench process writes its records (one line per finished cell,
+//! `chanbench-schema`'s types) and criterion's files under
+//! `target/chanbench/runs/<run>/<placement>/`; [`collect`] merges them into
+//! `<results>/<run>/<placement>.json`. Each placement's criterion files are kept apart, so
+//! criterion never compares one placement against another.
+//!
+//! Faults ([`process`]): the bench prints a `cell` line before each cell. A cell that shows no
+//! progress within `--cell-timeout` is killed and recorded as `timeout`; a cell during which the
+//! process dies (a panic) is recorded as `failed` with the panic message. Either way the bench is
+//! restarted with the finished and faulty cells skipped, so the matrix continues. On Ctrl-C the
+//! finished cells are already on disk: the partial results are written, [`run`] returns
+//! [`Outcome::Interrupted`], and `--resume <run>` runs what is missing.
+
+use std::{
+    ffi::OsString,
+    fs,
+    path::{Path, PathBuf},
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
+};
+
+use anyhow::{Context, Result, bail};
+use chanbench_schema::{ProfileName, Workload};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::{
+    Outcome,
+    environment::{self, Environment, Request, now},
+    placement::{self, Placement, core_list},
+    report,
+    results::{self, PlacementResults, Run, read_versioned, write_atomic},
+};
+
+mod collect;
+mod process;
+
+use process::{Interrupted, Launch, Pass};
+pub use process::{build, check_taskset};
+
+/// `cargo xtask bench` arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// How long to measure: smoke (seconds, for CI), quick, default or full.
+    #[arg(long, default_value = "default", conflicts_with = "resume")]
+    profile: ProfileName,
+    /// Implementations to run, by id (default: all registered ones and the baselines).
+    #[arg(long = "impl", value_name = "NAME", num_args = 1.., conflicts_with = "resume")]
+    impls: Vec<String>,
+    /// Workloads to run (default: all): seq, spsc, mpsc, mpmc, fan-in, ping-pong, burst,
+    /// distribute, receive, sources, service, floor, zero-cost.
+    #[arg(long = "workload", value_name = "NAME", num_args = 1.., conflicts_with = "resume")]
+    workloads: Vec<Workload>,
+    /// Placements to run (default: those this machine's cores allow).
+    #[arg(long = "placement", value_enum, num_args = 1.., conflicts_with = "resume")]
+    placements: Vec<Placement>,
+    /// The run's name, its folder under the results folder (default: the start time).
+    #[arg(long, conflicts_with = "resume")]
+    name: Option<String>,
+    /// Finish an interrupted run: run only its cells that have no result yet.
+    #[arg(long, value_name = "RUN")]
+    resume: Option<String>,
+    /// Seconds a cell may go without progress before it is killed and recorded as `timeout`.
+    #[arg(long, value_name = "SECS", default_value_t = 300)]
+    cell_timeout: u64,
+    /// Where runs are stored.
+    #[arg(long, value_name = "DIR", default_value = "results")]
+    results: PathBuf,
+    /// Run every placement N times, each time as new processes, in interleaved rounds (all
+    /// placements once, then again): the process is the unit of replication, and the report's
+    /// "reproducible" and `cargo xtask compare` test their claims on these processes. Default:
+    /// the profile's (smoke 1, quick 3, default and full 5).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100), conflicts_with = "resume")]
+    repeat: Option<u32>,
+}
+
+/// Marks a pass that ran to its end.
+const FINISHED: &str = "finished";
+/// A pass's faulty cells.
+const FAULTS: &str = "faults.json";
+
+/// Whether a pass has run to its end. Runs stored before passes had markers count as finished
+/// when their placement file says complete.
+fn pass_finished(out: &Path, dir: &Path, placement: Placement, repeat: u32) -> Result<bool> {
+    if out.join(FINISHED).exists() {
+        return Ok(true);
+    }
+    let stored = dir.join(format!("{}.json", placement.name()));
+    Ok(repeat == 1 && stored.exists() && read_versioned::<PlacementResults>(&stored)?.complete)
+}
+
+/// Runs `cargo xtask bench`.
+pub fn run(root: &Path, args: Args) -> Result<Outcome> {
+    check_taskset()?;
+    let results_root = root.join(&args.results);
+    let allowed = placement::allowed_cores()?;
+    let (mut environment, resuming) = match &args.resume {
+        Some(run) => (
+            read_versioned::<Environment>(
+                &results::run_dir(&results_root, run).join("environment.json"),
+            )?,
+            true,
+        ),
+        None => (start(root, &results_root, &args, &allowed)?, false),
+    };
+    let run = environment.run.clone();
+    let dir = results::run_dir(&results_root, &run);
+    let placements: Vec<(Placement, Vec<usize>)> = environment
+        .request
+        .placements
+        .iter()
+        .map(|name| {
+            let placement = Placement::named(name)
+                .with_context(|| format!("{}: unknown placement {name:?}", dir.display()))?;
+            let cores = placement.cores(&allowed).with_context(|| {
+                format!("placement {name} needs more cores than this process may use ({allowed:?})")
+            })?;
+            Ok((placement, cores))
+        })
+        .collect::<Result<_>>()?;
+    let ctx = launch(root, &mut environment, resuming, args.cell_timeout)?;
+
+    let work = root.join("target/chanbench/runs").join(&run);
+    let repeat = environment.request.repeat.max(1);
+    // A pass is one placement's process (with its restarts past faulty cells). With `--repeat`,
+    // the placements take turns, round by round, so slow drifts of the machine spread over all.
+    let pass_dir = |placement: Placement, round: u32| {
+        let dir = work.join(placement.name());
+        if repeat == 1 {
+            dir
+        } else {
+            dir.join(format!("run-{round}"))
+        }
+    };
+    // Count each placement's cells first: this also lets the bench reject unknown names before
+    // anything is measured.
+    let mut listed = Vec::new();
+    for (placement, cores) in &placements {
+        listed.push(process::list_cells(
+            &ctx,
+            cores,
+            &work.join(placement.name()),
+        )?);
+    }
+    let mut plan = Vec::new();
+    for round in 1..=repeat {
+        for (index, ((placement, cores), cells)) in placements.iter().zip(&listed).enumerate() {
+            let out = pass_dir(*placement, round);
+            if resuming && pass_finished(&out, &dir, *placement, repeat)? {
+                continue;
+            }
+            let done = if resuming {
+                collect::finished_cells(&out.join("costs.jsonl"))?.len() as u64
+            } else {
+                0
+            };
+            plan.push(Pass {
+                placement: *placement,
+                cores: cores.clone(),
+                round,
+                seed: environment
+                    .request
+                    .seed
+                    .wrapping_add(u64::from(round) << 8)
+                    .wrapping_add(index as u64),
+                remaining: cells.saturating_sub(done),
+                resume: resuming && out.join("costs.jsonl").exists(),
+                out,
+            });
+        }
+    }
+    let total: u64 = plan.iter().map(|p| p.remaining).sum();
+    if resuming && plan.is_empty() {
+        eprintln!("{run} is complete; nothing to resume");
+        return Ok(Outcome::Done);
+    }
+
+    environment.interrupted = false;
+    write_atomic(&dir.join("environment.json"), &environment)?;
+    let bar = ProgressBar::new(total).with_style(
+        ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:30}] {pos}/{len} cells, ETA {eta} {msg}",
+        )
+        .context("progress bar template")?
+        .progress_chars("=> "),
+    );
+    for pass in &plan {
+        let round = if repeat > 1 {
+            format!(", round {} of {repeat}", pass.round)
+        } else {
+            String::new()
+        };
+        bar.set_message(format!(
+            "({} on cores {}{round})",
+            pass.placement.name(),
+            core_list(&pass.cores)
+        ));
+        let (faults, finished) = match process::run_placement(&ctx, pass, &bar) {
+            Ok(faults) => (faults, true),
+            Err(e) if e.is::<Interrupted>() => (Vec::new(), false),
+            Err(e) => return Err(e),
+        };
+        write_atomic(&pass.out.join(FAULTS), &faults)?;
+        if finished {
+            fs::write(pass.out.join(FINISHED), "")
+                .with_context(|| format!("writing {}", pass.out.join(FINISHED).display()))?;
+        }
+        let placement_passes: Vec<PathBuf> =
+            (1..=repeat).map(|r| pass_dir(pass.placement, r)).collect();
+        store_placement(&environment, &dir, pass, &placement_passes)?;
+        if !finished {
+            bar.abandon();
+            environment.interrupted = true;
+            write_atomic(&dir.join("environment.json"), &environment)?;
+            results::point_latest(&results_root, &run)?;
+            write_report(&results_root, &run);
+            eprintln!(
+                "interrupted: finished cells are kept in {}; finish with `cargo xtask bench --resume {run}`",
+                dir.display()
+            );
+            return Ok(Outcome::Interrupted);
+        }
+    }
+    bar.finish_with_message("done");
+    environment.ended = Some(now());
+    write_atomic(&dir.join("environment.json"), &environment)?;
+    results::point_latest(&results_root, &run)?;
+    write_report(&results_root, &run);
+    eprintln!(
+        "results in {} ({}/latest)",
+        dir.display(),
+        results_root.display()
+    );
+    Ok(Outcome::Done)
+}
+
+/// A new run: its placements, name and request, and the machine's environment.
+fn start(root: &Path, results_root: &Path, args: &Args, allowed: &[usize]) -> Result<Environment> {
+    let (placements, notes) = placement::choose(&args.placements, allowed)?;
+    for note in notes {
+        eprintln!("note: {note}");
+    }
+    let run = match &args.name {
+        Some(name) => checked_run_name(name)?,
+        None => now().replace(':', ""),
+    };
+    if results::run_dir(results_root, &run).exists() {
+        bail!(
+            "{} exists already; choose another --name, or --resume {run}",
+            results::run_dir(results_root, &run).display()
+        );
+    }
+    let request = Request {
+        impls: args.impls.clone(),
+        workloads: args.workloads.clone(),
+        placements: placements
+            .iter()
+            .map(|(p, _)| p.name().to_owned())
+            .collect(),
+        repeat: args.repeat.unwrap_or(args.profile.processes()),
+        seed: fastrand::u64(..),
+    };
+    environment::capture(root, &run, args.profile, allowed, request)
+}
+
+/// Everything the bench processes share: the executable (built now, its flags recorded, a
+/// resumed run refused if they or the host differ), the environment variables and the Ctrl-C
+/// flag.
+fn launch(
+    root: &Path,
+    environment: &mut Environment,
+    resuming: bool,
+    cell_timeout: u64,
+) -> Result<Launch> {
+    let mut env: Vec<(&str, OsString)> =
+        vec![("CHANBENCH_PROFILE", environment.profile.name().into())];
+    if !environment.request.impls.is_empty() {
+        env.push(("CHANBENCH_IMPL", environment.request.impls.join(",").into()));
+    }
+    if !environment.request.workloads.is_empty() {
+        let names: Vec<&str> = environment
+            .request
+            .workloads
+            .iter()
+            .map(|w| w.name())
+            .collect();
+        env.push(("CHANBENCH_WORKLOAD", names.join(",").into()));
+    }
+    // A resumed run keeps the test knobs it started with, and only those.
+    for knob in environment::TEST_KNOBS {
+        let prefix = format!("{knob}=");
+        let value = environment
+            .test_knobs
+            .iter()
+            .find_map(|k| k.strip_prefix(&prefix))
+            .unwrap_or_default();
+        env.push((knob, value.into()));
+    }
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&interrupted);
+    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
+        .context("installing the Ctrl-C handler")?;
+    let (exe, profile) = build(root, "matrix")?;
+    let built = environment::build(root, profile)?;
+    if resuming {
+        let differences = environment::host_differences(
+            (environment.host.as_ref(), environment.build.as_ref()),
+            (Some(&environment::host()), Some(&built)),
+        );
+        if !differences.is_empty() {
+            bail!(
+                "{} was started on another host or build, and one run must not mix them \
+                 ({}); start a new run instead",
+                environment.run,
+                differences.join("; ")
+            );
+        }
+    }
+    environment.build = Some(built);
+    Ok(Launch {
+        exe,
+        env,
+        cell_timeout: Duration::from_secs(cell_timeout),
+        interrupted,
+    })
+}
+
+/// Merges every pass of `pass`'s placement so far into `<run>/<placement>.json`.
+fn store_placement(
+    environment: &Environment,
+    dir: &Path,
+    pass: &Pass,
+    passes: &[PathBuf],
+) -> Result<()> {
+    let mut collected = Vec::new();
+    let mut all_finished = true;
+    for out in passes {
+        all_finished &= out.join(FINISHED).exists();
+        if out.join("costs.jsonl").exists() {
+            collected.push(collect::collect(
+                &environment.run,
+                pass.placement,
+                &pass.cores,
+                environment.profile.name(),
+                out,
+                &collect::faults(&out.join(FAULTS))?,
+            )?);
+        }
+    }
+    if let Some(results) = results::merge_passes(collected, all_finished) {
+        write_atomic(
+            &dir.join(format!("{}.json", pass.placement.name())),
+            &results,
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes the run's report. The results are on disk already, so a failure here loses nothing: it
+/// is reported with the command that retries it.
+fn write_report(results_root: &Path, run: &str) {
+    match Run::load(results_root, run).and_then(|r| report::write(&r)) {
+        Ok(index) => eprintln!("report: {}", index.display()),
+        Err(e) => eprintln!(
+            "warning: the report could not be written ({e:#}); the results are saved: retry with \
+             `cargo xtask report {run}`"
+        ),
+    }
+}
+
+fn checked_run_name(name: &str) -> Result<String> {
+    let ok = !name.is_empty()
+        && name != "latest"
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    if !ok {
+        bail!(
+            "--name {name:?}: expected letters, digits, '-', '_' or '.', not starting with '.', \
+             and not `latest`"
+        );
+    }
+    Ok(name.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_names_are_folder_names() {
+        assert_eq!(
+            checked_run_name("nightly-2026.11").unwrap(),
+            "nightly-2026.11"
+        );
+        for bad in ["", "latest", "../x", "a/b", ".hidden", "with space"] {
+            assert!(checked_run_name(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+}

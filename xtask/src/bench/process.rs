@@ -1,0 +1,293 @@
+//! Running one pass: the bench process under `taskset`, watched line by line
+//! (`chanbench_schema::protocol`) by a watchdog that kills a cell making no progress and restarts
+//! the bench past it, and building the bench in the first place.
+
+use std::{
+    ffi::OsString,
+    fs,
+    io::{BufRead, BufReader},
+    path::{Path, PathBuf},
+    process::{Command, Stdio},
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+        mpsc,
+    },
+    thread,
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context, Result, bail};
+use chanbench_schema::{CellKey, Status, protocol::Line};
+use indicatif::ProgressBar;
+
+use super::{
+    Placement,
+    collect::{Fault, finished_cells},
+};
+use crate::placement::core_list;
+
+/// Why a placement stopped early.
+#[derive(Debug)]
+pub struct Interrupted;
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("interrupted")
+    }
+}
+
+impl std::error::Error for Interrupted {}
+
+/// Everything a placement's bench processes share.
+pub struct Launch {
+    pub exe: PathBuf,
+    pub env: Vec<(&'static str, OsString)>,
+    pub cell_timeout: Duration,
+    pub interrupted: Arc<AtomicBool>,
+}
+
+/// One placement's process (with its restarts) in one round of `--repeat`.
+pub struct Pass {
+    pub placement: Placement,
+    pub cores: Vec<usize>,
+    pub round: u32,
+    /// The bench's `CHANBENCH_SEED`: its cell order and heap shifts.
+    pub seed: u64,
+    pub out: PathBuf,
+    pub remaining: u64,
+    pub resume: bool,
+}
+
+enum Ending {
+    Exited,
+    TimedOut,
+    Interrupted,
+}
+
+/// Runs one placement to the end, restarting the bench past faulty cells.
+pub fn run_placement(ctx: &Launch, pass: &Pass, bar: &ProgressBar) -> Result<Vec<Fault>> {
+    let (placement, cores, out) = (pass.placement, &pass.cores[..], pass.out.as_path());
+    // indicatif hides the bar when stderr is not a terminal (CI, a log file), and with it anything
+    // printed through it, so print directly then.
+    let say = |line: String| {
+        if bar.is_hidden() {
+            eprintln!("{line}")
+        } else {
+            bar.println(line)
+        }
+    };
+    let costs = out.join("costs.jsonl");
+    let mut faults: Vec<Fault> = Vec::new();
+    let mut restart = pass.resume;
+    loop {
+        let mut cmd = bench_command(ctx, cores, out)?;
+        cmd.env("CHANBENCH_SEED", pass.seed.to_string());
+        // Costs (CPU time, switches, allocations, latency percentiles) are measured in the first
+        // round only: they take a fixed-size run per cell, and the replicated figure is the time.
+        cmd.env(
+            "CHANBENCH_COST_RUN",
+            if pass.round == 1 { "run" } else { "skip" },
+        );
+        if restart {
+            let skip: Vec<String> = finished_cells(&costs)?
+                .into_iter()
+                .chain(faults.iter().map(|f| f.key.id()))
+                .collect();
+            let skip_file = out.join("skip.txt");
+            fs::write(&skip_file, skip.join("\n"))
+                .with_context(|| format!("writing {}", skip_file.display()))?;
+            cmd.env("CHANBENCH_SKIP", &skip_file);
+        }
+        let log = out.join("criterion.log");
+        let log_file = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .with_context(|| format!("opening {}", log.display()))?;
+        let mut child = cmd
+            .stdout(log_file)
+            .stderr(Stdio::piped())
+            .spawn()
+            .context("starting the benchmark")?;
+        let stderr = child.stderr.take().context("the benchmark's stderr")?;
+        let (tx, lines) = mpsc::channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut current: Option<CellKey> = None;
+        let mut deadline = Instant::now() + ctx.cell_timeout;
+        let mut panic_message: Vec<String> = Vec::new();
+        let mut in_panic = false;
+        let ending = loop {
+            if ctx.interrupted.load(Ordering::SeqCst) {
+                let _ = child.kill();
+                break Ending::Interrupted;
+            }
+            if current.is_some() && Instant::now() > deadline {
+                let _ = child.kill();
+                break Ending::TimedOut;
+            }
+            match lines.recv_timeout(Duration::from_millis(100)) {
+                Ok(line) => match Line::parse(&line) {
+                    Line::Start(key) => {
+                        current = Some(*key);
+                        deadline = Instant::now() + ctx.cell_timeout;
+                    }
+                    Line::Finished { id, summary } => {
+                        current = None;
+                        bar.inc(1);
+                        let (done, total) = (bar.position(), bar.length().unwrap_or(0));
+                        say(format!("[{} {done}/{total}] {id}: {summary}", placement.name()));
+                    }
+                    Line::Note(note) => say(format!("[{}] {note}", placement.name())),
+                    Line::Error(error) => {
+                        say(format!("[{}] error: {error}", placement.name()));
+                        panic_message.push(error);
+                    }
+                    Line::Other(line) if line.contains("panicked at") => {
+                        in_panic = true;
+                        say(format!("[{}] {line}", placement.name()));
+                    }
+                    // The message is above; the backtrace stays in the log.
+                    Line::Other(line) if line.starts_with("stack backtrace:") => in_panic = false,
+                    Line::Other(line)
+                        if in_panic && !line.starts_with("note:") && !line.trim().is_empty() =>
+                    {
+                        say(format!("[{}] {line}", placement.name()));
+                        panic_message.push(line);
+                    }
+                    Line::Other(_) => {}
+                },
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => break Ending::Exited,
+            }
+        };
+        let status = child.wait().context("waiting for the benchmark")?;
+        match (ending, current) {
+            (Ending::Interrupted, _) => return Err(Interrupted.into()),
+            (Ending::Exited, _) if ctx.interrupted.load(Ordering::SeqCst) => {
+                return Err(Interrupted.into());
+            }
+            // A clean exit is success even with a `cell` line open: the bench prints the marker
+            // before criterion's filter decides whether the cell runs at all.
+            (Ending::Exited, _) if status.success() => return Ok(faults),
+            (Ending::TimedOut, Some(key)) => {
+                say(format!(
+                    "[{}] timeout: {key} made no progress in {:?}; killed",
+                    placement.name(),
+                    ctx.cell_timeout
+                ));
+                faults.push(Fault {
+                    key,
+                    status: Status::Timeout,
+                    message: format!(
+                        "no progress within {} s; the process was killed",
+                        ctx.cell_timeout.as_secs()
+                    ),
+                });
+            }
+            (_, Some(key)) => {
+                let message = if panic_message.is_empty() {
+                    format!("the process died: {status}")
+                } else {
+                    panic_message.join("\n")
+                };
+                say(format!("[{}] failed: {key}: {message}", placement.name()));
+                faults.push(Fault {
+                    key,
+                    status: Status::Failed,
+                    message,
+                });
+            }
+            (_, None) => bail!(
+                "the {} benchmark process failed outside any cell ({status}): {}; criterion's output is in {}",
+                placement.name(),
+                panic_message.join("; "),
+                log.display()
+            ),
+        }
+        bar.inc(1);
+        restart = true;
+    }
+}
+
+/// Checks that `taskset` runs.
+pub fn check_taskset() -> Result<()> {
+    match Command::new("taskset").arg("--version").output() {
+        Ok(out) if out.status.success() => Ok(()),
+        _ => bail!(
+            "`taskset` was not found or does not run; it pins each placement to its cores \
+             (Debian: apt-get install util-linux)"
+        ),
+    }
+}
+
+/// Builds the benchmark target `bench` (`matrix`, `validate`) once and returns its executable with
+/// the profile cargo built it with.
+pub fn build(root: &Path, bench: &str) -> Result<(PathBuf, serde_json::Value)> {
+    /// The part of cargo's `compiler-artifact` message read here (cargo's JSON output, not ours).
+    #[derive(serde::Deserialize)]
+    struct Artifact {
+        reason: String,
+        target: Target,
+        executable: Option<PathBuf>,
+        /// Cargo's profile of the artifact, stored as cargo states it.
+        profile: serde_json::Value,
+    }
+    #[derive(serde::Deserialize)]
+    struct Target {
+        name: String,
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    eprintln!("building the benchmark `{bench}` (cargo bench --no-run) ...");
+    let out = Command::new(cargo)
+        .args(["bench", "-p", "benches", "--bench", bench, "--no-run"])
+        .arg("--message-format=json-render-diagnostics")
+        .current_dir(root)
+        .stderr(Stdio::inherit())
+        .output()
+        .context("running cargo to build the benchmark")?;
+    if !out.status.success() {
+        bail!("building the benchmark failed ({})", out.status);
+    }
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Artifact>(line).ok())
+        .filter(|m| m.reason == "compiler-artifact" && m.target.name == bench)
+        .find_map(|m| Some((m.executable?, m.profile)))
+        .with_context(|| format!("cargo reported no executable for the `{bench}` benchmark"))
+}
+
+pub fn bench_command(ctx: &Launch, cores: &[usize], out: &Path) -> Result<Command> {
+    fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let mut cmd = Command::new("taskset");
+    cmd.arg("-c")
+        .arg(core_list(cores))
+        .arg(&ctx.exe)
+        .arg("--bench");
+    cmd.envs(ctx.env.iter().map(|(k, v)| (k, v)));
+    cmd.env("CHANBENCH_COSTS", out.join("costs.jsonl"));
+    cmd.env("CRITERION_HOME", out.join("criterion"));
+    Ok(cmd)
+}
+
+pub fn list_cells(ctx: &Launch, cores: &[usize], out: &Path) -> Result<u64> {
+    let output = bench_command(ctx, cores, out)?
+        .arg("--list")
+        .env("CHANBENCH_COSTS", out.join("list.jsonl"))
+        .output()
+        .context("running the benchmark with --list")?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        bail!("the benchmark refused to start: {}", stderr.trim());
+    }
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|l| l.ends_with(": benchmark"))
+        .count() as u64)
+}

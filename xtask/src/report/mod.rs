@@ -1,0 +1,83 @@
+//! `cargo xtask report [RUN]`: one self-contained HTML page per run (inline CSS and SVG charts, no
+//! scripts, no network), written to `<run>/report/index.html` with its exports beside it:
+//! `cells.csv` (every cell), `summary.md` (for a pull request) and `bmf.json` (Bencher Metric
+//! Format). `bench` writes it at the end of every run.
+//!
+//! - [`model`]: the run indexed for the page ([`View`]): implementations, workloads by kind,
+//!   configurations, colours;
+//! - [`export`]: the CSV, Markdown and BMF files;
+//! - [`html`]: the page;
+//! - [`figures`]: the charts of the channel workloads, from the run's numbers;
+//! - [`strategies`]: one file per strategy family, each its section with a reading computed
+//!   from the run.
+//!
+//! Every time is per unit of its workload (a message, a round trip, an item, a request: the
+//! workload table's [`Unit`](chanbench_schema::Unit)), and every number is printed with its unit.
+//! The rankings and their claims are [`crate::ranking`]'s.
+
+use std::{fs, path::Path};
+
+use anyhow::{Context, Result};
+
+use crate::results::Run;
+
+mod export;
+mod figures;
+mod html;
+mod model;
+mod strategies;
+#[cfg(test)]
+mod tests;
+
+pub use html::CSS;
+pub use model::View;
+
+/// `cargo xtask report` arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The run: a name under the results folder, or a run's folder (default: the latest run).
+    #[arg(default_value = "latest")]
+    run: String,
+    /// Where runs are stored.
+    #[arg(long, value_name = "DIR", default_value = "results")]
+    results: std::path::PathBuf,
+}
+
+/// Runs `cargo xtask report`.
+pub fn run(root: &Path, args: Args) -> Result<()> {
+    let run = Run::load(&root.join(&args.results), &args.run)?;
+    let index = write(&run)?;
+    eprintln!("report: {}", index.display());
+    Ok(())
+}
+
+/// Writes the report of `run` and its exports; returns the page's path.
+pub fn write(run: &Run) -> Result<std::path::PathBuf> {
+    let dir = run.dir.join("report");
+    fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let view = View::new(run);
+    let index = dir.join("index.html");
+    fs::write(&index, html::page(&view)?.into_string())
+        .with_context(|| format!("writing {}", index.display()))?;
+    let rows = export::rows(&view);
+    let mut csv = csv::Writer::from_path(dir.join("cells.csv"))
+        .with_context(|| format!("writing {}", dir.join("cells.csv").display()))?;
+    for row in &rows {
+        csv.serialize(row).context("writing cells.csv")?;
+    }
+    csv.flush().context("writing cells.csv")?;
+    fs::write(dir.join("summary.md"), export::markdown(&view)).context("writing summary.md")?;
+    let bmf = serde_json::to_string_pretty(&export::bmf(&rows)).context("serializing bmf.json")?;
+    fs::write(dir.join("bmf.json"), bmf).context("writing bmf.json")?;
+    Ok(index)
+}
+
+/// Distinct values in first-seen order.
+fn ordered<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<T> {
+    items.into_iter().fold(Vec::new(), |mut v, x| {
+        if !v.contains(&x) {
+            v.push(x);
+        }
+        v
+    })
+}

@@ -1,0 +1,476 @@
+//! The report's tests: a synthetic run with every kind of cell, built from the schema's types
+//! (so renaming a stored field breaks this fixture's compilation, not a rendered cell), must
+//! render as well-formed HTML with every section, chart, reading and export; and every run
+//! committed under `results/` must still render.
+
+use std::{fs, path::Path};
+
+use chanbench_schema::{
+    Capacity, CellKey, Cost, Params, Payload, Percentiles, ProfileName, SCHEMA, Status, Workload,
+    ZeroCostRecord,
+};
+
+use super::*;
+use crate::{
+    environment::{Environment, LibraryVersion, Request},
+    results::{CellResult, Estimate, Estimates, PlacementResults, Samples},
+};
+
+/// The parameters of a channel cell.
+fn channel(capacity: Capacity, payload: &str, bytes: Option<u64>) -> Params {
+    let payload = Payload {
+        label: payload.to_owned(),
+        bytes,
+    };
+    Params::new(capacity, payload, 2)
+}
+
+fn u64_at(capacity: Capacity) -> Params {
+    channel(capacity, "u64", Some(8))
+}
+
+/// The parameters of a strategy cell.
+fn strategy(name: &str, set: impl FnOnce(&mut Params)) -> Params {
+    let mut params = Params::new(Capacity::None, Payload::opaque("instant"), 2).strategy(name);
+    set(&mut params);
+    params
+}
+
+fn cell(workload: Workload, implementation: &str, params: Params, ns: Option<f64>) -> CellResult {
+    let e = |v: f64| Estimate {
+        ns_per_msg: v,
+        lower: v * 0.95,
+        upper: v * 1.05,
+    };
+    let status = if ns.is_some() {
+        Status::Ok
+    } else {
+        Status::NotSupported
+    };
+    CellResult {
+        missing: if ns.is_some() {
+            vec![]
+        } else {
+            vec!["bounded".into()]
+        },
+        estimates: ns.map(|v| Estimates {
+            mean: e(v),
+            median: e(v),
+        }),
+        samples: ns.map(|v| Samples {
+            iters: vec![10.0, 20.0, 30.0],
+            times_ns: vec![v * 10.0, v * 20.5, v * 29.0],
+        }),
+        cost: ns.map(|v| Cost {
+            messages: 1000,
+            wall_ns: (v * 1000.0) as u64,
+            cpu_ns: (v * 1800.0) as u64,
+            voluntary_switches: 100,
+            involuntary_switches: 10,
+            allocations: Some(500),
+            allocated_bytes: Some(12_000),
+            wall_ns_per_msg: v,
+            cpu_ns_per_msg: v * 1.8,
+            voluntary_switches_per_msg: 0.1,
+            involuntary_switches_per_msg: 0.01,
+            allocations_per_msg: Some(0.5),
+            allocated_bytes_per_msg: Some(12.0),
+            latency: Some(Percentiles {
+                p50_ns: v as u64,
+                p99_ns: (v * 3.0) as u64,
+                p999_ns: (v * 9.0) as u64,
+                max_ns: (v * 20.0) as u64,
+                samples: 1000,
+            }),
+        }),
+        repeats: ns.map_or(vec![], |v| vec![v * 1.1, v * 1.12, v * 1.08]),
+        repeats_fastest: ns.map_or(vec![], |v| vec![v, v * 1.01, v * 0.99]),
+        ..CellResult::new(CellKey::new(workload, implementation, params), status)
+    }
+}
+
+/// A run with every kind of cell and chart, and an implementation id that needs escaping.
+pub(crate) fn fixture(dir: &Path) -> Run {
+    use Workload::*;
+    let impls = ["fast", "slow", "<b>&\"odd\""];
+    let placements = [
+        ("one-core", vec![0usize], 1.0),
+        ("cross-core", vec![0, 1], 3.0),
+    ];
+    let placements = placements
+        .iter()
+        .map(|(name, cores, scale)| {
+            let mut cells = vec![
+                cell(
+                    Floor,
+                    "atomic-ping-pong",
+                    u64_at(Capacity::None),
+                    Some(50.0 * scale),
+                ),
+                cell(
+                    Floor,
+                    "spsc-ring",
+                    u64_at(Capacity::Bounded(1024)),
+                    Some(5.0),
+                ),
+            ];
+            for (k, i) in impls.iter().enumerate() {
+                // On one core "slow" wins ping-pong; across cores "fast" does: a flip.
+                // The odd one is never the fastest; across cores it is the runner-up.
+                let pp = if k == 2 {
+                    if *name == "one-core" { 450.0 } else { 150.0 }
+                } else if (*name == "one-core") == (k == 1) {
+                    100.0
+                } else {
+                    300.0
+                };
+                cells.push(cell(
+                    PingPong,
+                    i,
+                    u64_at(Capacity::Bounded(1)),
+                    Some(pp * scale),
+                ));
+                let spsc = Some(10.0 * (k + 1) as f64);
+                cells.push(cell(Spsc, i, u64_at(Capacity::Bounded(1024)), spsc));
+                for (payload, bytes) in [("vec-1B-owned", 1), ("vec-1KiB-owned", 1024)] {
+                    let ns = 20.0 * (k + 1) as f64 + bytes as f64 / 100.0;
+                    let params = channel(Capacity::Bounded(1024), payload, Some(bytes));
+                    cells.push(cell(Spsc, i, params, Some(ns)));
+                }
+                let bounded = (k != 2).then_some(40.0 * (k + 1) as f64);
+                let mut params = u64_at(Capacity::Bounded(0));
+                params.producers = Some(2);
+                cells.push(cell(Mpsc, i, params, bounded));
+            }
+            // burst: "fast" is 2% ahead on the medians, but its processes scatter across
+            // "slow"'s: a winner, not a reproducible one.
+            let instant = || channel(Capacity::Bounded(1024), "instant", None);
+            let mut b = cell(Burst, "fast", instant(), Some(100.0));
+            b.repeats_fastest = vec![100.0, 110.0, 90.0];
+            cells.push(b);
+            let mut b = cell(Burst, "slow", instant(), Some(102.0));
+            b.repeats_fastest = vec![102.0, 92.0, 108.0];
+            cells.push(b);
+            // seq: every implementation is slower than another somewhere they both ran.
+            for (i, cap, ns) in [
+                ("fast", Capacity::Bounded(1024), 10.0),
+                ("slow", Capacity::Bounded(1024), 20.0),
+                ("<b>&\"odd\"", Capacity::Bounded(1024), 15.0),
+                ("slow", Capacity::Unbounded, 10.0),
+                ("fast", Capacity::Unbounded, 40.0),
+            ] {
+                cells.push(cell(Seq, i, u64_at(cap), Some(ns)));
+            }
+            // The strategy families: strategies without a channel under their own names.
+            let fine = |p: &mut Params| p.grain = Some("fine".into());
+            for (name, ns) in [("sequential", 100.0), ("rayon", 60.0)] {
+                cells.push(cell(
+                    Distribute,
+                    name,
+                    strategy(name, fine),
+                    Some(ns * scale),
+                ));
+            }
+            for (name, ns) in [("pool-per-item", 80.0), ("pool-batch-64", 50.0)] {
+                cells.push(cell(
+                    Distribute,
+                    "fast",
+                    strategy(name, fine),
+                    Some(ns * scale),
+                ));
+            }
+            for (wait, ns) in [("block", 5000.0), ("spin", 300.0)] {
+                for i in ["fast", "slow"] {
+                    let params = strategy(wait, |p| p.gap_ns = Some(1_000_000));
+                    cells.push(cell(Receive, i, params, Some(ns * scale)));
+                }
+            }
+            for (serve, ns) in [("merged", 40.0), ("round-robin", 90.0)] {
+                for n in [1, 64] {
+                    let params = strategy(serve, |p| p.sources = Some(n));
+                    cells.push(cell(Sources, "fast", params, Some(ns * n as f64)));
+                }
+            }
+            let service = |mode: &str, envelope: &str| {
+                strategy(mode, |p| p.envelope = Some(envelope.to_owned()))
+            };
+            for (mode, envelope, ns) in [
+                ("one-thread", "owned", 100.0),
+                ("one-thread", "boxed", 50.0),
+                ("two-threads", "owned", 1000.0),
+                ("two-threads", "boxed", 1100.0),
+            ] {
+                cells.push(cell(
+                    Service,
+                    "fast",
+                    service(mode, envelope),
+                    Some(ns * scale),
+                ));
+            }
+            cells.push(cell(
+                Service,
+                "direct-call",
+                service("direct-call", "owned"),
+                Some(10.0),
+            ));
+            let mut params = u64_at(Capacity::Bounded(1));
+            params.producers = Some(2);
+            let mut failed = cell(Mpsc, "slow", params, None);
+            failed.status = Status::Timeout;
+            failed.message = Some("no progress within 300 s </td>".into());
+            cells.push(failed);
+            PlacementResults {
+                schema: SCHEMA,
+                run: "fixture".into(),
+                placement: name.to_string(),
+                cores: cores.clone(),
+                profile: "quick".into(),
+                complete: true,
+                cells,
+                zero_cost: vec![ZeroCostRecord {
+                    schema: SCHEMA,
+                    workload: Seq,
+                    rounds: 5,
+                    messages_per_run: 1000,
+                    direct_median_ns_per_msg: 16.0,
+                    trait_median_ns_per_msg: 16.0,
+                    ratio_median: 1.001,
+                    ratio_p25: 0.99,
+                    ratio_p75: 1.01,
+                }],
+            }
+        })
+        .collect();
+    Run {
+        dir: dir.to_owned(),
+        environment: Environment {
+            schema: SCHEMA,
+            run: "fixture".into(),
+            profile: ProfileName::Quick,
+            cpu_model: "Test CPU <2 GHz>".into(),
+            logical_cores: 2,
+            physical_cores: 2,
+            allowed_cores: vec![0, 1],
+            hypervisor: false,
+            kernel: "6".into(),
+            os: "Test".into(),
+            rustc: "rustc 1.95.0".into(),
+            libraries: impls
+                .iter()
+                .map(|i| LibraryVersion {
+                    implementation: i.to_string(),
+                    library: "lib".into(),
+                    version: "1.0.0".into(),
+                })
+                .collect(),
+            git_revision: None,
+            git_dirty: Some(false),
+            load_average_before: vec![0.1, 0.2, 0.3],
+            started: "2026-11-23T00:00:00Z".into(),
+            ended: Some("2026-11-23T00:01:00Z".into()),
+            interrupted: false,
+            request: Request {
+                impls: vec![],
+                workloads: vec![],
+                placements: vec!["one-core".into(), "cross-core".into()],
+                repeat: 3,
+                seed: 7,
+            },
+            test_knobs: vec![],
+            host: Some(crate::environment::Host {
+                vendor: "GenuineTest".into(),
+                stepping: "<4>".into(),
+                hypervisor_vendor: "KVMKVMKVM".into(),
+                ..Default::default()
+            }),
+            build: None,
+        },
+        placements,
+    }
+}
+
+#[test]
+fn the_report_is_well_formed_escaped_and_complete() {
+    let dir = std::env::temp_dir().join(format!("chanbench-report-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    let run = fixture(&dir);
+    let index = write(&run).unwrap();
+    let html = fs::read_to_string(&index).unwrap();
+
+    // The HTML parser (html5ever) reports no error.
+    let doc = scraper::Html::parse_document(&html);
+    assert!(doc.errors.is_empty(), "HTML parse errors: {:?}", doc.errors);
+    // No script, no external resource: it opens from disk, offline.
+    // (SVG's xmlns is a name, not a request.)
+    for tag in ["<script", "<link", "src=", "href=\"http", "url(", "@import"] {
+        assert!(!html.contains(tag), "{tag} in the report");
+    }
+    // Every embedded SVG is well-formed XML, and every kind of chart is there.
+    let mut svgs = 0;
+    let mut rest = html.as_str();
+    while let Some(start) = rest.find("<svg") {
+        let end = rest[start..].find("</svg>").expect("an <svg> is closed") + start + 6;
+        roxmltree::Document::parse(&rest[start..end])
+            .unwrap_or_else(|e| panic!("SVG {svgs} is not well formed: {e}"));
+        svgs += 1;
+        rest = &rest[end..];
+    }
+    let selector = scraper::Selector::parse("svg").unwrap();
+    assert_eq!(doc.select(&selector).count(), svgs);
+    for title in [
+        "ping-pong on one-core: time per round trip",
+        "one core versus cross-core",
+        "payload size",
+        "CPU time versus wall time",
+        "latency percentiles",
+    ] {
+        assert!(html.contains(title), "no chart {title:?}");
+    }
+    // 5 workloads x 2 placements of bars, 5 placement charts, 5 x 2 latency charts (every
+    // fixture cell records latency), 2 payload charts (only the owned family has points, one
+    // chart per placement), 2 CPU charts, 4 strategy families x 2 placements.
+    assert_eq!(svgs, 10 + 5 + 10 + 2 + 2 + 8, "charts in the report");
+
+    // Each strategy family has its section, chart and a reading computed from the numbers.
+    for (family, chart) in [
+        (
+            "distribute",
+            "distribute on one-core: speedup over sequential",
+        ),
+        (
+            "receive",
+            "receive on cross-core: mean latency versus CPU per message",
+        ),
+        (
+            "sources",
+            "sources on one-core: time per message by number of sources",
+        ),
+        ("service", "service on cross-core: time per request"),
+    ] {
+        assert!(
+            html.contains(&format!("id=\"w-{family}\"")),
+            "no {family} section"
+        );
+        assert!(html.contains(chart), "no chart {chart:?}");
+    }
+    for reading in [
+        "at fine grain (sequential 100 ns/item) the fastest was pool-batch-64 (fast), 2.00× sequential",
+        "a channel-fed pool reached 1.25× sequential with one message per item and 2.00× with batches",
+        "On one-core, a message every 1ms: lowest latency spin, least CPU spin",
+        "On one-core with 64 sources: fastest merged",
+        "two threads took 10.00× the one-thread service loop",
+        "one-thread: boxed 0.50× owned",
+        "a direct call without queues took 10.00 ns",
+    ] {
+        assert!(html.contains(reading), "reading lacks {reading:?}");
+    }
+    // Strategies without a channel are not ranked as channels.
+    let which = &html[html.find("id=\"which\"").unwrap()..html.find("id=\"w-ping-pong\"").unwrap()];
+    assert!(!which.contains("sequential") && !which.contains("direct-call"));
+
+    // Escaping is the template engine's: the odd id and the message appear escaped only.
+    assert!(!html.contains("<b>&"), "unescaped implementation id");
+    assert!(html.contains("&lt;b&gt;&amp;&quot;odd&quot;"));
+    assert!(html.contains("no progress within 300 s &lt;/td&gt;"));
+    assert!(html.contains("Test CPU &lt;2 GHz&gt;"));
+
+    // The flip is found and said.
+    assert!(
+        html.contains(
+            "ping-pong: the ranking flips with placement: slow on one-core, fast on cross-core"
+        ),
+        "flip not reported: {}",
+        &html[html.find("id=\"which\"").unwrap()..][..3000]
+    );
+    // Units on every time, and the typical sample beside the headline.
+    assert!(html.contains("100 ns/msg") && html.contains("ns per message"));
+    assert!(
+        html.contains("100 ns/round trip") && html.contains("ns per round trip"),
+        "ping-pong's unit is the round trip"
+    );
+    assert!(
+        html.contains("ns (round trip: send to answer)")
+            && html.contains("ns (one way: send to receipt)"),
+        "latency axes say what they measure"
+    );
+    assert!(
+        html.contains("typical 110 ns/msg"),
+        "the typical figure is shown"
+    );
+    assert!(html.contains("not supported") && html.contains("lacks bounded"));
+
+    // Exports: one CSV row per cell, BMF entries for measured cells, the Markdown table.
+    let mut csv = csv::Reader::from_path(dir.join("report/cells.csv")).unwrap();
+    let cells: usize = run.placements.iter().map(|p| p.cells.len()).sum();
+    assert_eq!(csv.records().count(), cells);
+    let bmf: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("report/bmf.json")).unwrap()).unwrap();
+    let entry = &bmf["cross-core/spsc/fast/cap=1024/u64"];
+    assert_eq!(
+        csv::Reader::from_path(dir.join("report/cells.csv"))
+            .unwrap()
+            .headers()
+            .unwrap()
+            .iter()
+            .filter(|h| h.contains("_per_msg"))
+            .count(),
+        0,
+        "CSV columns name the unit column, not messages"
+    );
+    assert_eq!(entry["latency"]["value"], 10.0);
+    assert_eq!(entry["throughput"]["value"], 1e8);
+    let md = fs::read_to_string(dir.join("report/summary.md")).unwrap();
+    // Ids are code spans in Markdown, so no id can inject HTML into a pull request.
+    assert!(
+        md.contains(
+            "| spsc (per message) | **`fast`** (1.88× vs `slow`, reproducible: 1.88–1.88×) |"
+        ),
+        "{md}"
+    );
+    // A margin inside the process-to-process spread is not called reproducible, a winner is
+    // never slower than its runner-up, and a cycle has no winner at all.
+    assert!(
+        md.contains("| burst (per message) | `fast` (1.02× vs `slow`, not reproducible: "),
+        "{md}"
+    );
+    assert!(
+        md.contains("| seq (per message) | no single winner |"),
+        "{md}"
+    );
+    assert!(html.contains("not reproducible: the process-to-process spread leaves the margin"));
+    assert!(md.contains("vs `<b>&\"odd\"`"), "{md}");
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// Every run committed under `results/` still loads and renders: the reference reports
+/// regenerate from their stored results.
+#[test]
+fn every_committed_run_renders() {
+    let results = Path::new(env!("CARGO_MANIFEST_DIR")).join("../results");
+    let mut rendered = 0;
+    for entry in fs::read_dir(&results).unwrap() {
+        let dir = entry.unwrap().path();
+        if dir.is_symlink() || !dir.join("environment.json").exists() {
+            continue;
+        }
+        let mut run = Run::load(&results, &dir.to_string_lossy())
+            .unwrap_or_else(|e| panic!("{}: {e:#}", dir.display()));
+        let out = std::env::temp_dir().join(format!(
+            "chanbench-committed-{}-{}",
+            std::process::id(),
+            rendered
+        ));
+        let _ = fs::remove_dir_all(&out);
+        run.dir = out.clone();
+        let index = write(&run).unwrap_or_else(|e| panic!("{}: {e:#}", dir.display()));
+        let html = fs::read_to_string(index).unwrap();
+        assert!(
+            html.contains("Which channel for which job"),
+            "{}",
+            dir.display()
+        );
+        let _ = fs::remove_dir_all(&out);
+        rendered += 1;
+    }
+    assert!(rendered >= 4, "the committed runs: {rendered}");
+}

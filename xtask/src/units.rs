@@ -1,0 +1,52 @@
+//! Numbers with their units, for every page and table xtask prints.
+
+use chanbench_schema::Unit;
+
+/// Formats a duration in nanoseconds with a unit chosen for it.
+pub fn time(ns: f64) -> String {
+    match ns {
+        x if !x.is_finite() => "?".to_owned(),
+        x if x >= 1e9 => format!("{:.3} s", x / 1e9),
+        x if x >= 1e6 => format!("{:.3} ms", x / 1e6),
+        x if x >= 1e3 => format!("{:.3} µs", x / 1e3),
+        x if x >= 100.0 => format!("{x:.0} ns"),
+        x => format!("{x:.2} ns"),
+    }
+}
+
+/// A time per `unit`: `1.20 µs/round trip`.
+pub fn time_per(ns: f64, unit: Unit) -> String {
+    format!("{}{}", time(ns), unit.per())
+}
+
+/// Formats a rate in `unit`s per second: `1.20 M msg/s`, `3.4 k round trips/s`.
+pub fn rate(per_s: f64, unit: Unit) -> String {
+    let name = match unit {
+        Unit::Message => "msg",
+        Unit::RoundTrip => "round trips",
+        Unit::Item => "items",
+        Unit::Request => "requests",
+    };
+    match per_s {
+        x if x >= 1e9 => format!("{:.2} G {name}/s", x / 1e9),
+        x if x >= 1e6 => format!("{:.2} M {name}/s", x / 1e6),
+        x if x >= 1e3 => format!("{:.2} k {name}/s", x / 1e3),
+        x => format!("{x:.1} {name}/s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_and_rates_carry_units() {
+        assert_eq!(time(12.345), "12.35 ns");
+        assert_eq!(time(1234.0), "1.234 µs");
+        assert_eq!(time(2.5e9), "2.500 s");
+        assert_eq!(time(f64::NAN), "?");
+        assert_eq!(time_per(1500.0, Unit::RoundTrip), "1.500 µs/round trip");
+        assert_eq!(rate(2.5e6, Unit::Message), "2.50 M msg/s");
+        assert_eq!(rate(900.0, Unit::Request), "900.0 requests/s");
+    }
+}
