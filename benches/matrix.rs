@@ -46,8 +46,8 @@ use benches::{
 use chanbench_schema::{CellRecord, Record, Status, Workload, protocol::Line};
 use chanbench_workloads::{
     alloc::CountingAlloc,
-    cost::measure_cost,
-    matrix::{Mode, Shape},
+    cost::{Cost, measure_cost},
+    matrix::{Cell, Mode, Shape},
     placement::{Cores, Team},
 };
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
@@ -66,7 +66,7 @@ fn run() -> Result<()> {
     let profile = Profile::from_env()?;
     let cores = Cores::allowed()?;
     let shape = Shape::new(cores.len(), oversubscription_from_env()?);
-    let matrix = build_matrix(shape, profile.reduced);
+    let mut matrix = build_matrix(shape, profile.reduced);
 
     let mut implementations: Vec<String> = Vec::new();
     for cell in &matrix.cells {
@@ -87,26 +87,10 @@ fn run() -> Result<()> {
                 .is_none_or(|i| i.iter().any(|x| x == implementation))
     };
     let unsupported = matrix.unsupported();
-    let mut matrix = matrix;
     matrix
         .cells
         .retain(|c| wanted(c.workload(), c.implementation()));
-    let skip: Option<BTreeSet<String>> = match env::var_os("CHANBENCH_SKIP") {
-        None => None,
-        Some(path) => Some(
-            std::fs::read_to_string(&path)
-                .with_context(|| {
-                    format!(
-                        "CHANBENCH_SKIP: cannot read {}",
-                        PathBuf::from(&path).display()
-                    )
-                })?
-                .lines()
-                .map(str::to_owned)
-                .collect(),
-        ),
-    };
-
+    let skip = skip_from_env()?;
     let costs_path = env::var_os("CHANBENCH_COSTS")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -130,7 +114,6 @@ fn run() -> Result<()> {
     rng.shuffle(&mut matrix.cells);
     let mut recorder = Recorder::create(&costs_path, skip.is_some())?;
     let team = Team::new(&cores, shape.team_size()).context("starting the worker team")?;
-    let note = |text: String| eprintln!("{}", Line::Note(text));
     note(format!(
         "profile {}, seed {seed}, cores {:?}, {} cells ({} not supported), workers pinned to {:?}",
         profile.name,
@@ -142,7 +125,6 @@ fn run() -> Result<()> {
             .count(),
         team.worker_cores()
     ));
-
     if let Some(s) = &slowdown {
         note(format!(
             "test knob CHANBENCH_SLOWDOWN: every {} cell is slowed by {}% on purpose",
@@ -169,69 +151,22 @@ fn run() -> Result<()> {
     let mut zero_cost_timed = false;
     let mut measured = 0usize;
     for cell in &matrix.cells {
-        let workload = cell.workload();
         let id = cell.key.id();
         if skip.as_ref().is_some_and(|s| s.contains(&id)) {
             continue;
         }
-        // One group per cell, so cells can run in any order; criterion keys its files by the
-        // full id, so a group name met again is the same folder.
-        let mut group = criterion.benchmark_group(workload.name());
-        group.measurement_time(profile.measurement_for(workload));
-        group.warm_up_time(profile.warm_up_for(workload));
-        // Every sample runs the same number of messages: the per-sample values (the process's
-        // median and fastest) are then alike, not a ramp from tiny to large batches.
-        group.sampling_mode(SamplingMode::Flat);
-        // One iteration is one message in the workload's unit (a round trip, an item, a
-        // request), so criterion's time per iteration is ns per unit and its throughput is units
-        // per second.
-        group.throughput(Throughput::Elements(1));
         eprintln!("{}", Line::Start(Box::new(cell.key.clone())));
-        let mut timed = false;
-        group.bench_function(BenchmarkId::new(cell.implementation(), cell.label()), |b| {
-            timed = true;
-            b.iter_custom(|iters| {
-                let work = heap_shifted(&mut rng, || (cell.run)(&team, Mode::Timed, iters).elapsed);
-                match &slowdown {
-                    Some(s) if s.implementation == cell.implementation() => s.stretch(work),
-                    _ => work,
-                }
-            });
-        });
-        group.finish();
-        if !timed {
+        let stretch = |work| match &slowdown {
+            Some(s) if s.implementation == cell.implementation() => s.stretch(work),
+            _ => work,
+        };
+        if !time_cell(&mut criterion, &profile, cell, &team, &mut rng, stretch) {
             continue; // Filtered out on criterion's command line, or `--list`.
         }
-        zero_cost_timed |= workload == Workload::ZeroCost;
+        zero_cost_timed |= cell.workload() == Workload::ZeroCost;
         measured += 1;
-        let cost = if cost_runs {
-            let pilot_messages = (profile.cost_messages / 100)
-                .clamp(16, 1_000)
-                .min(cell.cost_limit.unwrap_or(u64::MAX));
-            let pilot = (cell.run)(&team, Mode::Timed, pilot_messages);
-            let messages = profile.cost_run_size(pilot_messages, pilot.elapsed, cell.cost_limit);
-            Some(measure_cost(|| (cell.run)(&team, Mode::Cost, messages)))
-        } else {
-            None
-        };
-        let summary = match &cost {
-            None => "not measured in this process (costs come from the first)".to_owned(),
-            Some(cost) => format!(
-                "{} msgs, wall {:.1} ns/msg, cpu {:.1} ns/msg, \
-                 {:.3} voluntary + {:.3} involuntary switches/msg, {} allocs/msg{}",
-                cost.messages,
-                cost.wall_ns_per_msg,
-                cost.cpu_ns_per_msg,
-                cost.voluntary_switches_per_msg,
-                cost.involuntary_switches_per_msg,
-                cost.allocations_per_msg
-                    .map_or("?".to_owned(), |a| format!("{a:.2}")),
-                cost.latency.map_or(String::new(), |l| format!(
-                    ", latency p50 {} ns p99 {} ns p99.9 {} ns",
-                    l.p50_ns, l.p99_ns, l.p999_ns
-                )),
-            ),
-        };
+        let cost = cost_runs.then(|| cost_run(&profile, cell, &team));
+        let summary = summary(cell, cost.as_ref());
         // The record is on disk before the line that announces it: xtask treats a cell whose
         // summary it has seen as finished.
         let mut record = CellRecord::new(cell.key.clone(), Status::Ok, profile.name);
@@ -244,26 +179,7 @@ fn run() -> Result<()> {
     criterion.final_summary();
     // The interleaved comparison runs whenever criterion ran the zero-cost cells.
     if zero_cost_timed {
-        for workload in [Workload::Seq, Workload::Spsc] {
-            let pilot = zero_cost::paired(&team, workload, 1, 1_000);
-            let pilot_time = Duration::from_secs_f64(pilot.direct_median_ns_per_msg * 1e-6);
-            // Each run aims at a fiftieth of the cost-run target (2 ms in the default profile):
-            // many short rounds track drift better than a few long ones.
-            let messages = profile.cost_run_size(1_000, pilot_time * 50, None);
-            let paired = zero_cost::paired(&team, workload, profile.zero_cost_rounds, messages);
-            note(format!(
-                "zero-cost {workload}: through the trait / direct = {:.3} (median of {} interleaved \
-                 rounds of {} messages; quartiles {:.3} .. {:.3}); direct {:.2} ns/msg, trait {:.2} ns/msg",
-                paired.ratio_median,
-                paired.rounds,
-                paired.messages_per_run,
-                paired.ratio_p25,
-                paired.ratio_p75,
-                paired.direct_median_ns_per_msg,
-                paired.trait_median_ns_per_msg,
-            ));
-            recorder.write(&Record::ZeroCost(paired))?;
-        }
+        zero_cost_check(&profile, &team, &mut recorder)?;
     }
     note(format!(
         "{measured} of {} cells measured in {:.1} s; cost records in {}",
@@ -271,5 +187,116 @@ fn run() -> Result<()> {
         started.elapsed().as_secs_f64(),
         recorder.path().display()
     ));
+    Ok(())
+}
+
+/// A line for the user (and xtask's log).
+fn note(text: String) {
+    eprintln!("{}", Line::Note(text));
+}
+
+/// `CHANBENCH_SKIP`: the ids of cells not to run (a restarted or resumed pass).
+fn skip_from_env() -> Result<Option<BTreeSet<String>>> {
+    let Some(path) = env::var_os("CHANBENCH_SKIP") else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "CHANBENCH_SKIP: cannot read {}",
+            PathBuf::from(&path).display()
+        )
+    })?;
+    Ok(Some(text.lines().map(str::to_owned).collect()))
+}
+
+/// Times `cell` with criterion, in its own group; returns whether criterion ran it.
+fn time_cell(
+    criterion: &mut Criterion,
+    profile: &Profile,
+    cell: &Cell,
+    team: &Team,
+    rng: &mut fastrand::Rng,
+    stretch: impl Fn(Duration) -> Duration,
+) -> bool {
+    let workload = cell.workload();
+    // One group per cell, so cells can run in any order; criterion keys its files by the full
+    // id, so a group name met again is the same folder.
+    let mut group = criterion.benchmark_group(workload.name());
+    group.measurement_time(profile.measurement_for(workload));
+    group.warm_up_time(profile.warm_up_for(workload));
+    // Every sample runs the same number of messages: the per-sample values (the process's median
+    // and fastest) are then alike, not a ramp from tiny to large batches.
+    group.sampling_mode(SamplingMode::Flat);
+    // One iteration is one message in the workload's unit (a round trip, an item, a request), so
+    // criterion's time per iteration is ns per unit and its throughput is units per second.
+    group.throughput(Throughput::Elements(1));
+    let mut timed = false;
+    group.bench_function(BenchmarkId::new(cell.implementation(), cell.label()), |b| {
+        timed = true;
+        b.iter_custom(|iters| {
+            stretch(heap_shifted(rng, || {
+                (cell.run)(team, Mode::Timed, iters).elapsed
+            }))
+        });
+    });
+    group.finish();
+    timed
+}
+
+/// The cell's cost run: a pilot sizes it to the profile's target, within the cell's limit.
+fn cost_run(profile: &Profile, cell: &Cell, team: &Team) -> Cost {
+    let pilot_messages = (profile.cost_messages / 100)
+        .clamp(16, 1_000)
+        .min(cell.cost_limit.unwrap_or(u64::MAX));
+    let pilot = (cell.run)(team, Mode::Timed, pilot_messages);
+    let messages = profile.cost_run_size(pilot_messages, pilot.elapsed, cell.cost_limit);
+    measure_cost(|| (cell.run)(team, Mode::Cost, messages))
+}
+
+/// The cost in one line, per unit of the cell's workload.
+fn summary(cell: &Cell, cost: Option<&Cost>) -> String {
+    let Some(cost) = cost else {
+        return "not measured in this process (costs come from the first)".to_owned();
+    };
+    let per = cell.workload().facts().unit.per();
+    format!(
+        "{} units, wall {:.1} ns{per}, cpu {:.1} ns{per}, \
+         {:.3} voluntary + {:.3} involuntary switches{per}, {} allocs{per}{}",
+        cost.messages,
+        cost.wall_ns_per_msg,
+        cost.cpu_ns_per_msg,
+        cost.voluntary_switches_per_msg,
+        cost.involuntary_switches_per_msg,
+        cost.allocations_per_msg
+            .map_or("?".to_owned(), |a| format!("{a:.2}")),
+        cost.latency.map_or(String::new(), |l| format!(
+            ", latency p50 {} ns p99 {} ns p99.9 {} ns",
+            l.p50_ns, l.p99_ns, l.p999_ns
+        )),
+    )
+}
+
+/// The interleaved zero-cost comparison, both sides, recorded.
+fn zero_cost_check(profile: &Profile, team: &Team, recorder: &mut Recorder) -> Result<()> {
+    for workload in [Workload::Seq, Workload::Spsc] {
+        let pilot = zero_cost::paired(team, workload, 1, 1_000);
+        let pilot_time = Duration::from_secs_f64(pilot.direct_median_ns_per_msg * 1e-6);
+        // Each run aims at a fiftieth of the cost-run target (2 ms in the default profile): many
+        // short rounds track drift better than a few long ones.
+        let messages = profile.cost_run_size(1_000, pilot_time * 50, None);
+        let paired = zero_cost::paired(team, workload, profile.zero_cost_rounds, messages);
+        note(format!(
+            "zero-cost {workload}: through the trait / direct = {:.3} (median of {} interleaved \
+             rounds of {} messages; quartiles {:.3} .. {:.3}); direct {:.2} ns/msg, trait {:.2} ns/msg",
+            paired.ratio_median,
+            paired.rounds,
+            paired.messages_per_run,
+            paired.ratio_p25,
+            paired.ratio_p75,
+            paired.direct_median_ns_per_msg,
+            paired.trait_median_ns_per_msg,
+        ));
+        recorder.write(&Record::ZeroCost(paired))?;
+    }
     Ok(())
 }

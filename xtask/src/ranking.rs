@@ -11,10 +11,10 @@
 
 use std::collections::BTreeMap;
 
-use chanbench_schema::Workload;
+use chanbench_schema::{Kind, Workload};
 
 use crate::{
-    results::{CellResult, PlacementResults},
+    results::{CellResult, PlacementResults, Run},
     stats,
 };
 
@@ -140,6 +140,24 @@ impl Ranking {
             ),
         }
     }
+}
+
+/// The implementations a run ranks: its libraries in registry order, then any other
+/// implementation of a channel workload (never a baseline or a strategy without a channel).
+pub fn implementations(run: &Run) -> Vec<String> {
+    let mut impls: Vec<String> = run
+        .environment
+        .libraries
+        .iter()
+        .map(|l| l.implementation.clone())
+        .collect();
+    for cell in run.placements.iter().flat_map(|p| &p.cells) {
+        let channel = cell.workload().facts().kind == Kind::Channel;
+        if channel && !impls.iter().any(|i| i == cell.implementation()) {
+            impls.push(cell.implementation().to_owned());
+        }
+    }
+    impls
 }
 
 /// Ranks the implementations `impls` (in registry order) on `workload` on `placement`; `None`

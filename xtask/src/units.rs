@@ -1,6 +1,10 @@
-//! Numbers with their units, for every page and table xtask prints.
+//! How xtask presents numbers: each with its unit, on every page and table, and the one style
+//! sheet of the report's and the comparison's pages.
 
 use chanbench_schema::Unit;
+
+/// The style sheet of every page xtask writes (the report, the comparison).
+pub const CSS: &str = include_str!("style.css");
 
 /// Formats a duration in nanoseconds with a unit chosen for it.
 pub fn time(ns: f64) -> String {

@@ -7,7 +7,7 @@ use std::{
     fs,
     io::{BufRead, BufReader},
     path::{Path, PathBuf},
-    process::{Command, Stdio},
+    process::{Child, Command, Stdio},
     sync::{
         Arc,
         atomic::{AtomicBool, Ordering},
@@ -65,110 +65,33 @@ enum Ending {
     Interrupted,
 }
 
+/// What watching one bench process saw: how it ended, the cell it was in, any panic message.
+struct Watched {
+    ending: Ending,
+    current: Option<CellKey>,
+    panic_message: Vec<String>,
+}
+
+/// Prints a line above the progress bar. indicatif hides the bar when stderr is not a terminal
+/// (CI, a log file), and with it anything printed through it, so print directly then.
+fn say(bar: &ProgressBar, line: String) {
+    if bar.is_hidden() {
+        eprintln!("{line}")
+    } else {
+        bar.println(line)
+    }
+}
+
 /// Runs one placement to the end, restarting the bench past faulty cells.
 pub fn run_placement(ctx: &Launch, pass: &Pass, bar: &ProgressBar) -> Result<Vec<Fault>> {
-    let (placement, cores, out) = (pass.placement, &pass.cores[..], pass.out.as_path());
-    // indicatif hides the bar when stderr is not a terminal (CI, a log file), and with it anything
-    // printed through it, so print directly then.
-    let say = |line: String| {
-        if bar.is_hidden() {
-            eprintln!("{line}")
-        } else {
-            bar.println(line)
-        }
-    };
-    let costs = out.join("costs.jsonl");
+    let name = pass.placement.name();
     let mut faults: Vec<Fault> = Vec::new();
     let mut restart = pass.resume;
     loop {
-        let mut cmd = bench_command(ctx, cores, out)?;
-        cmd.env("CHANBENCH_SEED", pass.seed.to_string());
-        // Costs (CPU time, switches, allocations, latency percentiles) are measured in the first
-        // round only: they take a fixed-size run per cell, and the replicated figure is the time.
-        cmd.env(
-            "CHANBENCH_COST_RUN",
-            if pass.round == 1 { "run" } else { "skip" },
-        );
-        if restart {
-            let skip: Vec<String> = finished_cells(&costs)?
-                .into_iter()
-                .chain(faults.iter().map(|f| f.key.id()))
-                .collect();
-            let skip_file = out.join("skip.txt");
-            fs::write(&skip_file, skip.join("\n"))
-                .with_context(|| format!("writing {}", skip_file.display()))?;
-            cmd.env("CHANBENCH_SKIP", &skip_file);
-        }
-        let log = out.join("criterion.log");
-        let log_file = fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&log)
-            .with_context(|| format!("opening {}", log.display()))?;
-        let mut child = cmd
-            .stdout(log_file)
-            .stderr(Stdio::piped())
-            .spawn()
-            .context("starting the benchmark")?;
-        let stderr = child.stderr.take().context("the benchmark's stderr")?;
-        let (tx, lines) = mpsc::channel();
-        thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut current: Option<CellKey> = None;
-        let mut deadline = Instant::now() + ctx.cell_timeout;
-        let mut panic_message: Vec<String> = Vec::new();
-        let mut in_panic = false;
-        let ending = loop {
-            if ctx.interrupted.load(Ordering::SeqCst) {
-                let _ = child.kill();
-                break Ending::Interrupted;
-            }
-            if current.is_some() && Instant::now() > deadline {
-                let _ = child.kill();
-                break Ending::TimedOut;
-            }
-            match lines.recv_timeout(Duration::from_millis(100)) {
-                Ok(line) => match Line::parse(&line) {
-                    Line::Start(key) => {
-                        current = Some(*key);
-                        deadline = Instant::now() + ctx.cell_timeout;
-                    }
-                    Line::Finished { id, summary } => {
-                        current = None;
-                        bar.inc(1);
-                        let (done, total) = (bar.position(), bar.length().unwrap_or(0));
-                        say(format!("[{} {done}/{total}] {id}: {summary}", placement.name()));
-                    }
-                    Line::Note(note) => say(format!("[{}] {note}", placement.name())),
-                    Line::Error(error) => {
-                        say(format!("[{}] error: {error}", placement.name()));
-                        panic_message.push(error);
-                    }
-                    Line::Other(line) if line.contains("panicked at") => {
-                        in_panic = true;
-                        say(format!("[{}] {line}", placement.name()));
-                    }
-                    // The message is above; the backtrace stays in the log.
-                    Line::Other(line) if line.starts_with("stack backtrace:") => in_panic = false,
-                    Line::Other(line)
-                        if in_panic && !line.starts_with("note:") && !line.trim().is_empty() =>
-                    {
-                        say(format!("[{}] {line}", placement.name()));
-                        panic_message.push(line);
-                    }
-                    Line::Other(_) => {}
-                },
-                Err(mpsc::RecvTimeoutError::Timeout) => {}
-                Err(mpsc::RecvTimeoutError::Disconnected) => break Ending::Exited,
-            }
-        };
+        let (mut child, log) = spawn(ctx, pass, restart.then_some(&faults[..]))?;
+        let watched = watch(ctx, &mut child, name, bar)?;
         let status = child.wait().context("waiting for the benchmark")?;
-        match (ending, current) {
+        match (watched.ending, watched.current) {
             (Ending::Interrupted, _) => return Err(Interrupted.into()),
             (Ending::Exited, _) if ctx.interrupted.load(Ordering::SeqCst) => {
                 return Err(Interrupted.into());
@@ -177,11 +100,13 @@ pub fn run_placement(ctx: &Launch, pass: &Pass, bar: &ProgressBar) -> Result<Vec
             // before criterion's filter decides whether the cell runs at all.
             (Ending::Exited, _) if status.success() => return Ok(faults),
             (Ending::TimedOut, Some(key)) => {
-                say(format!(
-                    "[{}] timeout: {key} made no progress in {:?}; killed",
-                    placement.name(),
-                    ctx.cell_timeout
-                ));
+                say(
+                    bar,
+                    format!(
+                        "[{name}] timeout: {key} made no progress in {:?}; killed",
+                        ctx.cell_timeout
+                    ),
+                );
                 faults.push(Fault {
                     key,
                     status: Status::Timeout,
@@ -192,12 +117,12 @@ pub fn run_placement(ctx: &Launch, pass: &Pass, bar: &ProgressBar) -> Result<Vec
                 });
             }
             (_, Some(key)) => {
-                let message = if panic_message.is_empty() {
+                let message = if watched.panic_message.is_empty() {
                     format!("the process died: {status}")
                 } else {
-                    panic_message.join("\n")
+                    watched.panic_message.join("\n")
                 };
-                say(format!("[{}] failed: {key}: {message}", placement.name()));
+                say(bar, format!("[{name}] failed: {key}: {message}"));
                 faults.push(Fault {
                     key,
                     status: Status::Failed,
@@ -205,15 +130,118 @@ pub fn run_placement(ctx: &Launch, pass: &Pass, bar: &ProgressBar) -> Result<Vec
                 });
             }
             (_, None) => bail!(
-                "the {} benchmark process failed outside any cell ({status}): {}; criterion's output is in {}",
-                placement.name(),
-                panic_message.join("; "),
+                "the {name} benchmark process failed outside any cell ({status}): {}; criterion's output is in {}",
+                watched.panic_message.join("; "),
                 log.display()
             ),
         }
         bar.inc(1);
         restart = true;
     }
+}
+
+/// Starts the pass's bench process; a restart (`skip_faults`) skips the cells already recorded
+/// and the faulty ones. Returns the child and its log (criterion's stdout).
+fn spawn(ctx: &Launch, pass: &Pass, skip_faults: Option<&[Fault]>) -> Result<(Child, PathBuf)> {
+    let out = pass.out.as_path();
+    let mut cmd = bench_command(ctx, &pass.cores, out)?;
+    cmd.env("CHANBENCH_SEED", pass.seed.to_string());
+    // Costs (CPU time, switches, allocations, latency percentiles) are measured in the first
+    // round only: they take a fixed-size run per cell, and the replicated figure is the time.
+    cmd.env(
+        "CHANBENCH_COST_RUN",
+        if pass.round == 1 { "run" } else { "skip" },
+    );
+    if let Some(faults) = skip_faults {
+        let skip: Vec<String> = finished_cells(&out.join("costs.jsonl"))?
+            .into_iter()
+            .chain(faults.iter().map(|f| f.key.id()))
+            .collect();
+        let skip_file = out.join("skip.txt");
+        fs::write(&skip_file, skip.join("\n"))
+            .with_context(|| format!("writing {}", skip_file.display()))?;
+        cmd.env("CHANBENCH_SKIP", &skip_file);
+    }
+    let log = out.join("criterion.log");
+    let log_file = fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log)
+        .with_context(|| format!("opening {}", log.display()))?;
+    let child = cmd
+        .stdout(log_file)
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("starting the benchmark")?;
+    Ok((child, log))
+}
+
+/// Reads the bench's stderr line by line (`chanbench_schema::protocol`) until it exits, is
+/// interrupted, or a cell makes no progress within the timeout (then it is killed).
+fn watch(ctx: &Launch, child: &mut Child, name: &str, bar: &ProgressBar) -> Result<Watched> {
+    let stderr = child.stderr.take().context("the benchmark's stderr")?;
+    let (tx, lines) = mpsc::channel();
+    thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut current: Option<CellKey> = None;
+    let mut deadline = Instant::now() + ctx.cell_timeout;
+    let mut panic_message: Vec<String> = Vec::new();
+    let mut in_panic = false;
+    let ending = loop {
+        if ctx.interrupted.load(Ordering::SeqCst) {
+            let _ = child.kill();
+            break Ending::Interrupted;
+        }
+        if current.is_some() && Instant::now() > deadline {
+            let _ = child.kill();
+            break Ending::TimedOut;
+        }
+        let line = match lines.recv_timeout(Duration::from_millis(100)) {
+            Ok(line) => line,
+            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(mpsc::RecvTimeoutError::Disconnected) => break Ending::Exited,
+        };
+        match Line::parse(&line) {
+            Line::Start(key) => {
+                current = Some(*key);
+                deadline = Instant::now() + ctx.cell_timeout;
+            }
+            Line::Finished { id, summary } => {
+                current = None;
+                bar.inc(1);
+                let (done, total) = (bar.position(), bar.length().unwrap_or(0));
+                say(bar, format!("[{name} {done}/{total}] {id}: {summary}"));
+            }
+            Line::Note(note) => say(bar, format!("[{name}] {note}")),
+            Line::Error(error) => {
+                say(bar, format!("[{name}] error: {error}"));
+                panic_message.push(error);
+            }
+            Line::Other(line) if line.contains("panicked at") => {
+                in_panic = true;
+                say(bar, format!("[{name}] {line}"));
+            }
+            // The message is above; the backtrace stays in the log.
+            Line::Other(line) if line.starts_with("stack backtrace:") => in_panic = false,
+            Line::Other(line)
+                if in_panic && !line.starts_with("note:") && !line.trim().is_empty() =>
+            {
+                say(bar, format!("[{name}] {line}"));
+                panic_message.push(line);
+            }
+            Line::Other(_) => {}
+        }
+    };
+    Ok(Watched {
+        ending,
+        current,
+        panic_message,
+    })
 }
 
 /// Checks that `taskset` runs.

@@ -3,10 +3,11 @@
 
 use chanbench_schema::Workload;
 
+use chanbench_schema::Kind;
+
 use crate::{
     environment::{self, Environment},
-    ranking::Ranking,
-    report::View,
+    ranking::{self, Ranking},
     results::{CellResult, Run},
     units::time,
 };
@@ -107,8 +108,14 @@ pub fn differences(base: &Environment, new: &Environment) -> Vec<String> {
 /// report ranks) whose time per message (median over processes) is within 5% and 10% of BASE's,
 /// the floor cells' change, and whether the winners agree. One line per finding.
 pub fn reproduction(base: &Run, new: &Run) -> Vec<String> {
-    let (bview, nview) = (View::new(base), View::new(new));
-    let channel: Vec<Workload> = nview.channel_workloads().collect();
+    let (bimpls, nimpls) = (
+        ranking::implementations(base),
+        ranking::implementations(new),
+    );
+    let channel: Vec<Workload> = Workload::ALL
+        .into_iter()
+        .filter(|w| w.facts().kind == Kind::Channel)
+        .collect();
     let mut out = Vec::new();
     for np in &new.placements {
         let Some(bp) = base.placements.iter().find(|p| p.placement == np.placement) else {
@@ -156,7 +163,9 @@ pub fn reproduction(base: &Run, new: &Run) -> Vec<String> {
             ));
         }
         for &w in &channel {
-            let (Some(br), Some(nr)) = (bview.rank(bp, w), nview.rank(np, w)) else {
+            let (Some(br), Some(nr)) =
+                (ranking::rank(&bimpls, bp, w), ranking::rank(&nimpls, np, w))
+            else {
                 continue;
             };
             let said = |r: &Ranking| match &r.winner {

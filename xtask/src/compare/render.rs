@@ -12,7 +12,12 @@ use super::{
     judge::{Judged, Rules, Verdict},
     pair::Pair,
 };
-use crate::{charts, report::CSS, results::Run, stats, units::time_per};
+use crate::{
+    charts,
+    results::Run,
+    stats,
+    units::{CSS, time_per},
+};
 
 /// One compared cell (a row of `compare.csv`). Times are ns per `unit`, the cell's workload's.
 #[derive(Debug, Clone, Serialize)]

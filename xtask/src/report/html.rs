@@ -10,11 +10,8 @@ use crate::{
     ranking::{ALPHA, MIN_MARGIN, Replication},
     results::{CellResult, PlacementResults},
     stats,
-    units::{rate, time, time_per},
+    units::{CSS, rate, time, time_per},
 };
-
-/// The page's style sheet, shared with `compare`'s page.
-pub const CSS: &str = include_str!("../style.css");
 
 /// The page.
 pub fn page(view: &View<'_>) -> Result<Markup> {

@@ -29,7 +29,6 @@ mod strategies;
 #[cfg(test)]
 mod tests;
 
-pub use html::CSS;
 pub use model::View;
 
 /// `cargo xtask report` arguments.

@@ -33,21 +33,10 @@ pub struct View<'a> {
 impl<'a> View<'a> {
     /// Indexes `run`.
     pub fn new(run: &'a Run) -> Self {
-        let mut impls: Vec<String> = run
-            .environment
-            .libraries
-            .iter()
-            .map(|l| l.implementation.clone())
-            .collect();
+        // Strategies without a channel (sequential, rayon, direct-call ...) and baselines are
+        // not implementations; they appear in their own sections only.
+        let impls = ranking::implementations(run);
         let cells = || run.placements.iter().flat_map(|p| &p.cells);
-        for cell in cells() {
-            // Strategies without a channel (sequential, rayon, direct-call ...) and baselines
-            // are not implementations; they appear in their own sections only.
-            let channel = cell.workload().facts().kind == Kind::Channel;
-            if channel && !impls.iter().any(|i| i == cell.implementation()) {
-                impls.push(cell.implementation().to_owned());
-            }
-        }
         let workloads = Workload::ALL
             .into_iter()
             .filter(|w| cells().any(|c| c.workload() == *w))
