@@ -3,7 +3,7 @@
 use anyhow::Result;
 use chanbench_schema::Workload;
 
-use super::{Reading, label, median, ratio, strategy};
+use super::{Reading, label, measured_by_placement, median, ratio, strategy};
 use crate::{
     charts::{self, Series},
     report::{model::View, ordered},
@@ -19,11 +19,7 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
     let unit = Workload::Distribute.facts().unit;
     let mut charts_svg = Vec::new();
     let mut sentences = Vec::new();
-    for p in &view.run.placements {
-        let cells = p.measured(Workload::Distribute);
-        if cells.is_empty() {
-            continue;
-        }
+    for (p, cells) in measured_by_placement(view, Workload::Distribute) {
         let grains: Vec<&str> = ordered(cells.iter().filter_map(|c| grain(c)));
         let labels: Vec<String> = ordered(cells.iter().map(|c| label(c)));
         let time_of = |l: &str, g: &str| {

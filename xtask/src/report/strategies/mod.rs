@@ -8,7 +8,10 @@ use chanbench_schema::{Kind, Workload};
 use maud::{Markup, PreEscaped, html};
 
 use super::{html::matrix_table, model::View};
-use crate::{results::CellResult, stats};
+use crate::{
+    results::{CellResult, PlacementResults},
+    stats,
+};
 
 mod distribute;
 mod receive;
@@ -88,6 +91,18 @@ pub fn section(view: &View<'_>) -> Result<Markup> {
         p { "Beyond one channel: the same job done by different concurrency strategies, through the same placements. Each family has a chart per placement, a reading of this run's numbers, and every cell in a table (times per message, item or request, as each family says)." }
         @for s in &sections { (s) }
     })
+}
+
+/// Each placement with its measured cells of `workload`; placements without any are skipped.
+fn measured_by_placement<'v>(
+    view: &'v View<'_>,
+    workload: Workload,
+) -> impl Iterator<Item = (&'v PlacementResults, Vec<&'v CellResult>)> {
+    view.run
+        .placements
+        .iter()
+        .map(move |p| (p, p.measured(workload)))
+        .filter(|(_, cells)| !cells.is_empty())
 }
 
 /// The strategy a cell runs (its parameters' `strategy`), or its implementation's name.

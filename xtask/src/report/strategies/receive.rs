@@ -5,7 +5,7 @@ use std::time::Duration;
 use anyhow::Result;
 use chanbench_schema::Workload;
 
-use super::{Reading, cpu, median, strategy};
+use super::{Reading, cpu, measured_by_placement, median, strategy};
 use crate::{
     charts::{self, Dot},
     report::{model::View, ordered},
@@ -16,11 +16,7 @@ use crate::{
 pub fn reading(view: &View<'_>) -> Result<Reading> {
     let mut charts_svg = Vec::new();
     let mut sentences = Vec::new();
-    for p in &view.run.placements {
-        let cells = p.measured(Workload::Receive);
-        if cells.is_empty() {
-            continue;
-        }
+    for (p, cells) in measured_by_placement(view, Workload::Receive) {
         let waits: Vec<&str> = ordered(cells.iter().map(|c| strategy(c)));
         let names: Vec<(String, usize)> = waits
             .iter()

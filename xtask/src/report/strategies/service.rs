@@ -3,7 +3,7 @@
 use anyhow::Result;
 use chanbench_schema::Workload;
 
-use super::{Reading, median, ratio, strategy};
+use super::{Reading, measured_by_placement, median, ratio, strategy};
 use crate::{
     charts::{self, Series},
     report::{model::View, ordered},
@@ -13,11 +13,7 @@ use crate::{
 pub fn reading(view: &View<'_>) -> Result<Reading> {
     let mut charts_svg = Vec::new();
     let mut sentences = Vec::new();
-    for p in &view.run.placements {
-        let cells = p.measured(Workload::Service);
-        if cells.is_empty() {
-            continue;
-        }
+    for (p, cells) in measured_by_placement(view, Workload::Service) {
         let groups: Vec<String> = ordered(cells.iter().map(|c| c.label().to_owned()));
         let impls: Vec<&str> = ordered(cells.iter().map(|c| c.implementation()));
         let series: Vec<Series> = impls

@@ -3,7 +3,7 @@
 use anyhow::Result;
 use chanbench_schema::Workload;
 
-use super::{Reading, cpu, median, strategy};
+use super::{Reading, cpu, measured_by_placement, median, strategy};
 use crate::{
     charts::{self, Curve},
     report::{model::View, ordered},
@@ -14,11 +14,7 @@ use crate::{
 pub fn reading(view: &View<'_>) -> Result<Reading> {
     let mut charts_svg = Vec::new();
     let mut sentences = Vec::new();
-    for p in &view.run.placements {
-        let cells = p.measured(Workload::Sources);
-        if cells.is_empty() {
-            continue;
-        }
+    for (p, cells) in measured_by_placement(view, Workload::Sources) {
         let serves: Vec<&str> = ordered(cells.iter().map(|c| strategy(c)));
         let mut counts: Vec<usize> = ordered(cells.iter().filter_map(|c| c.params().sources));
         counts.sort_unstable();
