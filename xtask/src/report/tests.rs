@@ -442,6 +442,29 @@ fn the_report_is_well_formed_escaped_and_complete() {
     let _ = fs::remove_dir_all(&dir);
 }
 
+#[test]
+fn every_name_keeps_one_colour_and_series_of_one_chart_differ() {
+    let run = fixture(Path::new("/nonexistent"));
+    let view = View::new(&run);
+    let names = [
+        "fast",
+        "slow",
+        "sequential",
+        "rayon",
+        "pool-per-item (fast)",
+        "pool-batch-64 (fast)",
+        "one-core",
+        "cross-core",
+    ];
+    let colours: Vec<usize> = names.iter().map(|n| view.colour_of(n)).collect();
+    let mut distinct = colours.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(distinct.len(), names.len(), "{names:?} {colours:?}");
+    // Implementations come first, in registry order: the same colour in every section.
+    assert_eq!((view.colour_of("fast"), view.colour_of("slow")), (0, 1));
+}
+
 /// Every run committed under `results/` still loads and renders: the reference reports
 /// regenerate from their stored results.
 #[test]

@@ -111,7 +111,7 @@ fn strategy(c: &CellResult) -> &str {
 }
 
 /// The strategy with the channel it runs over, if any: `pool-per-item (crossbeam)`, `rayon`.
-fn label(c: &CellResult) -> String {
+pub(super) fn label(c: &CellResult) -> String {
     match strategy(c) {
         s if s == c.implementation() => s.to_owned(),
         s => format!("{s} ({})", c.implementation()),
