@@ -2,7 +2,7 @@
 //!
 //! Everything the bench process tells xtask, and xtask stores under `results/`, is defined here
 //! once and read back through the same types: the [workload table](workload), a cell's
-//! [key and typed parameters](cell), its [cost](cost), the other [records](record) (zero-cost,
+//! [key and typed parameters](cell), its [cost], the other [records](record) (zero-cost,
 //! calibration), the [line protocol](protocol) on the bench's stderr and the [`SCHEMA`] version,
 //! which every reader checks ([`check_schema`]). Renaming a field here breaks the compilation of
 //! every reader and writer, not a rendered cell.

@@ -697,7 +697,7 @@ fn service_message<E: Envelope>() -> chanbench_schema::Payload {
     chanbench_schema::Payload::sized(format!("{}-{bytes}B", E::LABEL), bytes as u64)
 }
 
-/// Registers a list of implementation types, as [`chanbench_registry::for_each_impl!`] passes
+/// Registers a list of implementation types, as `chanbench_registry::for_each_impl!` passes
 /// it: `for_each_impl!(register_impls, (&mut matrix))`.
 #[macro_export]
 macro_rules! register_impls {

@@ -2,7 +2,7 @@
 //! interval and a significance test, judged against a noise floor measured on this machine.
 //!
 //! Three steps: [`pair`] finds the cells both runs measured (and what differs between the runs
-//! beyond the code), [`judge`] judges each, [`render`] prints the table and writes the page and
+//! beyond the code), [`judge`](mod@judge) judges each, [`render`] prints the table and writes the page and
 //! CSV. [`run`] returns an [`Outcome`] that `main` maps to the exit status.
 //!
 //! The unit of replication is a whole process: with `cargo xtask bench --repeat N` each cell has

@@ -23,7 +23,7 @@ pub mod v1;
 /// One placement's results.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct PlacementResults {
-    /// [`SCHEMA`].
+    /// [`chanbench_schema::SCHEMA`].
     pub schema: u32,
     /// The run id.
     pub run: String,
@@ -361,7 +361,7 @@ pub fn write_atomic(path: &Path, value: &impl Serialize) -> Result<()> {
         .with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))
 }
 
-/// Reads a results file of this [`SCHEMA`] into `T`: its `schema` field is checked first, so a
+/// Reads a results file of this [`chanbench_schema::SCHEMA`] into `T`: its `schema` field is checked first, so a
 /// file of another version is refused naming both versions, not misread.
 pub fn read_versioned<T: DeserializeOwned>(path: &Path) -> Result<T> {
     #[derive(Deserialize)]
