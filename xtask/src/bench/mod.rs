@@ -125,55 +125,19 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
         .collect::<Result<_>>()?;
     let ctx = launch(root, &mut environment, resuming, args.cell_timeout)?;
 
-    let work = root.join("target/chanbench/runs").join(&run);
-    let repeat = environment.request.repeat.max(1);
-    // A pass is one placement's process (with its restarts past faulty cells). With `--repeat`,
-    // the placements take turns, round by round, so slow drifts of the machine spread over all.
-    let pass_dir = |placement: Placement, round: u32| {
-        let dir = work.join(placement.name());
-        if repeat == 1 {
-            dir
-        } else {
-            dir.join(format!("run-{round}"))
-        }
+    let work = Work {
+        dir: root.join("target/chanbench/runs").join(&run),
+        repeat: environment.request.repeat.max(1),
     };
+    let repeat = work.repeat;
     // Count each placement's cells first: this also lets the bench reject unknown names before
     // anything is measured.
     let mut listed = Vec::new();
     for (placement, cores) in &placements {
-        listed.push(process::list_cells(
-            &ctx,
-            cores,
-            &work.join(placement.name()),
-        )?);
+        let out = work.dir.join(placement.name());
+        listed.push(process::list_cells(&ctx, cores, &out)?);
     }
-    let mut plan = Vec::new();
-    for round in 1..=repeat {
-        for (index, ((placement, cores), cells)) in placements.iter().zip(&listed).enumerate() {
-            let out = pass_dir(*placement, round);
-            if resuming && pass_finished(&out, &dir, *placement, repeat)? {
-                continue;
-            }
-            let done = if resuming {
-                collect::finished_cells(&out.join("costs.jsonl"))?.len() as u64
-            } else {
-                0
-            };
-            plan.push(Pass {
-                placement: *placement,
-                cores: cores.clone(),
-                round,
-                seed: environment
-                    .request
-                    .seed
-                    .wrapping_add(u64::from(round) << 8)
-                    .wrapping_add(index as u64),
-                remaining: cells.saturating_sub(done),
-                resume: resuming && out.join("costs.jsonl").exists(),
-                out,
-            });
-        }
-    }
+    let plan = plan(&environment, resuming, &dir, &work, &placements, &listed)?;
     let total: u64 = plan.iter().map(|p| p.remaining).sum();
     if resuming && plan.is_empty() {
         eprintln!("{run} is complete; nothing to resume");
@@ -210,8 +174,9 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
             fs::write(pass.out.join(FINISHED), "")
                 .with_context(|| format!("writing {}", pass.out.join(FINISHED).display()))?;
         }
-        let placement_passes: Vec<PathBuf> =
-            (1..=repeat).map(|r| pass_dir(pass.placement, r)).collect();
+        let placement_passes: Vec<PathBuf> = (1..=repeat)
+            .map(|r| work.pass_dir(pass.placement, r))
+            .collect();
         store_placement(&environment, &dir, pass, &placement_passes)?;
         if !finished {
             bar.abandon();
@@ -237,6 +202,66 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
         results_root.display()
     );
     Ok(Outcome::Done)
+}
+
+/// Where a run's passes work: `target/chanbench/runs/<run>/`.
+struct Work {
+    dir: PathBuf,
+    repeat: u32,
+}
+
+impl Work {
+    /// A pass is one placement's process (with its restarts past faulty cells), in its own
+    /// folder when the run has several rounds.
+    fn pass_dir(&self, placement: Placement, round: u32) -> PathBuf {
+        let dir = self.dir.join(placement.name());
+        if self.repeat == 1 {
+            dir
+        } else {
+            dir.join(format!("run-{round}"))
+        }
+    }
+}
+
+/// The passes to run: with `--repeat`, the placements take turns, round by round, so slow
+/// drifts of the machine spread over all; a resumed run leaves out finished passes and counts
+/// what the unfinished ones have done.
+fn plan(
+    environment: &Environment,
+    resuming: bool,
+    dir: &Path,
+    work: &Work,
+    placements: &[(Placement, Vec<usize>)],
+    listed: &[u64],
+) -> Result<Vec<Pass>> {
+    let mut plan = Vec::new();
+    for round in 1..=work.repeat {
+        for (index, ((placement, cores), cells)) in placements.iter().zip(listed).enumerate() {
+            let out = work.pass_dir(*placement, round);
+            if resuming && pass_finished(&out, dir, *placement, work.repeat)? {
+                continue;
+            }
+            let done = if resuming {
+                collect::finished_cells(&out.join("costs.jsonl"))?.len() as u64
+            } else {
+                0
+            };
+            plan.push(Pass {
+                placement: *placement,
+                cores: cores.clone(),
+                round,
+                seed: environment
+                    .request
+                    .seed
+                    .wrapping_add(u64::from(round) << 8)
+                    .wrapping_add(index as u64),
+                remaining: cells.saturating_sub(done),
+                resume: resuming && out.join("costs.jsonl").exists(),
+                out,
+            });
+        }
+    }
+    Ok(plan)
 }
 
 /// A new run: its placements, name and request, and the machine's environment.
