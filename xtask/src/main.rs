@@ -4,6 +4,7 @@
 // A binary: `pub` marks each module's interface to its siblings, and nothing is exported.
 #![allow(unreachable_pub)]
 
+mod ab;
 mod bench;
 mod charts;
 mod compare;
@@ -41,6 +42,9 @@ enum Task {
     Bench(bench::Args),
     /// Write a run's HTML report (with CSV, Markdown and Bencher exports) into <run>/report/.
     Report(report::Args),
+    /// Measure B against A paired, interleaved inside the same processes, with a second compiled
+    /// copy of A as the control; exit status 3 with --fail-on-regression when a cell regressed.
+    Ab(ab::Args),
     /// Compare two runs cell by cell against a measured noise floor; exit status 3 with
     /// --fail-on-regression when a cell regressed.
     Compare(compare::Args),
@@ -87,6 +91,7 @@ fn main() -> ExitCode {
             Task::Bench(args) => bench::run(&root, args),
             Task::Report(args) => report::run(&root, args).map(|()| Outcome::Done),
             Task::Compare(args) => compare::run(&root, args),
+            Task::Ab(args) => ab::run(&root, args),
             Task::NewImpl(args) => new_impl::run(&root, args).map(|()| Outcome::Done),
             Task::Validate(args) => validate::run(&root, args),
             Task::Migrate(args) => migrate::run(&root, args).map(|()| Outcome::Done),

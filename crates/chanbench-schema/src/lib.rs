@@ -17,7 +17,10 @@ pub mod workload;
 pub use cell::{Capacity, CellKey, Params, Payload, Status};
 pub use cost::{Cost, Percentiles};
 pub use profile::ProfileName;
-pub use record::{CalibrationRecord, CellRecord, Record, ZeroCostRecord};
+pub use record::{
+    CalibrationRecord, CellRecord, ConformanceRecord, KnobCalibration, KnobRecord, PairedRecord,
+    Record, ZeroCostRecord,
+};
 pub use workload::{Floor, FloorRule, Kind, Latency, Pacing, Unit, Workload, WorkloadFacts};
 
 /// Version of the records and result files; bump it when a field changes meaning or shape.

@@ -25,6 +25,15 @@ pub enum Record {
     /// A calibration of a cell against its plain twin (`cargo xtask validate`).
     #[serde(rename = "calibration")]
     Calibration(CalibrationRecord),
+    /// One cell of a paired comparison of several builds (`cargo xtask ab`).
+    #[serde(rename = "paired")]
+    Paired(PairedRecord),
+    /// The conformance suite's verdict on one build, before it is measured.
+    #[serde(rename = "conformance")]
+    Conformance(ConformanceRecord),
+    /// The work knob's calibration of one cell, shared by every process of a comparison.
+    #[serde(rename = "knob")]
+    Knob(KnobRecord),
 }
 
 impl Record {
@@ -34,6 +43,9 @@ impl Record {
             Record::Cell(r) => r.schema,
             Record::ZeroCost(r) => r.schema,
             Record::Calibration(r) => r.schema,
+            Record::Paired(r) => r.schema,
+            Record::Conformance(r) => r.schema,
+            Record::Knob(r) => r.schema,
         }
     }
 
@@ -166,6 +178,63 @@ pub struct CalibrationRecord {
     pub matrix_runs_ns: Vec<f64>,
     /// Every plain run, ns per message, in round order.
     pub plain_runs_ns: Vec<f64>,
+}
+
+/// One configuration measured for every arm of a paired comparison, in interleaved rounds inside
+/// one process: each round runs every arm once, in an order that rotates and reverses from round
+/// to round, so drift and the process's state fall on all arms alike.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairedRecord {
+    /// [`SCHEMA`].
+    pub schema: u32,
+    /// The configuration, keyed under the first arm's implementation id.
+    #[serde(flatten)]
+    pub key: CellKey,
+    /// The arms' names, in the order of `times_ns`.
+    pub arms: Vec<String>,
+    /// Messages (in the workload's unit) in every run.
+    pub messages_per_run: u64,
+    /// Per arm, every round's time, ns per unit, in round order.
+    pub times_ns: Vec<Vec<f64>>,
+    /// The work knob's units per message on the knob's arm (`None`: no knob), and the ratio to
+    /// the first arm its calibration measured.
+    pub knob: Option<KnobCalibration>,
+}
+
+/// How much extra work the test knob adds per message, and what it measured while calibrating.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct KnobCalibration {
+    /// The percentage asked for.
+    pub percent: f64,
+    /// Units of work (hash rounds) added after every receive.
+    pub units: u32,
+    /// The knob arm over the first arm, median over the calibration's last pairs.
+    pub calibrated_ratio: f64,
+}
+
+/// The work knob's calibration of one configuration on one placement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KnobRecord {
+    /// [`SCHEMA`].
+    pub schema: u32,
+    /// The configuration, keyed as its paired records are.
+    #[serde(flatten)]
+    pub key: CellKey,
+    /// The calibration.
+    pub knob: KnobCalibration,
+}
+
+/// The conformance suite's verdict on one build of an implementation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConformanceRecord {
+    /// [`SCHEMA`].
+    pub schema: u32,
+    /// The arm's name.
+    pub arm: String,
+    /// Checks run.
+    pub checks: usize,
+    /// The failing checks: name and message.
+    pub failures: Vec<(String, String)>,
 }
 
 #[cfg(test)]

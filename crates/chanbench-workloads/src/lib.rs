@@ -13,6 +13,8 @@
 //!   receiving (block or poll), serving many sources, one-thread versus two-thread services.
 //! - [`matrix`]: the designed set of cells, registered per implementation from the capability
 //!   traits it implements.
+//! - [`paired`]: the paired runner of `cargo xtask ab` (several builds of an implementation
+//!   interleaved in one process), and [`knob`], its test knob of extra work per message.
 //!
 //! Workloads reach channel libraries only through the trait; this crate depends on none.
 
@@ -20,7 +22,9 @@ pub mod alloc;
 pub mod calibrate;
 pub mod cost;
 pub mod floor;
+pub mod knob;
 pub mod matrix;
+pub mod paired;
 pub mod payload;
 pub mod placement;
 pub mod strategy;

@@ -68,8 +68,14 @@ pub fn collect(
     for record in records(&out.join("costs.jsonl"))? {
         match record {
             Record::ZeroCost(z) => zero_cost.push(z),
-            Record::Calibration(_) => {
-                anyhow::bail!("{}: a calibration record in a matrix run", out.display())
+            Record::Calibration(_)
+            | Record::Paired(_)
+            | Record::Conformance(_)
+            | Record::Knob(_) => {
+                anyhow::bail!(
+                    "{}: a record of another tool in a matrix run",
+                    out.display()
+                )
             }
             Record::Cell(c) => {
                 let criterion_key = (

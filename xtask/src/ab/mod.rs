@@ -1,0 +1,481 @@
+//! `cargo xtask ab A B`: A and B measured paired, interleaved inside the same processes, on
+//! every cell both can run and every placement, with a second compiled copy of A as the control.
+//!
+//! - [`variant`]: what A and B name (a registered build, a published version, a local path),
+//!   checked before anything is built;
+//! - [`workspace`]: the generated workspace that compiles each arm (the registered adapter's
+//!   source unchanged, against that arm's copy of the library) into one runner binary;
+//! - [`judge`]: the verdict per cell, a test on processes against the A/A control;
+//! - [`render`]: the table, CSV, Markdown for a pull request and the page with its chart.
+//!
+//! Arms, in order: A, A' (A's library again, compiled as a package of its own: what a rebuild of
+//! the same code differs by), and B. Every arm but the registered build passes the conformance
+//! suite before it is measured. With `--work-knob PCT`, B is A doing extra work per message,
+//! calibrated per cell to PCT% (a test of the comparison's power).
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+    process::{Command, Stdio},
+};
+
+use anyhow::{Context, Result, bail};
+use chanbench_schema::{PairedRecord, Record, Workload, protocol::Line};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    Outcome, bench,
+    environment::{self, Build, Host},
+    placement::{self, Placement, core_list},
+    results::write_atomic,
+};
+
+mod judge;
+mod render;
+mod variant;
+mod workspace;
+
+use judge::Rules;
+use variant::Variant;
+use workspace::ArmBuild;
+
+/// `cargo xtask ab` arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A, the baseline: `crossbeam` (the registered build), `crossbeam@0.5.6` or
+    /// `crossbeam-channel@0.5.6` (a published version), `kanal=path:../kanal` (a local crate).
+    a: String,
+    /// B, the candidate, in the same forms (with --work-knob: the same as A).
+    b: String,
+    /// Workloads to compare (default: all).
+    #[arg(long = "workload", value_name = "NAME", num_args = 1..)]
+    workloads: Vec<Workload>,
+    /// Placements (default: those this machine's cores allow).
+    #[arg(long = "placement", value_enum, num_args = 1..)]
+    placements: Vec<Placement>,
+    /// Processes per placement, taking turns with the other placements: the unit of the test.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=100))]
+    processes: u32,
+    /// Rounds per cell and process, each running every arm once.
+    #[arg(long, value_name = "N", default_value_t = 24, value_parser = clap::value_parser!(u32).range(2..=1000))]
+    rounds: u32,
+    /// The wall time of one arm's run, microseconds.
+    #[arg(long, value_name = "US", default_value_t = 3000)]
+    run_us: u64,
+    /// The smallest change, percent, that counts.
+    #[arg(long, value_name = "PCT", default_value_t = 2.0)]
+    threshold: f64,
+    /// The significance level of the test on processes.
+    #[arg(long, default_value_t = 0.05)]
+    alpha: f64,
+    /// Exit with status 3 when a cell regressed.
+    #[arg(long)]
+    fail_on_regression: bool,
+    /// Test knob: B is A doing PCT% more work per message (hash rounds, calibrated per cell).
+    #[arg(long, value_name = "PCT")]
+    work_knob: Option<f64>,
+    /// Where comparisons are stored: `<DIR>/ab/<name>/`.
+    #[arg(long, value_name = "DIR", default_value = "results")]
+    results: PathBuf,
+    /// The comparison's name (default: A-vs-B and the time).
+    #[arg(long)]
+    name: Option<String>,
+}
+
+/// An arm as stored.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ArmInfo {
+    /// Its name.
+    pub name: String,
+    /// The implementation it builds.
+    pub implementation: String,
+    /// Its library and version.
+    pub library: String,
+    /// The version built.
+    pub version: String,
+    /// Where the library came from: `registered`, `crates.io` or the path.
+    pub source: String,
+}
+
+/// A stored comparison: `<results>/ab/<name>/ab.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Comparison {
+    /// `chanbench_schema::SCHEMA`.
+    pub schema: u32,
+    /// Its name.
+    pub name: String,
+    /// A, A', B.
+    pub arms: Vec<ArmInfo>,
+    /// The work knob's percentage, if B is A with extra work.
+    pub work_knob: Option<f64>,
+    /// When it started and ended.
+    pub started: String,
+    /// When it ended.
+    pub ended: String,
+    /// The machine.
+    pub host: Host,
+    /// The build's flags.
+    pub build: Build,
+    /// Processes per placement.
+    pub processes: u32,
+    /// Rounds per cell and process.
+    pub rounds: u32,
+    /// Every placement's records, one per cell and process.
+    pub placements: Vec<PlacementRecords>,
+}
+
+/// One placement's records.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PlacementRecords {
+    /// Its name.
+    pub placement: String,
+    /// Its cores.
+    pub cores: Vec<usize>,
+    /// One record per cell and process.
+    pub records: Vec<PairedRecord>,
+}
+
+/// Runs `cargo xtask ab`.
+pub fn run(root: &Path, args: Args) -> Result<Outcome> {
+    if !(args.threshold >= 0.0 && args.threshold.is_finite()) {
+        bail!("--threshold must be a percentage of 0 or more");
+    }
+    if !(args.alpha > 0.0 && args.alpha < 1.0) {
+        bail!("--alpha must be between 0 and 1");
+    }
+    if let Some(p) = args.work_knob {
+        if !(p > 0.0 && p <= 1000.0) {
+            bail!("--work-knob must be a percentage in (0, 1000]");
+        }
+    }
+    bench::check_taskset()?;
+    let a = Variant::parse(&args.a, root)?;
+    let b = Variant::parse(&args.b, root)?;
+    if args.work_knob.is_some() && (a.name() != b.name()) {
+        bail!(
+            "--work-knob makes B the same build as A with extra work: give the same A and B, not {} and {}",
+            args.a,
+            args.b
+        );
+    }
+    let allowed = placement::allowed_cores()?;
+    let (placements, notes) = placement::choose(&args.placements, &allowed)?;
+    for note in notes {
+        eprintln!("note: {note}");
+    }
+    let scratch = root.join("target/chanbench/ab");
+    fs::create_dir_all(&scratch).with_context(|| format!("creating {}", scratch.display()))?;
+    // Resolve every source before building anything: an unknown version or a wrong path fails
+    // here.
+    let copy = Variant::copy_of(&a.info);
+    let a_source = variant::resolve(&a, &scratch)?;
+    let copy_source = match &a_source {
+        Some(dir) => dir.clone(),
+        None => variant::resolve(&copy, &scratch)?.context("a copy has a source")?,
+    };
+    let b_source = if args.work_knob.is_some() {
+        a_source.clone()
+    } else {
+        variant::resolve(&b, &scratch)?
+    };
+    let b_name = match args.work_knob {
+        Some(p) => format!("{}+{p}%work", a.name()),
+        None if b.name() == a.name() => format!("{} (again)", b.name()),
+        None => b.name(),
+    };
+    let arms = vec![
+        ArmBuild {
+            name: a.name(),
+            variant: a.clone(),
+            source: a_source.clone(),
+            knob: false,
+        },
+        ArmBuild {
+            name: format!("{} (copy)", a.name()),
+            variant: copy.clone(),
+            source: Some(copy_source.clone()),
+            knob: false,
+        },
+        ArmBuild {
+            name: b_name,
+            variant: b.clone(),
+            source: b_source.clone(),
+            knob: args.work_knob.is_some(),
+        },
+    ];
+    let arm_infos: Vec<ArmInfo> = arms
+        .iter()
+        .map(|arm| ArmInfo {
+            name: arm.name.clone(),
+            implementation: arm.variant.info.id.to_owned(),
+            library: arm.variant.info.library.name.to_owned(),
+            version: arm.variant.library_version(arm.source.as_deref()),
+            source: match (&arm.variant.source, arm.knob) {
+                (_, true) => "A with extra work".to_owned(),
+                (variant::Source::Registered, _) if arm.source.is_none() => "registered".to_owned(),
+                (variant::Source::Path(p), _) => p.display().to_string(),
+                _ => "crates.io".to_owned(),
+            },
+        })
+        .collect();
+    for info in &arm_infos {
+        eprintln!(
+            "arm {}: {} {} ({})",
+            info.name, info.library, info.version, info.source
+        );
+    }
+
+    let ws = scratch.join("ws");
+    let package = workspace::generate(root, &ws, &arms)?;
+    let (exe, profile) = build_runner(&ws, &scratch.join("target"), package)?;
+    conformance(&exe)?;
+
+    let name = match &args.name {
+        Some(n) => n.clone(),
+        None => format!(
+            "{}-vs-{}-{}",
+            arms[0].name,
+            arms[2].name,
+            environment::now().replace(':', "")
+        )
+        .replace(['/', ' ', '(', ')', '%', '+'], "_"),
+    };
+    let started = environment::now();
+    let mut stored: Vec<PlacementRecords> = placements
+        .iter()
+        .map(|(p, cores)| PlacementRecords {
+            placement: p.name().to_owned(),
+            cores: cores.clone(),
+            records: Vec::new(),
+        })
+        .collect();
+    let seed = fastrand::u64(..);
+    let env_common = |cmd: &mut Command| {
+        cmd.env("CHANBENCH_AB_ROUNDS", args.rounds.to_string())
+            .env("CHANBENCH_AB_RUN_US", args.run_us.to_string());
+        if let Some(p) = args.work_knob {
+            cmd.env("CHANBENCH_AB_KNOB", p.to_string());
+        }
+        if !args.workloads.is_empty() {
+            let names: Vec<&str> = args.workloads.iter().map(|w| w.name()).collect();
+            cmd.env("CHANBENCH_WORKLOAD", names.join(","));
+        }
+    };
+    // The knob's extra work is calibrated once per cell and placement, and every process uses
+    // it: calibrated in each process, the knob itself would differ between them.
+    let mut knob_files = Vec::new();
+    for (placement, cores) in &placements {
+        if args.work_knob.is_none() {
+            knob_files.push(None);
+            continue;
+        }
+        eprintln!(
+            "{} on cores {}: calibrating the work knob:",
+            placement.name(),
+            core_list(cores)
+        );
+        let mut cmd = Command::new("taskset");
+        cmd.arg("-c")
+            .arg(core_list(cores))
+            .arg(&exe)
+            .arg("--calibrate-knob");
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd.env("CHANBENCH_SEED", seed.to_string());
+        env_common(&mut cmd);
+        let (status, stdout) = run_watched(cmd, placement.name())?;
+        if !status.success() {
+            bail!(
+                "calibrating the work knob failed on {} ({status})",
+                placement.name()
+            );
+        }
+        let file = scratch.join(format!("knob-{}.jsonl", placement.name()));
+        fs::write(&file, stdout).with_context(|| format!("writing {}", file.display()))?;
+        knob_files.push(Some(file));
+    }
+    for process in 1..=args.processes {
+        for (index, ((placement, cores), store)) in placements.iter().zip(&mut stored).enumerate() {
+            eprintln!(
+                "{} on cores {}, process {process} of {}:",
+                placement.name(),
+                core_list(cores),
+                args.processes
+            );
+            let mut cmd = Command::new("taskset");
+            env_common(&mut cmd);
+            if let Some(file) = &knob_files[index] {
+                cmd.env("CHANBENCH_AB_KNOB_UNITS", file);
+            }
+            cmd.arg("-c")
+                .arg(core_list(cores))
+                .arg(&exe)
+                .env(
+                    "CHANBENCH_SEED",
+                    seed.wrapping_add(u64::from(process) << 8)
+                        .wrapping_add(index as u64)
+                        .to_string(),
+                )
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
+            let (status, stdout) = run_watched(cmd, placement.name())?;
+            if !status.success() {
+                bail!(
+                    "the paired runner failed on {} ({status})",
+                    placement.name()
+                );
+            }
+            for (n, line) in stdout.lines().enumerate() {
+                let what = format!("the paired runner's line {}", n + 1);
+                match Record::parse(line, &what)? {
+                    Record::Paired(r) => store.records.push(r),
+                    _ => bail!("{what}: not a paired record"),
+                }
+            }
+        }
+    }
+    let comparison = Comparison {
+        schema: chanbench_schema::SCHEMA,
+        name: name.clone(),
+        arms: arm_infos,
+        work_knob: args.work_knob,
+        started,
+        ended: environment::now(),
+        host: environment::host(),
+        build: environment::build(root, profile)?,
+        processes: args.processes,
+        rounds: args.rounds,
+        placements: stored,
+    };
+    let dir = root.join(&args.results).join("ab").join(&name);
+    write_atomic(&dir.join("ab.json"), &comparison)?;
+    let rules = Rules {
+        threshold: args.threshold,
+        alpha: args.alpha,
+    };
+    let report = render::write(&dir, &comparison, rules)?;
+    eprintln!("comparison: {}", dir.join("index.html").display());
+    if args.fail_on_regression && report.regressed > 0 {
+        return Ok(Outcome::Regressed);
+    }
+    Ok(Outcome::Done)
+}
+
+/// Runs the paired runner, printing its progress (one line per cell, from the protocol) and
+/// returning its exit status and stdout (the records).
+fn run_watched(mut cmd: Command, placement: &str) -> Result<(std::process::ExitStatus, String)> {
+    use std::io::{BufRead, BufReader, Read};
+    let mut child = cmd.spawn().context("running the paired runner")?;
+    let mut stdout = child.stdout.take().context("the runner's stdout")?;
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        stdout.read_to_string(&mut text).map(|_| text)
+    });
+    let stderr = child.stderr.take().context("the runner's stderr")?;
+    let mut done = 0;
+    for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+        match Line::parse(&line) {
+            Line::Start(_) => {}
+            Line::Finished { id, summary } => {
+                done += 1;
+                eprintln!("[{placement} {done}] {id}: {summary}");
+            }
+            Line::Note(note) => eprintln!("[{placement}] {note}"),
+            Line::Error(e) => eprintln!("[{placement}] error: {e}"),
+            Line::Other(other) => eprintln!("[{placement}] {other}"),
+        }
+    }
+    let status = child.wait().context("waiting for the paired runner")?;
+    let text = reader
+        .join()
+        .map_err(|_| anyhow::anyhow!("reading the runner's output"))?
+        .context("reading the runner's output")?;
+    Ok((status, text))
+}
+
+/// Builds the runner in release (the project's bench profile: optimized, line tables); returns
+/// the executable and cargo's profile of it.
+fn build_runner(ws: &Path, target: &Path, package: &str) -> Result<(PathBuf, serde_json::Value)> {
+    #[derive(Deserialize)]
+    struct Artifact {
+        reason: String,
+        target: Target,
+        executable: Option<PathBuf>,
+        profile: serde_json::Value,
+    }
+    #[derive(Deserialize)]
+    struct Target {
+        name: String,
+    }
+    eprintln!(
+        "building the arms (cargo build --release in {}) ...",
+        ws.display()
+    );
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = Command::new(cargo)
+        .args([
+            "build",
+            "--release",
+            "-p",
+            package,
+            "--message-format=json-render-diagnostics",
+        ])
+        .env("CARGO_TARGET_DIR", target)
+        .current_dir(ws)
+        .stderr(Stdio::inherit())
+        .output()
+        .context("running cargo to build the arms")?;
+    if !out.status.success() {
+        bail!(
+            "building the arms failed ({}); the generated workspace is {}",
+            out.status,
+            ws.display()
+        );
+    }
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Artifact>(l).ok())
+        .filter(|m| m.reason == "compiler-artifact" && m.target.name == package)
+        .find_map(|m| Some((m.executable?, m.profile)))
+        .context("cargo reported no runner executable")
+}
+
+/// Runs the conformance suite on every arm but the registered build; refuses the comparison,
+/// naming the failing checks, if one fails.
+fn conformance(exe: &Path) -> Result<()> {
+    eprintln!("conformance suite on the variant builds ...");
+    let out = Command::new(exe)
+        .arg("--conformance")
+        .stderr(Stdio::inherit())
+        .output()
+        .context("running the conformance checks")?;
+    if !out.status.success() {
+        bail!("the conformance run failed ({})", out.status);
+    }
+    let mut refused = Vec::new();
+    for (n, line) in String::from_utf8_lossy(&out.stdout).lines().enumerate() {
+        let what = format!("the conformance run's line {}", n + 1);
+        let Record::Conformance(c) = Record::parse(line, &what)? else {
+            bail!("{what}: not a conformance record");
+        };
+        if c.failures.is_empty() {
+            eprintln!("  {}: {} checks passed", c.arm, c.checks);
+        } else {
+            let names: Vec<String> = c
+                .failures
+                .iter()
+                .map(|(check, message)| format!("{check} ({message})"))
+                .collect();
+            refused.push(format!(
+                "{} fails {} of {} conformance checks: {}",
+                c.arm,
+                c.failures.len(),
+                c.checks,
+                names.join("; ")
+            ));
+        }
+    }
+    if !refused.is_empty() {
+        bail!("refused: {}", refused.join(". "));
+    }
+    Ok(())
+}

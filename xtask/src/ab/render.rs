@@ -1,0 +1,249 @@
+//! A comparison's outputs: the table on stdout, `ab.csv`, `summary.md` (for a pull request) and
+//! `index.html` with every cell's change and interval, sorted, beside the A/A control.
+
+use std::{collections::BTreeMap, fs, path::Path};
+
+use anyhow::{Context, Result};
+use chanbench_schema::PairedRecord;
+use maud::{DOCTYPE, PreEscaped, html};
+use serde::Serialize;
+
+use super::{
+    Comparison,
+    judge::{Rules, Verdict, judge},
+};
+use crate::{charts, stats, units::CSS};
+
+/// One judged cell (a row of `ab.csv`). Ratios are B over A (and A' over A), per unit of the
+/// cell's workload: `< 1` is faster.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    placement: String,
+    workload: String,
+    params: String,
+    unit: &'static str,
+    /// Median over processes of A's median round, ns per unit.
+    a_ns: f64,
+    b_over_a: f64,
+    b_lower: f64,
+    b_upper: f64,
+    b_p: f64,
+    aa_over_a: f64,
+    aa_lower: f64,
+    aa_upper: f64,
+    processes: usize,
+    /// The knob's calibrated B/A (median over processes), if B is A with extra work.
+    knob_calibrated: Option<f64>,
+    verdict: Verdict,
+    /// Whether A' against A alone would have been flagged: the control's false alarm.
+    aa_flagged: bool,
+}
+
+/// The counts of a comparison.
+pub struct Summary {
+    /// Cells judged.
+    pub cells: usize,
+    /// Regressed.
+    pub regressed: usize,
+    /// Improved.
+    pub improved: usize,
+    /// Cells whose A/A control alone was flagged.
+    pub aa_flagged: usize,
+}
+
+/// Judges every cell of every placement.
+pub fn rows(c: &Comparison, rules: Rules) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for p in &c.placements {
+        let mut cells: BTreeMap<String, Vec<&PairedRecord>> = BTreeMap::new();
+        for r in &p.records {
+            cells.entry(r.key.id()).or_default().push(r);
+        }
+        for records in cells.values() {
+            let Some(j) = judge(records, rules) else {
+                continue;
+            };
+            let key = &records[0].key;
+            let a: Vec<f64> = records
+                .iter()
+                .map(|r| stats::median(&r.times_ns[0]))
+                .collect();
+            let knob: Vec<f64> = records
+                .iter()
+                .filter_map(|r| r.knob.map(|k| k.calibrated_ratio))
+                .collect();
+            rows.push(Row {
+                placement: p.placement.clone(),
+                workload: key.workload().name().to_owned(),
+                params: key.label().to_owned(),
+                unit: key.workload().facts().unit.name(),
+                a_ns: stats::median(&a),
+                b_over_a: j.b.ratio,
+                b_lower: j.b.lower,
+                b_upper: j.b.upper,
+                b_p: j.b.p,
+                aa_over_a: j.aa.ratio,
+                aa_lower: j.aa.lower,
+                aa_upper: j.aa.upper,
+                processes: j.processes,
+                knob_calibrated: (!knob.is_empty()).then(|| stats::median(&knob)),
+                verdict: j.verdict,
+                aa_flagged: j.aa.flagged(rules),
+            });
+        }
+    }
+    rows.sort_by(|x, y| x.b_over_a.total_cmp(&y.b_over_a));
+    rows
+}
+
+/// Prints the table and writes `ab.csv`, `summary.md` and `index.html` into `dir`.
+pub fn write(dir: &Path, c: &Comparison, rules: Rules) -> Result<Summary> {
+    let rows = rows(c, rules);
+    let count = |v: Verdict| rows.iter().filter(|r| r.verdict == v).count();
+    let summary = Summary {
+        cells: rows.len(),
+        regressed: count(Verdict::Regressed),
+        improved: count(Verdict::Improved),
+        aa_flagged: rows.iter().filter(|r| r.aa_flagged).count(),
+    };
+    let (a, b) = (&c.arms[0], &c.arms[2]);
+    let pct = |n: usize| n as f64 * 100.0 / rows.len().max(1) as f64;
+    let text = format!(
+        "{} against {}: {} cells ({} placements × configurations), {} processes each: {} regressed, \
+         {} improved ({:.0}% flagged); the A/A control ({} against a second compiled copy) alone \
+         would flag {} ({:.1}%). Threshold {}%, alpha {}; a change counts when it is significant \
+         over processes, beyond the threshold and outside the A/A interval.",
+        b.name,
+        a.name,
+        summary.cells,
+        c.placements.len(),
+        c.processes,
+        summary.regressed,
+        summary.improved,
+        pct(summary.regressed + summary.improved),
+        a.name,
+        summary.aa_flagged,
+        pct(summary.aa_flagged),
+        rules.threshold,
+        rules.alpha
+    );
+    println!(
+        "{:<10} {:>8} {:>17} {:>8} {:>8}  {:<10} cell",
+        "verdict", "B/A", "95% interval", "p", "A'/A", "placement"
+    );
+    for r in rows.iter().rev() {
+        println!(
+            "{:<10} {:>8.3} {:>8.3}..{:<8.3} {:>8.4} {:>8.3}  {:<10} {}/{}",
+            r.verdict.name(),
+            r.b_over_a,
+            r.b_lower,
+            r.b_upper,
+            r.b_p,
+            r.aa_over_a,
+            r.placement,
+            r.workload,
+            r.params
+        );
+    }
+    println!("{text}");
+
+    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut csv = csv::Writer::from_path(dir.join("ab.csv")).context("writing ab.csv")?;
+    for r in &rows {
+        csv.serialize(r).context("writing ab.csv")?;
+    }
+    csv.flush().context("writing ab.csv")?;
+    let mut md = format!(
+        "## chanbench ab: `{}` against `{}`\n\n{text}\n\n| verdict | placement | cell | B/A | 95% interval | A'/A |\n|---|---|---|---|---|---|\n",
+        b.name, a.name
+    );
+    for r in rows
+        .iter()
+        .rev()
+        .filter(|r| r.verdict != Verdict::Unchanged)
+    {
+        md.push_str(&format!(
+            "| {} | {} | `{}/{}` | {:.3} | {:.3}–{:.3} | {:.3} |\n",
+            r.verdict.name(),
+            r.placement,
+            r.workload,
+            r.params,
+            r.b_over_a,
+            r.b_lower,
+            r.b_upper,
+            r.aa_over_a
+        ));
+    }
+    fs::write(dir.join("summary.md"), md).context("writing summary.md")?;
+    let change = |x: f64| (x - 1.0) * 100.0;
+    let chart = charts::changes(
+        &format!(
+            "{} against {}: B/A per cell, 95% intervals over processes",
+            b.name, a.name
+        ),
+        &rows
+            .iter()
+            .map(|r| charts::Change {
+                percent: change(r.b_over_a),
+                lower: change(r.b_lower),
+                upper: change(r.b_upper),
+                class: r.verdict.class(),
+            })
+            .collect::<Vec<_>>(),
+        rules.threshold,
+        100.0,
+    )?;
+    let control = charts::changes(
+        &format!(
+            "A/A control: {} against a second compiled copy of itself",
+            a.name
+        ),
+        &rows
+            .iter()
+            .map(|r| charts::Change {
+                percent: change(r.aa_over_a),
+                lower: change(r.aa_lower),
+                upper: change(r.aa_upper),
+                class: usize::from(r.aa_flagged),
+            })
+            .collect::<Vec<_>>(),
+        rules.threshold,
+        100.0,
+    )?;
+    let title = format!("chanbench ab: {} against {}", b.name, a.name);
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head { meta charset="utf-8"; title { (title) } style { (PreEscaped(CSS)) } }
+            body {
+                h1 { (title) }
+                p { (text) }
+                table.meta {
+                    tr { th { "arm" } th { "library" } th { "version" } th { "source" } }
+                    @for arm in &c.arms { tr { td { (arm.name) } td { (arm.library) } td { (arm.version) } td { (arm.source) } } }
+                }
+                p.small {
+                    "Each process runs every cell's arms (A, A's copy, B) in interleaved rounds, the order rotating and reversing from round to round; each round's B/A is a ratio of two runs made moments apart in one process. "
+                    "A process's ratio is the median over its rounds; the cell's change is the geometric mean over processes with its 95% interval (one-sample t-test on the logs, " (c.processes) " processes). "
+                    "A change counts when p < " (rules.alpha) ", it exceeds " (rules.threshold) "% and its interval lies outside the A/A control's: what a second compiled copy of A differs from A by, in the same processes."
+                }
+                div.chart { (PreEscaped(chart)) }
+                div.chart { (PreEscaped(control)) }
+                table {
+                    tr { th { "verdict" } th { "placement" } th { "cell" } th { "A" } th { "B/A" } th { "95% interval" } th { "p" } th { "A'/A" } th { "A'/A interval" } }
+                    @for r in rows.iter().rev() {
+                        tr class=(r.verdict.name()) {
+                            td { (r.verdict.name()) } td { (r.placement) } td { (r.workload) "/" (r.params) }
+                            td { (crate::units::time(r.a_ns)) "/" (r.unit) }
+                            td { (format!("{:.3}", r.b_over_a)) } td { (format!("{:.3} .. {:.3}", r.b_lower, r.b_upper)) }
+                            td { (format!("{:.4}", r.b_p)) } td { (format!("{:.3}", r.aa_over_a)) }
+                            td { (format!("{:.3} .. {:.3}", r.aa_lower, r.aa_upper)) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    fs::write(dir.join("index.html"), page.into_string()).context("writing index.html")?;
+    Ok(summary)
+}

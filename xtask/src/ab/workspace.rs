@@ -1,0 +1,244 @@
+//! The generated workspace of a comparison, under `target/chanbench/ab/ws/`: one crate per arm
+//! that compiles the registered adapter's source unchanged (`[lib] path` into `crates/`) against
+//! that arm's copy of the library, and a runner whose `main` registers every arm's cells and
+//! calls `chanbench_workloads::paired::main`.
+//!
+//! Cargo keeps one package per (name, version, source), and two path packages of the same name
+//! and version collide in the lockfile; every arm's library is therefore a copy under `sources/`
+//! whose version carries the arm as build metadata (`0.5.17+arm1`), so a second compiled copy of
+//! the very same library (the A/A control) is a package of its own.
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+};
+
+use anyhow::{Context, Result, bail};
+
+use super::variant::Variant;
+
+/// One arm as built.
+pub struct ArmBuild {
+    /// Its name in the comparison.
+    pub name: String,
+    /// The variant it builds.
+    pub variant: Variant,
+    /// Its library's source (`None`: the registered build).
+    pub source: Option<PathBuf>,
+    /// The knob's arm: the first arm's type wrapped in `Heavier`.
+    pub knob: bool,
+}
+
+/// Writes the workspace for `arms` (the first is A) into `ws` and returns the runner's package.
+pub fn generate(root: &Path, ws: &Path, arms: &[ArmBuild]) -> Result<&'static str> {
+    let sources = ws.join("sources");
+    let _ = fs::remove_dir_all(&sources);
+    fs::create_dir_all(&sources).with_context(|| format!("creating {}", sources.display()))?;
+    let lock = ws.join("Cargo.lock");
+    if !lock.exists() {
+        // Start from the project's lock: the same versions of everything shared.
+        fs::copy(root.join("Cargo.lock"), &lock).context("copying Cargo.lock")?;
+    }
+    let path = |p: &Path| p.display().to_string().replace('\\', "/");
+    let core = path(&root.join("crates/chanbench-core"));
+    let mut members = vec!["\"runner\"".to_owned()];
+    let mut runner_deps = vec![
+        format!("chanbench-core = {{ path = \"{core}\", features = [\"conformance\"] }}"),
+        format!(
+            "chanbench-workloads = {{ path = \"{}\" }}",
+            path(&root.join("crates/chanbench-workloads"))
+        ),
+    ];
+    let mut arm_exprs = Vec::new();
+    let manifest: toml::Table = fs::read_to_string(root.join("Cargo.toml"))
+        .context("reading Cargo.toml")?
+        .parse()
+        .context("parsing Cargo.toml")?;
+    for (k, arm) in arms.iter().enumerate() {
+        let info = &arm.variant.info;
+        let adapter_dir = root.join("crates").join(format!("chanbench-{}", info.id));
+        let adapter_crate = format!("chanbench_{}", info.id.replace('-', "_"));
+        let type_suffix = info
+            .type_name
+            .split_once("::")
+            .map(|(_, t)| t.to_owned())
+            .with_context(|| format!("{}: type path {}", info.id, info.type_name))?;
+        let (crate_name, ty) = match &arm.source {
+            _ if arm.knob => {
+                let base = arm_type(&arms[0], 0, &type_suffix, &adapter_crate);
+                (None, format!("chanbench_workloads::knob::Heavier<{base}>"))
+            }
+            None => (
+                Some((
+                    format!("chanbench-{}", info.id),
+                    format!("{{ path = \"{}\" }}", path(&adapter_dir)),
+                )),
+                format!("{adapter_crate}::{type_suffix}"),
+            ),
+            Some(source) => {
+                let library = info.library.name;
+                let copy = sources.join(format!("arm{k}-{library}"));
+                copy_crate(source, &copy, &format!("arm{k}"))?;
+                let spec = dependency_spec(&manifest, library, &copy)?;
+                let dir = ws.join(format!("arm-{k}"));
+                fs::create_dir_all(&dir)?;
+                fs::write(
+                    dir.join("Cargo.toml"),
+                    format!(
+                        "[package]\nname = \"chanbench-arm-{k}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+                         # The registered adapter's source, unchanged.\n[lib]\npath = \"{}\"\n\n\
+                         [dependencies]\nchanbench-core = {{ path = \"{core}\" }}\n{library} = {spec}\n",
+                        path(&adapter_dir.join("src/lib.rs"))
+                    ),
+                )?;
+                members.push(format!("\"arm-{k}\""));
+                (
+                    Some((
+                        format!("chanbench-arm-{k}"),
+                        format!("{{ path = \"../arm-{k}\" }}"),
+                    )),
+                    arm_type(arm, k, &type_suffix, &adapter_crate),
+                )
+            }
+        };
+        if let Some((name, spec)) = crate_name {
+            let line = format!("{name} = {spec}");
+            if !runner_deps.contains(&line) {
+                runner_deps.push(line);
+            }
+        }
+        // The registered build is checked by `cargo test`; every other arm here, first.
+        let checks = if arm.source.is_some() || arm.knob {
+            let caps = info.capabilities;
+            let flavors: Vec<&str> = [("bounded", caps.bounded), ("unbounded", caps.unbounded)]
+                .into_iter()
+                .filter(|(_, has)| *has)
+                .map(|(n, _)| n)
+                .collect();
+            // The knob's wrapper has no native select.
+            let extras: Vec<&str> = [
+                ("multi_consumer", caps.multi_consumer),
+                ("select", caps.select && !arm.knob),
+                ("returns_unsent", caps.returns_unsent),
+            ]
+            .into_iter()
+            .filter(|(_, has)| *has)
+            .map(|(n, _)| n)
+            .collect();
+            format!(
+                "Some(Box::new(|| chanbench_core::conformance_checks!({ty}, flavors: [{}], extras: [{}])))",
+                flavors.join(", "),
+                extras.join(", ")
+            )
+        } else {
+            "None".to_owned()
+        };
+        arm_exprs.push(format!(
+            "        Arm {{\n            name: {:?}.to_owned(),\n            knob: {},\n            checks: {checks},\n            matrix: {{\n                let mut m = Matrix::new(shape, false);\n                register_impl!(&mut m, {ty});\n                m\n            }},\n        }},",
+            arm.name, arm.knob
+        ));
+    }
+    fs::write(
+        ws.join("Cargo.toml"),
+        format!(
+            "# Generated by `cargo xtask ab`; rewritten on every run.\n[workspace]\nresolver = \"3\"\nmembers = [{}]\nexclude = [\"sources\"]\n\n\
+             [profile.release]\ndebug = 1\n",
+            members.join(", ")
+        ),
+    )?;
+    let runner = ws.join("runner");
+    fs::create_dir_all(runner.join("src"))?;
+    fs::write(
+        runner.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"chanbench-ab-runner\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{}\n",
+            runner_deps.join("\n")
+        ),
+    )?;
+    fs::write(
+        runner.join("src/main.rs"),
+        format!(
+            "//! Generated by `cargo xtask ab`: the arms of one comparison, in order.\n\n\
+             #[allow(unused_imports)]\nuse chanbench_workloads::{{matrix::Matrix, paired::{{self, Arm}}, register_impl}};\n\n\
+             #[global_allocator]\nstatic ALLOC: chanbench_workloads::alloc::CountingAlloc = chanbench_workloads::alloc::CountingAlloc;\n\n\
+             fn main() {{\n    paired::main(|shape| vec![\n{}\n    ]);\n}}\n",
+            arm_exprs.join("\n")
+        ),
+    )?;
+    Ok("chanbench-ab-runner")
+}
+
+/// The Rust type of arm `k`'s implementation.
+fn arm_type(arm: &ArmBuild, k: usize, type_suffix: &str, adapter_crate: &str) -> String {
+    match arm.source {
+        None => format!("{adapter_crate}::{type_suffix}"),
+        Some(_) => format!("chanbench_arm_{k}::{type_suffix}"),
+    }
+}
+
+/// The library's dependency as the project declares it (features, default features), pointed
+/// at `dir`.
+fn dependency_spec(manifest: &toml::Table, library: &str, dir: &Path) -> Result<String> {
+    let declared = manifest
+        .get("workspace")
+        .and_then(|w| w.get("dependencies"))
+        .and_then(|d| d.get(library))
+        .with_context(|| format!("Cargo.toml declares no workspace dependency {library}"))?;
+    let mut spec = toml::Table::new();
+    spec.insert("path".into(), dir.display().to_string().into());
+    if let Some(table) = declared.as_table() {
+        for key in ["default-features", "features"] {
+            if let Some(v) = table.get(key) {
+                spec.insert(key.into(), v.clone());
+            }
+        }
+    }
+    let fields: Vec<String> = spec.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+    Ok(format!("{{ {} }}", fields.join(", ")))
+}
+
+/// Copies the crate in `from` to `to` (without `target/` or `.git/`) and marks its version with
+/// build metadata `tag`, so it is a package of its own.
+fn copy_crate(from: &Path, to: &Path, tag: &str) -> Result<()> {
+    copy_tree(from, to)?;
+    let manifest = to.join("Cargo.toml");
+    let mut table: toml::Table = fs::read_to_string(&manifest)?
+        .parse()
+        .with_context(|| format!("parsing {}", manifest.display()))?;
+    let package = table
+        .get_mut("package")
+        .and_then(|p| p.as_table_mut())
+        .with_context(|| format!("{} has no [package]", manifest.display()))?;
+    let Some(version) = package.get("version").and_then(|v| v.as_str()) else {
+        bail!(
+            "{}: its version is inherited from a workspace; point the variant at a crate with a \
+             version of its own",
+            from.display()
+        );
+    };
+    let version = format!("{}+{tag}", version.split('+').next().unwrap_or(version));
+    package.insert("version".into(), version.into());
+    // A copy is no member of the workspace it came from.
+    table.remove("workspace");
+    fs::write(&manifest, toml::to_string(&table)?)?;
+    Ok(())
+}
+
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
+    for entry in fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name == "target" || name == ".git" {
+            continue;
+        }
+        let (src, dst) = (entry.path(), to.join(&name));
+        if entry.file_type()?.is_dir() {
+            copy_tree(&src, &dst)?;
+        } else {
+            fs::copy(&src, &dst)
+                .with_context(|| format!("copying {} to {}", src.display(), dst.display()))?;
+        }
+    }
+    Ok(())
+}
