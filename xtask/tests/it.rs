@@ -384,3 +384,85 @@ fn a_scaffolded_implementation_compiles_passes_conformance_and_is_registered() {
         "{all}"
     );
 }
+
+/// A variant whose library loses messages is refused by `ab` before anything is measured, with
+/// the failing conformance checks named; a version crates.io does not have is an error before
+/// anything is built.
+#[test]
+fn ab_refuses_a_variant_that_fails_conformance_and_an_unknown_version() {
+    let scratch = scratch("ab-lossy");
+    // crossbeam-channel as cargo downloaded it for this project, patched to drop one message in
+    // a hundred and one.
+    let registry = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var("HOME").unwrap()).join(".cargo"))
+        .join("registry/src");
+    let original = fs::read_dir(&registry)
+        .unwrap()
+        .filter_map(|d| Some(d.ok()?.path().join("crossbeam-channel-0.5.17")))
+        .find(|p| p.exists())
+        .expect("cargo has crossbeam-channel 0.5.17's source");
+    let lossy = scratch.join("crossbeam-channel");
+    let status = Command::new("cp")
+        .arg("-r")
+        .arg(&original)
+        .arg(&lossy)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let channel = lossy.join("src/channel.rs");
+    let source = fs::read_to_string(&channel).unwrap();
+    let send = "    pub fn send(&self, msg: T) -> Result<(), SendError<T>> {\n";
+    assert!(source.contains(send), "crossbeam-channel's send moved");
+    let patched = source.replacen(
+        send,
+        &format!(
+            "{send}        static SENT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);\n        \
+             if SENT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 101 == 100 {{ drop(msg); return Ok(()); }}\n"
+        ),
+        1,
+    );
+    fs::write(&channel, patched).unwrap();
+    let ab = |b: &str| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
+        cmd.args([
+            "ab",
+            "crossbeam",
+            b,
+            "--workload",
+            "seq",
+            "--processes",
+            "2",
+        ])
+        .arg("--results")
+        .arg(&scratch);
+        run(cmd)
+    };
+    let out = ab(&format!("crossbeam=path:{}", lossy.display()));
+    let err = stderr(&out);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("refused: crossbeam@crossbeam-channel fails")
+            && err.contains("conformance checks"),
+        "{err}"
+    );
+    assert!(
+        err.contains("fifo") || err.contains("lost") || err.contains("count"),
+        "{err}"
+    );
+    assert!(
+        !scratch.join("ab").exists(),
+        "nothing is measured or stored"
+    );
+
+    let out = ab("crossbeam@0.5.999");
+    let err = stderr(&out);
+    assert!(
+        !out.status.success() && err.contains("crates.io has no crossbeam-channel 0.5.999"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("building the arms"),
+        "refused before building: {err}"
+    );
+}
