@@ -386,6 +386,93 @@ pub fn changes(title: &str, cells: &[Change], threshold: f64, clip: f64) -> Resu
     })
 }
 
+/// One configuration's change against the first version, at each version.
+pub struct VersionLine {
+    /// The configuration.
+    pub name: String,
+    /// Palette index.
+    pub colour: usize,
+    /// Per version: change %, its interval, and whether it is a regression; `None` where not
+    /// measured. The first version is the baseline, at 0.
+    pub points: Vec<Option<(f64, f64, f64, bool)>>,
+}
+
+/// The regressions across versions: per configuration a line of its change against the first
+/// version, with 95% intervals; regressions circled. Values beyond ±`clip` % are drawn at the
+/// edge.
+pub fn across_versions(
+    title: &str,
+    versions: &[String],
+    lines: &[VersionLine],
+    clip: f64,
+) -> Result<String> {
+    let limit = lines
+        .iter()
+        .flat_map(|l| l.points.iter().flatten())
+        .flat_map(|(_, lo, hi, _)| [lo.abs(), hi.abs()])
+        .fold(5.0, f64::max)
+        .min(clip);
+    let clamp = |v: f64| v.clamp(-limit, limit);
+    let n = versions.len().max(1) as f64;
+    let entries: Vec<(String, RGBColor)> = lines
+        .iter()
+        .map(|l| (l.name.clone(), colour(l.colour)))
+        .collect();
+    render(&entries, |root| {
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, (FONT, 16))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d(-0.5f64..n - 0.5, -limit * 1.05..limit * 1.05)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(versions.len())
+            .x_desc("version")
+            .y_desc("change against the first version, %")
+            .x_label_formatter(&|v| {
+                let i = v.round();
+                if (v - i).abs() < 1e-6 && i >= 0.0 {
+                    versions.get(i as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .y_label_formatter(&|v| format!("{v:+.0}%"))
+            .label_style((FONT, 12))
+            .draw()?;
+        chart.draw_series(LineSeries::new(
+            [(-0.5, 0.0), (n - 0.5, 0.0)],
+            BLACK.mix(0.6),
+        ))?;
+        for (k, line) in lines.iter().enumerate() {
+            let c = colour(line.colour);
+            // A small offset per line keeps overlapping intervals apart.
+            let dx = (k as f64 - lines.len() as f64 / 2.0) * 0.3 / lines.len().max(1) as f64;
+            let points: Vec<(f64, (f64, f64, f64, bool))> = line
+                .points
+                .iter()
+                .enumerate()
+                .filter_map(|(i, p)| Some((i as f64 + dx, (*p)?)))
+                .collect();
+            chart.draw_series(LineSeries::new(
+                points.iter().map(|(x, (v, ..))| (*x, clamp(*v))),
+                c.stroke_width(1),
+            ))?;
+            chart.draw_series(points.iter().map(|(x, (v, lo, hi, _))| {
+                ErrorBar::new_vertical(*x, clamp(*lo), clamp(*v), clamp(*hi), c.filled(), 3)
+            }))?;
+            chart.draw_series(points.iter().filter(|(_, (.., regressed))| *regressed).map(
+                |(x, (v, ..))| {
+                    Circle::new((*x, clamp(*v)), 5, RGBColor(214, 39, 40).stroke_width(2))
+                },
+            ))?;
+        }
+        Ok(())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -45,6 +45,9 @@ enum Task {
     /// Measure B against A paired, interleaved inside the same processes, with a second compiled
     /// copy of A as the control; exit status 3 with --fail-on-regression when a cell regressed.
     Ab(ab::Args),
+    /// Measure published versions of a library paired against the first, and draw each
+    /// configuration's change across them.
+    Versions(ab::versions::Args),
     /// Compare two runs cell by cell against a measured noise floor; exit status 3 with
     /// --fail-on-regression when a cell regressed.
     Compare(compare::Args),
@@ -92,6 +95,7 @@ fn main() -> ExitCode {
             Task::Report(args) => report::run(&root, args).map(|()| Outcome::Done),
             Task::Compare(args) => compare::run(&root, args),
             Task::Ab(args) => ab::run(&root, args),
+            Task::Versions(args) => ab::versions::run(&root, args),
             Task::NewImpl(args) => new_impl::run(&root, args).map(|()| Outcome::Done),
             Task::Validate(args) => validate::run(&root, args),
             Task::Migrate(args) => migrate::run(&root, args).map(|()| Outcome::Done),

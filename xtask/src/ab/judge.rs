@@ -110,10 +110,11 @@ pub fn per_process(records: &[&PairedRecord], k: usize) -> Vec<f64> {
         .collect()
 }
 
-/// Judges one configuration from its processes' records; arms are A, A', B. `None` with fewer
-/// than two processes.
-pub fn judge(records: &[&PairedRecord], rules: Rules) -> Option<Judged> {
-    let b = Ratio::of(&per_process(records, 2))?;
+/// Judges arm `k` (B; `versions`: each later version) of one configuration against A (arm 0)
+/// from its processes' records, with arm 1 (A') as the control. `None` with fewer than two
+/// processes.
+pub fn judge(records: &[&PairedRecord], k: usize, rules: Rules) -> Option<Judged> {
+    let b = Ratio::of(&per_process(records, k))?;
     let aa = Ratio::of(&per_process(records, 1))?;
     let beyond_control = b.lower > aa.upper || b.upper < aa.lower;
     let verdict = if b.flagged(rules) && beyond_control {
@@ -171,7 +172,7 @@ mod tests {
             .map(|(b, aa)| record(aa, *b, 0.05))
             .collect();
         let refs: Vec<&PairedRecord> = records.iter().collect();
-        let j = judge(&refs, RULES).unwrap();
+        let j = judge(&refs, 2, RULES).unwrap();
         assert_eq!(j.verdict, Verdict::Regressed, "{j:?}");
         assert!((j.b.ratio - 1.10).abs() < 0.01, "{j:?}");
     }
@@ -184,7 +185,7 @@ mod tests {
             .map(|b| record(*b, *b, 0.01))
             .collect();
         let refs: Vec<&PairedRecord> = records.iter().collect();
-        let j = judge(&refs, RULES).unwrap();
+        let j = judge(&refs, 2, RULES).unwrap();
         assert!(j.b.flagged(RULES) && j.aa.flagged(RULES), "{j:?}");
         assert_eq!(j.verdict, Verdict::Unchanged, "{j:?}");
     }
@@ -196,7 +197,10 @@ mod tests {
             .map(|b| record(1.0, *b, 0.01))
             .collect();
         let refs: Vec<&PairedRecord> = records.iter().collect();
-        assert_eq!(judge(&refs, RULES).unwrap().verdict, Verdict::Unchanged);
-        assert!(judge(&refs[..1], RULES).is_none(), "one process is no test");
+        assert_eq!(judge(&refs, 2, RULES).unwrap().verdict, Verdict::Unchanged);
+        assert!(
+            judge(&refs[..1], 2, RULES).is_none(),
+            "one process is no test"
+        );
     }
 }

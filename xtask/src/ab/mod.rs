@@ -33,20 +33,16 @@ use crate::{
 mod judge;
 mod render;
 mod variant;
+pub mod versions;
 mod workspace;
 
 use judge::Rules;
 use variant::Variant;
 use workspace::ArmBuild;
 
-/// `cargo xtask ab` arguments.
+/// What every paired comparison takes (`ab`, `versions`).
 #[derive(Debug, clap::Args)]
-pub struct Args {
-    /// A, the baseline: `crossbeam` (the registered build), `crossbeam@0.5.6` or
-    /// `crossbeam-channel@0.5.6` (a published version), `kanal=path:../kanal` (a local crate).
-    a: String,
-    /// B, the candidate, in the same forms (with --work-knob: the same as A).
-    b: String,
+pub struct Common {
     /// Workloads to compare (default: all).
     #[arg(long = "workload", value_name = "NAME", num_args = 1..)]
     workloads: Vec<Workload>,
@@ -68,18 +64,46 @@ pub struct Args {
     /// The significance level of the test on processes.
     #[arg(long, default_value_t = 0.05)]
     alpha: f64,
-    /// Exit with status 3 when a cell regressed.
-    #[arg(long)]
-    fail_on_regression: bool,
-    /// Test knob: B is A doing PCT% more work per message (hash rounds, calibrated per cell).
-    #[arg(long, value_name = "PCT")]
-    work_knob: Option<f64>,
     /// Where comparisons are stored: `<DIR>/ab/<name>/`.
     #[arg(long, value_name = "DIR", default_value = "results")]
     results: PathBuf,
-    /// The comparison's name (default: A-vs-B and the time).
+    /// The comparison's name (default: its arms and the time).
     #[arg(long)]
     name: Option<String>,
+}
+
+impl Common {
+    fn rules(&self) -> Result<Rules> {
+        if !(self.threshold >= 0.0 && self.threshold.is_finite()) {
+            bail!("--threshold must be a percentage of 0 or more");
+        }
+        if !(self.alpha > 0.0 && self.alpha < 1.0) {
+            bail!("--alpha must be between 0 and 1");
+        }
+        Ok(Rules {
+            threshold: self.threshold,
+            alpha: self.alpha,
+        })
+    }
+}
+
+/// `cargo xtask ab` arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A, the baseline: `crossbeam` (the registered build), `crossbeam@0.5.6` or
+    /// `crossbeam-channel@0.5.6` (a published version), `kanal=path:../kanal` (a local crate).
+    a: String,
+    /// B, the candidate, in the same forms (with --work-knob: the same as A).
+    b: String,
+    #[command(flatten)]
+    common: Common,
+    /// Exit with status 3 when a cell regressed.
+    #[arg(long)]
+    fail_on_regression: bool,
+    /// Test knob: B is A doing PCT% more work per message (hash rounds after each receive,
+    /// calibrated per cell).
+    #[arg(long, value_name = "PCT")]
+    work_knob: Option<f64>,
 }
 
 /// An arm as stored.
@@ -137,18 +161,12 @@ pub struct PlacementRecords {
 
 /// Runs `cargo xtask ab`.
 pub fn run(root: &Path, args: Args) -> Result<Outcome> {
-    if !(args.threshold >= 0.0 && args.threshold.is_finite()) {
-        bail!("--threshold must be a percentage of 0 or more");
-    }
-    if !(args.alpha > 0.0 && args.alpha < 1.0) {
-        bail!("--alpha must be between 0 and 1");
-    }
+    let rules = args.common.rules()?;
     if let Some(p) = args.work_knob {
         if !(p > 0.0 && p <= 1000.0) {
             bail!("--work-knob must be a percentage in (0, 1000]");
         }
     }
-    bench::check_taskset()?;
     let a = Variant::parse(&args.a, root)?;
     let b = Variant::parse(&args.b, root)?;
     if args.work_knob.is_some() && (a.name() != b.name()) {
@@ -158,51 +176,95 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
             args.b
         );
     }
-    let allowed = placement::allowed_cores()?;
-    let (placements, notes) = placement::choose(&args.placements, &allowed)?;
-    for note in notes {
-        eprintln!("note: {note}");
-    }
-    let scratch = root.join("target/chanbench/ab");
-    fs::create_dir_all(&scratch).with_context(|| format!("creating {}", scratch.display()))?;
+    let scratch = scratch(root)?;
     // Resolve every source before building anything: an unknown version or a wrong path fails
     // here.
-    let copy = Variant::copy_of(&a.info);
-    let a_source = variant::resolve(&a, &scratch)?;
+    let mut arms = baseline_arms(&a, &scratch)?;
+    arms.push(match args.work_knob {
+        Some(p) => ArmBuild {
+            name: format!("{}+{p}%work", a.name()),
+            variant: a.clone(),
+            source: arms[0].source.clone(),
+            knob: true,
+        },
+        None => ArmBuild {
+            name: if b.name() == a.name() {
+                format!("{} (again)", b.name())
+            } else {
+                b.name()
+            },
+            source: variant::resolve(&b, &scratch)?,
+            variant: b,
+            knob: false,
+        },
+    });
+    let comparison = measure(root, &args.common, arms, args.work_knob)?;
+    let dir = root
+        .join(&args.common.results)
+        .join("ab")
+        .join(&comparison.name);
+    write_atomic(&dir.join("ab.json"), &comparison)?;
+    let report = render::write(&dir, &comparison, rules)?;
+    eprintln!("comparison: {}", dir.join("index.html").display());
+    if args.fail_on_regression && report.regressed > 0 {
+        return Ok(Outcome::Regressed);
+    }
+    Ok(Outcome::Done)
+}
+
+/// `target/chanbench/ab`, where sources are fetched and the arms built.
+fn scratch(root: &Path) -> Result<PathBuf> {
+    let scratch = root.join("target/chanbench/ab");
+    fs::create_dir_all(&scratch).with_context(|| format!("creating {}", scratch.display()))?;
+    Ok(scratch)
+}
+
+/// A and its control A', a second compiled copy of A's library, with their sources resolved.
+fn baseline_arms(a: &Variant, scratch: &Path) -> Result<Vec<ArmBuild>> {
+    // The registered build's library comes from the registry: its copy is that version fetched;
+    // any other build's copy is its own source again.
+    let copy = match a.source {
+        variant::Source::Registered => Variant::copy_of(&a.info),
+        _ => a.clone(),
+    };
+    let a_source = variant::resolve(a, scratch)?;
     let copy_source = match &a_source {
         Some(dir) => dir.clone(),
-        None => variant::resolve(&copy, &scratch)?.context("a copy has a source")?,
+        // The standard library is not compiled again; the copy is the adapter alone.
+        None if a.info.library.name == "std" => PathBuf::new(),
+        None => variant::resolve(&copy, scratch)?.context("a copy has a source")?,
     };
-    let b_source = if args.work_knob.is_some() {
-        a_source.clone()
-    } else {
-        variant::resolve(&b, &scratch)?
-    };
-    let b_name = match args.work_knob {
-        Some(p) => format!("{}+{p}%work", a.name()),
-        None if b.name() == a.name() => format!("{} (again)", b.name()),
-        None => b.name(),
-    };
-    let arms = vec![
+    Ok(vec![
         ArmBuild {
             name: a.name(),
             variant: a.clone(),
-            source: a_source.clone(),
+            source: a_source,
             knob: false,
         },
         ArmBuild {
             name: format!("{} (copy)", a.name()),
-            variant: copy.clone(),
-            source: Some(copy_source.clone()),
+            variant: copy,
+            source: Some(copy_source),
             knob: false,
         },
-        ArmBuild {
-            name: b_name,
-            variant: b.clone(),
-            source: b_source.clone(),
-            knob: args.work_knob.is_some(),
-        },
-    ];
+    ])
+}
+
+/// Builds `arms` into one runner, checks them with the conformance suite, and runs it on every
+/// placement in `common.processes` interleaved processes (after calibrating the knob, if any).
+fn measure(
+    root: &Path,
+    common: &Common,
+    arms: Vec<ArmBuild>,
+    work_knob: Option<f64>,
+) -> Result<Comparison> {
+    bench::check_taskset()?;
+    let allowed = placement::allowed_cores()?;
+    let (placements, notes) = placement::choose(&common.placements, &allowed)?;
+    for note in notes {
+        eprintln!("note: {note}");
+    }
+    let scratch = scratch(root)?;
     let arm_infos: Vec<ArmInfo> = arms
         .iter()
         .map(|arm| ArmInfo {
@@ -212,6 +274,9 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
             version: arm.variant.library_version(arm.source.as_deref()),
             source: match (&arm.variant.source, arm.knob) {
                 (_, true) => "A with extra work".to_owned(),
+                _ if arm.variant.info.library.name == "std" => {
+                    "the standard library (the adapter compiled again)".to_owned()
+                }
                 (variant::Source::Registered, _) if arm.source.is_none() => "registered".to_owned(),
                 (variant::Source::Path(p), _) => p.display().to_string(),
                 _ => "crates.io".to_owned(),
@@ -230,12 +295,16 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
     let (exe, profile) = build_runner(&ws, &scratch.join("target"), package)?;
     conformance(&exe)?;
 
-    let name = match &args.name {
+    let name = match &common.name {
         Some(n) => n.clone(),
         None => format!(
-            "{}-vs-{}-{}",
-            arms[0].name,
-            arms[2].name,
+            "{}-{}",
+            arms.iter()
+                .enumerate()
+                .filter(|(k, _)| *k != 1)
+                .map(|(_, a)| a.name.as_str())
+                .collect::<Vec<_>>()
+                .join("-vs-"),
             environment::now().replace(':', "")
         )
         .replace(['/', ' ', '(', ')', '%', '+'], "_"),
@@ -251,13 +320,13 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
         .collect();
     let seed = fastrand::u64(..);
     let env_common = |cmd: &mut Command| {
-        cmd.env("CHANBENCH_AB_ROUNDS", args.rounds.to_string())
-            .env("CHANBENCH_AB_RUN_US", args.run_us.to_string());
-        if let Some(p) = args.work_knob {
+        cmd.env("CHANBENCH_AB_ROUNDS", common.rounds.to_string())
+            .env("CHANBENCH_AB_RUN_US", common.run_us.to_string());
+        if let Some(p) = work_knob {
             cmd.env("CHANBENCH_AB_KNOB", p.to_string());
         }
-        if !args.workloads.is_empty() {
-            let names: Vec<&str> = args.workloads.iter().map(|w| w.name()).collect();
+        if !common.workloads.is_empty() {
+            let names: Vec<&str> = common.workloads.iter().map(|w| w.name()).collect();
             cmd.env("CHANBENCH_WORKLOAD", names.join(","));
         }
     };
@@ -265,7 +334,7 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
     // it: calibrated in each process, the knob itself would differ between them.
     let mut knob_files = Vec::new();
     for (placement, cores) in &placements {
-        if args.work_knob.is_none() {
+        if work_knob.is_none() {
             knob_files.push(None);
             continue;
         }
@@ -293,13 +362,13 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
         fs::write(&file, stdout).with_context(|| format!("writing {}", file.display()))?;
         knob_files.push(Some(file));
     }
-    for process in 1..=args.processes {
+    for process in 1..=common.processes {
         for (index, ((placement, cores), store)) in placements.iter().zip(&mut stored).enumerate() {
             eprintln!(
                 "{} on cores {}, process {process} of {}:",
                 placement.name(),
                 core_list(cores),
-                args.processes
+                common.processes
             );
             let mut cmd = Command::new("taskset");
             env_common(&mut cmd);
@@ -337,27 +406,16 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
         schema: chanbench_schema::SCHEMA,
         name: name.clone(),
         arms: arm_infos,
-        work_knob: args.work_knob,
+        work_knob,
         started,
         ended: environment::now(),
         host: environment::host(),
         build: environment::build(root, profile)?,
-        processes: args.processes,
-        rounds: args.rounds,
+        processes: common.processes,
+        rounds: common.rounds,
         placements: stored,
     };
-    let dir = root.join(&args.results).join("ab").join(&name);
-    write_atomic(&dir.join("ab.json"), &comparison)?;
-    let rules = Rules {
-        threshold: args.threshold,
-        alpha: args.alpha,
-    };
-    let report = render::write(&dir, &comparison, rules)?;
-    eprintln!("comparison: {}", dir.join("index.html").display());
-    if args.fail_on_regression && report.regressed > 0 {
-        return Ok(Outcome::Regressed);
-    }
-    Ok(Outcome::Done)
+    Ok(comparison)
 }
 
 /// Runs the paired runner, printing its progress (one line per cell, from the protocol) and

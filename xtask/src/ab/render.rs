@@ -60,7 +60,7 @@ pub fn rows(c: &Comparison, rules: Rules) -> Vec<Row> {
             cells.entry(r.key.id()).or_default().push(r);
         }
         for records in cells.values() {
-            let Some(j) = judge(records, rules) else {
+            let Some(j) = judge(records, 2, rules) else {
                 continue;
             };
             let key = &records[0].key;

@@ -77,9 +77,17 @@ pub fn generate(root: &Path, ws: &Path, arms: &[ArmBuild]) -> Result<&'static st
             ),
             Some(source) => {
                 let library = info.library.name;
-                let copy = sources.join(format!("arm{k}-{library}"));
-                copy_crate(source, &copy, &format!("arm{k}"))?;
-                let spec = dependency_spec(&manifest, library, &copy)?;
+                // A copy of a std adapter is the adapter compiled again, over the same std.
+                let dependency = if library == "std" {
+                    String::new()
+                } else {
+                    let copy = sources.join(format!("arm{k}-{library}"));
+                    copy_crate(source, &copy, &format!("arm{k}"))?;
+                    format!(
+                        "{library} = {}\n",
+                        dependency_spec(&manifest, library, &copy)?
+                    )
+                };
                 let dir = ws.join(format!("arm-{k}"));
                 fs::create_dir_all(&dir)?;
                 fs::write(
@@ -87,7 +95,7 @@ pub fn generate(root: &Path, ws: &Path, arms: &[ArmBuild]) -> Result<&'static st
                     format!(
                         "[package]\nname = \"chanbench-arm-{k}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
                          # The registered adapter's source, unchanged.\n[lib]\npath = \"{}\"\n\n\
-                         [dependencies]\nchanbench-core = {{ path = \"{core}\" }}\n{library} = {spec}\n",
+                         [dependencies]\nchanbench-core = {{ path = \"{core}\" }}\n{dependency}",
                         path(&adapter_dir.join("src/lib.rs"))
                     ),
                 )?;
