@@ -453,48 +453,23 @@ fn run_watched(mut cmd: Command, placement: &str) -> Result<(std::process::ExitS
 /// Builds the runner in release (the project's bench profile: optimized, line tables); returns
 /// the executable and cargo's profile of it.
 fn build_runner(ws: &Path, target: &Path, package: &str) -> Result<(PathBuf, serde_json::Value)> {
-    #[derive(Deserialize)]
-    struct Artifact {
-        reason: String,
-        target: Target,
-        executable: Option<PathBuf>,
-        profile: serde_json::Value,
-    }
-    #[derive(Deserialize)]
-    struct Target {
-        name: String,
-    }
     eprintln!(
         "building the arms (cargo build --release in {}) ...",
         ws.display()
     );
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let out = Command::new(cargo)
-        .args([
-            "build",
-            "--release",
-            "-p",
-            package,
-            "--message-format=json-render-diagnostics",
-        ])
-        .env("CARGO_TARGET_DIR", target)
-        .current_dir(ws)
-        .stderr(Stdio::inherit())
-        .output()
-        .context("running cargo to build the arms")?;
-    if !out.status.success() {
-        bail!(
-            "building the arms failed ({}); the generated workspace is {}",
-            out.status,
+    bench::cargo_executable(
+        Command::new(bench::cargo())
+            .args(["build", "--release", "-p", package])
+            .env("CARGO_TARGET_DIR", target),
+        ws,
+        package,
+    )
+    .with_context(|| {
+        format!(
+            "building the arms; the generated workspace is {}",
             ws.display()
-        );
-    }
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| serde_json::from_str::<Artifact>(l).ok())
-        .filter(|m| m.reason == "compiler-artifact" && m.target.name == package)
-        .find_map(|m| Some((m.executable?, m.profile)))
-        .context("cargo reported no runner executable")
+        )
+    })
 }
 
 /// Runs the conformance suite on every arm but the registered build; refuses the comparison,

@@ -170,7 +170,7 @@ fn fetch(library: &str, version: &str, scratch: &Path) -> Result<PathBuf> {
         ),
     )?;
     fs::write(dir.join("src/lib.rs"), "")?;
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let cargo = crate::bench::cargo();
     let run = |args: &[&str]| -> Result<()> {
         let out = Command::new(&cargo)
             .args(args)

@@ -41,7 +41,7 @@ mod collect;
 mod process;
 
 use process::{Interrupted, Launch, Pass};
-pub use process::{build, check_taskset};
+pub use process::{build, cargo, cargo_executable, check_taskset};
 
 /// `cargo xtask bench` arguments.
 #[derive(Debug, clap::Args)]
