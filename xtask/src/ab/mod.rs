@@ -418,10 +418,19 @@ fn measure(
     Ok(comparison)
 }
 
+/// A cell of the paired runner may go this long without finishing before the runner is killed:
+/// a variant that passes the conformance suite can still deadlock under a workload's load.
+const CELL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+
 /// Runs the paired runner, printing its progress (one line per cell, from the protocol) and
-/// returning its exit status and stdout (the records).
+/// returning its exit status and stdout (the records). A cell that makes no progress within
+/// [`CELL_TIMEOUT`] kills the runner and fails the comparison, naming the cell.
 fn run_watched(mut cmd: Command, placement: &str) -> Result<(std::process::ExitStatus, String)> {
-    use std::io::{BufRead, BufReader, Read};
+    use std::{
+        io::{BufRead, BufReader, Read},
+        sync::mpsc,
+        time::Instant,
+    };
     let mut child = cmd.spawn().context("running the paired runner")?;
     let mut stdout = child.stdout.take().context("the runner's stdout")?;
     let reader = std::thread::spawn(move || {
@@ -429,12 +438,40 @@ fn run_watched(mut cmd: Command, placement: &str) -> Result<(std::process::ExitS
         stdout.read_to_string(&mut text).map(|_| text)
     });
     let stderr = child.stderr.take().context("the runner's stderr")?;
+    let (tx, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
     let mut done = 0;
-    for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+    let mut current: Option<String> = None;
+    let mut deadline = Instant::now() + CELL_TIMEOUT;
+    loop {
+        let line = match lines.recv_timeout(std::time::Duration::from_millis(200)) {
+            Ok(line) => line,
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if Instant::now() > deadline {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    bail!(
+                        "[{placement}] {} made no progress in {} s; the runner was killed",
+                        current.as_deref().unwrap_or("the runner"),
+                        CELL_TIMEOUT.as_secs()
+                    );
+                }
+                continue;
+            }
+        };
+        deadline = Instant::now() + CELL_TIMEOUT;
         match Line::parse(&line) {
-            Line::Start(_) => {}
+            Line::Start(key) => current = Some(key.id()),
             Line::Finished { id, summary } => {
                 done += 1;
+                current = None;
                 eprintln!("[{placement} {done}] {id}: {summary}");
             }
             Line::Note(note) => eprintln!("[{placement}] {note}"),
