@@ -455,6 +455,30 @@ fn ab_refuses_a_variant_that_fails_conformance_and_an_unknown_version() {
         "nothing is measured or stored"
     );
 
+    // The watchdog: with a timeout shorter than any cell, the runner is killed and the cell named.
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    cmd.args([
+        "ab",
+        "crossbeam",
+        "crossbeam",
+        "--workload",
+        "seq",
+        "--processes",
+        "2",
+    ])
+    .args(["--placement", "one-core"])
+    .arg("--results")
+    .arg(&scratch)
+    .env("CHANBENCH_AB_CELL_TIMEOUT_MS", "1");
+    let out = run(cmd);
+    let err = stderr(&out);
+    assert!(
+        !out.status.success()
+            && err.contains("seq/crossbeam/")
+            && err.contains("made no progress in 1ms; the runner was killed"),
+        "{err}"
+    );
+
     let out = ab("crossbeam@0.5.999");
     let err = stderr(&out);
     assert!(

@@ -195,6 +195,7 @@ fn run_main(arms: impl FnOnce(Shape) -> Vec<Arm>) -> Result<(), String> {
         };
         for i in order {
             let row = &cells[i];
+            eprintln!("{}", Line::Start(Box::new(row[0].key.clone())));
             let messages = run_size(&team, row[0], &options, &mut rng);
             let knob = calibrate_knob(&team, row, k, percent, messages, &mut rng);
             let key = &row[0].key;
@@ -382,10 +383,9 @@ fn calibrate_knob(
     // One receive per message on the critical path, to begin with; the pairs correct it. Units
     // are sixteenths of a hash round.
     let mut units = ((16.0 * target * base / unit_ns).round() as u32).max(1);
-    let mut ratio = 1.0;
-    for _ in 0..5 {
+    let mut measure_ratio = |units: u32| {
         knob::set_units(units);
-        ratio = median(
+        median(
             (0..12)
                 .map(|_| {
                     let b = run_once(team, row[k], messages, rng);
@@ -393,7 +393,10 @@ fn calibrate_knob(
                     b / a
                 })
                 .collect(),
-        );
+        )
+    };
+    let mut ratio = measure_ratio(units);
+    for _ in 0..5 {
         let excess = ratio - 1.0;
         let scale = if excess <= 0.0 {
             2.0
@@ -403,7 +406,9 @@ fn calibrate_knob(
         if (scale - 1.0).abs() < 0.15 {
             break;
         }
+        // The ratio reported is always the one measured with the units kept.
         units = ((f64::from(units) * scale).round() as u32).max(1);
+        ratio = measure_ratio(units);
     }
     knob::set_units(units);
     KnobCalibration {

@@ -420,11 +420,20 @@ fn measure(
 
 /// A cell of the paired runner may go this long without finishing before the runner is killed:
 /// a variant that passes the conformance suite can still deadlock under a workload's load.
-const CELL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+/// `CHANBENCH_AB_CELL_TIMEOUT_MS` overrides it (for the test of the watchdog).
+fn cell_timeout() -> std::time::Duration {
+    std::env::var("CHANBENCH_AB_CELL_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .map_or(
+            std::time::Duration::from_secs(300),
+            std::time::Duration::from_millis,
+        )
+}
 
 /// Runs the paired runner, printing its progress (one line per cell, from the protocol) and
 /// returning its exit status and stdout (the records). A cell that makes no progress within
-/// [`CELL_TIMEOUT`] kills the runner and fails the comparison, naming the cell.
+/// [`cell_timeout`] kills the runner and fails the comparison, naming the cell.
 fn run_watched(mut cmd: Command, placement: &str) -> Result<(std::process::ExitStatus, String)> {
     use std::{
         io::{BufRead, BufReader, Read},
@@ -448,27 +457,30 @@ fn run_watched(mut cmd: Command, placement: &str) -> Result<(std::process::ExitS
     });
     let mut done = 0;
     let mut current: Option<String> = None;
-    let mut deadline = Instant::now() + CELL_TIMEOUT;
+    let timeout = cell_timeout();
+    let mut deadline = Instant::now() + timeout;
     loop {
-        let line = match lines.recv_timeout(std::time::Duration::from_millis(200)) {
+        let received = lines.recv_timeout(std::time::Duration::from_millis(200));
+        // A line that comes after the deadline is too late as well.
+        if current.is_some() && Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            bail!(
+                "[{placement}] {} made no progress in {:?}; the runner was killed",
+                current.as_deref().unwrap_or("a cell"),
+                timeout
+            );
+        }
+        let line = match received {
             Ok(line) => line,
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                if Instant::now() > deadline {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    bail!(
-                        "[{placement}] {} made no progress in {} s; the runner was killed",
-                        current.as_deref().unwrap_or("the runner"),
-                        CELL_TIMEOUT.as_secs()
-                    );
-                }
-                continue;
-            }
+            Err(mpsc::RecvTimeoutError::Timeout) => continue,
         };
-        deadline = Instant::now() + CELL_TIMEOUT;
         match Line::parse(&line) {
-            Line::Start(key) => current = Some(key.id()),
+            Line::Start(key) => {
+                current = Some(key.id());
+                deadline = Instant::now() + timeout;
+            }
             Line::Finished { id, summary } => {
                 done += 1;
                 current = None;
