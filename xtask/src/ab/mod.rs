@@ -402,6 +402,17 @@ fn measure(
             }
         }
     }
+    if stored.iter().all(|p| p.records.is_empty()) {
+        bail!(
+            "the arms share no cell{}: each can run different configurations (capabilities, \
+             capacities), and only the ones every arm runs are compared",
+            if common.workloads.is_empty() {
+                String::new()
+            } else {
+                " of the workloads asked for".to_owned()
+            }
+        );
+    }
     let comparison = Comparison {
         schema: chanbench_schema::SCHEMA,
         name: name.clone(),
