@@ -9,6 +9,7 @@ pub mod zero_cost;
 
 use statrs::statistics::{Data, Median, OrderStatistics};
 
+pub use chanbench_workloads::matrix::heap_shifted;
 use chanbench_workloads::{
     matrix::{Matrix, Shape},
     registered_matrix,
@@ -22,16 +23,6 @@ pub fn build_matrix(shape: Shape, reduced: bool) -> Matrix {
     zero_cost::add_cells(&mut matrix);
     fault_fixtures::add_cells_if_enabled(&mut matrix);
     matrix
-}
-
-/// Runs `run` with the heap shifted: a live allocation of a random 16 B to 4 KiB (from `rng`)
-/// while the run builds its channels and works, so that no one heap layout's luck (two ends of a
-/// queue sharing a cache line, or not) is fixed for a whole process.
-pub fn heap_shifted<T>(rng: &mut fastrand::Rng, run: impl FnOnce() -> T) -> T {
-    let shift: Vec<u8> = Vec::with_capacity(16 * rng.usize(1..=256));
-    let out = run();
-    drop(std::hint::black_box(shift));
-    out
 }
 
 /// What [`interleave`] measured: every round's `a` and `b` and their ratio `a / b`.

@@ -56,6 +56,17 @@ pub enum Mode {
     Cost,
 }
 
+/// Runs `run` with the heap shifted: a live allocation of a random 16 B to 4 KiB (from `rng`)
+/// while the run builds its channels and works, so that no one heap layout's luck (two ends of a
+/// queue sharing a cache line, or not) is fixed for a whole process. Used by every harness that
+/// repeats a cell: the matrix's samples, the calibration, the paired runner.
+pub fn heap_shifted<T>(rng: &mut fastrand::Rng, run: impl FnOnce() -> T) -> T {
+    let shift: Vec<u8> = Vec::with_capacity(16 * rng.usize(1..=256));
+    let out = run();
+    drop(std::hint::black_box(shift));
+    out
+}
+
 /// Runs a cell: `(team, mode, messages)`.
 pub type Runner = Box<dyn Fn(&Team, Mode, u64) -> Measured>;
 

@@ -32,9 +32,11 @@ use chanbench_schema::{
     Workload, protocol::Line,
 };
 
+use statrs::statistics::{Data, Median};
+
 use crate::{
     knob,
-    matrix::{Cell, Matrix, Mode, Shape},
+    matrix::{Cell, Matrix, Mode, Shape, heap_shifted},
     placement::{Cores, Team},
     strategy::distribute::work,
 };
@@ -198,8 +200,7 @@ fn run_main(arms: impl FnOnce(Shape) -> Vec<Arm>) -> Result<(), String> {
             eprintln!("{}", Line::Start(Box::new(row[0].key.clone())));
             let messages = run_size(&team, row[0], &options, &mut rng);
             let knob = calibrate_knob(&team, row, k, percent, messages, &mut rng);
-            let key = &row[0].key;
-            let key = CellKey::new(key.workload(), arms[0].name.clone(), key.params().clone());
+            let key = row_key(row, &arms);
             eprintln!(
                 "{}",
                 Line::Finished {
@@ -244,6 +245,13 @@ fn run_main(arms: impl FnOnce(Shape) -> Vec<Arm>) -> Result<(), String> {
     Ok(())
 }
 
+/// A configuration's key under the first arm's name: how its records and knob calibration are
+/// filed.
+fn row_key(row: &[&Cell], arms: &[Arm]) -> CellKey {
+    let key = &row[0].key;
+    CellKey::new(key.workload(), arms[0].name.clone(), key.params().clone())
+}
+
 /// The configurations every arm has, each as its arms' cells in arm order.
 fn paired_cells<'m>(arms: &'m [Arm], workloads: Option<&[Workload]>) -> Vec<Vec<&'m Cell>> {
     let Some((first, rest)) = arms.split_first() else {
@@ -269,20 +277,13 @@ fn paired_cells<'m>(arms: &'m [Arm], workloads: Option<&[Workload]>) -> Vec<Vec<
         .collect()
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    match v.len() {
-        0 => f64::NAN,
-        n if n % 2 == 1 => v[n / 2],
-        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
-    }
+fn median(v: Vec<f64>) -> f64 {
+    Data::new(v).median()
 }
 
 /// One run of `cell`, ns per unit, with the heap shifted by a random allocation.
 fn run_once(team: &Team, cell: &Cell, messages: u64, rng: &mut fastrand::Rng) -> f64 {
-    let shift: Vec<u8> = Vec::with_capacity(16 * rng.usize(1..=256));
-    let measured = (cell.run)(team, Mode::Timed, messages);
-    drop(std::hint::black_box(shift));
+    let measured = heap_shifted(rng, || (cell.run)(team, Mode::Timed, messages));
     measured.elapsed.as_secs_f64() * 1e9 / measured.messages.max(1) as f64
 }
 
@@ -298,12 +299,7 @@ fn measure(
 ) -> PairedRecord {
     knob::set_units(0);
     let messages = run_size(team, row[0], options, rng);
-    let id = CellKey::new(
-        row[0].key.workload(),
-        arms[0].name.clone(),
-        row[0].key.params().clone(),
-    )
-    .id();
+    let id = row_key(row, arms).id();
     let knob = match (knob_arm, options.knob_percent) {
         (Some(_), Some(_)) if options.knob_units.contains_key(&id) => {
             let k = options.knob_units[&id];
@@ -329,14 +325,9 @@ fn measure(
         }
     }
     knob::set_units(0);
-    let first = &row[0].key;
     PairedRecord {
         schema: SCHEMA,
-        key: CellKey::new(
-            first.workload(),
-            arms[0].name.clone(),
-            first.params().clone(),
-        ),
+        key: row_key(row, arms),
         arms: arms.iter().map(|a| a.name.clone()).collect(),
         messages_per_run: messages,
         times_ns,

@@ -368,16 +368,23 @@ pub fn read_versioned<T: DeserializeOwned>(path: &Path) -> Result<T> {
     struct Version {
         schema: u32,
     }
-    let version: Version = read_json(path)?;
+    let text = read_text(path)?;
+    let version: Version = parse(&text, path)?;
     check_schema(path.display(), version.schema)?;
-    read_json(path)
+    parse(&text, path)
 }
 
 /// Reads a JSON file into `T`; errors name the file and say what is wrong.
 pub fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T> {
-    let text =
-        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    serde_json::from_str(&text)
+    parse(&read_text(path)?, path)
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn parse<T: DeserializeOwned>(text: &str, path: &Path) -> Result<T> {
+    serde_json::from_str(text)
         .with_context(|| format!("{} is not a valid results file", path.display()))
 }
 
