@@ -432,7 +432,7 @@ fn ab_refuses_a_variant_that_fails_conformance_and_an_unknown_version() {
             "--workload",
             "seq",
             "--processes",
-            "2",
+            "4",
         ])
         .arg("--results")
         .arg(&scratch);
@@ -464,7 +464,7 @@ fn ab_refuses_a_variant_that_fails_conformance_and_an_unknown_version() {
         "--workload",
         "seq",
         "--processes",
-        "2",
+        "4",
     ])
     .args(["--placement", "one-core"])
     .arg("--results")

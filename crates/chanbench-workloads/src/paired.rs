@@ -124,7 +124,7 @@ impl Options {
         }
         Ok(Self {
             knob_units,
-            rounds: number("CHANBENCH_AB_ROUNDS", 24)?.max(2) as usize,
+            rounds: number("CHANBENCH_AB_ROUNDS", 12)?.max(2) as usize,
             run_target: Duration::from_micros(number("CHANBENCH_AB_RUN_US", 3_000)?.max(100)),
             knob_percent,
             workloads,

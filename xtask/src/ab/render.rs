@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::{
     Comparison,
-    judge::{Rules, Verdict, judge},
+    judge::{DISTURBED, Rules, Verdict, judge, typical},
 };
 use crate::{charts, stats, units::CSS};
 
@@ -22,8 +22,10 @@ pub struct Row {
     workload: String,
     params: String,
     unit: &'static str,
-    /// Median over processes of A's median round, ns per unit.
+    /// Median over processes of A's typical undisturbed run, ns per unit.
     a_ns: f64,
+    /// The change the verdict weighs: B/A over A'/A (Hodges-Lehmann, over processes).
+    change: f64,
     b_over_a: f64,
     b_lower: f64,
     b_upper: f64,
@@ -31,6 +33,10 @@ pub struct Row {
     aa_over_a: f64,
     aa_lower: f64,
     aa_upper: f64,
+    /// Share of A's runs disturbed (a side parked or preempted), mean over processes.
+    disturbed_a: f64,
+    /// Share of B's runs disturbed.
+    disturbed_b: f64,
     processes: usize,
     /// The knob's calibrated B/A (median over processes), if B is A with extra work.
     knob_calibrated: Option<f64>,
@@ -66,7 +72,7 @@ pub fn rows(c: &Comparison, rules: Rules) -> Vec<Row> {
             let key = &records[0].key;
             let a: Vec<f64> = records
                 .iter()
-                .map(|r| stats::median(&r.times_ns[0]))
+                .map(|r| typical(&r.times_ns[0]).0)
                 .collect();
             let knob: Vec<f64> = records
                 .iter()
@@ -78,6 +84,7 @@ pub fn rows(c: &Comparison, rules: Rules) -> Vec<Row> {
                 params: key.label().to_owned(),
                 unit: key.workload().facts().unit.name(),
                 a_ns: stats::median(&a),
+                change: j.shift,
                 b_over_a: j.b.ratio,
                 b_lower: j.b.lower,
                 b_upper: j.b.upper,
@@ -85,6 +92,8 @@ pub fn rows(c: &Comparison, rules: Rules) -> Vec<Row> {
                 aa_over_a: j.aa.ratio,
                 aa_lower: j.aa.lower,
                 aa_upper: j.aa.upper,
+                disturbed_a: j.disturbed_a,
+                disturbed_b: j.disturbed_b,
                 processes: j.processes,
                 knob_calibrated: (!knob.is_empty()).then(|| stats::median(&knob)),
                 verdict: j.verdict,
@@ -92,7 +101,7 @@ pub fn rows(c: &Comparison, rules: Rules) -> Vec<Row> {
             });
         }
     }
-    rows.sort_by(|x, y| x.b_over_a.total_cmp(&y.b_over_a));
+    rows.sort_by(|x, y| x.change.total_cmp(&y.change));
     rows
 }
 
@@ -111,8 +120,8 @@ pub fn write(dir: &Path, c: &Comparison, rules: Rules) -> Result<Summary> {
     let text = format!(
         "{} against {}: {} cells ({} placements × configurations), {} processes each: {} regressed, \
          {} improved ({:.0}% flagged); the A/A control ({} against a second compiled copy) alone \
-         would flag {} ({:.1}%). Threshold {}%, alpha {}; a change counts when it is significant \
-         over processes, beyond the threshold and outside the A/A interval.",
+         would flag {} ({:.1}%). Threshold {}%, alpha {}; a change counts when B/A differs from A'/A \
+         over processes (Mann-Whitney) by more than the threshold.",
         b.name,
         a.name,
         summary.cells,
@@ -128,18 +137,21 @@ pub fn write(dir: &Path, c: &Comparison, rules: Rules) -> Result<Summary> {
         rules.alpha
     );
     println!(
-        "{:<10} {:>8} {:>17} {:>8} {:>8}  {:<10} cell",
-        "verdict", "B/A", "95% interval", "p", "A'/A", "placement"
+        "{:<10} {:>7} {:>8} {:>17} {:>8} {:>8} {:>9}  {:<10} cell",
+        "verdict", "change", "B/A", "95% interval", "p", "A'/A", "disturbed", "placement"
     );
     for r in rows.iter().rev() {
         println!(
-            "{:<10} {:>8.3} {:>8.3}..{:<8.3} {:>8.4} {:>8.3}  {:<10} {}/{}",
+            "{:<10} {:>7.3} {:>8.3} {:>8.3}..{:<8.3} {:>8.4} {:>8.3} {:>4.0}/{:<4.0}  {:<10} {}/{}",
             r.verdict.name(),
+            r.change,
             r.b_over_a,
             r.b_lower,
             r.b_upper,
             r.b_p,
             r.aa_over_a,
+            r.disturbed_a * 100.0,
+            r.disturbed_b * 100.0,
             r.placement,
             r.workload,
             r.params
@@ -154,7 +166,7 @@ pub fn write(dir: &Path, c: &Comparison, rules: Rules) -> Result<Summary> {
     }
     csv.flush().context("writing ab.csv")?;
     let mut md = format!(
-        "## chanbench ab: `{}` against `{}`\n\n{text}\n\n| verdict | placement | cell | B/A | 95% interval | A'/A |\n|---|---|---|---|---|---|\n",
+        "## chanbench ab: `{}` against `{}`\n\n{text}\n\n| verdict | placement | cell | change | B/A | 95% interval | A'/A | runs disturbed, A / B |\n|---|---|---|---|---|---|---|---|\n",
         b.name, a.name
     );
     for r in rows
@@ -163,15 +175,18 @@ pub fn write(dir: &Path, c: &Comparison, rules: Rules) -> Result<Summary> {
         .filter(|r| r.verdict != Verdict::Unchanged)
     {
         md.push_str(&format!(
-            "| {} | {} | `{}/{}` | {:.3} | {:.3}–{:.3} | {:.3} |\n",
+            "| {} | {} | `{}/{}` | {:+.1}% | {:.3} | {:.3}–{:.3} | {:.3} | {:.0}% / {:.0}% |\n",
             r.verdict.name(),
             r.placement,
             r.workload,
             r.params,
+            (r.change - 1.0) * 100.0,
             r.b_over_a,
             r.b_lower,
             r.b_upper,
-            r.aa_over_a
+            r.aa_over_a,
+            r.disturbed_a * 100.0,
+            r.disturbed_b * 100.0
         ));
     }
     fs::write(dir.join("summary.md"), md).context("writing summary.md")?;
@@ -224,20 +239,23 @@ pub fn write(dir: &Path, c: &Comparison, rules: Rules) -> Result<Summary> {
                 }
                 p.small {
                     "Each process runs every cell's arms (A, A's copy, B) in interleaved rounds, the order rotating and reversing from round to round; each round's B/A is a ratio of two runs made moments apart in one process. "
-                    "A process's ratio is the median over its rounds; the cell's change is the geometric mean over processes with its 95% interval (one-sample t-test on the logs, " (c.processes) " processes). "
-                    "A change counts when p < " (rules.alpha) ", it exceeds " (rules.threshold) "% and its interval lies outside the A/A control's: what a second compiled copy of A differs from A by, in the same processes."
+                    "Per process, each arm's time is its typical undisturbed run: the median of its runs within " (DISTURBED) "× its fastest in that process (a slower run had a side parked or preempted; the share of such runs is in the table). "
+                    "B/A and A'/A are medians over " (c.processes) " processes with distribution-free 95% intervals. The change is B/A against A'/A, what a second compiled copy of A differs from A by in the same processes (Hodges-Lehmann estimate); "
+                    "it counts when the Mann-Whitney test of the processes' B/A against their A'/A gives p < " (rules.alpha) " and it exceeds " (rules.threshold) "%."
                 }
                 div.chart { (PreEscaped(chart)) }
                 div.chart { (PreEscaped(control)) }
                 table {
-                    tr { th { "verdict" } th { "placement" } th { "cell" } th { "A" } th { "B/A" } th { "95% interval" } th { "p" } th { "A'/A" } th { "A'/A interval" } }
+                    tr { th { "verdict" } th { "placement" } th { "cell" } th { "A" } th { "change" } th { "B/A" } th { "95% interval" } th { "p" } th { "A'/A" } th { "A'/A interval" } th { "runs disturbed, A / B" } }
                     @for r in rows.iter().rev() {
                         tr class=(r.verdict.name()) {
                             td { (r.verdict.name()) } td { (r.placement) } td { (r.workload) "/" (r.params) }
                             td { (crate::units::time(r.a_ns)) "/" (r.unit) }
+                            td { (format!("{:+.1}%", (r.change - 1.0) * 100.0)) }
                             td { (format!("{:.3}", r.b_over_a)) } td { (format!("{:.3} .. {:.3}", r.b_lower, r.b_upper)) }
                             td { (format!("{:.4}", r.b_p)) } td { (format!("{:.3}", r.aa_over_a)) }
                             td { (format!("{:.3} .. {:.3}", r.aa_lower, r.aa_upper)) }
+                            td { (format!("{:.0}% / {:.0}%", r.disturbed_a * 100.0, r.disturbed_b * 100.0)) }
                         }
                     }
                 }

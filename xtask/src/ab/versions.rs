@@ -43,6 +43,11 @@ struct Row {
     p: f64,
     /// The first version's copy over itself: the control.
     control: f64,
+    /// The change the verdict weighs: ratio over control (Hodges-Lehmann, over processes).
+    change: f64,
+    /// Shares of the first version's and this version's runs that were disturbed.
+    disturbed_first: f64,
+    disturbed: f64,
     verdict: Verdict,
 }
 
@@ -121,6 +126,9 @@ pub fn write(dir: &Path, c: &Comparison, rules: Rules) -> Result<()> {
                         upper: j.b.upper,
                         p: j.b.p,
                         control: j.aa.ratio,
+                        change: j.shift,
+                        disturbed_first: j.disturbed_a,
+                        disturbed: j.disturbed_b,
                         verdict: j.verdict,
                     });
                 }
@@ -217,7 +225,7 @@ pub fn write(dir: &Path, c: &Comparison, rules: Rules) -> Result<()> {
                 ul { @for s in &summary { li { (s) } } }
                 p.small {
                     "Every version ran in the same processes as " (versions[0]) " and a second compiled copy of it, in interleaved rounds (" (c.rounds) " per cell and process, " (c.processes) " processes per placement). "
-                    "Each point is a version's time over " (versions[0]) "'s on one configuration, minus one, with its 95% interval over processes; a circle marks a regression (p < " (rules.alpha) ", beyond " (rules.threshold) "% and outside the control's interval). Values beyond ±200% are drawn at the edge."
+                    "Each point is a version's typical undisturbed run over " (versions[0]) "'s on one configuration, minus one: the median over processes with its distribution-free 95% interval; a circle marks a regression (the Mann-Whitney test of the processes' ratios against the control's gives p < " (rules.alpha) " and the change exceeds " (rules.threshold) "%). Values beyond ±200% are drawn at the edge."
                 }
                 @for svg in &svgs { div.chart { (PreEscaped(svg)) } }
                 table {
