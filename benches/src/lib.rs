@@ -5,6 +5,7 @@ pub mod calibration;
 pub mod fault_fixtures;
 pub mod profile;
 pub mod record;
+pub mod runner;
 pub mod zero_cost;
 
 use statrs::statistics::{Data, Median, OrderStatistics};

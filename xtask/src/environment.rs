@@ -105,6 +105,9 @@ pub struct Build {
 pub struct Request {
     /// Implementation ids (empty: all).
     pub impls: Vec<String>,
+    /// Variants measured beside the registered implementations (`--variant`), as given.
+    #[serde(default)]
+    pub variants: Vec<String>,
     /// Workloads (empty: all).
     pub workloads: Vec<Workload>,
     /// The placements, by name, in order.

@@ -6,6 +6,7 @@
 
 mod ab;
 mod bench;
+mod cargo;
 mod charts;
 mod compare;
 mod criterion;
@@ -19,6 +20,7 @@ mod results;
 mod stats;
 mod units;
 mod validate;
+mod variant;
 mod workloads;
 
 use std::{

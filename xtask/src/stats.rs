@@ -203,7 +203,10 @@ mod tests {
     fn the_median_interval_takes_the_order_statistics_a_binomial_allows() {
         let v: Vec<f64> = (1..=15).rev().map(f64::from).collect();
         assert_eq!(median_interval(&v), Some((4.0, 12.0)));
-        assert_eq!(median_interval(&[3.0, 1.0, 2.0, 5.0, 4.0]), Some((1.0, 5.0)));
+        assert_eq!(
+            median_interval(&[3.0, 1.0, 2.0, 5.0, 4.0]),
+            Some((1.0, 5.0))
+        );
         let wide: Vec<f64> = (1..=100).map(f64::from).collect();
         // 100 values: the 40th and 61st (coverage 96.5%).
         assert_eq!(median_interval(&wide), Some((40.0, 61.0)));

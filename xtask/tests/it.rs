@@ -389,7 +389,7 @@ fn a_scaffolded_implementation_compiles_passes_conformance_and_is_registered() {
 /// the failing conformance checks named; a version crates.io does not have is an error before
 /// anything is built.
 #[test]
-fn ab_refuses_a_variant_that_fails_conformance_and_an_unknown_version() {
+fn variants_that_fail_conformance_or_do_not_exist_are_refused_by_ab_and_bench() {
     let scratch = scratch("ab-lossy");
     // crossbeam-channel as cargo downloaded it for this project, patched to drop one message in
     // a hundred and one.
@@ -486,7 +486,58 @@ fn ab_refuses_a_variant_that_fails_conformance_and_an_unknown_version() {
         "{err}"
     );
     assert!(
-        !err.contains("building the arms"),
+        !err.contains("building the variants"),
         "refused before building: {err}"
     );
+
+    // The benchmark takes the same variants: the lossy one is refused with its failing checks
+    // named and no run stored; an unknown version and the registered build itself are refused
+    // before anything is built.
+    let bench = |variant: &str| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
+        cmd.args([
+            "bench",
+            "--profile",
+            "smoke",
+            "--workload",
+            "seq",
+            "--impl",
+            "crossbeam",
+        ])
+        .args([
+            "--placement",
+            "one-core",
+            "--name",
+            "lossy",
+            "--variant",
+            variant,
+        ])
+        .arg("--results")
+        .arg(&scratch);
+        run(cmd)
+    };
+    let out = bench(&format!("crossbeam=path:{}", lossy.display()));
+    let err = stderr(&out);
+    assert!(
+        !out.status.success()
+            && err.contains("refused: crossbeam@crossbeam-channel fails")
+            && (err.contains("fifo") || err.contains("lost") || err.contains("count")),
+        "{err}"
+    );
+    assert!(!scratch.join("lossy").exists(), "no run is stored");
+    let out = bench("crossbeam@0.5.999");
+    let err = stderr(&out);
+    assert!(
+        !out.status.success()
+            && err.contains("crates.io has no crossbeam-channel 0.5.999")
+            && !err.contains("building the variants"),
+        "{err}"
+    );
+    let out = bench("crossbeam");
+    let err = stderr(&out);
+    assert!(
+        !out.status.success() && err.contains("is the registered build, in the matrix already"),
+        "{err}"
+    );
+    assert!(!scratch.join("lossy").exists(), "no run is stored");
 }

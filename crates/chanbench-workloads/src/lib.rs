@@ -28,4 +28,5 @@ pub mod paired;
 pub mod payload;
 pub mod placement;
 pub mod strategy;
+pub mod variant;
 pub mod workload;

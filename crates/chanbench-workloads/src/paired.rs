@@ -136,6 +136,46 @@ impl Options {
     }
 }
 
+/// A build's name and its conformance checks, run when called.
+pub type Checks = (String, Box<dyn FnOnce() -> Vec<NamedCheck>>);
+
+/// Runs each named build's conformance checks and emits one [`ConformanceRecord`] per build:
+/// what `--conformance` does in the paired runner and in the benchmark binary with variants.
+pub fn conformance(
+    builds: Vec<Checks>,
+    emit: &mut impl FnMut(&Record) -> Result<(), String>,
+) -> Result<(), String> {
+    for (name, checks) in builds {
+        let checks = checks();
+        let count = checks.len();
+        let failures = run_checks(checks)
+            .into_iter()
+            .map(|f| (f.check, f.message))
+            .collect();
+        emit(&Record::Conformance(ConformanceRecord {
+            schema: SCHEMA,
+            arm: name,
+            checks: count,
+            failures,
+        }))?;
+    }
+    Ok(())
+}
+
+/// [`conformance`] with the records printed on stdout, one JSON line each; an error ends the
+/// process as the runners' errors do.
+pub fn conformance_main(builds: Vec<Checks>) {
+    let mut out = io::stdout().lock();
+    let mut emit = |record: &Record| -> Result<(), String> {
+        let line = serde_json::to_string(record).map_err(|e| e.to_string())?;
+        writeln!(out, "{line}").map_err(|e| e.to_string())
+    };
+    if let Err(e) = conformance(builds, &mut emit) {
+        eprintln!("{}", Line::Error(e));
+        std::process::exit(1);
+    }
+}
+
 /// The generated binary's `main`: `arms` builds every arm's cells for the process's shape.
 pub fn main(arms: impl FnOnce(Shape) -> Vec<Arm>) {
     if let Err(e) = run_main(arms) {
@@ -154,24 +194,11 @@ fn run_main(arms: impl FnOnce(Shape) -> Vec<Arm>) -> Result<(), String> {
         writeln!(out, "{line}").map_err(|e| e.to_string())
     };
     if env::args().any(|a| a == "--conformance") {
-        for arm in &mut arms {
-            let Some(checks) = arm.checks.take() else {
-                continue;
-            };
-            let checks = checks();
-            let count = checks.len();
-            let failures = run_checks(checks)
-                .into_iter()
-                .map(|f| (f.check, f.message))
-                .collect();
-            emit(&Record::Conformance(ConformanceRecord {
-                schema: SCHEMA,
-                arm: arm.name.clone(),
-                checks: count,
-                failures,
-            }))?;
-        }
-        return Ok(());
+        let checks = arms
+            .iter_mut()
+            .filter_map(|arm| Some((arm.name.clone(), arm.checks.take()?)))
+            .collect();
+        return conformance(checks, &mut emit);
     }
     let options = Options::from_env()?;
     let team = Team::new(&cores, shape.team_size()).map_err(|e| e.to_string())?;

@@ -10,15 +10,16 @@ use std::{
     time::Duration,
 };
 
-use chanbench_core::Capability;
+use chanbench_core::{Capability, Library, conformance::run_checks};
 use chanbench_schema::{FloorRule, Latency, Params, Payload, Workload};
 use chanbench_workloads::{
     alloc::CountingAlloc,
     cost::measure_cost,
     matrix::{Capacity, Cell, Matrix, Mode, Shape},
     placement::{Cores, Team},
-    registered_matrix,
+    register_impl, registered_matrix,
     strategy::distribute::{self, GRAINS, JOB_ITEMS, Outcome},
+    variant::{Renamed, VariantName},
     workload::{Measured, split},
 };
 
@@ -570,4 +571,51 @@ mod threads {
         // SAFETY: the caller's arguments, passed on unchanged.
         unsafe { real(thread, attr, start, arg) }
     }
+}
+
+#[test]
+fn a_variant_runs_the_registered_cells_but_select_under_its_own_id_and_passes_conformance() {
+    struct Old;
+    impl VariantName for Old {
+        const ID: &'static str = "crossbeam@old";
+        const NAME: &'static str = "crossbeam-channel old";
+        const LIBRARY: Library = Library {
+            name: "crossbeam-channel",
+            version: "0.0.0-test",
+        };
+    }
+    type Variant = Renamed<chanbench_registry::Crossbeam, Old>;
+    let shape = Shape::new(2, 1);
+    let mut registered = Matrix::new(shape, true);
+    register_impl!(&mut registered, chanbench_registry::Crossbeam);
+    let mut variant = Matrix::new(shape, true);
+    register_impl!(&mut variant, Variant);
+    assert!(
+        variant
+            .cells
+            .iter()
+            .all(|c| c.implementation() == "crossbeam@old"),
+        "every cell carries the variant's id"
+    );
+    let configurations = |m: &Matrix| -> BTreeSet<(Workload, String)> {
+        m.cells
+            .iter()
+            .map(|c| (c.workload(), c.label().to_owned()))
+            .collect()
+    };
+    let missing: Vec<(Workload, String)> = configurations(&registered)
+        .difference(&configurations(&variant))
+        .cloned()
+        .collect();
+    assert!(
+        !missing.is_empty() && missing.iter().all(|(_, label)| label.contains("select")),
+        "only the native-select cells are missing: {missing:?}"
+    );
+    assert!(configurations(&variant).is_subset(&configurations(&registered)));
+    let failures = run_checks(chanbench_core::conformance_checks!(
+        Variant,
+        flavors: [bounded, unbounded],
+        extras: [multi_consumer, returns_unsent]
+    ));
+    assert!(failures.is_empty(), "{failures:?}");
 }

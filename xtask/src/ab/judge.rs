@@ -150,7 +150,11 @@ pub fn judge(records: &[&PairedRecord], k: usize, rules: Rules) -> Option<Judged
     }
     let b_over_a = per_process(records, k);
     let control = per_process(records, 1);
-    if b_over_a.iter().chain(&control).any(|r| !(r.is_finite() && *r > 0.0)) {
+    if b_over_a
+        .iter()
+        .chain(&control)
+        .any(|r| !(r.is_finite() && *r > 0.0))
+    {
         return None;
     }
     let p = stats::mann_whitney(&control, &b_over_a)?;
@@ -167,7 +171,11 @@ pub fn judge(records: &[&PairedRecord], k: usize, rules: Rules) -> Option<Judged
         Verdict::Unchanged
     };
     let share = |k: usize| {
-        records.iter().map(|r| typical(&r.times_ns[k]).1).sum::<f64>() / records.len() as f64
+        records
+            .iter()
+            .map(|r| typical(&r.times_ns[k]).1)
+            .sum::<f64>()
+            / records.len() as f64
     };
     Some(Judged {
         b,

@@ -1,10 +1,10 @@
 //! `cargo xtask ab A B`: A and B measured paired, interleaved inside the same processes, on
 //! every cell both can run and every placement, with a second compiled copy of A as the control.
 //!
-//! - [`variant`]: what A and B name (a registered build, a published version, a local path),
-//!   checked before anything is built;
-//! - [`workspace`]: the generated workspace that compiles each arm (the registered adapter's
-//!   source unchanged, against that arm's copy of the library) into one runner binary;
+//! - [`crate::variant`] (shared with `bench --variant`): what A and B name (a registered build, a
+//!   published version, a local path), checked before anything is built, and the generated
+//!   workspace that compiles each arm (the registered adapter's source unchanged, against that
+//!   arm's copy of the library) into one runner binary;
 //! - [`judge`]: the verdict per cell, a test on processes against the A/A control;
 //! - [`render`]: the table, CSV, Markdown for a pull request and the page with its chart.
 //!
@@ -32,13 +32,15 @@ use crate::{
 
 mod judge;
 mod render;
-mod variant;
-pub mod versions;
-mod workspace;
 
+pub mod versions;
+
+use crate::variant::{
+    self, Variant,
+    build::{build_runner, conformance},
+    workspace::{self, ArmBuild},
+};
 use judge::Rules;
-use variant::Variant;
-use workspace::ArmBuild;
 
 /// What every paired comparison takes (`ab`, `versions`).
 #[derive(Debug, clap::Args)]
@@ -173,8 +175,8 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
     if let Some(dir) = &args.rejudge {
         let dir = root.join(dir);
         let path = dir.join("ab.json");
-        let text = fs::read_to_string(&path)
-            .with_context(|| format!("reading {}", path.display()))?;
+        let text =
+            fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
         #[derive(Deserialize)]
         struct Version {
             schema: u32,
@@ -328,7 +330,7 @@ fn measure(
     }
 
     let ws = scratch.join("ws");
-    let package = workspace::generate(root, &ws, &arms)?;
+    let package = workspace::generate(root, &ws, &arms, workspace::Runner::Paired)?;
     let (exe, profile) = build_runner(&ws, &scratch.join("target"), package)?;
     conformance(&exe)?;
 
@@ -545,67 +547,4 @@ fn run_watched(mut cmd: Command, placement: &str) -> Result<(std::process::ExitS
         .map_err(|_| anyhow::anyhow!("reading the runner's output"))?
         .context("reading the runner's output")?;
     Ok((status, text))
-}
-
-/// Builds the runner in release (the project's bench profile: optimized, line tables); returns
-/// the executable and cargo's profile of it.
-fn build_runner(ws: &Path, target: &Path, package: &str) -> Result<(PathBuf, serde_json::Value)> {
-    eprintln!(
-        "building the arms (cargo build --release in {}) ...",
-        ws.display()
-    );
-    bench::cargo_executable(
-        Command::new(bench::cargo())
-            .args(["build", "--release", "-p", package])
-            .env("CARGO_TARGET_DIR", target),
-        ws,
-        package,
-    )
-    .with_context(|| {
-        format!(
-            "building the arms; the generated workspace is {}",
-            ws.display()
-        )
-    })
-}
-
-/// Runs the conformance suite on every arm but the registered build; refuses the comparison,
-/// naming the failing checks, if one fails.
-fn conformance(exe: &Path) -> Result<()> {
-    eprintln!("conformance suite on the variant builds ...");
-    let out = Command::new(exe)
-        .arg("--conformance")
-        .stderr(Stdio::inherit())
-        .output()
-        .context("running the conformance checks")?;
-    if !out.status.success() {
-        bail!("the conformance run failed ({})", out.status);
-    }
-    let mut refused = Vec::new();
-    for (n, line) in String::from_utf8_lossy(&out.stdout).lines().enumerate() {
-        let what = format!("the conformance run's line {}", n + 1);
-        let Record::Conformance(c) = Record::parse(line, &what)? else {
-            bail!("{what}: not a conformance record");
-        };
-        if c.failures.is_empty() {
-            eprintln!("  {}: {} checks passed", c.arm, c.checks);
-        } else {
-            let names: Vec<String> = c
-                .failures
-                .iter()
-                .map(|(check, message)| format!("{check} ({message})"))
-                .collect();
-            refused.push(format!(
-                "{} fails {} of {} conformance checks: {}",
-                c.arm,
-                c.failures.len(),
-                c.checks,
-                names.join("; ")
-            ));
-        }
-    }
-    if !refused.is_empty() {
-        bail!("refused: {}", refused.join(". "));
-    }
-    Ok(())
 }

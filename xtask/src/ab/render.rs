@@ -70,10 +70,7 @@ pub fn rows(c: &Comparison, rules: Rules) -> Vec<Row> {
                 continue;
             };
             let key = &records[0].key;
-            let a: Vec<f64> = records
-                .iter()
-                .map(|r| typical(&r.times_ns[0]).0)
-                .collect();
+            let a: Vec<f64> = records.iter().map(|r| typical(&r.times_ns[0]).0).collect();
             let knob: Vec<f64> = records
                 .iter()
                 .filter_map(|r| r.knob.map(|k| k.calibrated_ratio))

@@ -13,9 +13,13 @@ use super::{
     ArmBuild, Common, Comparison, baseline_arms,
     judge::{Rules, Verdict, judge},
     measure, scratch,
+};
+use crate::{
+    Outcome, charts,
+    results::write_atomic,
+    units::CSS,
     variant::{self, Variant},
 };
-use crate::{Outcome, charts, results::write_atomic, units::CSS};
 
 /// `cargo xtask versions` arguments.
 #[derive(Debug, clap::Args)]

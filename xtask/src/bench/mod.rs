@@ -35,13 +35,14 @@ use crate::{
     placement::{self, Placement, core_list},
     report,
     results::{self, PlacementResults, Run, read_versioned, write_atomic},
+    variant,
 };
 
 mod collect;
 mod process;
 
 use process::{Interrupted, Launch, Pass};
-pub use process::{build, cargo, cargo_executable, check_taskset};
+pub use process::{build, check_taskset};
 
 /// `cargo xtask bench` arguments.
 #[derive(Debug, clap::Args)]
@@ -52,6 +53,12 @@ pub struct Args {
     /// Implementations to run, by id (default: all registered ones and the baselines).
     #[arg(long = "impl", value_name = "NAME", num_args = 1.., conflicts_with = "resume")]
     impls: Vec<String>,
+    /// Variants of registered implementations to measure beside them, each under its own id:
+    /// `crossbeam@0.5.6` (another published version), `kanal=path:../kanal` (a local checkout
+    /// or a vendored git revision). Each passes the conformance suite before anything is
+    /// measured; it has no native-select cells.
+    #[arg(long = "variant", value_name = "SPEC", num_args = 1.., conflicts_with = "resume")]
+    variants: Vec<String>,
     /// Workloads to run (default: all): seq, spsc, mpsc, mpmc, fan-in, ping-pong, burst,
     /// distribute, receive, sources, service, floor, zero-cost.
     #[arg(long = "workload", value_name = "NAME", num_args = 1.., conflicts_with = "resume")]
@@ -280,8 +287,11 @@ fn start(root: &Path, results_root: &Path, args: &Args, allowed: &[usize]) -> Re
             results::run_dir(results_root, &run).display()
         );
     }
+    // Refuse a wrong variant before anything is stored.
+    variant::build::bench_variants(&args.variants, root)?;
     let request = Request {
         impls: args.impls.clone(),
+        variants: args.variants.clone(),
         workloads: args.workloads.clone(),
         placements: placements
             .iter()
@@ -304,8 +314,17 @@ fn launch(
 ) -> Result<Launch> {
     let mut env: Vec<(&str, OsString)> =
         vec![("CHANBENCH_PROFILE", environment.profile.name().into())];
+    let variants = variant::build::bench_variants(&environment.request.variants, root)?;
     if !environment.request.impls.is_empty() {
-        env.push(("CHANBENCH_IMPL", environment.request.impls.join(",").into()));
+        // The variants are asked for by name too.
+        let names: Vec<String> = environment
+            .request
+            .impls
+            .iter()
+            .cloned()
+            .chain(variants.iter().map(|v| v.name()))
+            .collect();
+        env.push(("CHANBENCH_IMPL", names.join(",").into()));
     }
     if !environment.request.workloads.is_empty() {
         let names: Vec<&str> = environment
@@ -330,7 +349,17 @@ fn launch(
     let flag = Arc::clone(&interrupted);
     ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
         .context("installing the Ctrl-C handler")?;
-    let (exe, profile) = build(root, "matrix")?;
+    let (exe, profile) = if variants.is_empty() {
+        build(root, "matrix")?
+    } else {
+        let (exe, profile, libraries) = variant::build::bench_with_variants(root, &variants)?;
+        for library in libraries {
+            if !environment.libraries.contains(&library) {
+                environment.libraries.push(library);
+            }
+        }
+        (exe, profile)
+    };
     let built = environment::build(root, profile)?;
     if resuming {
         let differences = environment::host_differences(

@@ -271,6 +271,7 @@ pub(crate) fn fixture(dir: &Path) -> Run {
             interrupted: false,
             request: Request {
                 impls: vec![],
+                variants: vec![],
                 workloads: vec![],
                 placements: vec!["one-core".into(), "cross-core".into()],
                 repeat: 3,

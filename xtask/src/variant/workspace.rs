@@ -1,7 +1,10 @@
-//! The generated workspace of a comparison, under `target/chanbench/ab/ws/`: one crate per arm
-//! that compiles the registered adapter's source unchanged (`[lib] path` into `crates/`) against
-//! that arm's copy of the library, and a runner whose `main` registers every arm's cells and
-//! calls `chanbench_workloads::paired::main`.
+//! The generated workspace of a comparison (under `target/chanbench/ab/ws/`) or of a benchmark
+//! run with variants (`target/chanbench/bench-variants/ws/`): one crate per arm that compiles
+//! the registered adapter's source unchanged (`[lib] path` into `crates/`) against that arm's
+//! copy of the library, and a runner. The paired runner's `main` registers every arm's cells
+//! and calls `chanbench_workloads::paired::main`; the benchmark's calls `benches::runner::main`
+//! with every variant's cells added to the matrix, each under its own id
+//! (`chanbench_workloads::variant::Renamed`).
 //!
 //! Cargo keeps one package per (name, version, source), and two path packages of the same name
 //! and version collide in the lockfile; every arm's library is therefore a copy under `sources/`
@@ -15,7 +18,7 @@ use std::{
 
 use anyhow::{Context, Result, bail};
 
-use super::variant::Variant;
+use super::Variant;
 
 /// One arm as built.
 pub struct ArmBuild {
@@ -29,8 +32,18 @@ pub struct ArmBuild {
     pub knob: bool,
 }
 
-/// Writes the workspace for `arms` (the first is A) into `ws` and returns the runner's package.
-pub fn generate(root: &Path, ws: &Path, arms: &[ArmBuild]) -> Result<&'static str> {
+/// What the generated workspace's runner runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runner {
+    /// The paired runner of `ab` and `versions`: the arms interleaved, A first.
+    Paired,
+    /// The benchmark matrix with every arm (each a variant) added under its own id.
+    Bench,
+}
+
+/// Writes the workspace for `arms` (for [`Runner::Paired`] the first is A) into `ws` and
+/// returns the runner's package.
+pub fn generate(root: &Path, ws: &Path, arms: &[ArmBuild], runner: Runner) -> Result<&'static str> {
     let sources = ws.join("sources");
     let _ = fs::remove_dir_all(&sources);
     fs::create_dir_all(&sources).with_context(|| format!("creating {}", sources.display()))?;
@@ -50,6 +63,9 @@ pub fn generate(root: &Path, ws: &Path, arms: &[ArmBuild]) -> Result<&'static st
         ),
     ];
     let mut arm_exprs = Vec::new();
+    let mut variant_items = Vec::new();
+    let mut variant_cells = Vec::new();
+    let mut variant_checks = Vec::new();
     let manifest: toml::Table = fs::read_to_string(root.join("Cargo.toml"))
         .context("reading Cargo.toml")?
         .parse()
@@ -115,6 +131,24 @@ pub fn generate(root: &Path, ws: &Path, arms: &[ArmBuild]) -> Result<&'static st
                 runner_deps.push(line);
             }
         }
+        // In the benchmark every arm is a variant, under its own id.
+        let ty = match runner {
+            Runner::Paired => ty,
+            Runner::Bench => {
+                let library = info.library.name;
+                let version = arm.variant.library_version(arm.source.as_deref());
+                variant_items.push(format!(
+                    "/// {name}\nstruct Variant{k};\n\nimpl VariantName for Variant{k} {{\n    const ID: &'static str = {name:?};\n    const NAME: &'static str = {full:?};\n    const LIBRARY: chanbench_core::Library = chanbench_core::Library {{ name: {library:?}, version: {version:?} }};\n}}\n",
+                    name = arm.name,
+                    full = if info.name == library {
+                        format!("{library} {version}")
+                    } else {
+                        format!("{} ({library} {version})", info.name)
+                    },
+                ));
+                format!("Renamed<{ty}, Variant{k}>")
+            }
+        };
         // The registered build is checked by `cargo test`; every other arm here, first.
         let checks = if arm.source.is_some() || arm.knob {
             let caps = info.capabilities;
@@ -123,23 +157,39 @@ pub fn generate(root: &Path, ws: &Path, arms: &[ArmBuild]) -> Result<&'static st
                 .filter(|(_, has)| *has)
                 .map(|(n, _)| n)
                 .collect();
-            // The knob's wrapper has no native select.
+            // The knob's wrapper and a variant's have no native select.
             let extras: Vec<&str> = [
                 ("multi_consumer", caps.multi_consumer),
-                ("select", caps.select && !arm.knob),
+                (
+                    "select",
+                    caps.select && !arm.knob && runner == Runner::Paired,
+                ),
                 ("returns_unsent", caps.returns_unsent),
             ]
             .into_iter()
             .filter(|(_, has)| *has)
             .map(|(n, _)| n)
             .collect();
-            format!(
-                "Some(Box::new(|| chanbench_core::conformance_checks!({ty}, flavors: [{}], extras: [{}])))",
+            Some(format!(
+                "Box::new(|| chanbench_core::conformance_checks!({ty}, flavors: [{}], extras: [{}]))",
                 flavors.join(", "),
                 extras.join(", ")
-            )
+            ))
         } else {
-            "None".to_owned()
+            None
+        };
+        if runner == Runner::Bench {
+            variant_cells.push(format!("        register_impl!(&mut *matrix, {ty});"));
+            variant_checks.push(format!(
+                "            ({:?}.to_owned(), {}),",
+                arm.name,
+                checks.context("a variant has a source of its own, so it is checked")?
+            ));
+            continue;
+        }
+        let checks = match checks {
+            Some(c) => format!("Some({c})"),
+            None => "None".to_owned(),
         };
         arm_exprs.push(format!(
             "        Arm {{\n            name: {:?}.to_owned(),\n            knob: {},\n            checks: {checks},\n            matrix: {{\n                let mut m = Matrix::new(shape, false);\n                register_impl!(&mut m, {ty});\n                m\n            }},\n        }},",
@@ -154,17 +204,46 @@ pub fn generate(root: &Path, ws: &Path, arms: &[ArmBuild]) -> Result<&'static st
             members.join(", ")
         ),
     )?;
-    let runner = ws.join("runner");
-    fs::create_dir_all(runner.join("src"))?;
+    let runner_dir = ws.join("runner");
+    fs::create_dir_all(runner_dir.join("src"))?;
+    if runner == Runner::Bench {
+        runner_deps.push(format!(
+            "benches = {{ path = \"{}\" }}",
+            path(&root.join("benches"))
+        ));
+        fs::write(
+            runner_dir.join("Cargo.toml"),
+            format!(
+                "[package]\nname = \"chanbench-bench-runner\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{}\n",
+                runner_deps.join("\n")
+            ),
+        )?;
+        fs::write(
+            runner_dir.join("src/main.rs"),
+            format!(
+                "//! Generated by `cargo xtask bench --variant`: the benchmark matrix and every variant's cells.\n\n\
+                 #[allow(unused_imports)]\nuse chanbench_workloads::{{matrix::Matrix, register_impl, variant::{{Renamed, VariantName}}}};\n\n\
+                 #[global_allocator]\nstatic ALLOC: chanbench_workloads::alloc::CountingAlloc = chanbench_workloads::alloc::CountingAlloc;\n\n\
+                 {}\n\
+                 fn main() {{\n    if std::env::args().any(|a| a == \"--conformance\") {{\n        \
+                 chanbench_workloads::paired::conformance_main(vec![\n{}\n        ]);\n        return;\n    }}\n    \
+                 benches::runner::main(|matrix: &mut Matrix| {{\n{}\n    }});\n}}\n",
+                variant_items.join("\n"),
+                variant_checks.join("\n"),
+                variant_cells.join("\n")
+            ),
+        )?;
+        return Ok("chanbench-bench-runner");
+    }
     fs::write(
-        runner.join("Cargo.toml"),
+        runner_dir.join("Cargo.toml"),
         format!(
             "[package]\nname = \"chanbench-ab-runner\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{}\n",
             runner_deps.join("\n")
         ),
     )?;
     fs::write(
-        runner.join("src/main.rs"),
+        runner_dir.join("src/main.rs"),
         format!(
             "//! Generated by `cargo xtask ab`: the arms of one comparison, in order.\n\n\
              #[allow(unused_imports)]\nuse chanbench_workloads::{{matrix::Matrix, paired::{{self, Arm}}, register_impl}};\n\n\

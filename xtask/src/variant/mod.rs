@@ -5,6 +5,9 @@
 //! implementation, a library that is not a crate (std), a version crates.io does not have, a
 //! path that does not hold the library's crate.
 
+pub mod build;
+pub mod workspace;
+
 use std::{
     fs,
     path::{Path, PathBuf},
@@ -170,7 +173,7 @@ fn fetch(library: &str, version: &str, scratch: &Path) -> Result<PathBuf> {
         ),
     )?;
     fs::write(dir.join("src/lib.rs"), "")?;
-    let cargo = crate::bench::cargo();
+    let cargo = crate::cargo::cargo();
     let run = |args: &[&str]| -> Result<()> {
         let out = Command::new(&cargo)
             .args(args)

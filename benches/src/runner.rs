@@ -1,0 +1,303 @@
+//! The benchmark matrix's `main`, run by `cargo bench -p benches --bench matrix` (`matrix.rs`)
+//! and by the binary `cargo xtask bench --variant` generates, which adds the variants' cells.
+//!
+//! Configured by environment variables (criterion owns the command line):
+//! - `CHANBENCH_PROFILE`: `smoke`, `quick`, `default` (the default) or `full`;
+//! - `CHANBENCH_IMPL`, `CHANBENCH_WORKLOAD`: comma-separated ids to run (default: all);
+//! - `CHANBENCH_OVERSUBSCRIBE`: worker roles per allowed core for mpsc/mpmc (default 1);
+//! - `CHANBENCH_COSTS`: where the cost records go (default
+//!   `target/chanbench/costs-<profile>.jsonl`);
+//! - `CHANBENCH_SLOWDOWN`: `<implementation>:<percent>`, for testing `cargo xtask compare` only:
+//!   that implementation's cells spin inside the timed region for that share of their time;
+//! - `CHANBENCH_SKIP`: a file of criterion ids (`workload/implementation/params`), one per line,
+//!   to skip; with it the cost file is appended to, not rewritten (xtask restarts and resumes);
+//! - `CHANBENCH_SEED`: the seed of this process's cell order and heap shifts (default: random,
+//!   printed);
+//! - `CHANBENCH_COST_RUN`: `skip` leaves out the cost runs (xtask measures costs in the first
+//!   process of a run only).
+//!
+//! The process is the unit of replication, and its state is a confounder: cells run in a random
+//! order, different in every process, so no cell always follows the same others (which cells ran
+//! before moved a cell 2-3x), and every criterion sample shifts the heap by a random 16 B to
+//! 4 KiB allocation before the cell builds its channels, so one layout's luck (a queue whose two
+//! ends share a cache line, or not) is averaged over samples instead of fixed for the process.
+//!
+//! Before each cell it prints a `cell` line to stderr, after it a `  cost` line: xtask's watchdog
+//! and progress bar read them (`chanbench_schema::protocol`, written and read by the same code).
+//!
+//! Placement is the process's affinity mask: run under `taskset -c 0` for one core, `-c 0,1` for
+//! two. Each cell is timed by criterion (group = workload, function = implementation, parameter
+//! = capacity/payload/..., throughput in messages, so times read as ns per message), then run once
+//! more at a fixed size for its cost record.
+
+use std::{
+    collections::BTreeSet,
+    env,
+    path::PathBuf,
+    time::{Duration, Instant},
+};
+
+use crate::{
+    build_matrix, heap_shifted,
+    profile::{Profile, Slowdown, list_from_env, oversubscription_from_env},
+    record::Recorder,
+    zero_cost,
+};
+use anyhow::{Context, Result};
+use chanbench_schema::{CellRecord, Record, Status, Workload, protocol::Line};
+use chanbench_workloads::{
+    cost::{Cost, measure_cost},
+    matrix::{Cell, Matrix, Mode, Shape},
+    placement::{Cores, Team},
+};
+use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
+
+/// The benchmark's `main`: the whole matrix, and whatever `extra` adds to it (the variants'
+/// cells, in a binary `cargo xtask bench --variant` generates). Exits the process on an error,
+/// after printing it as a protocol `error:` line.
+pub fn main(extra: impl FnOnce(&mut Matrix)) {
+    if let Err(e) = run(extra) {
+        eprintln!("{}", Line::Error(format!("{e:#}")));
+        std::process::exit(1);
+    }
+}
+
+fn run(extra: impl FnOnce(&mut Matrix)) -> Result<()> {
+    let profile = Profile::from_env()?;
+    let cores = Cores::allowed()?;
+    let shape = Shape::new(cores.len(), oversubscription_from_env()?);
+    let mut matrix = build_matrix(shape, profile.reduced);
+    extra(&mut matrix);
+
+    let mut implementations: Vec<String> = Vec::new();
+    for cell in &matrix.cells {
+        if !implementations.iter().any(|i| i == cell.implementation()) {
+            implementations.push(cell.implementation().to_owned());
+        }
+    }
+    let implementations: Vec<&str> = implementations.iter().map(String::as_str).collect();
+    let impl_filter = list_from_env("CHANBENCH_IMPL", &implementations)?;
+    let workload_filter = list_from_env("CHANBENCH_WORKLOAD", &Workload::names())?;
+    let slowdown = Slowdown::from_env(&implementations)?;
+    let wanted = |workload: Workload, implementation: &str| {
+        workload_filter
+            .as_ref()
+            .is_none_or(|w| w.iter().any(|x| x == workload.name()))
+            && impl_filter
+                .as_ref()
+                .is_none_or(|i| i.iter().any(|x| x == implementation))
+    };
+    let unsupported = matrix.unsupported();
+    matrix
+        .cells
+        .retain(|c| wanted(c.workload(), c.implementation()));
+    let skip = skip_from_env()?;
+    let costs_path = env::var_os("CHANBENCH_COSTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../target/chanbench")
+                .join(format!("costs-{}.jsonl", profile.name))
+        });
+    let seed = match env::var("CHANBENCH_SEED") {
+        Ok(v) => v
+            .trim()
+            .parse::<u64>()
+            .with_context(|| format!("CHANBENCH_SEED: expected a whole number, found {v:?}"))?,
+        Err(_) => fastrand::u64(..),
+    };
+    let cost_runs = match env::var("CHANBENCH_COST_RUN").as_deref() {
+        Err(_) | Ok("") | Ok("run") => true,
+        Ok("skip") => false,
+        Ok(other) => anyhow::bail!("CHANBENCH_COST_RUN: expected `run` or `skip`, found {other:?}"),
+    };
+    let mut rng = fastrand::Rng::with_seed(seed);
+    rng.shuffle(&mut matrix.cells);
+    let mut recorder = Recorder::create(&costs_path, skip.is_some())?;
+    let team = Team::new(&cores, shape.team_size()).context("starting the worker team")?;
+    note(format!(
+        "profile {}, seed {seed}, cores {:?}, {} cells ({} not supported), workers pinned to {:?}",
+        profile.name,
+        cores.ids(),
+        matrix.cells.len(),
+        unsupported
+            .iter()
+            .filter(|u| wanted(u.key.workload(), u.key.implementation()))
+            .count(),
+        team.worker_cores()
+    ));
+    if let Some(s) = &slowdown {
+        note(format!(
+            "test knob CHANBENCH_SLOWDOWN: every {} cell is slowed by {}% on purpose",
+            s.implementation, s.percent
+        ));
+    }
+    // A restarted or resumed run (`CHANBENCH_SKIP`) has written these already.
+    for u in unsupported
+        .iter()
+        .filter(|u| wanted(u.key.workload(), u.key.implementation()) && skip.is_none())
+    {
+        let mut record = CellRecord::new(u.key.clone(), Status::NotSupported, profile.name);
+        record.missing = u.missing.iter().map(|m| m.name().to_owned()).collect();
+        recorder.write(&Record::Cell(record))?;
+    }
+
+    let mut criterion = Criterion::default()
+        .warm_up_time(profile.warm_up)
+        .measurement_time(profile.measurement)
+        .sample_size(profile.samples)
+        .nresamples(profile.resamples)
+        .configure_from_args();
+    let started = Instant::now();
+    let mut zero_cost_timed = false;
+    let mut measured = 0usize;
+    for cell in &matrix.cells {
+        let id = cell.key.id();
+        if skip.as_ref().is_some_and(|s| s.contains(&id)) {
+            continue;
+        }
+        eprintln!("{}", Line::Start(Box::new(cell.key.clone())));
+        let stretch = |work| match &slowdown {
+            Some(s) if s.implementation == cell.implementation() => s.stretch(work),
+            _ => work,
+        };
+        if !time_cell(&mut criterion, &profile, cell, &team, &mut rng, stretch) {
+            continue; // Filtered out on criterion's command line, or `--list`.
+        }
+        zero_cost_timed |= cell.workload() == Workload::ZeroCost;
+        measured += 1;
+        let cost = cost_runs.then(|| cost_run(&profile, cell, &team));
+        let summary = summary(cell, cost.as_ref());
+        // The record is on disk before the line that announces it: xtask treats a cell whose
+        // summary it has seen as finished.
+        let mut record = CellRecord::new(cell.key.clone(), Status::Ok, profile.name);
+        record.thread_cores = team.worker_cores()[..cell.threads()].to_vec();
+        record.threads_per_core = cell.threads() as f64 / cores.len() as f64;
+        record.cost = cost;
+        recorder.write(&Record::Cell(record))?;
+        eprintln!("{}", Line::Finished { id, summary });
+    }
+    criterion.final_summary();
+    // The interleaved comparison runs whenever criterion ran the zero-cost cells.
+    if zero_cost_timed {
+        zero_cost_check(&profile, &team, &mut recorder)?;
+    }
+    note(format!(
+        "{measured} of {} cells measured in {:.1} s; cost records in {}",
+        matrix.cells.len(),
+        started.elapsed().as_secs_f64(),
+        recorder.path().display()
+    ));
+    Ok(())
+}
+
+/// A line for the user (and xtask's log).
+fn note(text: String) {
+    eprintln!("{}", Line::Note(text));
+}
+
+/// `CHANBENCH_SKIP`: the ids of cells not to run (a restarted or resumed pass).
+fn skip_from_env() -> Result<Option<BTreeSet<String>>> {
+    let Some(path) = env::var_os("CHANBENCH_SKIP") else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "CHANBENCH_SKIP: cannot read {}",
+            PathBuf::from(&path).display()
+        )
+    })?;
+    Ok(Some(text.lines().map(str::to_owned).collect()))
+}
+
+/// Times `cell` with criterion, in its own group; returns whether criterion ran it.
+fn time_cell(
+    criterion: &mut Criterion,
+    profile: &Profile,
+    cell: &Cell,
+    team: &Team,
+    rng: &mut fastrand::Rng,
+    stretch: impl Fn(Duration) -> Duration,
+) -> bool {
+    let workload = cell.workload();
+    // One group per cell, so cells can run in any order; criterion keys its files by the full
+    // id, so a group name met again is the same folder.
+    let mut group = criterion.benchmark_group(workload.name());
+    group.measurement_time(profile.measurement_for(workload));
+    group.warm_up_time(profile.warm_up_for(workload));
+    // Every sample runs the same number of messages: the per-sample values (the process's median
+    // and fastest) are then alike, not a ramp from tiny to large batches.
+    group.sampling_mode(SamplingMode::Flat);
+    // One iteration is one message in the workload's unit (a round trip, an item, a request), so
+    // criterion's time per iteration is ns per unit and its throughput is units per second.
+    group.throughput(Throughput::Elements(1));
+    let mut timed = false;
+    group.bench_function(BenchmarkId::new(cell.implementation(), cell.label()), |b| {
+        timed = true;
+        b.iter_custom(|iters| {
+            stretch(heap_shifted(rng, || {
+                (cell.run)(team, Mode::Timed, iters).elapsed
+            }))
+        });
+    });
+    group.finish();
+    timed
+}
+
+/// The cell's cost run: a pilot sizes it to the profile's target, within the cell's limit.
+fn cost_run(profile: &Profile, cell: &Cell, team: &Team) -> Cost {
+    let pilot_messages = (profile.cost_messages / 100)
+        .clamp(16, 1_000)
+        .min(cell.cost_limit.unwrap_or(u64::MAX));
+    let pilot = (cell.run)(team, Mode::Timed, pilot_messages);
+    let messages = profile.cost_run_size(pilot_messages, pilot.elapsed, cell.cost_limit);
+    measure_cost(|| (cell.run)(team, Mode::Cost, messages))
+}
+
+/// The cost in one line, per unit of the cell's workload.
+fn summary(cell: &Cell, cost: Option<&Cost>) -> String {
+    let Some(cost) = cost else {
+        return "not measured in this process (costs come from the first)".to_owned();
+    };
+    let per = cell.workload().facts().unit.per();
+    format!(
+        "{} units, wall {:.1} ns{per}, cpu {:.1} ns{per}, \
+         {:.3} voluntary + {:.3} involuntary switches{per}, {} allocs{per}{}",
+        cost.messages,
+        cost.wall_ns_per_msg,
+        cost.cpu_ns_per_msg,
+        cost.voluntary_switches_per_msg,
+        cost.involuntary_switches_per_msg,
+        cost.allocations_per_msg
+            .map_or("?".to_owned(), |a| format!("{a:.2}")),
+        cost.latency.map_or(String::new(), |l| format!(
+            ", latency p50 {} ns p99 {} ns p99.9 {} ns",
+            l.p50_ns, l.p99_ns, l.p999_ns
+        )),
+    )
+}
+
+/// The interleaved zero-cost comparison, both sides, recorded.
+fn zero_cost_check(profile: &Profile, team: &Team, recorder: &mut Recorder) -> Result<()> {
+    for workload in [Workload::Seq, Workload::Spsc] {
+        let pilot = zero_cost::paired(team, workload, 1, 1_000);
+        let pilot_time = Duration::from_secs_f64(pilot.direct_median_ns_per_msg * 1e-6);
+        // Each run aims at a fiftieth of the cost-run target (2 ms in the default profile): many
+        // short rounds track drift better than a few long ones.
+        let messages = profile.cost_run_size(1_000, pilot_time * 50, None);
+        let paired = zero_cost::paired(team, workload, profile.zero_cost_rounds, messages);
+        note(format!(
+            "zero-cost {workload}: through the trait / direct = {:.3} (median of {} interleaved \
+             rounds of {} messages; quartiles {:.3} .. {:.3}); direct {:.2} ns/msg, trait {:.2} ns/msg",
+            paired.ratio_median,
+            paired.rounds,
+            paired.messages_per_run,
+            paired.ratio_p25,
+            paired.ratio_p75,
+            paired.direct_median_ns_per_msg,
+            paired.trait_median_ns_per_msg,
+        ));
+        recorder.write(&Record::ZeroCost(paired))?;
+    }
+    Ok(())
+}
