@@ -2,8 +2,9 @@
 //! ratio and one A'/A ratio (a second compiled copy of A against A), and the verdict is a test on
 //! the processes, never on the rounds within one.
 //!
-//! **Per process**, each arm's time is its *typical undisturbed run*: the median of its runs
-//! within [`DISTURBED`] times its fastest run in that process. A run slower than that had a side
+//! **Per process**, each arm's time is its *typical undisturbed run* ([`typical`], shared with
+//! the knob's calibration): the median of its runs within [`DISTURBED`] times its fastest run in
+//! that process. A run slower than that had a side
 //! parked or the process preempted: across cores on the development VM a ping-pong round trip
 //! takes 0.45-1 µs while both sides spin and 5-60 µs averaged over a run in which a side parked,
 //! and which runs park is chance (an arm's share of such runs moved from 0% to 90% between
@@ -20,6 +21,7 @@
 //! significant and the shift is beyond the threshold.
 
 use chanbench_schema::PairedRecord;
+pub use chanbench_workloads::paired::{DISTURBED, typical_run as typical};
 use serde::Serialize;
 
 use crate::stats;
@@ -96,10 +98,6 @@ impl Ratio {
     }
 }
 
-/// A run slower than this many times its arm's fastest run in the same process is disturbed:
-/// a side parked or was preempted for part of it (see the module).
-pub const DISTURBED: f64 = 2.0;
-
 /// One configuration on one placement, judged.
 #[derive(Debug, Clone, Serialize)]
 pub struct Judged {
@@ -118,19 +116,6 @@ pub struct Judged {
     pub processes: usize,
     /// The verdict on B.
     pub verdict: Verdict,
-}
-
-/// An arm's typical undisturbed run (the median of its runs within [`DISTURBED`] times its
-/// fastest) and the share of its runs that were disturbed.
-pub fn typical(times: &[f64]) -> (f64, f64) {
-    let fastest = times.iter().copied().fold(f64::INFINITY, f64::min);
-    let calm: Vec<f64> = times
-        .iter()
-        .copied()
-        .filter(|t| *t <= DISTURBED * fastest)
-        .collect();
-    let disturbed = 1.0 - calm.len() as f64 / times.len().max(1) as f64;
-    (stats::median(&calm), disturbed)
 }
 
 /// Per process, arm `k`'s typical run over arm 0's.

@@ -318,6 +318,9 @@ fn measure(
                 }
                 (variant::Source::Registered, _) if arm.source.is_none() => "registered".to_owned(),
                 (variant::Source::Path(p), _) => p.display().to_string(),
+                (variant::Source::Revision { repo, rev }, _) => {
+                    format!("{} at {rev}", repo.display())
+                }
                 _ => "crates.io".to_owned(),
             },
         })

@@ -1,8 +1,13 @@
-//! `cargo xtask versions crossbeam-channel 0.5.6 0.5.10 0.5.17`: every version measured paired
+//! `cargo xtask versions crossbeam-channel 0.5.6 0.5.10 0.5.17` (or `--git ../crossbeam REV...`,
+//! revisions of a local repository): every version measured paired
 //! against the first (with a second compiled copy of the first as the control), in the same
 //! processes, and the change of every configuration drawn across versions, regressions circled.
 
-use std::{collections::BTreeMap, fs, path::Path};
+use std::{
+    collections::BTreeMap,
+    fs,
+    path::{Path, PathBuf},
+};
 
 use anyhow::{Context, Result, bail};
 use chanbench_schema::{PairedRecord, Workload};
@@ -26,9 +31,14 @@ use crate::{
 pub struct Args {
     /// The library (`crossbeam-channel`) or the registered implementation (`crossbeam`).
     library: String,
-    /// Two or more published versions; each later one is measured against the first.
+    /// Two or more published versions (or, with --git, revisions); each later one is measured
+    /// against the first.
     #[arg(num_args = 2.., required = true)]
     versions: Vec<String>,
+    /// The versions are revisions (commits, tags, branches) of this local git repository, each
+    /// packaged as cargo would publish it, instead of versions published on crates.io.
+    #[arg(long, value_name = "DIR")]
+    git: Option<PathBuf>,
     #[command(flatten)]
     common: Common,
 }
@@ -61,7 +71,13 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
     let variants: Vec<Variant> = args
         .versions
         .iter()
-        .map(|v| Variant::parse(&format!("{}@{v}", args.library), root))
+        .map(|v| {
+            let spec = match &args.git {
+                Some(repo) => format!("{}=git:{}@{v}", args.library, repo.display()),
+                None => format!("{}@{v}", args.library),
+            };
+            Variant::parse(&spec, root)
+        })
         .collect::<Result<_>>()?;
     let mut seen = std::collections::BTreeSet::new();
     for v in &args.versions {

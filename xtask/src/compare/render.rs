@@ -141,6 +141,19 @@ pub fn summary(rows: &[Compared], rules: Rules, only_one_side: usize) -> Summary
             stats::percentile(&noise, 90)
         );
     }
+    let hidden = rows
+        .iter()
+        .filter(|r| hidden_by_noise(r.change_pct, r.noise_floor_pct, rules.threshold))
+        .count();
+    if hidden > 0 {
+        let _ = write!(
+            text,
+            "; {hidden} cells moved by more than {}% but not beyond their noise floor: separate \
+             runs cannot tell changes that small apart here; measure both builds paired, in the \
+             same processes, with `cargo xtask ab A B` (a local build: `NAME=path:DIR`)",
+            rules.threshold
+        );
+    }
     if only_one_side > 0 {
         let _ = write!(text, "; {only_one_side} cells measured in only one run");
     }
@@ -150,6 +163,12 @@ pub fn summary(rows: &[Compared], rules: Rules, only_one_side: usize) -> Summary
         unverified,
         has_noise_floor: !noise.is_empty(),
     }
+}
+
+/// Whether a change beyond the threshold stayed "unchanged" only because two processes of the
+/// same code differ by as much: the case where `ab` can see what `compare` cannot.
+fn hidden_by_noise(change_pct: f64, noise_pct: Option<f64>, threshold: f64) -> bool {
+    noise_pct.is_some_and(|n| change_pct.abs() > threshold && change_pct.abs() <= n)
 }
 
 /// The table on stdout, everything flagged and the largest changes first, then how well the new
@@ -263,4 +282,27 @@ pub fn write(
     };
     fs::write(out.join("index.html"), page.into_string())
         .with_context(|| format!("writing {}", out.join("index.html").display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hidden_by_noise;
+
+    #[test]
+    fn a_change_inside_the_noise_floor_is_the_one_to_measure_paired() {
+        assert!(hidden_by_noise(6.0, Some(18.0), 2.0));
+        assert!(hidden_by_noise(-6.0, Some(18.0), 2.0));
+        assert!(
+            !hidden_by_noise(25.0, Some(18.0), 2.0),
+            "beyond the floor: judged"
+        );
+        assert!(
+            !hidden_by_noise(1.0, Some(18.0), 2.0),
+            "within the threshold: no change"
+        );
+        assert!(
+            !hidden_by_noise(6.0, None, 2.0),
+            "no floor: unverified, not hidden"
+        );
+    }
 }
