@@ -36,13 +36,24 @@
 //! rustdoc does not check codes, nightly does.
 //!
 //! The matrix and the reports read the same facts back with [`capabilities!`].
+//!
+//! # Async channels
+//!
+//! [`asynchronous::AsyncChannel`] is the async counterpart, with the same rules: its own
+//! capability traits (bounded, zero capacity, unbounded, multi-consumer, and the bridge between a
+//! plain thread and a task), its wrappers, and its conformance suite
+//! ([`async_conformance`], feature `async-conformance`), which also checks that a dropped `recv`
+//! future loses no message.
 
 use std::time::Duration;
 
+pub mod asynchronous;
 mod error;
 #[doc(hidden)]
 pub mod probe;
 
+#[cfg(feature = "async-conformance")]
+pub mod async_conformance;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 

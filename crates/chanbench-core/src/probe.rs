@@ -9,7 +9,10 @@
 
 use std::marker::PhantomData;
 
-use crate::{Bounded, MultiConsumer, ReturnsUnsent, Select, Unbounded};
+use crate::{
+    Bounded, MultiConsumer, ReturnsUnsent, Select, Unbounded,
+    asynchronous::{AsyncBounded, AsyncMultiConsumer, AsyncUnbounded, Bridge, ZeroCapacity},
+};
 
 pub struct Probe<C>(PhantomData<C>);
 
@@ -43,4 +46,9 @@ probe! {
     MultiConsumer: HasMultiConsumer, LacksMultiConsumer, multi_consumer;
     Select: HasSelect, LacksSelect, select;
     ReturnsUnsent: HasReturnsUnsent, LacksReturnsUnsent, returns_unsent;
+    AsyncBounded: HasAsyncBounded, LacksAsyncBounded, async_bounded;
+    ZeroCapacity: HasZeroCapacity, LacksZeroCapacity, zero_capacity;
+    AsyncUnbounded: HasAsyncUnbounded, LacksAsyncUnbounded, async_unbounded;
+    AsyncMultiConsumer: HasAsyncMultiConsumer, LacksAsyncMultiConsumer, async_multi_consumer;
+    Bridge: HasBridge, LacksBridge, bridge;
 }

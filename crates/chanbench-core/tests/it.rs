@@ -284,3 +284,177 @@ fn capabilities_are_read_from_the_type_system() {
     let caps = chanbench_core::capabilities!(Control);
     assert!(!caps.bounded && caps.unbounded && !caps.returns_unsent);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The async suite, on fixtures built over tokio's unbounded mpsc the same way.
+
+mod asynchronous {
+    use chanbench_core::{
+        Library, RecvError, SendError, TryRecvError, TrySendError, async_conformance_checks,
+        asynchronous::{AsyncChannel, AsyncUnbounded},
+        conformance::run_checks,
+    };
+    use tokio::sync::mpsc;
+
+    use super::{FIXTURE, assert_rejected_by};
+
+    /// Correct: tokio's unbounded channel, unchanged. The control.
+    struct AsyncControl;
+
+    /// Loses a message when a `recv` future is dropped: it takes the message, then yields once
+    /// before returning it, so a future dropped at that point drops the message with it.
+    struct LosesOnCancel;
+
+    /// Reorders: whenever two messages are queued, the receiver hands out the second one first.
+    struct AsyncReorders;
+
+    macro_rules! over_tokio {
+        ($ty:ty, $rx:ty, $recv:expr, $try_recv:expr, $make_rx:expr) => {
+            impl AsyncChannel for $ty {
+                const ID: &'static str = "fixture";
+                const NAME: &'static str = "fixture";
+                const LIBRARY: Library = FIXTURE;
+                type RawSender<T: Send> = mpsc::UnboundedSender<T>;
+                type RawReceiver<T: Send> = $rx;
+
+                fn send<T: Send>(
+                    tx: &mut Self::RawSender<T>,
+                    msg: T,
+                ) -> impl Future<Output = Result<(), SendError<T>>> + Send {
+                    std::future::ready(tx.send(msg).map_err(|e| SendError::returned(e.0)))
+                }
+
+                fn try_send<T: Send>(
+                    tx: &mut Self::RawSender<T>,
+                    msg: T,
+                ) -> Result<(), TrySendError<T>> {
+                    tx.send(msg).map_err(|e| TrySendError::Disconnected(e.0))
+                }
+
+                fn recv<T: Send>(
+                    rx: &mut Self::RawReceiver<T>,
+                ) -> impl Future<Output = Result<T, RecvError>> + Send {
+                    $recv(rx)
+                }
+
+                fn try_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+                    $try_recv(rx)
+                }
+            }
+
+            impl AsyncUnbounded for $ty {
+                fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+                    let (tx, rx) = mpsc::unbounded_channel();
+                    (tx, $make_rx(rx))
+                }
+            }
+        };
+    }
+
+    fn try_recv_error(e: mpsc::error::TryRecvError) -> TryRecvError {
+        match e {
+            mpsc::error::TryRecvError::Empty => TryRecvError::Empty,
+            mpsc::error::TryRecvError::Disconnected => TryRecvError::Disconnected,
+        }
+    }
+
+    async fn plain<T>(rx: &mut mpsc::UnboundedReceiver<T>) -> Result<T, RecvError> {
+        rx.recv().await.ok_or(RecvError)
+    }
+
+    async fn take_then_yield<T>(rx: &mut mpsc::UnboundedReceiver<T>) -> Result<T, RecvError> {
+        let got = rx.recv().await.ok_or(RecvError);
+        tokio::task::yield_now().await; // The defect: a drop here loses `got`.
+        got
+    }
+
+    /// The receiver and a message held back.
+    type Holding<T> = (mpsc::UnboundedReceiver<T>, Option<T>);
+
+    async fn swapping<T>(rx: &mut Holding<T>) -> Result<T, RecvError> {
+        if let Some(held) = rx.1.take() {
+            return Ok(held);
+        }
+        let first = rx.0.recv().await.ok_or(RecvError)?;
+        match rx.0.try_recv() {
+            // The defect: the second message overtakes the first.
+            Ok(second) => {
+                rx.1 = Some(first);
+                Ok(second)
+            }
+            Err(_) => Ok(first),
+        }
+    }
+
+    fn swapping_try<T>(rx: &mut Holding<T>) -> Result<T, TryRecvError> {
+        match rx.1.take() {
+            Some(held) => Ok(held),
+            None => rx.0.try_recv().map_err(try_recv_error),
+        }
+    }
+
+    over_tokio!(
+        AsyncControl,
+        mpsc::UnboundedReceiver<T>,
+        plain,
+        |rx: &mut mpsc::UnboundedReceiver<T>| rx.try_recv().map_err(try_recv_error),
+        |rx| rx
+    );
+    over_tokio!(
+        LosesOnCancel,
+        mpsc::UnboundedReceiver<T>,
+        take_then_yield,
+        |rx: &mut mpsc::UnboundedReceiver<T>| rx.try_recv().map_err(try_recv_error),
+        |rx| rx
+    );
+    over_tokio!(AsyncReorders, Holding<T>, swapping, swapping_try, |rx| (
+        rx, None
+    ));
+
+    #[test]
+    fn the_async_control_passes_every_check_on_both_runtimes() {
+        let checks = async_conformance_checks!(AsyncControl, flavors: [unbounded], extras: []);
+        assert_eq!(checks.len(), 14, "7 core checks on each runtime flavour");
+        let failures = run_checks(checks);
+        assert!(
+            failures.is_empty(),
+            "the correct control failed: {failures:#?}"
+        );
+    }
+
+    #[test]
+    fn losing_a_message_to_a_dropped_recv_is_rejected_by_the_cancellation_check_alone() {
+        let checks = async_conformance_checks!(LosesOnCancel, flavors: [unbounded], extras: []);
+        let failures = run_checks(checks);
+        let failed: Vec<&str> = failures.iter().map(|f| f.check.as_str()).collect();
+        assert_eq!(
+            failed,
+            [
+                "CurrentThread::unbounded::recv_cancellation_loses_nothing",
+                "MultiThread::unbounded::recv_cancellation_loses_nothing"
+            ],
+            "{failures:#?}"
+        );
+        assert!(
+            failures[0].message.contains("dropped recv futures"),
+            "{failures:#?}"
+        );
+    }
+
+    #[test]
+    fn reordering_is_rejected_by_the_async_fifo_checks() {
+        assert_rejected_by(
+            async_conformance_checks!(AsyncReorders, flavors: [unbounded], extras: []),
+            &[
+                "CurrentThread::unbounded::fifo_single_producer",
+                "MultiThread::unbounded::fifo_single_producer",
+            ],
+        );
+    }
+
+    #[test]
+    fn async_capabilities_are_read_from_the_type_system() {
+        let caps = chanbench_core::async_capabilities!(AsyncControl);
+        assert!(caps.unbounded && !caps.bounded && !caps.multi_consumer && !caps.bridge);
+    }
+}

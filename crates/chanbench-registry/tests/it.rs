@@ -7,7 +7,8 @@ use std::{
 };
 
 use chanbench_core::Channel;
-use chanbench_registry::{ImplInfo, implementations};
+use chanbench_core::asynchronous::AsyncChannel;
+use chanbench_registry::{ImplInfo, async_implementations, implementations};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -21,6 +22,15 @@ fn read(relative: &str) -> String {
 /// Adapter crates: folders under `crates/` whose `src/lib.rs` implements `Channel`. Returns the
 /// crate's Rust name and its `src/lib.rs`.
 fn adapter_crates() -> Vec<(String, String)> {
+    crates_implementing("impl Channel for")
+}
+
+/// Async adapter crates: those whose `src/lib.rs` implements `AsyncChannel`.
+fn async_adapter_crates() -> Vec<(String, String)> {
+    crates_implementing("impl AsyncChannel for")
+}
+
+fn crates_implementing(marker: &str) -> Vec<(String, String)> {
     let dir = root().join("crates");
     let mut adapters: Vec<_> = fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
@@ -28,9 +38,7 @@ fn adapter_crates() -> Vec<(String, String)> {
         .filter_map(|path| {
             let source = fs::read_to_string(path.join("src/lib.rs")).ok()?;
             let name = path.file_name()?.to_str()?.replace('-', "_");
-            source
-                .contains("impl Channel for")
-                .then_some((name, source))
+            source.contains(marker).then_some((name, source))
         })
         .collect();
     adapters.sort();
@@ -101,7 +109,10 @@ fn readme_table_matches_registry() {
     let section = readme
         .split("\n## ")
         .find(|s| s.starts_with("Implementations\n"))
-        .expect("README.md has an `## Implementations` section");
+        .expect("README.md has an `## Implementations` section")
+        .split("\n### ")
+        .next()
+        .expect("the section's own part, before its subsections");
     // Rows of the implementations table: `| `id` | library | bounded | unbounded | ... |`.
     let rows: Vec<Vec<&str>> = section
         .lines()
@@ -183,15 +194,18 @@ fn library_versions_match_lockfile() {
 
 #[test]
 fn adapters_are_forwarding_only() {
-    for (name, source) in adapter_crates() {
+    for (name, source) in adapter_crates().into_iter().chain(async_adapter_crates()) {
         let code: Vec<&str> = source
             .lines()
             .map(str::trim)
             .filter(|line| !line.is_empty() && !line.starts_with("//"))
             .collect();
+        // Per implementation type: tokio's and futures' crates hold two (bounded, unbounded).
+        let types = source.matches("impl Channel for").count()
+            + source.matches("impl AsyncChannel for").count();
         assert!(
-            code.len() < 100,
-            "{name}: {} lines of code, an adapter stays under 100",
+            code.len() < 100 * types,
+            "{name}: {} lines of code for {types} implementations, an adapter stays under 100",
             code.len()
         );
         for banned in [
@@ -227,7 +241,7 @@ fn adapters_are_forwarding_only() {
         for (i, line) in code
             .iter()
             .enumerate()
-            .filter(|(_, line)| line.starts_with("fn "))
+            .filter(|(_, line)| line.starts_with("fn ") || line.starts_with("async fn "))
         {
             let attributes = code[..i].iter().rev().take_while(|l| l.starts_with("#["));
             assert!(
@@ -235,5 +249,106 @@ fn adapters_are_forwarding_only() {
                 "{name}: `{line}` is not #[inline]"
             );
         }
+    }
+}
+
+#[test]
+fn every_async_adapter_crate_is_registered_with_its_locked_version() {
+    let adapters: BTreeSet<String> = async_adapter_crates()
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    let infos = async_implementations();
+    let registered: BTreeSet<String> = infos
+        .iter()
+        .map(|info| info.type_name.split("::").next().unwrap().to_owned())
+        .collect();
+    assert!(
+        adapters.len() >= 5,
+        "expected the five async adapters, found {adapters:?}"
+    );
+    assert_eq!(
+        adapters, registered,
+        "async adapter crates under crates/ and the async_registry! list differ"
+    );
+    macro_rules! ids {
+        ([$($ty:path),*]) => {
+            vec![$(<$ty as AsyncChannel>::ID),*]
+        };
+    }
+    let stamped: Vec<&str> = chanbench_registry::for_each_async_impl!(ids);
+    assert_eq!(stamped, infos.iter().map(|i| i.id).collect::<Vec<_>>());
+    let ids: BTreeSet<&str> = infos.iter().map(|i| i.id).collect();
+    assert_eq!(ids.len(), infos.len(), "duplicate async ids: {infos:#?}");
+    let lock: toml::Table = read("Cargo.lock")
+        .parse()
+        .expect("Cargo.lock is valid TOML");
+    let packages = lock["package"].as_array().expect("[[package]] entries");
+    for info in &infos {
+        let locked: Vec<&str> = packages
+            .iter()
+            .filter(|p| p["name"].as_str() == Some(info.library.name))
+            .filter_map(|p| p["version"].as_str())
+            .collect();
+        assert_eq!(
+            locked,
+            [info.library.version],
+            "{}: the adapter reports {} {}, Cargo.lock has {locked:?}",
+            info.id,
+            info.library.name,
+            info.library.version
+        );
+    }
+    // A library with both halves shares its id, so sync and async meet on the same job.
+    for shared in ["flume", "kanal"] {
+        assert!(ids.contains(shared) && chanbench_registry::find(shared).is_some());
+    }
+}
+
+#[test]
+fn readme_async_table_matches_registry() {
+    let readme = read("README.md");
+    let section = readme
+        .split("\n### ")
+        .find(|s| s.starts_with("Async implementations\n"))
+        .expect("README.md has an `### Async implementations` section");
+    let rows: Vec<Vec<&str>> = section
+        .lines()
+        .filter(|line| line.starts_with("| `"))
+        .map(|line| line.trim_matches('|').split('|').map(str::trim).collect())
+        .collect();
+    let infos = async_implementations();
+    assert_eq!(
+        rows.iter()
+            .map(|row| row[0].trim_matches('`'))
+            .collect::<Vec<_>>(),
+        infos.iter().map(|info| info.id).collect::<Vec<_>>(),
+        "README's async table must list exactly the registered async ids, in registry order"
+    );
+    for (row, info) in rows.iter().zip(&infos) {
+        assert!(
+            row[1].contains(info.library.name) && row[1].contains(info.library.version),
+            "README async row {}: {:?}",
+            info.id,
+            row[1]
+        );
+        let c = info.capabilities;
+        let caps: Vec<&str> = [
+            c.bounded,
+            c.zero_capacity,
+            c.unbounded,
+            c.multi_consumer,
+            c.bridge,
+        ]
+        .iter()
+        .map(|present| if *present { "yes" } else { "no" })
+        .collect();
+        assert_eq!(
+            &row[2..7],
+            caps.as_slice(),
+            "README async row {}: capability columns (bounded, zero capacity, unbounded, \
+             multi-consumer, bridge) differ from the traits it implements",
+            info.id
+        );
     }
 }

@@ -1,0 +1,104 @@
+//! flume's async API behind the chanbench [`AsyncChannel`] trait. Forwarding only.
+//!
+//! The same channel as the sync adapter `chanbench-flume` (same id, `flume`, so the two are
+//! compared on the same job), through `send_async` / `recv_async`. Bounded (capacity 0 is a
+//! rendezvous) and unbounded, multi-consumer, and a bridge to plain threads (the same sender's
+//! and receiver's blocking `send` / `recv`). Enabling flume's `async` feature here enables it
+//! for the sync adapter's build too (cargo unifies features); the sync paths do not use it.
+//!
+//! ```
+//! use chanbench_flume_async::FlumeAsync;
+//! let (mut tx, mut rx) = chanbench_core::asynchronous::async_bounded::<FlumeAsync, u64>(1);
+//! tx.blocking_send(7).unwrap();
+//! assert_eq!(rx.blocking_recv(), Ok(7));
+//! ```
+
+use chanbench_core::{
+    Library, RecvError, SendError, TryRecvError, TrySendError,
+    asynchronous::{
+        AsyncBounded, AsyncChannel, AsyncMultiConsumer, AsyncUnbounded, Bridge, ZeroCapacity,
+    },
+};
+
+/// flume, async.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FlumeAsync;
+
+impl AsyncChannel for FlumeAsync {
+    const ID: &'static str = "flume";
+    const NAME: &'static str = "flume (async)";
+    const LIBRARY: Library = Library {
+        name: "flume",
+        version: "0.12.0",
+    };
+
+    type RawSender<T: Send> = flume::Sender<T>;
+    type RawReceiver<T: Send> = flume::Receiver<T>;
+
+    #[inline]
+    async fn send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
+        tx.send_async(msg)
+            .await
+            .map_err(|e| SendError::returned(e.into_inner()))
+    }
+
+    #[inline]
+    fn try_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
+        tx.try_send(msg).map_err(|e| match e {
+            flume::TrySendError::Full(m) => TrySendError::Full(m),
+            flume::TrySendError::Disconnected(m) => TrySendError::Disconnected(m),
+        })
+    }
+
+    #[inline]
+    async fn recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+        rx.recv_async()
+            .await
+            .map_err(|flume::RecvError::Disconnected| RecvError)
+    }
+
+    #[inline]
+    fn try_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+        rx.try_recv().map_err(|e| match e {
+            flume::TryRecvError::Empty => TryRecvError::Empty,
+            flume::TryRecvError::Disconnected => TryRecvError::Disconnected,
+        })
+    }
+}
+
+impl AsyncBounded for FlumeAsync {
+    #[inline]
+    fn raw_bounded<T: Send>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+        flume::bounded(cap)
+    }
+}
+
+impl ZeroCapacity for FlumeAsync {}
+
+impl AsyncUnbounded for FlumeAsync {
+    #[inline]
+    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+        flume::unbounded()
+    }
+}
+
+impl AsyncMultiConsumer for FlumeAsync {
+    #[inline]
+    fn clone_receiver<T: Send>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T> {
+        rx.clone()
+    }
+}
+
+impl Bridge for FlumeAsync {
+    #[inline]
+    fn blocking_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
+        tx.send(msg)
+            .map_err(|e| SendError::returned(e.into_inner()))
+    }
+
+    #[inline]
+    fn blocking_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+        rx.recv()
+            .map_err(|flume::RecvError::Disconnected| RecvError)
+    }
+}

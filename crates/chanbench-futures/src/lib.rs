@@ -1,0 +1,136 @@
+//! `futures_channel::mpsc` behind the chanbench [`AsyncChannel`] trait. Forwarding only.
+//!
+//! Bounded and unbounded are different types, so two implementations: [`FuturesMpsc`] and
+//! [`FuturesUnbounded`]. Single consumer, no bridge (the library has no blocking calls of its
+//! own). Its bounded capacity is "buffer plus one slot per sender", so `async_bounded(cap)`
+//! asks for a buffer of `cap - 1`: exactly `cap` with one sender, more with clones.
+//!
+//! ```
+//! use chanbench_futures::FuturesUnbounded;
+//! let (mut tx, mut rx) = chanbench_core::asynchronous::async_unbounded::<FuturesUnbounded, u64>();
+//! tx.try_send(7).unwrap();
+//! assert_eq!(rx.try_recv(), Ok(7));
+//! ```
+
+use std::future::poll_fn;
+
+use chanbench_core::{
+    Library, RecvError, SendError, TryRecvError, TrySendError,
+    asynchronous::{AsyncBounded, AsyncChannel, AsyncUnbounded},
+};
+use futures_channel::mpsc;
+
+/// The version pinned in the workspace (a tidy test checks it against Cargo.lock).
+const FUTURES: Library = Library {
+    name: "futures-channel",
+    version: "0.3.34",
+};
+
+/// `futures_channel::mpsc::channel`, bounded.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FuturesMpsc;
+
+/// `futures_channel::mpsc::unbounded`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FuturesUnbounded;
+
+#[inline]
+fn try_send_error<T>(e: mpsc::TrySendError<T>) -> TrySendError<T> {
+    if e.is_full() {
+        TrySendError::Full(e.into_inner())
+    } else {
+        TrySendError::Disconnected(e.into_inner())
+    }
+}
+
+#[inline]
+fn try_recv_error(e: mpsc::TryRecvError) -> TryRecvError {
+    match e {
+        mpsc::TryRecvError::Empty => TryRecvError::Empty,
+        mpsc::TryRecvError::Closed => TryRecvError::Disconnected,
+    }
+}
+
+impl AsyncChannel for FuturesMpsc {
+    const ID: &'static str = "futures-mpsc";
+    const NAME: &'static str = "futures mpsc (bounded)";
+    const LIBRARY: Library = FUTURES;
+
+    type RawSender<T: Send> = mpsc::Sender<T>;
+    type RawReceiver<T: Send> = mpsc::Receiver<T>;
+
+    /// The library's sink protocol: wait for room, then start the send.
+    #[inline]
+    async fn send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
+        if poll_fn(|cx| tx.poll_ready(cx)).await.is_err() {
+            return Err(SendError::returned(msg));
+        }
+        tx.start_send(msg).map_err(|_| SendError::dropped())
+    }
+
+    #[inline]
+    fn try_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
+        tx.try_send(msg).map_err(try_send_error)
+    }
+
+    #[inline]
+    async fn recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+        rx.recv().await.map_err(|_| RecvError)
+    }
+
+    #[inline]
+    fn try_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+        rx.try_recv().map_err(try_recv_error)
+    }
+}
+
+impl AsyncBounded for FuturesMpsc {
+    /// A buffer of `cap - 1`: with one sender, `cap` messages fit.
+    #[inline]
+    fn raw_bounded<T: Send>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+        mpsc::channel(cap.saturating_sub(1))
+    }
+}
+
+impl AsyncChannel for FuturesUnbounded {
+    const ID: &'static str = "futures-unbounded";
+    const NAME: &'static str = "futures mpsc (unbounded)";
+    const LIBRARY: Library = FUTURES;
+
+    type RawSender<T: Send> = mpsc::UnboundedSender<T>;
+    type RawReceiver<T: Send> = mpsc::UnboundedReceiver<T>;
+
+    /// An unbounded send never waits: the future is ready at once.
+    #[inline]
+    fn send<T: Send>(
+        tx: &mut Self::RawSender<T>,
+        msg: T,
+    ) -> impl Future<Output = Result<(), SendError<T>>> + Send {
+        std::future::ready(
+            tx.unbounded_send(msg)
+                .map_err(|e| SendError::returned(e.into_inner())),
+        )
+    }
+
+    #[inline]
+    fn try_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
+        tx.unbounded_send(msg).map_err(try_send_error)
+    }
+
+    #[inline]
+    async fn recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+        rx.recv().await.map_err(|_| RecvError)
+    }
+
+    #[inline]
+    fn try_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+        rx.try_recv().map_err(try_recv_error)
+    }
+}
+
+impl AsyncUnbounded for FuturesUnbounded {
+    #[inline]
+    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+        mpsc::unbounded()
+    }
+}

@@ -1,0 +1,144 @@
+//! `tokio::sync::mpsc` behind the chanbench [`AsyncChannel`] trait. Forwarding only.
+//!
+//! tokio's bounded and unbounded channels are different types, so they are two
+//! implementations, as std's are: [`TokioMpsc`] (`channel(cap)`, capacity at least 1: tokio
+//! panics on 0) and [`TokioUnbounded`] (`unbounded_channel()`). Single consumer; both bridge a
+//! plain thread and a task (`blocking_send`, `blocking_recv`).
+//!
+//! ```
+//! use chanbench_tokio::TokioMpsc;
+//! let (mut tx, mut rx) = chanbench_core::asynchronous::async_bounded::<TokioMpsc, u64>(1);
+//! tx.blocking_send(7).unwrap();
+//! assert_eq!(rx.blocking_recv(), Ok(7));
+//! ```
+
+use chanbench_core::{
+    Library, RecvError, SendError, TryRecvError, TrySendError,
+    asynchronous::{AsyncBounded, AsyncChannel, AsyncUnbounded, Bridge},
+};
+use tokio::sync::mpsc;
+
+/// The version pinned in the workspace (a tidy test checks it against Cargo.lock).
+const TOKIO: Library = Library {
+    name: "tokio",
+    version: "1.54.1",
+};
+
+/// `tokio::sync::mpsc::channel`, bounded.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokioMpsc;
+
+/// `tokio::sync::mpsc::unbounded_channel`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokioUnbounded;
+
+#[inline]
+fn try_recv_error(e: mpsc::error::TryRecvError) -> TryRecvError {
+    match e {
+        mpsc::error::TryRecvError::Empty => TryRecvError::Empty,
+        mpsc::error::TryRecvError::Disconnected => TryRecvError::Disconnected,
+    }
+}
+
+impl AsyncChannel for TokioMpsc {
+    const ID: &'static str = "tokio-mpsc";
+    const NAME: &'static str = "tokio mpsc (bounded)";
+    const LIBRARY: Library = TOKIO;
+
+    type RawSender<T: Send> = mpsc::Sender<T>;
+    type RawReceiver<T: Send> = mpsc::Receiver<T>;
+
+    #[inline]
+    async fn send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
+        tx.send(msg).await.map_err(|e| SendError::returned(e.0))
+    }
+
+    #[inline]
+    fn try_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
+        tx.try_send(msg).map_err(|e| match e {
+            mpsc::error::TrySendError::Full(m) => TrySendError::Full(m),
+            mpsc::error::TrySendError::Closed(m) => TrySendError::Disconnected(m),
+        })
+    }
+
+    #[inline]
+    async fn recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+        rx.recv().await.ok_or(RecvError)
+    }
+
+    #[inline]
+    fn try_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+        rx.try_recv().map_err(try_recv_error)
+    }
+}
+
+impl AsyncBounded for TokioMpsc {
+    #[inline]
+    fn raw_bounded<T: Send>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+        mpsc::channel(cap)
+    }
+}
+
+impl Bridge for TokioMpsc {
+    #[inline]
+    fn blocking_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
+        tx.blocking_send(msg).map_err(|e| SendError::returned(e.0))
+    }
+
+    #[inline]
+    fn blocking_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+        rx.blocking_recv().ok_or(RecvError)
+    }
+}
+
+impl AsyncChannel for TokioUnbounded {
+    const ID: &'static str = "tokio-unbounded";
+    const NAME: &'static str = "tokio mpsc (unbounded)";
+    const LIBRARY: Library = TOKIO;
+
+    type RawSender<T: Send> = mpsc::UnboundedSender<T>;
+    type RawReceiver<T: Send> = mpsc::UnboundedReceiver<T>;
+
+    /// An unbounded send never waits: the future is ready at once.
+    #[inline]
+    fn send<T: Send>(
+        tx: &mut Self::RawSender<T>,
+        msg: T,
+    ) -> impl Future<Output = Result<(), SendError<T>>> + Send {
+        std::future::ready(tx.send(msg).map_err(|e| SendError::returned(e.0)))
+    }
+
+    #[inline]
+    fn try_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
+        tx.send(msg).map_err(|e| TrySendError::Disconnected(e.0))
+    }
+
+    #[inline]
+    async fn recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+        rx.recv().await.ok_or(RecvError)
+    }
+
+    #[inline]
+    fn try_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+        rx.try_recv().map_err(try_recv_error)
+    }
+}
+
+impl AsyncUnbounded for TokioUnbounded {
+    #[inline]
+    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+        mpsc::unbounded_channel()
+    }
+}
+
+impl Bridge for TokioUnbounded {
+    #[inline]
+    fn blocking_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
+        tx.send(msg).map_err(|e| SendError::returned(e.0))
+    }
+
+    #[inline]
+    fn blocking_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+        rx.blocking_recv().ok_or(RecvError)
+    }
+}

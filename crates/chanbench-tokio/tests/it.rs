@@ -1,0 +1,7 @@
+//! The async conformance suite, run against tokio's bounded and unbounded mpsc.
+mod bounded {
+    chanbench_core::async_conformance_tests!(chanbench_tokio::TokioMpsc, flavors: [bounded], extras: [bridge]);
+}
+mod unbounded {
+    chanbench_core::async_conformance_tests!(chanbench_tokio::TokioUnbounded, flavors: [unbounded], extras: [bridge]);
+}
