@@ -5,7 +5,7 @@
 //! dispatch. Reports that only need names and facts use [`implementations`].
 //!
 //! Adding an implementation: its adapter crate, its line in this crate's `Cargo.toml`, and its
-//! line in the `registry!` list below (`async_registry!` for an [`AsyncChannel`]). The tidy tests fail if an adapter crate is missing here or
+//! line in a `registry!` list below (the second, for an [`AsyncChannel`]). The tidy tests fail if an adapter crate is missing here or
 //! from the README's table.
 
 use chanbench_core::{
@@ -13,20 +13,24 @@ use chanbench_core::{
     asynchronous::{AsyncCapabilities, AsyncChannel},
 };
 
-/// What reports need to know of a registered implementation.
+/// What reports need to know of a registered implementation: `Caps` is [`Capabilities`] for a
+/// [`Channel`], [`AsyncCapabilities`] for an [`AsyncChannel`] ([`AsyncImplInfo`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ImplInfo {
-    /// [`Channel::ID`].
+pub struct ImplInfo<Caps = Capabilities> {
+    /// Its `ID` (a library with both halves shares one id between its sync and async adapters).
     pub id: &'static str,
-    /// [`Channel::NAME`].
+    /// Its `NAME`.
     pub name: &'static str,
-    /// [`Channel::LIBRARY`].
+    /// Its `LIBRARY`.
     pub library: Library,
     /// The capability traits it implements.
-    pub capabilities: Capabilities,
+    pub capabilities: Caps,
     /// The Rust path of the implementation type, e.g. `chanbench_flume::Flume`.
     pub type_name: &'static str,
 }
+
+/// What reports need to know of a registered async implementation.
+pub type AsyncImplInfo = ImplInfo<AsyncCapabilities>;
 
 impl ImplInfo {
     /// Describes `C`, whose capabilities the caller read with [`chanbench_core::capabilities!`].
@@ -41,18 +45,33 @@ impl ImplInfo {
     }
 }
 
-/// Defines the re-exports and [`for_each_impl!`] from one list. The leading `$` is passed in so
-/// the generated macro can have metavariables of its own on stable Rust.
+impl AsyncImplInfo {
+    /// Describes `C`, whose capabilities the caller read with
+    /// [`chanbench_core::async_capabilities!`].
+    pub fn of_async<C: AsyncChannel>(capabilities: AsyncCapabilities) -> Self {
+        Self {
+            id: C::ID,
+            name: C::NAME,
+            library: C::LIBRARY,
+            capabilities,
+            type_name: std::any::type_name::<C>(),
+        }
+    }
+}
+
+/// Defines the re-exports and the `for_each` macro named first from one list. The leading `$` is
+/// passed in so the generated macro can have metavariables of its own on stable Rust.
 macro_rules! registry {
-    ($d:tt $($krate:ident :: $ty:ident),* $(,)?) => {
+    ($d:tt $for_each:ident: $($krate:ident :: $ty:ident),* $(,)?) => {
         $(pub use $krate::$ty;)*
 
-        /// Calls `$callback!` with the list of every registered implementation type, followed by
-        /// any extra arguments: `for_each_impl!(my_macro)` expands to
-        /// `my_macro!([chanbench_registry::StdMpsc, ...])`, and
-        /// `for_each_impl!(my_macro, args...)` to `my_macro!([...], args...)`.
+        /// Calls `$callback!` with the list of every implementation type of its list, followed
+        /// by any extra arguments: `for_each_impl!(my_macro)` expands to
+        /// `my_macro!([chanbench_registry::StdMpsc, ...])`, and `for_each_impl!(my_macro,
+        /// args...)` to `my_macro!([...], args...)`; `for_each_async_impl!` does the same over
+        /// the async implementations.
         #[macro_export]
-        macro_rules! for_each_impl {
+        macro_rules! $for_each {
             ($d callback:ident $d(, $d arg:tt)*) => {
                 $d callback!([$($d crate::$ty),*] $d(, $d arg)*)
             };
@@ -60,7 +79,7 @@ macro_rules! registry {
     };
 }
 
-registry! { $
+registry! { $ for_each_impl:
     chanbench_std_mpsc::StdMpsc,
     chanbench_std_sync::StdSync,
     chanbench_crossbeam::Crossbeam,
@@ -83,52 +102,7 @@ pub fn find(id: &str) -> Option<ImplInfo> {
     implementations().into_iter().find(|info| info.id == id)
 }
 
-/// What reports need to know of a registered async implementation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AsyncImplInfo {
-    /// [`AsyncChannel::ID`] (a library with both halves shares its id with the sync adapter).
-    pub id: &'static str,
-    /// [`AsyncChannel::NAME`].
-    pub name: &'static str,
-    /// [`AsyncChannel::LIBRARY`].
-    pub library: Library,
-    /// The async capability traits it implements.
-    pub capabilities: AsyncCapabilities,
-    /// The Rust path of the implementation type.
-    pub type_name: &'static str,
-}
-
-impl AsyncImplInfo {
-    /// Describes `C`, whose capabilities the caller read with
-    /// [`chanbench_core::async_capabilities!`].
-    pub fn of<C: AsyncChannel>(capabilities: AsyncCapabilities) -> Self {
-        Self {
-            id: C::ID,
-            name: C::NAME,
-            library: C::LIBRARY,
-            capabilities,
-            type_name: std::any::type_name::<C>(),
-        }
-    }
-}
-
-/// Defines the async re-exports and [`for_each_async_impl!`] from one list, as `registry!` does.
-macro_rules! async_registry {
-    ($d:tt $($krate:ident :: $ty:ident),* $(,)?) => {
-        $(pub use $krate::$ty;)*
-
-        /// Calls `$callback!` with the list of every registered async implementation type,
-        /// followed by any extra arguments, as [`for_each_impl!`] does for the sync ones.
-        #[macro_export]
-        macro_rules! for_each_async_impl {
-            ($d callback:ident $d(, $d arg:tt)*) => {
-                $d callback!([$($d crate::$ty),*] $d(, $d arg)*)
-            };
-        }
-    };
-}
-
-async_registry! { $
+registry! { $ for_each_async_impl:
     chanbench_tokio::TokioMpsc,
     chanbench_tokio::TokioUnbounded,
     chanbench_async_channel::AsyncChan,
@@ -142,7 +116,7 @@ async_registry! { $
 pub fn async_implementations() -> Vec<AsyncImplInfo> {
     macro_rules! infos {
         ([$($ty:path),*]) => {
-            vec![$(AsyncImplInfo::of::<$ty>(chanbench_core::async_capabilities!($ty))),*]
+            vec![$(AsyncImplInfo::of_async::<$ty>(chanbench_core::async_capabilities!($ty))),*]
         };
     }
     for_each_async_impl!(infos)

@@ -103,22 +103,32 @@ fn ids_are_unique_and_kebab_case() {
     assert!(chanbench_registry::find("no-such-channel").is_none());
 }
 
-#[test]
-fn readme_table_matches_registry() {
+/// The rows of the table in README's section `heading` (up to its first subsection), cell by
+/// cell: `| `id` | library | ... |`.
+fn readme_rows(level: &str, heading: &str) -> Vec<Vec<String>> {
     let readme = read("README.md");
     let section = readme
-        .split("\n## ")
-        .find(|s| s.starts_with("Implementations\n"))
-        .expect("README.md has an `## Implementations` section")
+        .split(level)
+        .find(|s| s.starts_with(&format!("{heading}\n")))
+        .unwrap_or_else(|| panic!("README.md has no `{heading}` section"))
         .split("\n### ")
         .next()
         .expect("the section's own part, before its subsections");
-    // Rows of the implementations table: `| `id` | library | bounded | unbounded | ... |`.
-    let rows: Vec<Vec<&str>> = section
+    section
         .lines()
         .filter(|line| line.starts_with("| `"))
-        .map(|line| line.trim_matches('|').split('|').map(str::trim).collect())
-        .collect();
+        .map(|line| {
+            line.trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_owned())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn readme_table_matches_registry() {
+    let rows = readme_rows("\n## ", "Implementations");
     let infos = implementations();
     assert_eq!(
         rows.iter()
@@ -128,7 +138,7 @@ fn readme_table_matches_registry() {
         "README's implementation table must list exactly the registered ids, in registry order"
     );
     for (row, info) in rows.iter().zip(&infos) {
-        let library = row[1];
+        let library = row[1].as_str();
         assert!(
             library.contains(info.library.name),
             "README row {}: library {library:?}",
@@ -307,16 +317,7 @@ fn every_async_adapter_crate_is_registered_with_its_locked_version() {
 
 #[test]
 fn readme_async_table_matches_registry() {
-    let readme = read("README.md");
-    let section = readme
-        .split("\n### ")
-        .find(|s| s.starts_with("Async implementations\n"))
-        .expect("README.md has an `### Async implementations` section");
-    let rows: Vec<Vec<&str>> = section
-        .lines()
-        .filter(|line| line.starts_with("| `"))
-        .map(|line| line.trim_matches('|').split('|').map(str::trim).collect())
-        .collect();
+    let rows = readme_rows("\n### ", "Async implementations");
     let infos = async_implementations();
     assert_eq!(
         rows.iter()
