@@ -60,7 +60,7 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
     let edits = [
         (
             &workspace_toml,
-            insert_after_last(
+            insert_after_first_run(
                 &read(&workspace_toml)?,
                 |l| l.starts_with("chanbench-") && l.contains("path = \"crates/"),
                 &format!("{package} = {{ path = \"crates/{package}\" }}"),
@@ -68,7 +68,7 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
         ),
         (
             &registry_toml,
-            insert_after_last(
+            insert_after_first_run(
                 &read(&registry_toml)?,
                 |l| {
                     l.starts_with("chanbench-")
@@ -80,7 +80,7 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
         ),
         (
             &registry_rs,
-            insert_after_last(
+            insert_after_first_run(
                 &read(&registry_rs)?,
                 |l| l.trim_start().starts_with("chanbench_") && l.trim_end().ends_with(','),
                 &format!("    {krate}::{ty},"),
@@ -88,7 +88,7 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
         ),
         (
             &readme,
-            insert_after_last(
+            insert_after_first_run(
                 &read(&readme)?,
                 |l| l.starts_with("| `") && (l.ends_with("| yes |") || l.ends_with("| no |")),
                 &format!(
@@ -129,12 +129,15 @@ fn read(path: &Path) -> Result<String> {
 }
 
 /// `text` with `line` inserted after the last line matching `anchor`.
-fn insert_after_last(text: &str, anchor: impl Fn(&str) -> bool, line: &str) -> Result<String> {
+/// Inserts `line` after the first run of consecutive lines matching `anchor`: the sync list,
+/// table or dependencies, which come before their async counterparts.
+fn insert_after_first_run(text: &str, anchor: impl Fn(&str) -> bool, line: &str) -> Result<String> {
     let lines: Vec<&str> = text.lines().collect();
-    let at = lines
+    let first = lines
         .iter()
-        .rposition(|l| anchor(l))
+        .position(|l| anchor(l))
         .context("the place to add the new implementation was not found")?;
+    let at = first + lines[first..].iter().take_while(|l| anchor(l)).count() - 1;
     let mut out: Vec<&str> = lines[..=at].to_vec();
     out.push(line);
     out.extend_from_slice(&lines[at + 1..]);
@@ -240,14 +243,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn inserts_after_the_last_matching_line() {
-        let text = "a = 1\nchanbench-x = 1\nchanbench-y = 2\nz = 3\n";
+    fn inserts_after_the_first_run_of_matching_lines() {
+        // The second run (the async list) is left alone.
+        let text = "a = 1\nchanbench-x = 1\nchanbench-y = 2\nz = 3\nchanbench-async = 4\n";
         let out =
-            insert_after_last(text, |l| l.starts_with("chanbench-"), "chanbench-new = 3").unwrap();
+            insert_after_first_run(text, |l| l.starts_with("chanbench-"), "chanbench-new = 3")
+                .unwrap();
         assert_eq!(
             out,
-            "a = 1\nchanbench-x = 1\nchanbench-y = 2\nchanbench-new = 3\nz = 3\n"
+            "a = 1\nchanbench-x = 1\nchanbench-y = 2\nchanbench-new = 3\nz = 3\nchanbench-async = 4\n"
         );
-        assert!(insert_after_last(text, |l| l.starts_with("nothing"), "x").is_err());
+        assert!(insert_after_first_run(text, |l| l.starts_with("nothing"), "x").is_err());
     }
 }
