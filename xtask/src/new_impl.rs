@@ -5,6 +5,8 @@
 //! The scaffold is a working adapter around `std::sync::mpsc::channel`, marked as a placeholder,
 //! so it compiles, passes the conformance suite and appears in the next `cargo xtask bench` from
 //! the start; replacing its calls with those of the library to compare is the user's part.
+//! `--async` scaffolds an `AsyncChannel` adapter around tokio's unbounded channel instead,
+//! registered in the async list and table and checked by the async conformance suite.
 
 use std::{fs, path::Path};
 
@@ -16,6 +18,9 @@ pub struct Args {
     /// The implementation's id: lowercase letters, digits and '-', e.g. `my-chan`. The crate is
     /// `crates/chanbench-<NAME>`.
     name: String,
+    /// Scaffold an async adapter (`AsyncChannel`), registered in the async list.
+    #[arg(long = "async")]
+    asynchronous: bool,
 }
 
 /// Runs `cargo xtask new-impl`.
@@ -32,9 +37,18 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
             "implementation name {name:?}: expected lowercase letters, digits and '-', starting with a letter"
         );
     }
-    if chanbench_registry::find(&name).is_some() {
+    let taken = if args.asynchronous {
+        chanbench_registry::async_implementations()
+            .iter()
+            .any(|i| i.id == name)
+    } else {
+        chanbench_registry::find(&name).is_some()
+    };
+    if taken {
         bail!("an implementation with id {name:?} is registered already");
     }
+    // The sync list, table and dependencies come first in each file, the async ones second.
+    let run = usize::from(args.asynchronous);
     let package = format!("chanbench-{name}");
     let krate = package.replace('-', "_");
     let ty: String = name
@@ -60,7 +74,8 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
     let edits = [
         (
             &workspace_toml,
-            insert_after_first_run(
+            insert_after_run(
+                0,
                 &read(&workspace_toml)?,
                 |l| l.starts_with("chanbench-") && l.contains("path = \"crates/"),
                 &format!("{package} = {{ path = \"crates/{package}\" }}"),
@@ -68,7 +83,8 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
         ),
         (
             &registry_toml,
-            insert_after_first_run(
+            insert_after_run(
+                run,
                 &read(&registry_toml)?,
                 |l| {
                     l.starts_with("chanbench-")
@@ -80,7 +96,8 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
         ),
         (
             &registry_rs,
-            insert_after_first_run(
+            insert_after_run(
+                run,
                 &read(&registry_rs)?,
                 |l| l.trim_start().starts_with("chanbench_") && l.trim_end().ends_with(','),
                 &format!("    {krate}::{ty},"),
@@ -88,12 +105,19 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
         ),
         (
             &readme,
-            insert_after_first_run(
+            insert_after_run(
+                run,
                 &read(&readme)?,
-                |l| l.starts_with("| `") && (l.ends_with("| yes |") || l.ends_with("| no |")),
-                &format!(
-                    "| `{name}` | std (`mpsc::channel`, placeholder) | no | yes | no | no | yes |"
-                ),
+                |l| l.starts_with("| `") && l.ends_with(" |"),
+                &if args.asynchronous {
+                    format!(
+                        "| `{name}` | tokio {TOKIO} (`mpsc::unbounded_channel`, placeholder) | no | no | yes | no | yes | yes |"
+                    )
+                } else {
+                    format!(
+                        "| `{name}` | std (`mpsc::channel`, placeholder) | no | yes | no | no | yes |"
+                    )
+                },
             )?,
         ),
     ];
@@ -103,15 +127,27 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
     let write = |path: &Path, text: String| {
         fs::write(path, text).with_context(|| format!("writing {}", path.display()))
     };
-    write(&dir.join("Cargo.toml"), cargo_toml(&package, &name))?;
-    write(&dir.join("src/lib.rs"), lib_rs(&name, &ty))?;
-    write(
-        &dir.join("tests/it.rs"),
-        format!(
-            "//! The conformance suite, run against {name}. List exactly the capabilities it has.\n\
-             chanbench_core::conformance_tests!({krate}::{ty}, flavors: [unbounded], extras: [returns_unsent]);\n"
-        ),
-    )?;
+    if args.asynchronous {
+        write(&dir.join("Cargo.toml"), cargo_toml_async(&package, &name))?;
+        write(&dir.join("src/lib.rs"), lib_rs_async(&name, &ty))?;
+        write(
+            &dir.join("tests/it.rs"),
+            format!(
+                "//! The async conformance suite, run against {name}. List exactly the capabilities it has.\n\
+                 chanbench_core::async_conformance_tests!({krate}::{ty}, flavors: [unbounded], extras: [bridge]);\n"
+            ),
+        )?;
+    } else {
+        write(&dir.join("Cargo.toml"), cargo_toml(&package, &name))?;
+        write(&dir.join("src/lib.rs"), lib_rs(&name, &ty))?;
+        write(
+            &dir.join("tests/it.rs"),
+            format!(
+                "//! The conformance suite, run against {name}. List exactly the capabilities it has.\n\
+                 chanbench_core::conformance_tests!({krate}::{ty}, flavors: [unbounded], extras: [returns_unsent]);\n"
+            ),
+        )?;
+    }
     for (path, text) in edits {
         write(path, text)?;
     }
@@ -128,16 +164,22 @@ fn read(path: &Path) -> Result<String> {
     fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
-/// `text` with `line` inserted after the last line matching `anchor`.
-/// Inserts `line` after the first run of consecutive lines matching `anchor`: the sync list,
-/// table or dependencies, which come before their async counterparts.
-fn insert_after_first_run(text: &str, anchor: impl Fn(&str) -> bool, line: &str) -> Result<String> {
+/// `text` with `line` inserted after run number `run` (from 0) of consecutive lines matching
+/// `anchor`: run 0 is the sync list, table or dependencies, run 1 their async counterparts.
+fn insert_after_run(
+    run: usize,
+    text: &str,
+    anchor: impl Fn(&str) -> bool,
+    line: &str,
+) -> Result<String> {
     let lines: Vec<&str> = text.lines().collect();
-    let first = lines
-        .iter()
-        .position(|l| anchor(l))
+    // Where each run of matching lines ends (its last line).
+    let ends: Vec<usize> = (0..lines.len())
+        .filter(|&i| anchor(lines[i]) && lines.get(i + 1).is_none_or(|next| !anchor(next)))
+        .collect();
+    let at = *ends
+        .get(run)
         .context("the place to add the new implementation was not found")?;
-    let at = first + lines[first..].iter().take_while(|l| anchor(l)).count() - 1;
     let mut out: Vec<&str> = lines[..=at].to_vec();
     out.push(line);
     out.extend_from_slice(&lines[at + 1..]);
@@ -238,6 +280,109 @@ impl ReturnsUnsent for {ty} {{}}
     )
 }
 
+/// The tokio version the async scaffold's placeholder reports (the workspace pins it).
+const TOKIO: &str = "1.54.1";
+
+fn cargo_toml_async(package: &str, name: &str) -> String {
+    format!(
+        r#"[package]
+name = "{package}"
+description = "{name} behind the chanbench AsyncChannel trait"
+version.workspace = true
+edition.workspace = true
+rust-version.workspace = true
+license.workspace = true
+publish.workspace = true
+
+[dependencies]
+chanbench-core.workspace = true
+# The placeholder's library; replace it with yours, pinned exactly in the root Cargo.toml's
+# [workspace.dependencies]: my-channel-lib.workspace = true
+tokio.workspace = true
+
+[dev-dependencies]
+chanbench-core = {{ workspace = true, features = ["async-conformance"] }}
+
+[lints]
+workspace = true
+"#
+    )
+}
+
+fn lib_rs_async(name: &str, ty: &str) -> String {
+    format!(
+        r#"//! {name} behind the chanbench [`AsyncChannel`] trait. Forwarding only.
+//!
+//! Scaffolded by `cargo xtask new-impl --async`: every method below forwards to tokio's
+//! unbounded channel as a placeholder. Replace each call with your library's, set `LIBRARY` to
+//! its crate and exact version, and implement exactly the capability traits it has
+//! (`AsyncBounded`, `ZeroCapacity`, `AsyncUnbounded`, `AsyncMultiConsumer`, `Bridge`); then list
+//! the same ones in `tests/it.rs`.
+
+use chanbench_core::{{
+    Library, RecvError, SendError, TryRecvError, TrySendError,
+    asynchronous::{{AsyncChannel, AsyncUnbounded, Bridge}},
+}};
+use tokio::sync::mpsc;
+
+/// {name}.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct {ty};
+
+impl AsyncChannel for {ty} {{
+    const ID: &'static str = "{name}";
+    const NAME: &'static str = "{name}";
+    const LIBRARY: Library = Library {{ name: "tokio", version: "{TOKIO}" }};
+
+    type RawSender<T: Send> = mpsc::UnboundedSender<T>;
+    type RawReceiver<T: Send> = mpsc::UnboundedReceiver<T>;
+
+    #[inline]
+    async fn send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {{
+        tx.send(msg).map_err(|e| SendError::returned(e.0))
+    }}
+
+    #[inline]
+    fn try_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {{
+        tx.send(msg).map_err(|e| TrySendError::Disconnected(e.0))
+    }}
+
+    #[inline]
+    async fn recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {{
+        rx.recv().await.ok_or(RecvError)
+    }}
+
+    #[inline]
+    fn try_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {{
+        rx.try_recv().map_err(|e| match e {{
+            mpsc::error::TryRecvError::Empty => TryRecvError::Empty,
+            mpsc::error::TryRecvError::Disconnected => TryRecvError::Disconnected,
+        }})
+    }}
+}}
+
+impl AsyncUnbounded for {ty} {{
+    #[inline]
+    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {{
+        mpsc::unbounded_channel()
+    }}
+}}
+
+impl Bridge for {ty} {{
+    #[inline]
+    fn blocking_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {{
+        tx.send(msg).map_err(|e| SendError::returned(e.0))
+    }}
+
+    #[inline]
+    fn blocking_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {{
+        rx.blocking_recv().ok_or(RecvError)
+    }}
+}}
+"#
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,13 +391,24 @@ mod tests {
     fn inserts_after_the_first_run_of_matching_lines() {
         // The second run (the async list) is left alone.
         let text = "a = 1\nchanbench-x = 1\nchanbench-y = 2\nz = 3\nchanbench-async = 4\n";
-        let out =
-            insert_after_first_run(text, |l| l.starts_with("chanbench-"), "chanbench-new = 3")
-                .unwrap();
+        let out = insert_after_run(
+            0,
+            text,
+            |l| l.starts_with("chanbench-"),
+            "chanbench-new = 3",
+        )
+        .unwrap();
         assert_eq!(
             out,
             "a = 1\nchanbench-x = 1\nchanbench-y = 2\nchanbench-new = 3\nz = 3\nchanbench-async = 4\n"
         );
-        assert!(insert_after_first_run(text, |l| l.starts_with("nothing"), "x").is_err());
+        assert!(insert_after_run(0, text, |l| l.starts_with("nothing"), "x").is_err());
+        let out =
+            insert_after_run(1, text, |l| l.starts_with("chanbench-"), "chanbench-b = 5").unwrap();
+        assert!(
+            out.ends_with("chanbench-async = 4\nchanbench-b = 5\n"),
+            "{out}"
+        );
+        assert!(insert_after_run(2, text, |l| l.starts_with("chanbench-"), "x").is_err());
     }
 }

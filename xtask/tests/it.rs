@@ -329,7 +329,7 @@ fn copy_of_project(name: &str) -> PathBuf {
 }
 
 #[test]
-fn a_scaffolded_implementation_compiles_passes_conformance_and_is_registered() {
+fn scaffolded_implementations_compile_pass_conformance_and_are_registered() {
     let copy = copy_of_project("new-impl");
     let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(["new-impl", "demo-chan"])
@@ -349,7 +349,14 @@ fn a_scaffolded_implementation_compiles_passes_conformance_and_is_registered() {
         "{}",
         stderr(&again)
     );
-    // The new crate's conformance suite and the registry's tidy tests (README row, registry list,
+    // And an async one, into the async list, table and dependencies.
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["new-impl", "--async", "demo-async"])
+        .env("CHANBENCH_ROOT", &copy)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The new crates' conformance suites and the registry's tidy tests (README row, registry list,
     // forwarding-only adapter) pass. The copy builds into a target folder of its own under the
     // project's `target/`, kept between runs, so later runs rebuild only the copied crates.
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -362,6 +369,8 @@ fn a_scaffolded_implementation_compiles_passes_conformance_and_is_registered() {
             "test",
             "-p",
             "chanbench-demo-chan",
+            "-p",
+            "chanbench-demo-async",
             "-p",
             "chanbench-registry",
         ])
@@ -383,6 +392,13 @@ fn a_scaffolded_implementation_compiles_passes_conformance_and_is_registered() {
         all.contains("every_adapter_crate_is_registered ... ok"),
         "{all}"
     );
+    for check in [
+        "async_conformance::multi_thread::unbounded::recv_cancellation_loses_nothing ... ok",
+        "readme_async_table_matches_registry ... ok",
+        "every_async_adapter_crate_is_registered_with_its_locked_version ... ok",
+    ] {
+        assert!(all.contains(check), "{check}: {all}");
+    }
 }
 
 /// A variant whose library loses messages is refused by `ab` before anything is measured, with
