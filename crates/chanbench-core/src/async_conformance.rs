@@ -229,6 +229,44 @@ pub fn send_after_receiver_drop_fails<C: AsyncChannel, M: MakeAsync<C>>(m: M, rt
 /// while a `recv` future waits is still there after that future is dropped unpolled.
 pub fn recv_cancellation_loses_nothing<C: AsyncChannel, M: MakeAsync<C>>(m: M, rt: Runtime) {
     rt.block_on(async move {
+        // A message is waiting every time: each receive is polled once and, if it does not
+        // complete (a runtime's cooperative budget may make it yield), dropped. Where a sender
+        // cannot queue a message without a receiver (capacity 0), the concurrent part below
+        // does this job.
+        if m.capacity() != Some(0) {
+            let (mut tx, mut rx) = m.make::<usize>();
+            let mut got = Vec::new();
+            let mut dropped = 0usize;
+            for i in 0..CANCELLATIONS {
+                tx.try_send(i)
+                    .expect("recv_cancellation_loses_nothing: try_send with room");
+                // The receive future is dropped at the end of this block, done or not.
+                let polled = {
+                    let mut fut = Box::pin(rx.recv());
+                    poll_once(&mut fut).await
+                };
+                match polled {
+                    Poll::Ready(Ok(m)) => got.push(m),
+                    Poll::Ready(Err(RecvError)) => {
+                        panic!("recv_cancellation_loses_nothing: disconnected early")
+                    }
+                    Poll::Pending => dropped += 1,
+                }
+                // A dropped receive that left its message queued: take it now, in order.
+                while let Ok(m) = rx.try_recv() {
+                    got.push(m);
+                }
+            }
+            let expected: Vec<usize> = (0..CANCELLATIONS).collect();
+            assert!(
+                got == expected,
+                "recv_cancellation_loses_nothing: with a message waiting at every poll, after \
+                 {dropped} dropped recv futures, received {} of {CANCELLATIONS} messages",
+                got.len()
+            );
+        }
+
+        // Concurrently with a producer task.
         let (mut tx, mut rx) = m.make::<usize>();
         let producer = tokio::spawn(async move {
             for i in 0..CANCELLATIONS {
