@@ -186,11 +186,12 @@ fn insert_after_run(
     Ok(out.join("\n") + "\n")
 }
 
-fn cargo_toml(package: &str, name: &str) -> String {
+/// The scaffold's manifest up to its first dependency, shared by both kinds.
+fn manifest_head(package: &str, name: &str, trait_name: &str) -> String {
     format!(
         r#"[package]
 name = "{package}"
-description = "{name} behind the chanbench Channel trait"
+description = "{name} behind the chanbench {trait_name} trait"
 version.workspace = true
 edition.workspace = true
 rust-version.workspace = true
@@ -199,7 +200,14 @@ publish.workspace = true
 
 [dependencies]
 chanbench-core.workspace = true
-# Your library, pinned exactly in the root Cargo.toml's [workspace.dependencies]:
+"#
+    )
+}
+
+fn cargo_toml(package: &str, name: &str) -> String {
+    let head = manifest_head(package, name, "Channel");
+    format!(
+        r#"{head}# Your library, pinned exactly in the root Cargo.toml's [workspace.dependencies]:
 # my-channel-lib.workspace = true
 
 [dev-dependencies]
@@ -284,19 +292,9 @@ impl ReturnsUnsent for {ty} {{}}
 const TOKIO: &str = "1.54.1";
 
 fn cargo_toml_async(package: &str, name: &str) -> String {
+    let head = manifest_head(package, name, "AsyncChannel");
     format!(
-        r#"[package]
-name = "{package}"
-description = "{name} behind the chanbench AsyncChannel trait"
-version.workspace = true
-edition.workspace = true
-rust-version.workspace = true
-license.workspace = true
-publish.workspace = true
-
-[dependencies]
-chanbench-core.workspace = true
-# The placeholder's library; replace it with yours, pinned exactly in the root Cargo.toml's
+        r#"{head}# The placeholder's library; replace it with yours, pinned exactly in the root Cargo.toml's
 # [workspace.dependencies]: my-channel-lib.workspace = true
 tokio.workspace = true
 
