@@ -54,9 +54,9 @@ pub struct Args {
     #[arg(long = "impl", value_name = "NAME", num_args = 1.., conflicts_with = "resume")]
     impls: Vec<String>,
     /// Variants of registered implementations to measure beside them, each under its own id:
-    /// `crossbeam@0.5.6` (another published version), `kanal=path:../kanal` (a local checkout
-    /// or a vendored git revision). Each passes the conformance suite before anything is
-    /// measured; it has no native-select cells.
+    /// `crossbeam@0.5.6` (another published version), `kanal=path:../kanal` (a local crate),
+    /// `crossbeam=git:../crossbeam@REV` (a revision of a local git repository). Each passes the
+    /// conformance suite before anything is measured; it has no native-select cells.
     #[arg(long = "variant", value_name = "SPEC", num_args = 1.., conflicts_with = "resume")]
     variants: Vec<String>,
     /// Workloads to run (default: all): seq, spsc, mpsc, mpmc, fan-in, ping-pong, burst,
