@@ -27,6 +27,7 @@ pub mod matrix;
 pub mod paired;
 pub mod payload;
 pub mod placement;
+pub mod runtime;
 pub mod strategy;
 pub mod variant;
 pub mod workload;

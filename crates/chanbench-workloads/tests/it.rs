@@ -619,3 +619,49 @@ fn a_variant_runs_the_registered_cells_but_select_under_its_own_id_and_passes_co
     ));
     assert!(failures.is_empty(), "{failures:?}");
 }
+
+#[test]
+fn runtimes_pin_every_worker_to_one_allowed_core_and_current_thread_stays_on_the_caller() {
+    use chanbench_workloads::runtime::Flavor;
+
+    // Runtimes start threads: not while another test counts thread creation.
+    let _serial = serial();
+    let cores = Cores::allowed().unwrap();
+    let rt = Flavor::MultiThread.build(&cores).unwrap();
+    let seen: Vec<(std::thread::ThreadId, Vec<usize>)> = rt.block_on(async {
+        let tasks: Vec<_> = (0..8 * cores.len())
+            .map(|_| {
+                tokio::spawn(async {
+                    let mask = Cores::allowed().unwrap().ids().to_vec();
+                    (std::thread::current().id(), mask)
+                })
+            })
+            .collect();
+        let mut seen = Vec::new();
+        for t in tasks {
+            seen.push(t.await.unwrap());
+        }
+        seen
+    });
+    for (thread, mask) in &seen {
+        assert!(
+            mask.len() == 1 && cores.ids().contains(&mask[0]),
+            "worker {thread:?} runs on {mask:?}, not one of {:?}",
+            cores.ids()
+        );
+    }
+    drop(rt);
+
+    let caller = std::thread::current().id();
+    let rt = Flavor::CurrentThread.build(&cores).unwrap();
+    let on = rt.block_on(async { tokio::spawn(async { std::thread::current().id() }).await });
+    assert_eq!(
+        on.unwrap(),
+        caller,
+        "current_thread runs tasks on the caller"
+    );
+    assert_eq!(
+        Flavor::ALL.map(Flavor::name),
+        ["current-thread", "multi-thread"]
+    );
+}
