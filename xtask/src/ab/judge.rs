@@ -118,14 +118,6 @@ pub struct Judged {
     pub verdict: Verdict,
 }
 
-/// Per process, arm `k`'s typical run over arm 0's.
-pub fn per_process(records: &[&PairedRecord], k: usize) -> Vec<f64> {
-    records
-        .iter()
-        .map(|r| typical(&r.times_ns[k]).0 / typical(&r.times_ns[0]).0)
-        .collect()
-}
-
 /// Judges arm `k` (B; `versions`: each later version) of one configuration against A (arm 0)
 /// from its processes' records, with arm 1 (A') as the control. `None` with fewer than two
 /// processes or a time that is not a positive number.
@@ -133,8 +125,13 @@ pub fn judge(records: &[&PairedRecord], k: usize, rules: Rules) -> Option<Judged
     if records.len() < 2 {
         return None;
     }
-    let b_over_a = per_process(records, k);
-    let control = per_process(records, 1);
+    // Per process: A's, A''s and this arm's typical run and disturbed share, computed once.
+    let typ: Vec<[(f64, f64); 3]> = records
+        .iter()
+        .map(|r| [0, 1, k].map(|arm| typical(&r.times_ns[arm])))
+        .collect();
+    let b_over_a: Vec<f64> = typ.iter().map(|t| t[2].0 / t[0].0).collect();
+    let control: Vec<f64> = typ.iter().map(|t| t[1].0 / t[0].0).collect();
     if b_over_a
         .iter()
         .chain(&control)
@@ -155,19 +152,13 @@ pub fn judge(records: &[&PairedRecord], k: usize, rules: Rules) -> Option<Judged
     } else {
         Verdict::Unchanged
     };
-    let share = |k: usize| {
-        records
-            .iter()
-            .map(|r| typical(&r.times_ns[k]).1)
-            .sum::<f64>()
-            / records.len() as f64
-    };
+    let share = |arm: usize| typ.iter().map(|t| t[arm].1).sum::<f64>() / typ.len() as f64;
     Some(Judged {
         b,
         aa,
         shift,
         disturbed_a: share(0),
-        disturbed_b: share(k),
+        disturbed_b: share(2),
         processes: records.len(),
         verdict,
     })

@@ -169,6 +169,18 @@ pub struct PlacementRecords {
     pub records: Vec<PairedRecord>,
 }
 
+impl PlacementRecords {
+    /// The records grouped by cell (its id), one per process: what a verdict is judged on.
+    pub fn by_cell(&self) -> std::collections::BTreeMap<String, Vec<&PairedRecord>> {
+        let mut cells: std::collections::BTreeMap<String, Vec<&PairedRecord>> =
+            std::collections::BTreeMap::new();
+        for r in &self.records {
+            cells.entry(r.key.id()).or_default().push(r);
+        }
+        cells
+    }
+}
+
 /// Runs `cargo xtask ab`.
 pub fn run(root: &Path, args: Args) -> Result<Outcome> {
     let rules = args.common.rules()?;

@@ -1,10 +1,9 @@
 //! A comparison's outputs: the table on stdout, `ab.csv`, `summary.md` (for a pull request) and
 //! `index.html` with every cell's change and interval, sorted, beside the A/A control.
 
-use std::{collections::BTreeMap, fs, path::Path};
+use std::{fs, path::Path};
 
 use anyhow::{Context, Result};
-use chanbench_schema::PairedRecord;
 use maud::{DOCTYPE, PreEscaped, html};
 use serde::Serialize;
 
@@ -61,11 +60,7 @@ pub struct Summary {
 pub fn rows(c: &Comparison, rules: Rules) -> Vec<Row> {
     let mut rows = Vec::new();
     for p in &c.placements {
-        let mut cells: BTreeMap<String, Vec<&PairedRecord>> = BTreeMap::new();
-        for r in &p.records {
-            cells.entry(r.key.id()).or_default().push(r);
-        }
-        for records in cells.values() {
+        for records in p.by_cell().values() {
             let Some(j) = judge(records, 2, rules) else {
                 continue;
             };

@@ -10,7 +10,7 @@ use std::{
 };
 
 use anyhow::{Context, Result, bail};
-use chanbench_schema::{PairedRecord, Workload};
+use chanbench_schema::Workload;
 use maud::{DOCTYPE, PreEscaped, html};
 use serde::Serialize;
 
@@ -117,11 +117,7 @@ pub fn write(dir: &Path, c: &Comparison, rules: Rules) -> Result<()> {
     type Line = Vec<Option<(f64, f64, f64, bool)>>;
     let mut lines: BTreeMap<(String, Workload), BTreeMap<String, Line>> = BTreeMap::new();
     for p in &c.placements {
-        let mut cells: BTreeMap<String, Vec<&PairedRecord>> = BTreeMap::new();
-        for r in &p.records {
-            cells.entry(r.key.id()).or_default().push(r);
-        }
-        for records in cells.values() {
+        for records in p.by_cell().values() {
             let key = &records[0].key;
             let mut line: Line = vec![Some((0.0, 0.0, 0.0, false))];
             for (k, arm) in c.arms.iter().enumerate().skip(2) {
