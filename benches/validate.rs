@@ -1,8 +1,9 @@
 //! Calibration: `cargo bench -p benches --bench validate` (run by `cargo xtask validate`).
 //!
-//! For every `spsc` and `ping-pong` cell of `u64`s at capacity 1024, 1 and unbounded, runs the
-//! matrix's own timed routine (on the pinned team, as criterion does) and the cell's plain
-//! two-thread twin (`chanbench_workloads::calibrate`), interleaved, and prints one JSON record per
+//! For every `spsc` and `ping-pong` cell of `u64`s at capacity 1024, 1 and unbounded, and every
+//! `async-spsc` and `async-ping-pong` cell on both runtime flavours, runs the matrix's own timed
+//! routine (on the pinned team, as criterion does) and the cell's plain twin (two threads, or two
+//! tasks on a runtime built by hand: `chanbench_workloads::calibrate`), interleaved, and prints one JSON record per
 //! cell to stdout: their medians and the ratio matrix / plain. Placement is the affinity mask,
 //! as for the matrix. `CHANBENCH_IMPL` selects implementations; `CHANBENCH_VALIDATE_ROUNDS`
 //! sets the rounds (default 41).
@@ -48,10 +49,15 @@ fn run() -> Result<()> {
     let cores = Cores::allowed()?;
     let shape = Shape::new(cores.len(), oversubscription_from_env()?);
     let matrix = build_matrix(shape, false);
-    let ids: Vec<&str> = chanbench_registry::implementations()
+    let mut ids: Vec<&str> = chanbench_registry::implementations()
         .iter()
         .map(|i| i.id)
         .collect();
+    for info in chanbench_registry::async_implementations() {
+        if !ids.contains(&info.id) {
+            ids.push(info.id);
+        }
+    }
     let filter = list_from_env("CHANBENCH_IMPL", &ids)?;
     // The same team as the matrix's, so the calibration sees the harness users' numbers come from.
     let team = Team::new(&cores, shape.team_size()).context("starting the worker team")?;

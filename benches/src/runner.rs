@@ -138,7 +138,7 @@ fn run(extra: impl FnOnce(&mut Matrix)) -> Result<()> {
         .filter(|u| wanted(u.key.workload(), u.key.implementation()) && skip.is_none())
     {
         let mut record = CellRecord::new(u.key.clone(), Status::NotSupported, profile.name);
-        record.missing = u.missing.iter().map(|m| m.name().to_owned()).collect();
+        record.missing = u.missing.iter().map(|m| (*m).to_owned()).collect();
         recorder.write(&Record::Cell(record))?;
     }
 

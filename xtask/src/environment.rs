@@ -413,14 +413,23 @@ pub fn capture(
         root,
     )
     .map(|s| !s.is_empty());
-    let libraries = chanbench_registry::implementations()
+    // Sync and async adapters; a library with both halves (flume, kanal) is listed once.
+    let mut libraries: Vec<LibraryVersion> = Vec::new();
+    let sync = chanbench_registry::implementations()
         .into_iter()
-        .map(|info| LibraryVersion {
-            implementation: info.id.to_owned(),
-            library: info.library.name.to_owned(),
-            version: info.library.version.to_owned(),
-        })
-        .collect();
+        .map(|i| (i.id, i.library));
+    let asynchronous = chanbench_registry::async_implementations()
+        .into_iter()
+        .map(|i| (i.id, i.library));
+    for (id, library) in sync.chain(asynchronous) {
+        if !libraries.iter().any(|l| l.implementation == id) {
+            libraries.push(LibraryVersion {
+                implementation: id.to_owned(),
+                library: library.name.to_owned(),
+                version: library.version.to_owned(),
+            });
+        }
+    }
     Ok(Environment {
         schema: chanbench_schema::SCHEMA,
         run: run.to_owned(),

@@ -264,10 +264,15 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
         );
     }
     bench::check_taskset()?;
-    let known: Vec<&str> = chanbench_registry::implementations()
+    let mut known: Vec<&str> = chanbench_registry::implementations()
         .iter()
         .map(|i| i.id)
         .collect();
+    for info in chanbench_registry::async_implementations() {
+        if !known.contains(&info.id) {
+            known.push(info.id);
+        }
+    }
     for id in &args.impls {
         if !known.contains(&id.as_str()) {
             bail!(

@@ -88,6 +88,10 @@ pub struct Params {
     pub pause_ns: Option<u64>,
     /// The service message's envelope: `owned` or `boxed`.
     pub envelope: Option<String>,
+    /// The tokio runtime flavour of an async cell: `current-thread` or `multi-thread`
+    /// (absent from runs before the async cells).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<String>,
 }
 
 impl Params {
@@ -106,6 +110,7 @@ impl Params {
             burst: None,
             pause_ns: None,
             envelope: None,
+            runtime: None,
         }
     }
 
@@ -143,6 +148,7 @@ impl Params {
         parts.extend(self.burst.map(|n| format!("burst={n}")));
         parts.extend(self.pause_ns.map(|p| format!("pause={}", duration(p))));
         parts.extend(self.envelope.clone());
+        parts.extend(self.runtime.as_ref().map(|r| format!("rt={r}")));
         parts.join("/")
     }
 }
@@ -323,6 +329,13 @@ mod tests {
         assert_eq!(side.label(Workload::ZeroCost), "seq/cap=1024/u64");
         let atomic = Params::new(Capacity::None, u64(), 2);
         assert_eq!(atomic.label(Workload::Floor), "u64");
+        let mut task = Params::new(Capacity::Bounded(1024), u64(), 2);
+        task.producers = Some(1);
+        task.runtime = Some("multi-thread".into());
+        assert_eq!(
+            task.label(Workload::AsyncMpsc),
+            "cap=1024/u64/producers=1/rt=multi-thread"
+        );
     }
 
     #[test]

@@ -41,6 +41,18 @@ pub enum Workload {
     Sources,
     /// Strategy family: a client and a server, on one thread or two, or a direct call.
     Service,
+    /// Async: one producer task, one consumer task, on a tokio runtime.
+    AsyncSpsc,
+    /// Async: producer tasks from the cores, one consumer task.
+    AsyncMpsc,
+    /// Async: producer and consumer tasks from the cores.
+    AsyncMpmc,
+    /// Async: a message there and back between two tasks.
+    AsyncPingPong,
+    /// Async bridge: a plain thread's blocking sends into a task.
+    ThreadToTask,
+    /// Async bridge: a task's sends into a plain thread's blocking receives.
+    TaskToThread,
 }
 
 /// What a workload's cells are, which decides where the report shows them.
@@ -193,7 +205,7 @@ pub struct WorkloadFacts {
 
 impl Workload {
     /// Every workload, in the order the report shows them.
-    pub const ALL: [Workload; 13] = [
+    pub const ALL: [Workload; 19] = [
         Workload::Seq,
         Workload::Spsc,
         Workload::Mpsc,
@@ -201,6 +213,12 @@ impl Workload {
         Workload::FanIn,
         Workload::PingPong,
         Workload::Burst,
+        Workload::AsyncSpsc,
+        Workload::AsyncMpsc,
+        Workload::AsyncMpmc,
+        Workload::AsyncPingPong,
+        Workload::ThreadToTask,
+        Workload::TaskToThread,
         Workload::Distribute,
         Workload::Receive,
         Workload::Sources,
@@ -233,6 +251,38 @@ impl Workload {
             Workload::Service =>    row("service",    Strategy, Request,   none("a request's handling dominates"),        L::RoundTrip, Saturated, "client and server on one thread, two, or a direct call"),
             Workload::Floor =>      row("floor",      Baseline, Message,   none("it is the floor"),                       L::None,      Saturated, "the hardware floor: no channel"),
             Workload::ZeroCost =>   row("zero-cost",  Baseline, Message,   none("a check of the trait, not a channel"),   L::None,      Saturated, "crossbeam directly and through the trait"),
+            Workload::AsyncSpsc =>  row("async-spsc", Channel,  Message,   STREAMING,                                     L::None,      Saturated, "tasks: one producer, one consumer"),
+            Workload::AsyncMpsc =>  row("async-mpsc", Channel,  Message,   STREAMING,                                     L::None,      Saturated, "tasks: producers from the cores, one consumer"),
+            Workload::AsyncMpmc =>  row("async-mpmc", Channel,  Message,   STREAMING,                                     L::None,      Saturated, "tasks: producers and consumers from the cores"),
+            Workload::AsyncPingPong => row("async-ping-pong", Channel, RoundTrip, ROUND_TRIP,                          L::None,      Saturated, "tasks: a message there and back"),
+            Workload::ThreadToTask => row("thread-to-task", Channel, Message,  STREAMING,                                  L::None,      Saturated, "a plain thread's blocking sends into a task"),
+            Workload::TaskToThread => row("task-to-thread", Channel, Message,  STREAMING,                                  L::None,      Saturated, "a task's sends into a plain thread's blocking receives"),
+        }
+    }
+
+    /// Whether its cells run async implementations on a tokio runtime (their parameters name
+    /// the runtime flavour).
+    pub fn is_async(self) -> bool {
+        matches!(
+            self,
+            Workload::AsyncSpsc
+                | Workload::AsyncMpsc
+                | Workload::AsyncMpmc
+                | Workload::AsyncPingPong
+                | Workload::ThreadToTask
+                | Workload::TaskToThread
+        )
+    }
+
+    /// The sync workload doing the same job, which an async workload's cells are compared with
+    /// for a library that has both halves (`async-spsc` and `spsc`).
+    pub fn sync_twin(self) -> Option<Workload> {
+        match self {
+            Workload::AsyncSpsc => Some(Workload::Spsc),
+            Workload::AsyncMpsc => Some(Workload::Mpsc),
+            Workload::AsyncMpmc => Some(Workload::Mpmc),
+            Workload::AsyncPingPong => Some(Workload::PingPong),
+            _ => None,
         }
     }
 

@@ -1,4 +1,5 @@
-//! Plain two-thread loops beside the matrix: the instrument's own bias, measured.
+//! Plain two-thread loops beside the matrix: the instrument's own bias, measured. For the async
+//! cells, plain two-task loops on a runtime built by hand (no team, no gate of ours).
 //!
 //! Each loop is the same job as a matrix cell (`spsc` and `ping-pong` of `u64`s), written the way
 //! a careful user would write it without chanbench: two fresh threads pinned like the team's
@@ -20,14 +21,21 @@
 
 use chanbench_schema::CellKey;
 use std::{
+    future::Future,
     hint::black_box,
     thread,
     time::{Duration, Instant},
 };
 
-use chanbench_core::{Channel, Make};
+use chanbench_core::{
+    Channel, Make,
+    asynchronous::{AsyncChannel, MakeAsync},
+};
 
-use crate::placement::{Cores, StartGate};
+use crate::{
+    placement::{Cores, StartGate},
+    runtime::Flavor,
+};
 
 /// Runs a plain loop of `messages` messages (round trips) on `cores` and returns its time.
 pub type PlainRunner = Box<dyn Fn(&Cores, u64) -> Duration>;
@@ -145,6 +153,160 @@ pub fn plain_ping_pong<C: Channel, M: Make<C>>(cores: &Cores, m: M, round_trips:
         });
         let elapsed = pinger.join().expect("plain ping-pong: the pinger panicked");
         ponger.join().expect("plain ping-pong: the ponger panicked");
+        elapsed
+    })
+}
+
+/// A runtime of `flavor` built by hand, the way a user would: `multi_thread` with one worker per
+/// allowed core, each pinned to the cores in turn.
+fn plain_runtime(cores: &Cores, flavor: Flavor) -> tokio::runtime::Runtime {
+    let mut builder = match flavor {
+        Flavor::CurrentThread => tokio::runtime::Builder::new_current_thread(),
+        Flavor::MultiThread => {
+            let mut b = tokio::runtime::Builder::new_multi_thread();
+            b.worker_threads(cores.len());
+            let cores = cores.clone();
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            b.on_thread_start(move || {
+                cores.pin_current(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+            });
+            b
+        }
+    };
+    builder
+        .build()
+        .expect("plain calibration: cannot build a tokio runtime")
+}
+
+/// Runs `job` to completion on a fresh runtime of `flavor`: a `current_thread` runtime on a
+/// fresh thread pinned to the first core, a `multi_thread` one from a plain thread that only
+/// waits.
+fn on_plain_runtime<T: Send + 'static>(
+    cores: &Cores,
+    flavor: Flavor,
+    job: impl Future<Output = T> + Send + 'static,
+) -> T {
+    let rt = plain_runtime(cores, flavor);
+    match flavor {
+        Flavor::CurrentThread => thread::scope(|s| {
+            s.spawn(|| {
+                cores.pin_current(0);
+                rt.block_on(job)
+            })
+            .join()
+            .expect("plain calibration: a task panicked")
+        }),
+        Flavor::MultiThread => rt
+            .block_on(rt.spawn(job))
+            .expect("plain calibration: a task panicked"),
+    }
+}
+
+/// One producer task streaming `messages` `u64`s to one consumer task on a runtime built by
+/// hand: the time from the producer's start to the consumer's last receive, after an untimed
+/// warm-up on the same tasks. The tasks meet at a `tokio::sync::Barrier` between the two.
+pub fn plain_async_spsc<C: AsyncChannel, M: MakeAsync<C>>(
+    cores: &Cores,
+    flavor: Flavor,
+    m: M,
+    messages: u64,
+) -> Duration {
+    let warm = warm_up(messages);
+    on_plain_runtime(cores, flavor, async move {
+        let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2));
+        let (mut warm_tx, mut warm_rx) = m.make::<u64>();
+        let (mut tx, mut rx) = m.make::<u64>();
+        let b = barrier.clone();
+        let producer = tokio::spawn(async move {
+            for i in 0..warm {
+                warm_tx
+                    .send(i)
+                    .await
+                    .expect("plain async spsc: the consumer is gone");
+            }
+            drop(warm_tx);
+            b.wait().await;
+            let start = Instant::now();
+            for i in 0..messages {
+                tx.send(i)
+                    .await
+                    .expect("plain async spsc: the consumer is gone");
+            }
+            start
+        });
+        let consumer = tokio::spawn(async move {
+            let mut received = 0u64;
+            while let Ok(msg) = warm_rx.recv().await {
+                black_box(msg);
+                received += 1;
+            }
+            barrier.wait().await;
+            while let Ok(msg) = rx.recv().await {
+                black_box(msg);
+                received += 1;
+            }
+            (Instant::now(), received)
+        });
+        let start = producer
+            .await
+            .expect("plain async spsc: the producer panicked");
+        let (end, received) = consumer
+            .await
+            .expect("plain async spsc: the consumer panicked");
+        assert_eq!(
+            received,
+            warm + messages,
+            "plain async spsc: {} sent, {received} received",
+            warm + messages
+        );
+        end.saturating_duration_since(start)
+    })
+}
+
+/// `round_trips` round trips of a `u64` between two tasks on a runtime built by hand: the
+/// pinger's own time, after an untimed warm-up on the same tasks and channels.
+pub fn plain_async_ping_pong<C: AsyncChannel, M: MakeAsync<C>>(
+    cores: &Cores,
+    flavor: Flavor,
+    m: M,
+    round_trips: u64,
+) -> Duration {
+    let warm = warm_up(round_trips);
+    on_plain_runtime(cores, flavor, async move {
+        let (mut ping_tx, mut ping_rx) = m.make::<u64>();
+        let (mut pong_tx, mut pong_rx) = m.make::<u64>();
+        let ponger = tokio::spawn(async move {
+            while let Ok(msg) = ping_rx.recv().await {
+                pong_tx
+                    .send(msg)
+                    .await
+                    .expect("plain async ping-pong: the pinger is gone");
+            }
+        });
+        let pinger = tokio::spawn(async move {
+            let mut start = Instant::now();
+            for i in 0..warm + round_trips {
+                if i == warm {
+                    start = Instant::now();
+                }
+                ping_tx
+                    .send(i)
+                    .await
+                    .expect("plain async ping-pong: the ponger is gone");
+                let back = pong_rx
+                    .recv()
+                    .await
+                    .expect("plain async ping-pong: the ponger is gone");
+                assert_eq!(back, i, "plain async ping-pong: sent {i}, got {back} back");
+            }
+            start.elapsed()
+        });
+        let elapsed = pinger
+            .await
+            .expect("plain async ping-pong: the pinger panicked");
+        ponger
+            .await
+            .expect("plain async ping-pong: the ponger panicked");
         elapsed
     })
 }

@@ -13,12 +13,16 @@
 //!   receiving (block or poll), serving many sources, one-thread versus two-thread services.
 //! - [`matrix`]: the designed set of cells, registered per implementation from the capability
 //!   traits it implements.
+//! - [`runtime`] and [`async_workload`]: the tokio runtimes (both flavours, built with the team)
+//!   and the async scenarios on them: spsc, mpsc, mpmc and ping-pong between tasks, and the
+//!   bridges between a plain thread and a task.
 //! - [`paired`]: the paired runner of `cargo xtask ab` (several builds of an implementation
 //!   interleaved in one process), and [`knob`], its test knob of extra work per message.
 //!
 //! Workloads reach channel libraries only through the trait; this crate depends on none.
 
 pub mod alloc;
+pub mod async_workload;
 pub mod calibrate;
 pub mod cost;
 pub mod floor;

@@ -27,15 +27,20 @@
 
 use std::{fmt, time::Duration};
 
-use chanbench_core::{Capabilities, Capability, Channel, Make, MultiConsumer, Select};
+use chanbench_core::{
+    Capabilities, Capability, Channel, Make, MultiConsumer, Select,
+    asynchronous::{AsyncCapabilities, AsyncChannel, AsyncMultiConsumer, Bridge, MakeAsync},
+};
 pub use chanbench_schema::Capacity;
 use chanbench_schema::{CellKey, Floor, Params, Workload};
 
 use crate::{
+    async_workload,
     calibrate::{self, Calibration},
     floor,
     payload::{Boxed, Inline, Payload, VecCloned, VecOwned},
     placement::Team,
+    runtime::Flavor,
     strategy::{
         distribute::{self, BATCH, GRAINS},
         receive::{self, GAPS, WAITS},
@@ -45,7 +50,10 @@ use crate::{
     workload::{self, Measured},
 };
 
-use Workload::{Burst, Distribute, FanIn, Mpmc, PingPong, Receive, Seq, Service, Sources, Spsc};
+use Workload::{
+    AsyncMpmc, AsyncMpsc, AsyncPingPong, AsyncSpsc, Burst, Distribute, FanIn, Mpmc, PingPong,
+    Receive, Seq, Service, Sources, Spsc, TaskToThread, ThreadToTask,
+};
 
 /// Timed runs (criterion) or the cost run (also records latencies).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,6 +152,8 @@ pub struct Cell {
     pub key: CellKey,
     /// The capabilities the cell needs beyond `Channel`.
     pub needs: &'static [Capability],
+    /// The capabilities an async cell needs beyond `AsyncChannel`.
+    pub async_needs: &'static [AsyncNeed],
     /// At most this many messages in the cost run (large payloads, pauses).
     pub cost_limit: Option<u64>,
     /// The strategy starts threads inside its timed region by design (`std::thread::scope`):
@@ -169,9 +179,29 @@ impl Cell {
         Self {
             key: CellKey::new(workload, implementation, params),
             needs,
+            async_needs: &[],
             cost_limit: None,
             spawns_threads: false,
             run,
+        }
+    }
+
+    /// An async cell of `workload` for `implementation` with `params`, which must name its
+    /// runtime flavour.
+    pub fn new_async(
+        workload: Workload,
+        implementation: &'static str,
+        params: Params,
+        needs: &'static [AsyncNeed],
+        run: Runner,
+    ) -> Self {
+        assert!(
+            workload.is_async() && params.runtime.is_some(),
+            "{workload}/{implementation}: an async cell names its runtime"
+        );
+        Self {
+            async_needs: needs,
+            ..Self::new(workload, implementation, params, &[], run)
         }
     }
 
@@ -219,8 +249,43 @@ impl fmt::Debug for Cell {
 pub struct Unsupported {
     /// The cell it would be (its parameters as another implementation runs it).
     pub key: CellKey,
-    /// The capabilities it lacks for this cell.
-    pub missing: Vec<Capability>,
+    /// The capabilities it lacks for this cell, by name (`bounded`, `bridge` ...).
+    pub missing: Vec<&'static str>,
+}
+
+/// A capability an async cell needs: the async capability traits, by what they give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AsyncNeed {
+    /// `AsyncBounded`.
+    Bounded,
+    /// `AsyncUnbounded`.
+    Unbounded,
+    /// `AsyncMultiConsumer`.
+    MultiConsumer,
+    /// `Bridge`.
+    Bridge,
+}
+
+impl AsyncNeed {
+    /// Its name, as [`Capability::name`] spells the sync ones.
+    pub fn name(self) -> &'static str {
+        match self {
+            AsyncNeed::Bounded => "bounded",
+            AsyncNeed::Unbounded => "unbounded",
+            AsyncNeed::MultiConsumer => "multi_consumer",
+            AsyncNeed::Bridge => "bridge",
+        }
+    }
+
+    /// Whether an implementation with `caps` has it.
+    pub fn met_by(self, caps: &AsyncCapabilities) -> bool {
+        match self {
+            AsyncNeed::Bounded => caps.bounded,
+            AsyncNeed::Unbounded => caps.unbounded,
+            AsyncNeed::MultiConsumer => caps.multi_consumer,
+            AsyncNeed::Bridge => caps.bridge,
+        }
+    }
 }
 
 /// Payloads in the smoke profile's reduced sweep.
@@ -252,6 +317,7 @@ pub struct Matrix {
     /// unbounded, for `cargo xtask validate`.
     pub calibrations: Vec<Calibration>,
     implementations: Vec<(&'static str, Capabilities)>,
+    async_implementations: Vec<(&'static str, AsyncCapabilities)>,
 }
 
 impl Matrix {
@@ -264,7 +330,14 @@ impl Matrix {
             cells: Vec::new(),
             calibrations: Vec::new(),
             implementations: Vec::new(),
+            async_implementations: Vec::new(),
         }
+    }
+
+    /// Records that the async implementation `C`, with these capabilities, was registered.
+    /// Called by `register_async_impl!`.
+    pub fn note_async_impl<C: AsyncChannel>(&mut self, capabilities: AsyncCapabilities) {
+        self.async_implementations.push((C::ID, capabilities));
     }
 
     /// Records that `C`, with these capabilities, was registered. Called by `register_impl!`.
@@ -282,44 +355,67 @@ impl Matrix {
     }
 
     /// The cells some registered implementation runs and another cannot, for each implementation
-    /// that cannot, with the capabilities it lacks.
+    /// that cannot, with the capabilities it lacks. Sync and async implementations are two
+    /// families (flume and kanal are in both, under one id): each is held to its own family's
+    /// cells.
     pub fn unsupported(&self) -> Vec<Unsupported> {
-        // Only cells of registered implementations: baselines (the floor, the zero-cost pair) are
-        // not channel cells an implementation could lack.
-        let registered = |id: &str| self.implementations.iter().any(|(i, _)| *i == id);
-        let mut keys: Vec<&Cell> = Vec::new();
-        for c in self.cells.iter().filter(|c| registered(c.implementation())) {
-            let seen = keys.iter().any(|k| {
-                k.workload() == c.workload() && k.label() == c.label() && k.needs == c.needs
-            });
-            if !seen {
-                keys.push(c);
-            }
-        }
-        keys.sort_by_key(|c| (c.workload(), c.label().to_owned(), c.needs));
         let mut out = Vec::new();
-        for &(id, caps) in &self.implementations {
-            for cell in &keys {
-                let runs = self.cells.iter().any(|c| {
-                    c.implementation() == id
-                        && c.workload() == cell.workload()
-                        && c.label() == cell.label()
-                });
-                if !runs {
-                    let missing = cell
-                        .needs
-                        .iter()
-                        .copied()
-                        .filter(|n| !caps.has(*n))
-                        .collect();
+        let sync_ids: Vec<&str> = self.implementations.iter().map(|(i, _)| *i).collect();
+        for cell in self.family_keys(false, &sync_ids) {
+            for &(id, caps) in &self.implementations {
+                if !self.runs(id, cell) {
+                    let missing = cell.needs.iter().filter(|n| !caps.has(**n));
                     out.push(Unsupported {
                         key: CellKey::new(cell.workload(), id, cell.key.params().clone()),
-                        missing,
+                        missing: missing.map(|n| n.name()).collect(),
+                    });
+                }
+            }
+        }
+        let async_ids: Vec<&str> = self.async_implementations.iter().map(|(i, _)| *i).collect();
+        for cell in self.family_keys(true, &async_ids) {
+            for (id, caps) in &self.async_implementations {
+                if !self.runs(id, cell) {
+                    let missing = cell.async_needs.iter().filter(|n| !n.met_by(caps));
+                    out.push(Unsupported {
+                        key: CellKey::new(cell.workload(), *id, cell.key.params().clone()),
+                        missing: missing.map(|n| n.name()).collect(),
                     });
                 }
             }
         }
         out
+    }
+
+    /// One cell per configuration the registered implementations `ids` of one family (async
+    /// workloads or not) run, sorted. Baselines (the floor, the zero-cost pair) are not channel
+    /// cells an implementation could lack.
+    fn family_keys(&self, is_async: bool, ids: &[&str]) -> Vec<&Cell> {
+        let mut keys: Vec<&Cell> = Vec::new();
+        for c in self
+            .cells
+            .iter()
+            .filter(|c| c.workload().is_async() == is_async && ids.contains(&c.implementation()))
+        {
+            let seen = keys.iter().any(|k| {
+                k.workload() == c.workload()
+                    && k.label() == c.label()
+                    && k.needs == c.needs
+                    && k.async_needs == c.async_needs
+            });
+            if !seen {
+                keys.push(c);
+            }
+        }
+        keys.sort_by_key(|c| (c.workload(), c.label().to_owned(), c.needs, c.async_needs));
+        keys
+    }
+
+    /// Whether implementation `id` has a cell of `cell`'s workload and parameters.
+    fn runs(&self, id: &str, cell: &Cell) -> bool {
+        self.cells.iter().any(|c| {
+            c.implementation() == id && c.workload() == cell.workload() && c.label() == cell.label()
+        })
     }
 
     fn keep_payload<P: Payload>(&self) -> bool {
@@ -678,6 +774,135 @@ impl Matrix {
         }
     }
 
+    /// Parameters of an async cell of flavor `m` on `flavor`, with a plain thread for bridges.
+    fn async_params<C: AsyncChannel, M: MakeAsync<C>>(
+        &self,
+        m: M,
+        flavor: Flavor,
+        bridge: bool,
+    ) -> Params {
+        let capacity = m.capacity().map_or(Capacity::Unbounded, Capacity::Bounded);
+        let threads = match flavor {
+            Flavor::CurrentThread => 1,
+            Flavor::MultiThread => self.shape.cores,
+        } + usize::from(bridge);
+        let mut params = Params::new(capacity, u64::describe(), threads);
+        params.runtime = Some(flavor.name().to_owned());
+        params
+    }
+
+    /// The async cells every async implementation runs under flavor `m`, on both runtime
+    /// flavours: `async-spsc` and `async-mpsc` (streaming flavors: 1024 and unbounded) and
+    /// `async-ping-pong` (1 and unbounded), `u64`s. Streaming `async-spsc` and `async-ping-pong`
+    /// cells get a calibration (a plain two-task loop on a runtime built by hand).
+    pub fn add_async_flavor<C: AsyncChannel, M: MakeAsync<C>>(
+        &mut self,
+        m: M,
+        needs: &'static [AsyncNeed],
+    ) {
+        let capacity = m.capacity();
+        let streaming = matches!(capacity, Some(1024) | None);
+        let round_trip = matches!(capacity, Some(1) | None);
+        let producers = self.shape.mpsc_producers;
+        for flavor in Flavor::ALL {
+            if streaming {
+                for (workload, producers) in [(AsyncSpsc, 1), (AsyncMpsc, producers)] {
+                    let mut params = self.async_params::<C, M>(m, flavor, false);
+                    params.producers = (workload == AsyncMpsc).then_some(producers);
+                    let cell = Cell::new_async(
+                        workload,
+                        C::ID,
+                        params,
+                        needs,
+                        Box::new(move |team, _, n| {
+                            async_workload::mpsc::<C, M>(team, flavor, m, producers, n)
+                        }),
+                    );
+                    if workload == AsyncSpsc {
+                        self.calibrations.push(Calibration {
+                            key: cell.key.clone(),
+                            plain: Box::new(move |cores, n| {
+                                calibrate::plain_async_spsc::<C, M>(cores, flavor, m, n)
+                            }),
+                        });
+                    }
+                    self.add(cell);
+                }
+            }
+            if round_trip {
+                let cell = Cell::new_async(
+                    AsyncPingPong,
+                    C::ID,
+                    self.async_params::<C, M>(m, flavor, false),
+                    needs,
+                    Box::new(move |team, _, n| {
+                        async_workload::ping_pong::<C, M>(team, flavor, m, n)
+                    }),
+                );
+                self.calibrations.push(Calibration {
+                    key: cell.key.clone(),
+                    plain: Box::new(move |cores, n| {
+                        calibrate::plain_async_ping_pong::<C, M>(cores, flavor, m, n)
+                    }),
+                });
+                self.add(cell);
+            }
+        }
+    }
+
+    /// `async-mpmc` cells under flavor `m` (1024 and unbounded), on both runtime flavours.
+    pub fn add_async_multi_consumer<C: AsyncMultiConsumer, M: MakeAsync<C>>(
+        &mut self,
+        m: M,
+        needs: &'static [AsyncNeed],
+    ) {
+        if !matches!(m.capacity(), Some(1024) | None) {
+            return;
+        }
+        let (p, c) = (self.shape.mpmc_producers, self.shape.mpmc_consumers);
+        for flavor in Flavor::ALL {
+            let mut params = self.async_params::<C, M>(m, flavor, false);
+            params.producers = Some(p);
+            params.consumers = Some(c);
+            self.add(Cell::new_async(
+                AsyncMpmc,
+                C::ID,
+                params,
+                needs,
+                Box::new(move |team, _, n| async_workload::mpmc::<C, M>(team, flavor, m, p, c, n)),
+            ));
+        }
+    }
+
+    /// The bridges under flavor `m` (1024 and unbounded), on both runtime flavours:
+    /// `thread-to-task` and `task-to-thread`.
+    pub fn add_bridges<C: Bridge, M: MakeAsync<C>>(&mut self, m: M, needs: &'static [AsyncNeed]) {
+        if !matches!(m.capacity(), Some(1024) | None) {
+            return;
+        }
+        for flavor in Flavor::ALL {
+            let params = self.async_params::<C, M>(m, flavor, true);
+            self.add(Cell::new_async(
+                ThreadToTask,
+                C::ID,
+                params.clone(),
+                needs,
+                Box::new(move |team, _, n| {
+                    async_workload::thread_to_task::<C, M>(team, flavor, m, n)
+                }),
+            ));
+            self.add(Cell::new_async(
+                TaskToThread,
+                C::ID,
+                params,
+                needs,
+                Box::new(move |team, _, n| {
+                    async_workload::task_to_thread::<C, M>(team, flavor, m, n)
+                }),
+            ));
+        }
+    }
+
     /// The hardware-floor baselines, one per [`Floor`].
     pub fn add_floor(&mut self) {
         for floor in Floor::ALL {
@@ -718,15 +943,51 @@ macro_rules! register_impls {
     }};
 }
 
+/// Registers a list of async implementation types, as
+/// `chanbench_registry::for_each_async_impl!` passes it.
+#[macro_export]
+macro_rules! register_async_impls {
+    ([$($ty:path),*], $matrix:expr) => {{
+        let matrix: &mut $crate::matrix::Matrix = $matrix;
+        $( $crate::register_async_impl!(&mut *matrix, $ty); )*
+    }};
+}
+
+/// Registers every async cell a concrete async implementation type can run, chosen by the async
+/// capability traits it implements: `register_async_impl!(&mut matrix, chanbench_tokio::TokioMpsc)`.
+#[macro_export]
+macro_rules! register_async_impl {
+    ($matrix:expr, $chan:ty) => {{
+        let matrix: &mut $crate::matrix::Matrix = $matrix;
+        let capabilities = chanbench_core::async_capabilities!($chan);
+        {
+            #[allow(unused_imports)]
+            use $crate::matrix::async_probe::{
+                Bounded as _, BoundedBridge as _, BoundedMulti as _, Lacks as _, Unbounded as _,
+                UnboundedBridge as _, UnboundedMulti as _,
+            };
+            let probe = $crate::matrix::probe::Probe::<$chan>::new();
+            (&probe).async_bounded(matrix);
+            (&probe).async_unbounded(matrix);
+            (&probe).async_bounded_multi(matrix);
+            (&probe).async_unbounded_multi(matrix);
+            (&probe).async_bounded_bridge(matrix);
+            (&probe).async_unbounded_bridge(matrix);
+        }
+        matrix.note_async_impl::<$chan>(capabilities);
+    }};
+}
+
 /// The matrix of every registered implementation (`chanbench-registry`, which the caller
 /// depends on), the strategies without a channel and the floor: what the bench measures, less
 /// its own additions (the zero-cost pair, the fault fixtures).
 #[macro_export]
 macro_rules! registered_matrix {
     ($shape:expr, $reduced:expr) => {{
-        use $crate::register_impls;
+        use $crate::{register_async_impls, register_impls};
         let mut matrix = $crate::matrix::Matrix::new($shape, $reduced);
         chanbench_registry::for_each_impl!(register_impls, (&mut matrix));
+        chanbench_registry::for_each_async_impl!(register_async_impls, (&mut matrix));
         matrix.add_strategies();
         matrix.add_floor();
         matrix
@@ -819,5 +1080,63 @@ pub mod probe {
     });
     combo!(UnboundedSelect: chanbench_core::Unbounded, chanbench_core::Select => cells_unbounded_select |m| {
         m.add_select::<C, Unbound>(Unbound, &[U, S]);
+    });
+}
+
+/// [`probe`]'s autoref specialization for the async capability traits, for
+/// [`register_async_impl!`](crate::register_async_impl).
+#[doc(hidden)]
+pub mod async_probe {
+    #![allow(missing_docs, unreachable_pub)]
+
+    use chanbench_core::{Cap, Unbound, probe::Probe};
+
+    use super::{AsyncNeed, Matrix};
+
+    /// The fallback: every method does nothing.
+    pub trait Lacks {
+        fn async_bounded(&self, _: &mut Matrix) {}
+        fn async_unbounded(&self, _: &mut Matrix) {}
+        fn async_bounded_multi(&self, _: &mut Matrix) {}
+        fn async_unbounded_multi(&self, _: &mut Matrix) {}
+        fn async_bounded_bridge(&self, _: &mut Matrix) {}
+        fn async_unbounded_bridge(&self, _: &mut Matrix) {}
+    }
+    impl<C> Lacks for &Probe<C> {}
+
+    macro_rules! combo {
+        ($name:ident: $($bound:path),+ => $method:ident |$m:ident| $body:expr) => {
+            pub trait $name {
+                fn $method(&self, $m: &mut Matrix);
+            }
+            impl<C: $($bound +)+ 'static> $name for Probe<C> {
+                fn $method(&self, $m: &mut Matrix) {
+                    $body
+                }
+            }
+        };
+    }
+
+    use AsyncNeed::{Bounded as B, Bridge as Br, MultiConsumer as Mc, Unbounded as U};
+    use chanbench_core::asynchronous::{AsyncBounded, AsyncMultiConsumer, AsyncUnbounded, Bridge};
+
+    combo!(Bounded: AsyncBounded => async_bounded |m| {
+        m.add_async_flavor::<C, Cap>(Cap(1024), &[B]);
+        m.add_async_flavor::<C, Cap>(Cap(1), &[B]);
+    });
+    combo!(Unbounded: AsyncUnbounded => async_unbounded |m| {
+        m.add_async_flavor::<C, Unbound>(Unbound, &[U]);
+    });
+    combo!(BoundedMulti: AsyncBounded, AsyncMultiConsumer => async_bounded_multi |m| {
+        m.add_async_multi_consumer::<C, Cap>(Cap(1024), &[B, Mc]);
+    });
+    combo!(UnboundedMulti: AsyncUnbounded, AsyncMultiConsumer => async_unbounded_multi |m| {
+        m.add_async_multi_consumer::<C, Unbound>(Unbound, &[U, Mc]);
+    });
+    combo!(BoundedBridge: AsyncBounded, Bridge => async_bounded_bridge |m| {
+        m.add_bridges::<C, Cap>(Cap(1024), &[B, Br]);
+    });
+    combo!(UnboundedBridge: AsyncUnbounded, Bridge => async_unbounded_bridge |m| {
+        m.add_bridges::<C, Unbound>(Unbound, &[U, Br]);
     });
 }

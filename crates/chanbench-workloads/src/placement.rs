@@ -19,6 +19,8 @@ use std::{
 
 use thiserror::Error;
 
+use crate::runtime::Runtimes;
+
 static THREADS_SPAWNED: AtomicUsize = AtomicUsize::new(0);
 static JOB_THREADS_SPAWNED: AtomicUsize = AtomicUsize::new(0);
 
@@ -33,6 +35,12 @@ pub fn threads_spawned() -> usize {
 /// may raise it: spawning is the cost those strategies pay, and the report says so.
 pub fn job_threads_spawned() -> usize {
     JOB_THREADS_SPAWNED.load(Ordering::SeqCst)
+}
+
+/// Counts one thread started outside any timed region by someone else's builder (a runtime's
+/// worker).
+pub(crate) fn count_thread() {
+    THREADS_SPAWNED.fetch_add(1, Ordering::SeqCst);
 }
 
 /// Counts one thread spawned inside a timed job.
@@ -57,6 +65,9 @@ pub enum PlacementError {
     /// The rayon pool could not be built.
     #[error("could not start the rayon pool: {0}")]
     Rayon(#[from] rayon::ThreadPoolBuildError),
+    /// A tokio runtime could not be built.
+    #[error("could not build the tokio runtimes: {0}")]
+    Runtime(std::io::Error),
     /// A worker could not be pinned.
     #[error("could not pin worker thread {index} to core {core}")]
     Pin {
@@ -126,11 +137,13 @@ pub struct Team {
     worker_cores: Vec<usize>,
     affinity: Cores,
     pool: Arc<rayon::ThreadPool>,
+    runtimes: Runtimes,
 }
 
 impl Team {
-    /// Starts `size` pinned workers and the rayon pool. This is the only place threads are
-    /// created outside strategies that spawn per job by design.
+    /// Starts `size` pinned workers, the rayon pool and the tokio runtimes of the async cells
+    /// (both flavours, see [`Runtimes`]). This is the only place threads are created outside
+    /// strategies that spawn per job by design.
     pub fn new(cores: &Cores, size: usize) -> Result<Self, PlacementError> {
         let pool_cores = cores.clone();
         let pool = rayon::ThreadPoolBuilder::new()
@@ -172,12 +185,19 @@ impl Team {
             workers.push(tx);
             pinned_to.push(core);
         }
+        let runtimes = Runtimes::new(cores).map_err(PlacementError::Runtime)?;
         Ok(Self {
             workers,
             worker_cores: pinned_to,
             affinity: cores.clone(),
             pool: Arc::new(pool),
+            runtimes,
         })
+    }
+
+    /// The tokio runtimes of the async cells, built with the team.
+    pub fn runtimes(&self) -> &Runtimes {
+        &self.runtimes
     }
 
     /// The core each worker is pinned to, by worker index (worker `i` runs role `i`).
@@ -208,9 +228,19 @@ impl Team {
     ///
     /// If there are more roles than workers, or a role panics (the panic is re-raised here).
     pub fn run<R: Send + 'static>(&self, roles: Vec<Role<R>>) -> Timed<R> {
+        self.run_from(0, roles)
+    }
+
+    /// [`Team::run`] with role `i` on worker `first + i`: the async bridges put their plain
+    /// thread in the slot after the runtime's threads.
+    ///
+    /// # Panics
+    ///
+    /// As [`Team::run`], and if `first + roles.len()` exceeds the team.
+    pub fn run_from<R: Send + 'static>(&self, first: usize, roles: Vec<Role<R>>) -> Timed<R> {
         assert!(
-            roles.len() <= self.workers.len(),
-            "{} roles for a team of {} workers",
+            first + roles.len() <= self.workers.len(),
+            "{} roles from worker {first} for a team of {} workers",
             roles.len(),
             self.workers.len()
         );
@@ -220,7 +250,7 @@ impl Team {
         ));
         let (done_tx, done_rx) = mpsc::channel();
         let count = roles.len();
-        for (index, (role, worker)) in roles.into_iter().zip(&self.workers).enumerate() {
+        for (index, (role, worker)) in roles.into_iter().zip(&self.workers[first..]).enumerate() {
             let gate = Arc::clone(&gate);
             let done = done_tx.clone();
             let job: Job = Box::new(move || {

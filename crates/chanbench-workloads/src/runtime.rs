@@ -1,15 +1,39 @@
-//! tokio runtimes for the async workloads: the two flavours, built once per process before
-//! anything is timed. `multi_thread` gets one worker per allowed core, worker `i` pinned to
-//! [`Cores::for_role`]`(i)` as the team's threads are; `current_thread` runs every task on the
-//! thread that calls `block_on`, which the caller places. The async cells measure on these (the
-//! matrix does not have them yet: this is their first part).
+//! tokio runtimes for the async workloads, and how an async cell runs on them.
+//!
+//! The two flavours are built once per process, with the [`Team`], before anything is timed.
+//! `multi_thread` gets one worker per allowed core, worker `i` pinned to [`Cores::for_role`]`(i)`
+//! as the team's threads are; `current_thread` runs every task on the thread that calls
+//! `block_on`, which is team worker 0. A bridge's plain thread takes the next slot
+//! ([`Flavor::threads`]): on one core everything shares it; across cores a `current_thread`
+//! bridge has the runtime on one core and the plain thread on the other, and a `multi_thread`
+//! one shares a core with a runtime worker (the runtime has them all).
+//!
+//! [`run`] is the one way an async cell runs. Its tasks are spawned before the clock starts and
+//! meet at an [`AsyncGate`]: each counts itself in and yields (`yield_now`, so tasks sharing a
+//! worker all get there) until the last arrival opens it. Each task or plain thread starts its
+//! clock after the gate and stops it when done; the interval is the first start to the last end,
+//! so spawning, scheduling the tasks and the join are not timed. On `multi_thread` nothing runs
+//! inside `block_on`: the tasks are spawned from outside and report through a std channel (the
+//! mistake of a receiver inside `block_on`, on a thread that is not a worker, is not made). On
+//! `current_thread` the tasks are spawned inside one `block_on` per run, which is what that
+//! flavour is.
 
-use std::sync::{
-    Arc,
-    atomic::{AtomicUsize, Ordering},
+use std::{
+    future::Future,
+    hint::spin_loop,
+    pin::Pin,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, AtomicUsize, Ordering},
+        mpsc,
+    },
+    thread,
+    time::{Duration, Instant},
 };
 
-use crate::placement::Cores;
+use tokio::runtime::Runtime;
+
+use crate::placement::{Cores, Role, Team, count_thread};
 
 /// A tokio runtime flavour: a dimension of every async cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -32,8 +56,18 @@ impl Flavor {
         }
     }
 
+    /// The threads a runtime of this flavour runs tasks on, over `cores`: 1, or one per core.
+    /// A bridge's plain thread is the team's worker of this index.
+    pub fn threads(self, cores: &Cores) -> usize {
+        match self {
+            Flavor::CurrentThread => 1,
+            Flavor::MultiThread => cores.len(),
+        }
+    }
+
     /// Builds a runtime of this flavour over `cores`. Every thread the runtime starts (its
-    /// workers, and any blocking-pool thread) is pinned round-robin over `cores`.
+    /// workers, and any blocking-pool thread) is pinned round-robin over `cores`, and counted
+    /// with the team's threads.
     pub fn build(self, cores: &Cores) -> std::io::Result<tokio::runtime::Runtime> {
         let mut builder = match self {
             Flavor::CurrentThread => tokio::runtime::Builder::new_current_thread(),
@@ -48,9 +82,244 @@ impl Flavor {
         builder
             .enable_time()
             .on_thread_start(move || {
+                count_thread();
                 // Unpinned is still correct (the affinity mask holds), only less controlled.
                 let _ = cores.pin_current(next.fetch_add(1, Ordering::Relaxed));
             })
             .build()
+    }
+}
+
+/// Both runtimes, built before anything is timed and warmed by one task each.
+pub struct Runtimes {
+    current: Arc<Runtime>,
+    multi: Runtime,
+    cores: Cores,
+}
+
+impl Runtimes {
+    /// Builds both flavours over `cores` and runs one task on each.
+    pub fn new(cores: &Cores) -> std::io::Result<Self> {
+        let current = Flavor::CurrentThread.build(cores)?;
+        let multi = Flavor::MultiThread.build(cores)?;
+        current.block_on(async {});
+        let (tx, rx) = mpsc::channel();
+        multi.spawn(async move {
+            let _ = tx.send(());
+        });
+        let _ = rx.recv();
+        Ok(Self {
+            current: Arc::new(current),
+            multi,
+            cores: cores.clone(),
+        })
+    }
+
+    /// The cores the runtimes were built over.
+    pub fn cores(&self) -> &Cores {
+        &self.cores
+    }
+}
+
+/// One task of an async cell: spawned before the clock starts, it passes the gate and returns
+/// its [`Stamp`]. Boxed once per task and run, as `tokio::spawn` boxes it anyway; the channel's
+/// futures inside are the library's own, statically dispatched.
+pub type Task = Pin<Box<dyn Future<Output = Stamp> + Send>>;
+
+/// What one task or plain thread of an async cell did: its clock, and the messages it received.
+#[derive(Debug, Clone, Copy)]
+pub struct Stamp {
+    /// When it passed the gate.
+    pub start: Instant,
+    /// When it finished.
+    pub end: Instant,
+    /// Messages it received.
+    pub received: u64,
+}
+
+/// Releases the tasks and the plain thread of an async cell together: each counts itself in,
+/// and the last one to arrive opens the gate, so no one is woken to start. Tasks wait by
+/// yielding to their runtime (every task sharing a worker gets to arrive); a plain thread spins,
+/// yielding its core after a while (a runtime worker may need it to arrive).
+#[derive(Debug)]
+pub struct AsyncGate {
+    arrived: AtomicUsize,
+    count: usize,
+    open: AtomicBool,
+}
+
+/// Spins of a plain thread at the gate before it yields its core.
+const GATE_SPINS: u32 = 1 << 16;
+
+impl AsyncGate {
+    /// A gate for `count` tasks and threads.
+    pub fn new(count: usize) -> Arc<Self> {
+        Arc::new(Self {
+            arrived: AtomicUsize::new(0),
+            count,
+            open: AtomicBool::new(false),
+        })
+    }
+
+    fn arrive(&self) -> bool {
+        let last = self.arrived.fetch_add(1, Ordering::AcqRel) + 1 == self.count;
+        if last {
+            self.open.store(true, Ordering::Release);
+        }
+        last
+    }
+
+    /// A task arrives; returns once every task and thread has.
+    pub async fn task_wait(&self) {
+        if self.arrive() {
+            return;
+        }
+        while !self.open.load(Ordering::Acquire) {
+            tokio::task::yield_now().await;
+        }
+    }
+
+    /// A plain thread arrives; returns once every task and thread has.
+    pub fn thread_wait(&self) {
+        if self.arrive() {
+            return;
+        }
+        let mut spins = 0u32;
+        while !self.open.load(Ordering::Acquire) {
+            if spins < GATE_SPINS {
+                spins += 1;
+                spin_loop();
+            } else {
+                thread::yield_now();
+            }
+        }
+    }
+
+    /// A task that passes the gate, then runs `work` (which returns how many messages it
+    /// received) on its own clock.
+    pub fn task<F>(self: &Arc<Self>, work: F) -> Task
+    where
+        F: Future<Output = u64> + Send + 'static,
+    {
+        let gate = Arc::clone(self);
+        Box::pin(async move {
+            gate.task_wait().await;
+            let start = Instant::now();
+            let received = work.await;
+            Stamp {
+                start,
+                end: Instant::now(),
+                received,
+            }
+        })
+    }
+
+    /// A plain thread's role that passes the gate, then runs `work` on its own clock.
+    pub fn thread(self: &Arc<Self>, work: impl FnOnce() -> u64 + Send + 'static) -> Role<Stamp> {
+        let gate = Arc::clone(self);
+        Box::new(move || {
+            gate.thread_wait();
+            let start = Instant::now();
+            let received = work();
+            Stamp {
+                start,
+                end: Instant::now(),
+                received,
+            }
+        })
+    }
+}
+
+/// What [`run`] measured: from the first start to the last end, and the messages received.
+#[derive(Debug, Clone, Copy)]
+pub struct AsyncTimed {
+    /// The interval.
+    pub elapsed: Duration,
+    /// Messages every task and thread received, summed.
+    pub received: u64,
+}
+
+/// Runs `tasks` on `flavor`'s runtime of `team`, and `thread` (a bridge's plain side) on the
+/// team's worker after the runtime's threads; every one of them must pass the same gate.
+///
+/// # Panics
+///
+/// If a task or the thread panics (the panic is re-raised here).
+pub fn run(
+    team: &Team,
+    flavor: Flavor,
+    tasks: Vec<Task>,
+    thread: Option<Role<Stamp>>,
+) -> AsyncTimed {
+    let runtimes = team.runtimes();
+    let slot = flavor.threads(runtimes.cores());
+    let count = tasks.len() + usize::from(thread.is_some());
+    let stamps: Vec<Stamp> = match flavor {
+        Flavor::CurrentThread => {
+            let rt = Arc::clone(&runtimes.current);
+            let driver: Role<Vec<Stamp>> = Box::new(move || {
+                rt.block_on(async move {
+                    let handles: Vec<_> = tasks.into_iter().map(tokio::spawn).collect();
+                    let mut stamps = Vec::with_capacity(handles.len());
+                    for handle in handles {
+                        match handle.await {
+                            Ok(stamp) => stamps.push(stamp),
+                            Err(e) => std::panic::resume_unwind(e.into_panic()),
+                        }
+                    }
+                    stamps
+                })
+            });
+            let mut roles = vec![driver];
+            roles.extend(thread.map(|t| -> Role<Vec<Stamp>> { Box::new(move || vec![t()]) }));
+            assert_eq!(slot, 1, "current_thread runs its tasks on one thread");
+            team.run_from(0, roles)
+                .results
+                .into_iter()
+                .flatten()
+                .collect()
+        }
+        Flavor::MultiThread => {
+            let (tx, rx) = mpsc::channel();
+            let handles: Vec<_> = tasks
+                .into_iter()
+                .map(|task| {
+                    let tx = tx.clone();
+                    runtimes.multi.spawn(async move {
+                        let _ = tx.send(task.await);
+                    })
+                })
+                .collect();
+            drop(tx);
+            let mut stamps = match thread {
+                Some(t) => team.run_from(slot, vec![t]).results,
+                None => Vec::new(),
+            };
+            stamps.extend(rx.iter());
+            if stamps.len() < count {
+                // A task panicked: its sender is gone without a stamp. Re-raise its panic.
+                for handle in handles {
+                    if let Err(e) = runtimes.multi.block_on(handle) {
+                        std::panic::resume_unwind(e.into_panic());
+                    }
+                }
+            }
+            stamps
+        }
+    };
+    assert_eq!(stamps.len(), count, "every task and thread reports once");
+    let first = stamps
+        .iter()
+        .map(|s| s.start)
+        .min()
+        .expect("at least one task");
+    let last = stamps
+        .iter()
+        .map(|s| s.end)
+        .max()
+        .expect("at least one task");
+    AsyncTimed {
+        elapsed: last - first,
+        received: stamps.iter().map(|s| s.received).sum(),
     }
 }

@@ -117,10 +117,11 @@ fn every_cell_runs_and_delivers_every_message_without_spawning_threads() {
     let cores = Cores::allowed().unwrap();
     let before_team = threads::created();
     let team = Team::new(&cores, matrix.shape.team_size()).unwrap();
-    // The counter sees what the team creates: its workers and its rayon pool.
+    // The counter sees what the team creates: its workers, its rayon pool and the multi-thread
+    // runtime's workers (the current-thread runtime has none).
     assert_eq!(
         threads::created() - before_team,
-        matrix.shape.team_size() + cores.len(),
+        matrix.shape.team_size() + 2 * cores.len(),
         "the pthread_create counter must see the team's threads"
     );
     let os = os_threads();
@@ -247,15 +248,15 @@ fn unsupported_cells_are_listed_with_the_missing_capability() {
     };
     assert_eq!(
         find("spsc/std-mpsc/cap=1024/u64").missing,
-        [Capability::Bounded]
+        [Capability::Bounded.name()]
     );
     assert_eq!(
         find("spsc/std-sync/cap=unbounded/u64").missing,
-        [Capability::Unbounded]
+        [Capability::Unbounded.name()]
     );
     assert_eq!(
         find("fan-in/kanal/cap=1024/instant/select/sources=4").missing,
-        [Capability::Select]
+        [Capability::Select.name()]
     );
     let mpmc = matrix
         .cells
@@ -265,36 +266,64 @@ fn unsupported_cells_are_listed_with_the_missing_capability() {
     assert!(
         find(&format!("mpmc/std-sync/{}", mpmc.label()))
             .missing
-            .contains(&Capability::MultiConsumer)
+            .contains(&Capability::MultiConsumer.name())
     );
-    // Every implementation either runs or is told it cannot run each channel cell.
-    let ids: Vec<&str> = chanbench_registry::implementations()
-        .iter()
-        .map(|i| i.id)
-        .collect();
-    let keys: BTreeSet<(Workload, &str)> = matrix
-        .cells
-        .iter()
-        .filter(|c| ids.contains(&c.implementation()))
-        .map(|c| (c.workload(), c.label()))
-        .collect();
-    for info in chanbench_registry::implementations() {
-        let runs = matrix
+    // Every implementation either runs or is told it cannot run each channel cell of its
+    // family (sync or async: flume and kanal are in both under one id).
+    let families = [
+        (
+            false,
+            chanbench_registry::implementations()
+                .iter()
+                .map(|i| i.id)
+                .collect::<Vec<_>>(),
+        ),
+        (
+            true,
+            chanbench_registry::async_implementations()
+                .iter()
+                .map(|i| i.id)
+                .collect(),
+        ),
+    ];
+    for (is_async, ids) in &families {
+        let of_family = |c: &&Cell| c.workload().is_async() == *is_async;
+        let keys: BTreeSet<(Workload, &str)> = matrix
             .cells
             .iter()
-            .filter(|c| c.implementation() == info.id)
-            .count();
-        let cannot = unsupported
-            .iter()
-            .filter(|u| u.key.implementation() == info.id)
-            .count();
-        assert_eq!(
-            runs + cannot,
-            keys.len(),
-            "{}: cells plus unsupported cover the matrix",
-            info.id
-        );
+            .filter(of_family)
+            .filter(|c| ids.contains(&c.implementation()))
+            .map(|c| (c.workload(), c.label()))
+            .collect();
+        assert!(!keys.is_empty(), "async: {is_async}");
+        for id in ids {
+            let runs = matrix
+                .cells
+                .iter()
+                .filter(of_family)
+                .filter(|c| c.implementation() == *id)
+                .count();
+            let cannot = unsupported
+                .iter()
+                .filter(|u| u.key.workload().is_async() == *is_async)
+                .filter(|u| u.key.implementation() == *id)
+                .count();
+            assert_eq!(
+                runs + cannot,
+                keys.len(),
+                "{id} (async: {is_async}): cells plus unsupported cover the matrix"
+            );
+        }
     }
+    assert_eq!(
+        find("thread-to-task/futures-mpsc/cap=1024/u64/rt=multi-thread").missing,
+        ["bridge"]
+    );
+    assert!(
+        find("async-mpmc/tokio-unbounded/cap=1024/u64/producers=2/consumers=2/rt=current-thread")
+            .missing
+            .contains(&"bounded")
+    );
     // Full-capability implementations run every cell.
     assert!(
         unsupported
@@ -487,10 +516,11 @@ fn strategy_cells_need_the_capabilities_they_use() {
     // A worker pool shares one receiver: std's channels cannot.
     assert!(
         missing("distribute/std-sync/pool-per-item/grain=fine")
-            .is_some_and(|m| m.contains(&Capability::MultiConsumer))
+            .is_some_and(|m| m.contains(&Capability::MultiConsumer.name()))
     );
     assert!(
-        missing("sources/kanal/select/sources=64").is_some_and(|m| m.contains(&Capability::Select))
+        missing("sources/kanal/select/sources=64")
+            .is_some_and(|m| m.contains(&Capability::Select.name()))
     );
     // Every channel serves sources by the three strategies that need no select.
     for info in chanbench_registry::implementations() {

@@ -47,7 +47,13 @@ fn family(w: Workload) -> Option<Family> {
         | Workload::PingPong
         | Workload::Burst
         | Workload::Floor
-        | Workload::ZeroCost => None,
+        | Workload::ZeroCost
+        | Workload::AsyncSpsc
+        | Workload::AsyncMpsc
+        | Workload::AsyncMpmc
+        | Workload::AsyncPingPong
+        | Workload::ThreadToTask
+        | Workload::TaskToThread => None,
     }
 }
 
