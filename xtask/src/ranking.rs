@@ -163,7 +163,18 @@ pub fn implementations(run: &Run) -> Vec<String> {
 /// Ranks the implementations `impls` (in registry order) on `workload` on `placement`; `None`
 /// when none of them was measured.
 pub fn rank(impls: &[String], placement: &PlacementResults, workload: Workload) -> Option<Ranking> {
-    let measured = placement.measured(workload);
+    rank_where(impls, placement, workload, |_| true)
+}
+
+/// [`rank`] over the cells `keep` selects: an async workload on one runtime flavour.
+pub fn rank_where(
+    impls: &[String],
+    placement: &PlacementResults,
+    workload: Workload,
+    keep: impl Fn(&CellResult) -> bool,
+) -> Option<Ranking> {
+    let mut measured = placement.measured(workload);
+    measured.retain(|c| keep(c));
     let mut best: BTreeMap<&str, f64> = BTreeMap::new();
     for c in &measured {
         let ns = c.time_ns()?;

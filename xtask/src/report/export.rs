@@ -4,7 +4,7 @@
 use chanbench_schema::{Latency, Status};
 use serde::Serialize;
 
-use super::model::View;
+use super::{asynchronous, model::View};
 use crate::{ranking::MIN_MARGIN, stats};
 
 /// A row of `cells.csv`. Times are ns per `unit`, the unit of the cell's workload.
@@ -194,6 +194,51 @@ pub fn markdown(view: &View<'_>) -> String {
          the spread between processes (one-sample t-test on logs). A single-process run is *not \
          replicated*.\n",
     ));
+    let async_winners = asynchronous::winners(view);
+    if !async_winners.is_empty() {
+        md.push_str("\n### Which async channel for which job\n\n| workload | runtime |");
+        for p in &run.placements {
+            md.push_str(&format!(" {} |", p.placement));
+        }
+        md.push_str("\n|---|---|");
+        for _ in &run.placements {
+            md.push_str("---|");
+        }
+        md.push('\n');
+        for w in &async_winners {
+            md.push_str(&format!(
+                "| {} (per {}) | {} |",
+                w.workload,
+                w.workload.facts().unit.name(),
+                w.flavour
+            ));
+            for (_, r) in &w.per_placement {
+                let cell = r
+                    .as_ref()
+                    .map_or("not measured".to_owned(), |r| r.short_verdict());
+                md.push_str(&format!(" {cell} |"));
+            }
+            md.push('\n');
+        }
+        let pairs = asynchronous::sync_versus_async(view);
+        if !pairs.is_empty() {
+            md.push_str(
+                "\n### Sync versus async, per library\n\n\
+                 | library | job | placement | runtime | async / sync |\n|---|---|---|---|---|\n",
+            );
+            for row in &pairs {
+                md.push_str(&format!(
+                    "| {} | {} {} | {} | {} | {} |\n",
+                    row.async_cell.implementation(),
+                    row.sync_cell.workload(),
+                    row.sync_cell.label(),
+                    row.placement,
+                    row.async_cell.params().runtime.as_deref().unwrap_or("?"),
+                    row.ratio().map_or("?".into(), |r| format!("{r:.2}×")),
+                ));
+            }
+        }
+    }
     let zero: Vec<String> = view
         .zero_cost_rows()
         .iter()

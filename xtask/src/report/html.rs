@@ -5,7 +5,7 @@ use anyhow::Result;
 use chanbench_schema::{FloorRule, Workload};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use super::{figures, model::View, ordered, strategies};
+use super::{asynchronous, figures, model::View, ordered, strategies};
 use crate::{
     ranking::{ALPHA, MIN_MARGIN, Replication},
     results::{CellResult, PlacementResults},
@@ -53,6 +53,7 @@ pub fn page(view: &View<'_>) -> Result<Markup> {
                 }
                 nav {
                     a href="#which" { "Which channel" } " · "
+                    @if view.channel_workloads().any(|w| w.is_async()) { a href="#async" { "async channels" } " · " }
                     @for w in view.channel_workloads() { a href=(format!("#w-{w}")) { (w) } " · " }
                     @if strategies::FAMILIES.iter().any(|f| view.has(*f)) { a href="#strategies" { "strategies" } " · " }
                     a href="#payload" { "payload size" } " · "
@@ -64,6 +65,7 @@ pub fn page(view: &View<'_>) -> Result<Markup> {
                     a href="bmf.json" { "bmf.json" }
                 }
                 (which_channel(view))
+                (asynchronous::section(view))
                 h2 { "Workloads" }
                 p { "Per workload: time per unit per configuration (capacity / payload / threads) and implementation on each placement; one core versus cross-core; latency percentiles where the workload records them; then the full table, best per row highlighted." }
                 @for s in &sections { (s) }

@@ -8,6 +8,8 @@
 //! - [`export`]: the CSV, Markdown and BMF files;
 //! - [`html`]: the page;
 //! - [`figures`]: the charts of the channel workloads, from the run's numbers;
+//! - [`asynchronous`]: the async section (winners per runtime flavour and placement, each
+//!   library's async side against its sync side);
 //! - [`strategies`]: one file per strategy family, each its section with a reading computed
 //!   from the run.
 //!
@@ -21,6 +23,7 @@ use anyhow::{Context, Result};
 
 use crate::results::Run;
 
+mod asynchronous;
 mod export;
 mod figures;
 mod html;

@@ -98,9 +98,11 @@ impl<'a> View<'a> {
         ranking::rank(&self.impls, placement, workload)
     }
 
-    /// For each channel workload, its ranking per placement.
+    /// For each sync channel workload, its ranking per placement (the async ones are ranked per
+    /// runtime flavour, in their own section).
     pub fn winners(&self) -> Vec<(Workload, Vec<PlacementRanking>)> {
         self.channel_workloads()
+            .filter(|w| !w.is_async())
             .map(|w| {
                 let per_placement = self
                     .run

@@ -498,3 +498,74 @@ fn every_committed_run_renders() {
     }
     assert!(rendered >= 4, "the committed runs: {rendered}");
 }
+
+#[test]
+fn async_cells_are_ranked_per_runtime_flavour_and_set_beside_their_sync_twin() {
+    let dir = std::env::temp_dir().join(format!("chanbench-report-async-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    let mut run = fixture(&dir);
+    // "slow" wins on current-thread, "fast" on multi-thread, by 2x in every process.
+    for placement in &mut run.placements {
+        for (flavour, fast_ns, slow_ns) in
+            [("current-thread", 80.0, 40.0), ("multi-thread", 30.0, 60.0)]
+        {
+            for (i, ns) in [("fast", fast_ns), ("slow", slow_ns)] {
+                let mut params = u64_at(Capacity::Bounded(1024));
+                params.runtime = Some(flavour.to_owned());
+                placement
+                    .cells
+                    .push(cell(Workload::AsyncSpsc, i, params, Some(ns)));
+            }
+        }
+    }
+    let view = View::new(&run);
+    let winners = asynchronous::winners(&view);
+    let winner = |flavour: &str| {
+        let w = winners
+            .iter()
+            .find(|w| w.flavour == flavour && w.workload == Workload::AsyncSpsc)
+            .unwrap();
+        w.per_placement[0].1.as_ref().unwrap().winner.clone()
+    };
+    assert_eq!(winner("current-thread").as_deref(), Some("slow"));
+    assert_eq!(winner("multi-thread").as_deref(), Some("fast"));
+    // The sync ranking leaves the async workloads to their section.
+    assert!(view.winners().iter().all(|(w, _)| !w.is_async()));
+    // "fast": sync spsc cap=1024/u64 at 10 ns against 80 ns (current-thread) and 30 ns.
+    let pairs = asynchronous::sync_versus_async(&view);
+    let ratio = |i: &str, flavour: &str| {
+        pairs
+            .iter()
+            .find(|p| {
+                p.placement == "one-core"
+                    && p.async_cell.implementation() == i
+                    && p.async_cell.params().runtime.as_deref() == Some(flavour)
+            })
+            .and_then(|p| p.ratio())
+            .unwrap()
+    };
+    assert!((ratio("fast", "current-thread") - 8.0).abs() < 1e-9);
+    assert!((ratio("slow", "multi-thread") - 3.0).abs() < 1e-9);
+    assert_eq!(
+        pairs.len(),
+        2 * 2 * 2,
+        "two libraries, two flavours, two placements"
+    );
+    let index = write(&run).unwrap();
+    let html = fs::read_to_string(&index).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    assert!(doc.errors.is_empty(), "HTML parse errors: {:?}", doc.errors);
+    for text in [
+        "Which async channel for which job",
+        "Sync versus async, per library",
+        "8.00×",
+    ] {
+        assert!(html.contains(text), "no {text:?} in the page");
+    }
+    let md = fs::read_to_string(dir.join("report/summary.md")).unwrap();
+    assert!(
+        md.contains("| async-spsc (per message) | multi-thread |"),
+        "{md}"
+    );
+    let _ = fs::remove_dir_all(&dir);
+}

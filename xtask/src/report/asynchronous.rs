@@ -1,0 +1,199 @@
+//! The async section: which async channel wins each job on each runtime flavour and placement,
+//! and each library's async side against its sync side on the same job.
+//!
+//! The async workloads' own sections (charts and full tables, CPU and switches per unit) are the
+//! channel workloads' ([`super::html`]); this adds what only async cells have: a runtime flavour
+//! per cell, and a sync twin for the libraries with both halves.
+
+use chanbench_schema::{Cost, Workload};
+use maud::{Markup, html};
+
+use super::model::{PlacementRanking, View};
+use crate::{
+    ranking::{self, Replication},
+    results::{CellResult, PlacementResults},
+    units::time_per,
+};
+
+/// The runtime flavours, as async cells name them.
+pub const FLAVOURS: [&str; 2] = ["current-thread", "multi-thread"];
+
+/// An async workload's ranking on one runtime flavour, per placement.
+pub struct AsyncWinners {
+    /// The workload.
+    pub workload: Workload,
+    /// The runtime flavour.
+    pub flavour: &'static str,
+    /// Per placement.
+    pub per_placement: Vec<PlacementRanking>,
+}
+
+/// The rankings of every async workload the run has, per runtime flavour and placement.
+pub fn winners(view: &View<'_>) -> Vec<AsyncWinners> {
+    let mut out = Vec::new();
+    for workload in view.channel_workloads().filter(|w| w.is_async()) {
+        for flavour in FLAVOURS {
+            let on = |c: &CellResult| c.params().runtime.as_deref() == Some(flavour);
+            let per_placement: Vec<PlacementRanking> = view
+                .run
+                .placements
+                .iter()
+                .map(|p| {
+                    let r = ranking::rank_where(view.impls(), p, workload, on);
+                    (p.placement.clone(), r)
+                })
+                .collect();
+            if per_placement.iter().any(|(_, r)| r.is_some()) {
+                out.push(AsyncWinners {
+                    workload,
+                    flavour,
+                    per_placement,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// One library's async cell beside its sync twin on the same job and placement.
+pub struct SyncAsync<'a> {
+    /// The placement.
+    pub placement: &'a str,
+    /// The async cell.
+    pub async_cell: &'a CellResult,
+    /// The sync cell of the same implementation id, twin workload, capacity, payload and
+    /// producer / consumer counts.
+    pub sync_cell: &'a CellResult,
+}
+
+impl SyncAsync<'_> {
+    /// Async time over sync time: above 1, the async side is slower.
+    pub fn ratio(&self) -> Option<f64> {
+        Some(self.async_cell.time_ns()? / self.sync_cell.time_ns()?)
+    }
+}
+
+/// The sync twin of `async_cell` on `placement`: same implementation id, the twin workload and
+/// the same job (capacity, payload, producers, consumers).
+fn twin<'a>(placement: &'a PlacementResults, async_cell: &CellResult) -> Option<&'a CellResult> {
+    let sync = async_cell.workload().sync_twin()?;
+    let a = async_cell.params();
+    placement.measured(sync).into_iter().find(|c| {
+        let s = c.params();
+        c.implementation() == async_cell.implementation()
+            && s.capacity == a.capacity
+            && s.payload.label == a.payload.label
+            && s.producers == a.producers
+            && s.consumers == a.consumers
+            && s.strategy.is_none()
+    })
+}
+
+/// Every measured async cell with a sync twin, by placement.
+pub fn sync_versus_async<'a>(view: &View<'a>) -> Vec<SyncAsync<'a>> {
+    let mut rows = Vec::new();
+    for p in &view.run.placements {
+        for workload in Workload::ALL
+            .into_iter()
+            .filter(|w| w.sync_twin().is_some())
+        {
+            for cell in p.measured(workload) {
+                if let Some(sync_cell) = twin(p, cell) {
+                    rows.push(SyncAsync {
+                        placement: &p.placement,
+                        async_cell: cell,
+                        sync_cell,
+                    });
+                }
+            }
+        }
+    }
+    rows
+}
+
+/// The CPU per unit of a cell's cost run, printed with its unit.
+fn cpu(c: &CellResult) -> String {
+    let unit = c.workload().facts().unit;
+    c.cost
+        .as_ref()
+        .map_or("?".to_owned(), |k: &Cost| time_per(k.cpu_ns_per_msg, unit))
+}
+
+/// The section, or nothing when the run has no async cells.
+pub fn section(view: &View<'_>) -> Markup {
+    let winners = winners(view);
+    if winners.is_empty() {
+        return html! {};
+    }
+    let pairs = sync_versus_async(view);
+    html! {
+        h2 id="async" { "Async channels" }
+        p {
+            "Async cells run on a tokio runtime of either flavour: " code { "current-thread" }
+            " (every task on one thread, the runtime inside one " code { "block_on" } " per run) or "
+            code { "multi-thread" } " (one worker per allowed core, pinned; nothing inside "
+            code { "block_on" } "). Tasks are spawned before the clock starts and released by one \
+            gate; the time runs from the first task's start to the last one's end. The bridges \
+            put a plain thread on the team's next core: a blocking worker feeding a task \
+            (thread-to-task) or fed by one (task-to-thread). CPU time counts the runtime's \
+            workers too: an idle worker searching for work burns CPU like a spinning channel."
+        }
+        h3 id="async-which" { "Which async channel for which job" }
+        p.small { "The same ranking and replication test as the sync channels', per runtime flavour: an implementation wins a flavour's cells only against the others on that flavour." }
+        table.which {
+            tr { th { "workload" } th { "runtime" } @for p in &view.run.placements { th { (p.placement) } } }
+            @for w in &winners {
+                tr {
+                    td { a href=(format!("#w-{}", w.workload)) { (w.workload) } br; span.small { "per " (w.workload.facts().unit.name()) } }
+                    td { (w.flavour) }
+                    @for (_, r) in &w.per_placement {
+                        td {
+                            @match r {
+                                None => { "not measured" }
+                                Some(r) => {
+                                    @match &r.winner {
+                                        Some(w) if r.reproducible() => { strong { (w) } " (reproducible)" }
+                                        Some(w) => { (w) " (" @if matches!(r.replication, Replication::NotReplicated) { "not replicated" } @else { "not reproducible" } ")" }
+                                        None => { "no single winner" }
+                                    }
+                                    br;
+                                    span.small { (r.verdict()) }
+                                    br;
+                                    span.small { "order: " (r.order.iter().map(|(i, s)| format!("{i} ({s:.2}×)")).collect::<Vec<_>>().join(" < ")) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h3 id="sync-async" { "Sync versus async, per library" }
+        @if pairs.is_empty() {
+            p { "No library with both halves has an async cell and its sync twin in this run (flume and kanal have both: run spsc, mpsc, mpmc or ping-pong beside the async workloads)." }
+        } @else {
+            p {
+                "A library with both halves (one implementation id) on the same job: its async cell \
+                 against its sync cell of the same capacity, payload and producer and consumer \
+                 counts, on the same placement. Above 1×, the async side is slower per unit; the \
+                 CPU columns are each cell's cost run."
+            }
+            table.matrix {
+                tr { th { "library" } th { "job" } th { "placement" } th { "runtime" } th { "sync" } th { "async" } th { "async / sync" } th { "sync CPU" } th { "async CPU" } }
+                @for row in &pairs {
+                    @let unit = row.async_cell.workload().facts().unit;
+                    tr {
+                        td { (row.async_cell.implementation()) }
+                        td { (row.sync_cell.workload()) " " span.small { (row.sync_cell.label()) } }
+                        td { (row.placement) }
+                        td { (row.async_cell.params().runtime.as_deref().unwrap_or("?")) }
+                        td { (row.sync_cell.time_ns().map_or("?".into(), |ns| time_per(ns, unit))) }
+                        td { (row.async_cell.time_ns().map_or("?".into(), |ns| time_per(ns, unit))) }
+                        td { (row.ratio().map_or("?".into(), |r| format!("{r:.2}×"))) }
+                        td { (cpu(row.sync_cell)) }
+                        td { (cpu(row.async_cell)) }
+                    }
+                }
+            }
+        }
+    }
+}
