@@ -11,7 +11,7 @@ use maud::{Markup, html};
 use super::model::{PlacementRanking, View};
 use crate::{
     ranking::{self, Replication},
-    results::{CellResult, PlacementResults},
+    results::CellResult,
     units::time_per,
 };
 
@@ -55,60 +55,93 @@ pub fn winners(view: &View<'_>) -> Vec<AsyncWinners> {
     out
 }
 
-/// One library's async cell beside its sync twin on the same job and placement.
+/// One library's sync cell and its async twins (one per runtime flavour) on the same job and
+/// placement.
 pub struct SyncAsync<'a> {
     /// The placement.
     pub placement: &'a str,
-    /// The async cell.
-    pub async_cell: &'a CellResult,
-    /// The sync cell of the same implementation id, twin workload, capacity, payload and
-    /// producer / consumer counts.
+    /// The sync cell.
     pub sync_cell: &'a CellResult,
+    /// The async cell of the same implementation id, twin workload, capacity, payload and
+    /// producer / consumer counts, per flavour of [`FLAVOURS`] (`None`: not measured).
+    pub async_cells: [Option<&'a CellResult>; 2],
 }
 
 impl SyncAsync<'_> {
-    /// Async time over sync time: above 1, the async side is slower.
-    pub fn ratio(&self) -> Option<f64> {
-        Some(self.async_cell.time_ns()? / self.sync_cell.time_ns()?)
+    /// Async time on `FLAVOURS[i]` over sync time: above 1, the async side is slower.
+    pub fn ratio(&self, i: usize) -> Option<f64> {
+        Some(self.async_cells[i]?.time_ns()? / self.sync_cell.time_ns()?)
     }
 }
 
-/// The sync twin of `async_cell` on `placement`: same implementation id, the twin workload and
-/// the same job (capacity, payload, producers, consumers).
-fn twin<'a>(placement: &'a PlacementResults, async_cell: &CellResult) -> Option<&'a CellResult> {
-    let sync = async_cell.workload().sync_twin()?;
-    let a = async_cell.params();
-    placement.measured(sync).into_iter().find(|c| {
-        let s = c.params();
-        c.implementation() == async_cell.implementation()
-            && s.capacity == a.capacity
-            && s.payload.label == a.payload.label
-            && s.producers == a.producers
-            && s.consumers == a.consumers
-            && s.strategy.is_none()
-    })
+/// Whether `async_cell` does `sync_cell`'s job: same implementation id, the twin workload, the
+/// same capacity, payload, producers and consumers.
+fn same_job(sync_cell: &CellResult, async_cell: &CellResult) -> bool {
+    let (s, a) = (sync_cell.params(), async_cell.params());
+    async_cell.workload().sync_twin() == Some(sync_cell.workload())
+        && async_cell.implementation() == sync_cell.implementation()
+        && s.capacity == a.capacity
+        && s.payload.label == a.payload.label
+        && s.producers == a.producers
+        && s.consumers == a.consumers
+        && s.strategy.is_none()
 }
 
-/// Every measured async cell with a sync twin, by placement.
+/// Every measured sync cell with an async twin, by placement, library, workload and
+/// configuration.
 pub fn sync_versus_async<'a>(view: &View<'a>) -> Vec<SyncAsync<'a>> {
     let mut rows = Vec::new();
     for p in &view.run.placements {
+        let mut of_placement = Vec::new();
         for workload in Workload::ALL
             .into_iter()
             .filter(|w| w.sync_twin().is_some())
         {
-            for cell in p.measured(workload) {
-                if let Some(sync_cell) = twin(p, cell) {
-                    rows.push(SyncAsync {
+            let asynchronous = p.measured(workload);
+            let Some(sync) = workload.sync_twin() else {
+                continue;
+            };
+            for sync_cell in p.measured(sync) {
+                let on = |flavour: &str| {
+                    asynchronous.iter().copied().find(|a| {
+                        same_job(sync_cell, a) && a.params().runtime.as_deref() == Some(flavour)
+                    })
+                };
+                let async_cells = FLAVOURS.map(on);
+                if async_cells.iter().any(Option::is_some) {
+                    of_placement.push(SyncAsync {
                         placement: &p.placement,
-                        async_cell: cell,
                         sync_cell,
+                        async_cells,
                     });
                 }
             }
         }
+        of_placement.sort_by(|a, b| {
+            let key = |r: &SyncAsync<'_>| {
+                (
+                    r.sync_cell.implementation().to_owned(),
+                    r.sync_cell.workload(),
+                    r.sync_cell.label().to_owned(),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        rows.extend(of_placement);
     }
     rows
+}
+
+/// A ratio with three significant digits: `0.183×`, `1.18×`, `12.4×`.
+pub fn ratio_text(r: f64) -> String {
+    let decimals = if r >= 10.0 {
+        1
+    } else if r >= 1.0 {
+        2
+    } else {
+        (2 - r.log10().floor() as i32).clamp(3, 6) as usize
+    };
+    format!("{r:.decimals$}×")
 }
 
 /// The CPU per unit of a cell's cost run, printed with its unit.
@@ -178,19 +211,29 @@ pub fn section(view: &View<'_>) -> Markup {
                  CPU columns are each cell's cost run."
             }
             table.matrix {
-                tr { th { "library" } th { "job" } th { "placement" } th { "runtime" } th { "sync" } th { "async" } th { "async / sync" } th { "sync CPU" } th { "async CPU" } }
+                tr {
+                    th { "library" } th { "job" } th { "placement" } th { "sync" }
+                    @for f in FLAVOURS { th { "async, " (f) br; span.small { "async / sync" } } }
+                    th { "sync CPU" }
+                    @for f in FLAVOURS { th { "async CPU, " (f) } }
+                }
                 @for row in &pairs {
-                    @let unit = row.async_cell.workload().facts().unit;
+                    @let unit = row.sync_cell.workload().facts().unit;
                     tr {
-                        td { (row.async_cell.implementation()) }
+                        td { (row.sync_cell.implementation()) }
                         td { (row.sync_cell.workload()) " " span.small { (row.sync_cell.label()) } }
                         td { (row.placement) }
-                        td { (row.async_cell.params().runtime.as_deref().unwrap_or("?")) }
                         td { (row.sync_cell.time_ns().map_or("?".into(), |ns| time_per(ns, unit))) }
-                        td { (row.async_cell.time_ns().map_or("?".into(), |ns| time_per(ns, unit))) }
-                        td { (row.ratio().map_or("?".into(), |r| format!("{r:.2}×"))) }
+                        @for (i, a) in row.async_cells.iter().enumerate() {
+                            td {
+                                @match a.and_then(|a| a.time_ns()) {
+                                    None => { "not measured" }
+                                    Some(ns) => { (time_per(ns, unit)) br; strong { (row.ratio(i).map_or("?".into(), ratio_text)) } }
+                                }
+                            }
+                        }
                         td { (cpu(row.sync_cell)) }
-                        td { (cpu(row.async_cell)) }
+                        @for a in &row.async_cells { td { (a.map_or("not measured".into(), cpu)) } }
                     }
                 }
             }

@@ -224,18 +224,28 @@ pub fn markdown(view: &View<'_>) -> String {
         if !pairs.is_empty() {
             md.push_str(
                 "\n### Sync versus async, per library\n\n\
-                 | library | job | placement | runtime | async / sync |\n|---|---|---|---|---|\n",
+                 Async time over sync time on the same job and placement (below 1×, async is \
+                 faster).\n\n| library | job | placement |",
             );
+            for f in asynchronous::FLAVOURS {
+                md.push_str(&format!(" {f} |"));
+            }
+            md.push_str("\n|---|---|---|---|---|\n");
             for row in &pairs {
                 md.push_str(&format!(
-                    "| {} | {} {} | {} | {} | {} |\n",
-                    row.async_cell.implementation(),
+                    "| {} | {} {} | {} |",
+                    row.sync_cell.implementation(),
                     row.sync_cell.workload(),
                     row.sync_cell.label(),
                     row.placement,
-                    row.async_cell.params().runtime.as_deref().unwrap_or("?"),
-                    row.ratio().map_or("?".into(), |r| format!("{r:.2}×")),
                 ));
+                for i in 0..asynchronous::FLAVOURS.len() {
+                    let r = row
+                        .ratio(i)
+                        .map_or("not measured".into(), asynchronous::ratio_text);
+                    md.push_str(&format!(" {r} |"));
+                }
+                md.push('\n');
             }
         }
     }
