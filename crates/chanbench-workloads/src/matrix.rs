@@ -14,6 +14,9 @@
 //! | strategies | `receive` | 1024 or unbounded | `Instant` | block, spin, yield, sleep 50 us / 1 ms; a message every 100 us or 1 ms |
 //! | strategies | `sources` | 1024 or unbounded | `Instant` | thread-per-source, select, round-robin, merged; 1, 4, 16, 64 sources |
 //! | strategies | `service` | 1024 or unbounded | 272-byte message, owned or boxed | one-thread, two-threads, direct-call |
+//! | async | `async-spsc`, `async-mpsc`, `async-mpmc` | 1024, unbounded | u64 | tasks; `runtime` current-thread or multi-thread |
+//! | async | `async-ping-pong` | 1, unbounded | u64 | two tasks; both runtimes |
+//! | async | `thread-to-task`, `task-to-thread` | 1024, unbounded | u64 | a plain thread and a task; both runtimes |
 //!
 //! Every cell is keyed by a [`CellKey`]: its [`Workload`] (the row of the workload table in
 //! `chanbench-schema`), the implementation and typed [`Params`], from which the criterion
