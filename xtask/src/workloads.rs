@@ -22,6 +22,10 @@ struct Row {
     floor: Option<&'static str>,
     latency: Latency,
     pacing: Pacing,
+    /// Its cells run on a tokio runtime (their parameters name the flavour).
+    r#async: bool,
+    /// The sync workload doing the same job, for an async one.
+    sync_twin: Option<&'static str>,
     summary: &'static str,
 }
 
@@ -41,6 +45,8 @@ pub fn run(args: Args) -> Result<()> {
                 },
                 latency: f.latency,
                 pacing: f.pacing,
+                r#async: w.is_async(),
+                sync_twin: w.sync_twin().map(Workload::name),
                 summary: f.summary,
             }
         })
@@ -53,14 +59,14 @@ pub fn run(args: Args) -> Result<()> {
         return Ok(());
     }
     println!(
-        "{:<11} {:<9} {:<11} {:<17} {:<11} {:<10} summary",
+        "{:<16} {:<9} {:<11} {:<17} {:<11} {:<10} summary",
         "workload", "kind", "per", "floor", "latency", "pacing"
     );
     // Each enum by its serde name, the one the JSON and the stored results use.
     let name = |v: &dyn erased_serde_name::Name| v.name();
     for r in rows {
         println!(
-            "{:<11} {:<9} {:<11} {:<17} {:<11} {:<10} {}",
+            "{:<16} {:<9} {:<11} {:<17} {:<11} {:<10} {}",
             r.name,
             name(&r.kind),
             r.unit,
