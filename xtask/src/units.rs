@@ -30,6 +30,7 @@ pub fn rate(per_s: f64, unit: Unit) -> String {
         Unit::RoundTrip => "round trips",
         Unit::Item => "items",
         Unit::Request => "requests",
+        Unit::Frame => "frames",
     };
     match per_s {
         x if x >= 1e9 => format!("{:.2} G {name}/s", x / 1e9),

@@ -92,6 +92,9 @@ pub struct Params {
     /// (absent from runs before the async cells).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime: Option<String>,
+    /// Peers sending to the receiving node (transport; absent from runs before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peers: Option<usize>,
 }
 
 impl Params {
@@ -111,6 +114,7 @@ impl Params {
             pause_ns: None,
             envelope: None,
             runtime: None,
+            peers: None,
         }
     }
 
@@ -139,12 +143,18 @@ impl Params {
         if kind == Kind::Channel {
             parts.extend(self.strategy.clone());
         }
+        // A transport cell's frame size is its point (`thread-per-stream/frame-1KiB/peers=4`);
+        // other strategy cells' payloads are named by their other parameters.
+        if kind == Kind::Strategy && self.peers.is_some() {
+            parts.push(self.payload.label.clone());
+        }
         let duration = |ns: u64| format!("{:?}", Duration::from_nanos(ns));
         parts.extend(self.producers.map(|n| format!("producers={n}")));
         parts.extend(self.consumers.map(|n| format!("consumers={n}")));
         parts.extend(self.grain.as_ref().map(|g| format!("grain={g}")));
         parts.extend(self.gap_ns.map(|g| format!("gap={}", duration(g))));
         parts.extend(self.sources.map(|n| format!("sources={n}")));
+        parts.extend(self.peers.map(|n| format!("peers={n}")));
         parts.extend(self.burst.map(|n| format!("burst={n}")));
         parts.extend(self.pause_ns.map(|p| format!("pause={}", duration(p))));
         parts.extend(self.envelope.clone());
@@ -329,6 +339,17 @@ mod tests {
         assert_eq!(side.label(Workload::ZeroCost), "seq/cap=1024/u64");
         let atomic = Params::new(Capacity::None, u64(), 2);
         assert_eq!(atomic.label(Workload::Floor), "u64");
+        let mut frames = Params::new(
+            Capacity::Bounded(1024),
+            Payload::sized("frame-1KiB", 1024),
+            9,
+        )
+        .strategy("thread-per-stream");
+        frames.peers = Some(4);
+        assert_eq!(
+            frames.label(Workload::Transport),
+            "thread-per-stream/frame-1KiB/peers=4"
+        );
         let mut task = Params::new(Capacity::Bounded(1024), u64(), 2);
         task.producers = Some(1);
         task.runtime = Some("multi-thread".into());

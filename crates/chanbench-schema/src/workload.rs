@@ -41,6 +41,8 @@ pub enum Workload {
     Sources,
     /// Strategy family: a client and a server, on one thread or two, or a direct call.
     Service,
+    /// Strategy family: one node receiving from N−1 peers over loopback TCP.
+    Transport,
     /// Async: one producer task, one consumer task, on a tokio runtime.
     AsyncSpsc,
     /// Async: producer tasks from the cores, one consumer task.
@@ -79,6 +81,8 @@ pub enum Unit {
     Item,
     /// One request served and answered.
     Request,
+    /// One frame read from a socket and handled.
+    Frame,
 }
 
 impl Unit {
@@ -89,6 +93,7 @@ impl Unit {
             Unit::RoundTrip => "round trip",
             Unit::Item => "item",
             Unit::Request => "request",
+            Unit::Frame => "frame",
         }
     }
 
@@ -99,6 +104,7 @@ impl Unit {
             Unit::RoundTrip => "/round trip",
             Unit::Item => "/item",
             Unit::Request => "/request",
+            Unit::Frame => "/frame",
         }
     }
 }
@@ -205,7 +211,7 @@ pub struct WorkloadFacts {
 
 impl Workload {
     /// Every workload, in the order the report shows them.
-    pub const ALL: [Workload; 19] = [
+    pub const ALL: [Workload; 20] = [
         Workload::Seq,
         Workload::Spsc,
         Workload::Mpsc,
@@ -223,6 +229,7 @@ impl Workload {
         Workload::Receive,
         Workload::Sources,
         Workload::Service,
+        Workload::Transport,
         Workload::Floor,
         Workload::ZeroCost,
     ];
@@ -249,6 +256,7 @@ impl Workload {
             Workload::Receive =>    row("receive",    Strategy, Message,   none("paced: the time is latency"),            L::OneWay,    Paced,     "blocking versus polling receivers at a paced rate"),
             Workload::Sources =>    row("sources",    Strategy, Message,   none("many senders: no two-thread floor"),     L::OneWay,    Saturated, "thread per source, select, round-robin, merged"),
             Workload::Service =>    row("service",    Strategy, Request,   none("a request's handling dominates"),        L::RoundTrip, Saturated, "client and server on one thread, two, or a direct call"),
+            Workload::Transport =>  row("transport",  Strategy, Frame,     none("frames cross sockets: no in-process floor"), L::OneWay, Saturated, "N-1 peers over loopback TCP: thread per stream, polling, epoll, tokio"),
             Workload::Floor =>      row("floor",      Baseline, Message,   none("it is the floor"),                       L::None,      Saturated, "the hardware floor: no channel"),
             Workload::ZeroCost =>   row("zero-cost",  Baseline, Message,   none("a check of the trait, not a channel"),   L::None,      Saturated, "crossbeam directly and through the trait"),
             Workload::AsyncSpsc =>  row("async-spsc", Channel,  Message,   STREAMING,                                     L::None,      Saturated, "tasks: one producer, one consumer"),

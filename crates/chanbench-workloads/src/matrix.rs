@@ -14,6 +14,7 @@
 //! | strategies | `receive` | 1024 or unbounded | `Instant` | block, spin, yield, sleep 50 us / 1 ms; a message every 100 us or 1 ms |
 //! | strategies | `sources` | 1024 or unbounded | `Instant` | thread-per-source, select, round-robin, merged; 1, 4, 16, 64 sources |
 //! | strategies | `service` | 1024 or unbounded | 272-byte message, owned or boxed | one-thread, two-threads, direct-call |
+//! | strategies | `transport` | 1024 or unbounded (thread-per-stream) | frames of 1 KiB (16 B, 64 KiB at 4 peers) | thread-per-stream, polling, epoll, tokio-current-thread, tokio-multi-thread; 1, 4, 16, 64 peers over loopback TCP |
 //! | async | `async-spsc`, `async-mpsc`, `async-mpmc` | 1024, unbounded | u64 | tasks; `runtime` current-thread or multi-thread |
 //! | async | `async-ping-pong` | 1, unbounded | u64 | two tasks; both runtimes |
 //! | async | `thread-to-task`, `task-to-thread` | 1024, unbounded | u64 | a plain thread and a task; both runtimes |
@@ -49,13 +50,14 @@ use crate::{
         receive::{self, GAPS, WAITS},
         service::{self, Envelope, Message},
         sources::{self, SELECT, SERVES, SOURCE_COUNTS, Serve},
+        transport::{self, CHANNEL_LESS, PAYLOADS, PEER_COUNTS},
     },
     workload::{self, Measured},
 };
 
 use Workload::{
     AsyncMpmc, AsyncMpsc, AsyncPingPong, AsyncSpsc, Burst, Distribute, FanIn, Mpmc, PingPong,
-    Receive, Seq, Service, Sources, Spsc, TaskToThread, ThreadToTask,
+    Receive, Seq, Service, Sources, Spsc, TaskToThread, ThreadToTask, Transport,
 };
 
 /// Timed runs (criterion) or the cost run (also records latencies).
@@ -701,6 +703,43 @@ impl Matrix {
         }
         self.add_service::<C, M, Message>(m, needs);
         self.add_service::<C, M, Box<Message>>(m, needs);
+        let cores = self.shape.cores;
+        // Over every channel: the peer sweep of 1 KiB frames (the frame sizes are the
+        // channel-less strategies' sweep, to keep the default run in its budget).
+        let sweep = self.transport_configurations();
+        for (peers, payload) in sweep.into_iter().filter(|&(_, p)| p == 1024) {
+            let strategy = transport::Strategy::ThreadPerStream;
+            let params = transport_params(capacity_of(m), strategy, peers, payload, cores);
+            let cell = Cell::new(
+                Transport,
+                C::ID,
+                params,
+                needs,
+                Box::new(move |team, mode, n| {
+                    let run = match mode {
+                        Mode::Timed => transport::thread_per_stream::<C, M, false>,
+                        Mode::Cost => transport::thread_per_stream::<C, M, true>,
+                    };
+                    run(team, m, peers, payload, n).unwrap_or_else(|e| panic!("transport: {e}"))
+                }),
+            );
+            self.add(cell.cost_limit(Self::cost_limit_for_bytes(transport::HEADER + payload)));
+        }
+    }
+
+    /// The transport family's (peers, payload bytes): 1 KiB frames from every peer count, and
+    /// 16 B and 64 KiB frames from 4 peers (channel-less strategies); the reduced matrix sweeps
+    /// 1 and 64 peers of 1 KiB.
+    fn transport_configurations(&self) -> Vec<(usize, usize)> {
+        let mut out: Vec<(usize, usize)> = PEER_COUNTS
+            .into_iter()
+            .filter(|n| !self.reduced || [1, 64].contains(n))
+            .map(|n| (n, 1024))
+            .collect();
+        if !self.reduced {
+            out.extend(PAYLOADS.into_iter().filter(|&p| p != 1024).map(|p| (4, p)));
+        }
+        out
     }
 
     fn add_service<C: Channel, M: Make<C>, E: Envelope>(
@@ -774,6 +813,33 @@ impl Matrix {
         }
         for (params, run) in [direct::<Message>(), direct::<Box<Message>>()] {
             self.add(Cell::new(Service, "direct-call", params, &[], run));
+        }
+        for strategy in CHANNEL_LESS {
+            for (peers, payload) in self.transport_configurations() {
+                let params = transport_params(Capacity::None, strategy, peers, payload, cores);
+                let name: &'static str = match strategy {
+                    transport::Strategy::ThreadPerStream => unreachable!("not channel-less"),
+                    transport::Strategy::Polling => "polling",
+                    transport::Strategy::Epoll => "epoll",
+                    transport::Strategy::Tokio(Flavor::CurrentThread) => "tokio-current-thread",
+                    transport::Strategy::Tokio(Flavor::MultiThread) => "tokio-multi-thread",
+                };
+                let cell = Cell::new(
+                    Transport,
+                    name,
+                    params,
+                    &[],
+                    Box::new(move |team, mode, n| {
+                        let run = match mode {
+                            Mode::Timed => transport::receive::<false>,
+                            Mode::Cost => transport::receive::<true>,
+                        };
+                        run(team, strategy, peers, payload, n)
+                            .unwrap_or_else(|e| panic!("transport: {e}"))
+                    }),
+                );
+                self.add(cell.cost_limit(Self::cost_limit_for_bytes(transport::HEADER + payload)));
+            }
         }
     }
 
@@ -923,6 +989,25 @@ impl Matrix {
             self.add(Cell::new(Workload::Floor, floor.id(), params, &[], run));
         }
     }
+}
+
+/// Parameters of a transport cell.
+fn transport_params(
+    capacity: Capacity,
+    strategy: transport::Strategy,
+    peers: usize,
+    payload: usize,
+    cores: usize,
+) -> Params {
+    let label = match payload {
+        p if p >= 1024 && p % 1024 == 0 => format!("frame-{}KiB", p / 1024),
+        p => format!("frame-{p}B"),
+    };
+    let payload_desc = chanbench_schema::Payload::sized(label, payload as u64);
+    let mut params = Params::new(capacity, payload_desc, strategy.threads(peers, cores))
+        .strategy(strategy.to_string());
+    params.peers = Some(peers);
+    params
 }
 
 /// A distribute job's item: `rounds` hash rounds of work, no payload size to speak of.

@@ -79,8 +79,10 @@ impl Flavor {
         };
         let next = Arc::new(AtomicUsize::new(0));
         let cores = cores.clone();
+        // The drivers `#[tokio::main]` enables: time, and IO (the transport family's sockets).
         builder
             .enable_time()
+            .enable_io()
             .on_thread_start(move || {
                 count_thread();
                 // Unpinned is still correct (the affinity mask holds), only less controlled.
@@ -118,6 +120,20 @@ impl Runtimes {
     /// The cores the runtimes were built over.
     pub fn cores(&self) -> &Cores {
         &self.cores
+    }
+
+    /// The `current_thread` runtime (drive it with `block_on` from a pinned thread).
+    pub fn current(&self) -> &Arc<Runtime> {
+        &self.current
+    }
+
+    /// Spawns `task` on the `multi_thread` runtime.
+    pub fn spawn<F>(&self, task: F) -> tokio::task::JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.multi.spawn(task)
     }
 }
 

@@ -7,6 +7,8 @@
 //! - [`receive`]: blocking `recv` versus `try_recv` polling (spin, yield, sleep) at paced rates.
 //! - [`sources`]: serving 1 .. 64 sources: a thread per source, native select, round-robin
 //!   polling, one merged channel.
+//! - [`transport`]: one node receiving from 1 .. 64 peers over loopback TCP: a thread per
+//!   stream into a channel, polling, an epoll (mio) event loop, tokio on either runtime.
 //! - [`service`]: a client and a server service on one thread versus two threads, exchanging
 //!   owned or boxed requests with a large header.
 //!
@@ -17,3 +19,4 @@ pub mod distribute;
 pub mod receive;
 pub mod service;
 pub mod sources;
+pub mod transport;

@@ -95,7 +95,12 @@ fn thread_creation_violations(team: &Team, cells: &[Cell]) -> Vec<String> {
             // processed once, every request answered).
             let measured = (cell.run)(team, mode, n);
             let created = threads::created() - before;
-            assert_eq!(measured.messages, n, "{cell:?}");
+            // A timed run does what criterion asked; a cost run may do more to reach a steady
+            // state (transport: 128 frames per peer), and its figures divide by what it did.
+            match mode {
+                Mode::Timed => assert_eq!(measured.messages, n, "{cell:?}"),
+                Mode::Cost => assert!(measured.messages >= n, "{cell:?}"),
+            }
             assert!(!measured.elapsed.is_zero(), "{cell:?} measured no time");
             if (created > 0) != cell.spawns_threads {
                 violations.push(format!(
@@ -174,10 +179,13 @@ fn latency_is_recorded_in_cost_runs_only() {
     let team = Team::new(&Cores::allowed().unwrap(), matrix.shape.team_size()).unwrap();
     for cell in matrix.cells.iter().filter(|c| records_latency(c)) {
         let n = small(cell.cost_limit);
-        let cost = (cell.run)(&team, Mode::Cost, n)
-            .latency
-            .expect("cost runs record latency");
-        assert_eq!(cost.len(), n, "{cell:?}: one latency sample per message");
+        let measured = (cell.run)(&team, Mode::Cost, n);
+        let cost = measured.latency.expect("cost runs record latency");
+        assert_eq!(
+            cost.len(),
+            measured.messages,
+            "{cell:?}: one latency sample per message"
+        );
         assert!(
             (cell.run)(&team, Mode::Timed, n).latency.is_none(),
             "{cell:?}"

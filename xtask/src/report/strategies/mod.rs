@@ -17,6 +17,7 @@ mod distribute;
 mod receive;
 mod service;
 mod sources;
+mod transport;
 
 /// What a family's section says: a reading of the run, its charts, a note on the method.
 pub struct Reading {
@@ -39,6 +40,7 @@ fn family(w: Workload) -> Option<Family> {
         Workload::Receive => Some(receive::reading),
         Workload::Sources => Some(sources::reading),
         Workload::Service => Some(service::reading),
+        Workload::Transport => Some(transport::reading),
         Workload::Seq
         | Workload::Spsc
         | Workload::Mpsc
@@ -58,11 +60,12 @@ fn family(w: Workload) -> Option<Family> {
 }
 
 /// The strategy families, in the order the report shows them.
-pub const FAMILIES: [Workload; 4] = [
+pub const FAMILIES: [Workload; 5] = [
     Workload::Distribute,
     Workload::Receive,
     Workload::Sources,
     Workload::Service,
+    Workload::Transport,
 ];
 
 /// The "Strategies" part of the page: nothing when the run has none of the families.
