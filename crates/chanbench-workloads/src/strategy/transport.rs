@@ -582,6 +582,8 @@ async fn tokio_receive<const RECORD: bool>(
         tokio::spawn(async move {
             let mut decoder = Decoder::new(i);
             let mut buf = vec![0u8; 64 << 10];
+            // Reused: no allocation per read, as the other receivers make none.
+            let mut headers: Vec<Header> = Vec::with_capacity(64);
             loop {
                 let read = tokio::time::timeout(stall, s.read(&mut buf)).await;
                 let result = match read {
@@ -594,10 +596,10 @@ async fn tokio_receive<const RECORD: bool>(
                         Err(e) => Err(e),
                     },
                     Ok(Ok(n)) => {
-                        let mut headers = Vec::new();
+                        headers.clear();
                         match decoder.feed(&buf[..n], |h| headers.push(h)) {
                             Ok(()) => {
-                                for h in headers {
+                                for h in headers.drain(..) {
                                     if tx.send(Ok(h)).await.is_err() {
                                         return;
                                     }
