@@ -8,16 +8,17 @@
 //! `mpmc`, `ping_pong` between two tasks, and the two bridges between a plain thread and a task
 //! ([`thread_to_task`], [`task_to_thread`]): a blocking worker feeding an async server, and back.
 
-use std::hint::black_box;
+use std::{hint::black_box, sync::Arc};
 
-use chanbench_core::asynchronous::{AsyncMultiConsumer, Bridge, MakeAsync};
+use chanbench_core::asynchronous::{
+    AsyncChannel, AsyncMultiConsumer, AsyncReceiver, AsyncSender, Bridge, MakeAsync,
+};
 
 use crate::{
+    placement::Team,
     runtime::{self, AsyncGate, Flavor, Task},
     workload::{Measured, split},
 };
-
-use chanbench_core::asynchronous::AsyncChannel;
 
 fn measured(workload: &str, timed: runtime::AsyncTimed, messages: u64) -> Measured {
     assert_eq!(
@@ -35,8 +36,8 @@ fn measured(workload: &str, timed: runtime::AsyncTimed, messages: u64) -> Measur
 /// Producer tasks sharing `messages` between them; consumes `tx`, so the channel disconnects
 /// when they finish.
 fn producers<C: AsyncChannel>(
-    gate: &std::sync::Arc<AsyncGate>,
-    tx: chanbench_core::asynchronous::AsyncSender<C, u64>,
+    gate: &Arc<AsyncGate>,
+    tx: AsyncSender<C, u64>,
     producers: usize,
     messages: u64,
 ) -> Vec<Task> {
@@ -57,10 +58,7 @@ fn producers<C: AsyncChannel>(
 }
 
 /// A consumer task: receives until every sender is gone.
-fn consumer<C: AsyncChannel>(
-    gate: &std::sync::Arc<AsyncGate>,
-    mut rx: chanbench_core::asynchronous::AsyncReceiver<C, u64>,
-) -> Task {
+fn consumer<C: AsyncChannel>(gate: &Arc<AsyncGate>, mut rx: AsyncReceiver<C, u64>) -> Task {
     gate.task(async move {
         let mut received = 0u64;
         while let Ok(msg) = rx.recv().await {
@@ -74,7 +72,7 @@ fn consumer<C: AsyncChannel>(
 /// **async-spsc** (`producers` = 1) and **async-mpsc**: producer tasks stream `messages` `u64`s
 /// to one consumer task.
 pub fn mpsc<C: AsyncChannel, M: MakeAsync<C>>(
-    team: &crate::placement::Team,
+    team: &Team,
     flavor: Flavor,
     m: M,
     producer_count: usize,
@@ -93,7 +91,7 @@ pub fn mpsc<C: AsyncChannel, M: MakeAsync<C>>(
 
 /// **async-mpmc**: producer tasks and consumer tasks sharing one queue (cloned receivers).
 pub fn mpmc<C: AsyncMultiConsumer, M: MakeAsync<C>>(
-    team: &crate::placement::Team,
+    team: &Team,
     flavor: Flavor,
     m: M,
     producer_count: usize,
@@ -117,7 +115,7 @@ pub fn mpmc<C: AsyncMultiConsumer, M: MakeAsync<C>>(
 /// **async-ping-pong**: `round_trips` round trips of a `u64` between two tasks over two
 /// channels.
 pub fn ping_pong<C: AsyncChannel, M: MakeAsync<C>>(
-    team: &crate::placement::Team,
+    team: &Team,
     flavor: Flavor,
     m: M,
     round_trips: u64,
@@ -153,7 +151,7 @@ pub fn ping_pong<C: AsyncChannel, M: MakeAsync<C>>(
 /// **thread-to-task**: a plain thread (the team's worker after the runtime's threads) sends
 /// `messages` with the library's blocking send; one task receives them.
 pub fn thread_to_task<C: Bridge, M: MakeAsync<C>>(
-    team: &crate::placement::Team,
+    team: &Team,
     flavor: Flavor,
     m: M,
     messages: u64,
@@ -175,7 +173,7 @@ pub fn thread_to_task<C: Bridge, M: MakeAsync<C>>(
 /// **task-to-thread**: one task sends `messages`; a plain thread receives them with the
 /// library's blocking receive.
 pub fn task_to_thread<C: Bridge, M: MakeAsync<C>>(
-    team: &crate::placement::Team,
+    team: &Team,
     flavor: Flavor,
     m: M,
     messages: u64,
