@@ -725,6 +725,42 @@ impl Matrix {
             );
             self.add(cell.cost_limit(Self::cost_limit_for_bytes(transport::HEADER + payload)));
         }
+        let strategy = transport::Strategy::ThreadPerStream;
+        let mut params = transport_params(capacity_of(m), strategy, 1, 1024, cores);
+        params.burst = Some(transport::PUBLISH);
+        self.add(Cell::new(
+            Transport,
+            C::ID,
+            params,
+            needs,
+            Box::new(move |team, mode, n| {
+                let publish = match mode {
+                    Mode::Timed => |team, m, n| {
+                        transport::publish::<false>(n, || {
+                            transport::thread_per_stream::<C, M, false>(
+                                team,
+                                m,
+                                1,
+                                1024,
+                                transport::PUBLISH,
+                            )
+                        })
+                    },
+                    Mode::Cost => |team, m, n| {
+                        transport::publish::<true>(n, || {
+                            transport::thread_per_stream::<C, M, true>(
+                                team,
+                                m,
+                                1,
+                                1024,
+                                transport::PUBLISH,
+                            )
+                        })
+                    },
+                };
+                publish(team, m, n).unwrap_or_else(|e| panic!("transport publish: {e}"))
+            }),
+        ));
     }
 
     /// The transport family's (peers, payload bytes): 1 KiB frames from every peer count, and
@@ -817,13 +853,7 @@ impl Matrix {
         for strategy in CHANNEL_LESS {
             for (peers, payload) in self.transport_configurations() {
                 let params = transport_params(Capacity::None, strategy, peers, payload, cores);
-                let name: &'static str = match strategy {
-                    transport::Strategy::ThreadPerStream => unreachable!("not channel-less"),
-                    transport::Strategy::Polling => "polling",
-                    transport::Strategy::Epoll => "epoll",
-                    transport::Strategy::Tokio(Flavor::CurrentThread) => "tokio-current-thread",
-                    transport::Strategy::Tokio(Flavor::MultiThread) => "tokio-multi-thread",
-                };
+                let name = strategy.name();
                 let cell = Cell::new(
                     Transport,
                     name,
@@ -840,6 +870,26 @@ impl Matrix {
                 );
                 self.add(cell.cost_limit(Self::cost_limit_for_bytes(transport::HEADER + payload)));
             }
+            // The publish shape: one client, 1,024 messages of 1 KiB per connection.
+            let mut params = transport_params(Capacity::None, strategy, 1, 1024, cores);
+            params.burst = Some(transport::PUBLISH);
+            self.add(Cell::new(
+                Transport,
+                strategy.name(),
+                params,
+                &[],
+                Box::new(move |team, mode, n| {
+                    let result = match mode {
+                        Mode::Timed => transport::publish::<false>(n, || {
+                            transport::receive::<false>(team, strategy, 1, 1024, transport::PUBLISH)
+                        }),
+                        Mode::Cost => transport::publish::<true>(n, || {
+                            transport::receive::<true>(team, strategy, 1, 1024, transport::PUBLISH)
+                        }),
+                    };
+                    result.unwrap_or_else(|e| panic!("transport publish: {e}"))
+                }),
+            ));
         }
     }
 

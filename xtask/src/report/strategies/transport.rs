@@ -23,7 +23,13 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
         let sweep: Vec<&CellResult> = cells
             .iter()
             .copied()
-            .filter(|c| c.params().payload.label == SWEEP_PAYLOAD)
+            .filter(|c| c.params().payload.label == SWEEP_PAYLOAD && c.params().burst.is_none())
+            .collect();
+        // The publish shape: one client, 1,024 messages per connection.
+        let publish: Vec<&CellResult> = cells
+            .iter()
+            .copied()
+            .filter(|c| c.params().burst.is_some())
             .collect();
         let strategies: Vec<&str> = ordered(sweep.iter().map(|c| strategy(c)));
         let mut counts: Vec<usize> = ordered(sweep.iter().filter_map(|c| c.params().peers));
@@ -68,6 +74,30 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
                 axis,
                 &curves,
             )?);
+        }
+        let publish_strategies: Vec<&str> = ordered(publish.iter().map(|c| strategy(c)));
+        let published: Vec<(&str, f64, Option<f64>)> = publish_strategies
+            .iter()
+            .filter_map(|s| {
+                let of = |f: &dyn Fn(&CellResult) -> Option<f64>| {
+                    median(publish.iter().filter(|c| strategy(c) == *s).map(|c| f(c)))
+                };
+                Some((*s, of(&|c| c.time_ns())?, of(&cpu)))
+            })
+            .collect();
+        if let Some(best) = published.iter().min_by(|a, b| a.1.total_cmp(&b.1)) {
+            let all: Vec<String> = published
+                .iter()
+                .map(|(s, t, c)| {
+                    format!("{s} {}/msg (CPU {})", time(*t), c.map_or("?".into(), time))
+                })
+                .collect();
+            sentences.push(format!(
+                "On {}, a client publishing 1,024 messages of 1 KiB over one connection: fastest {}; {}.",
+                p.placement,
+                best.0,
+                all.join(", ")
+            ));
         }
         // The fastest strategy at each peer count, and where that changes.
         let mut fastest: Vec<(usize, &str, f64)> = Vec::new();
