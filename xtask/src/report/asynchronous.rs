@@ -8,12 +8,11 @@
 use chanbench_schema::{Cost, Workload};
 use maud::{Markup, html};
 
-use super::model::{PlacementRanking, View};
-use crate::{
-    ranking::{self, Replication},
-    results::CellResult,
-    units::time_per,
+use super::{
+    html,
+    model::{PlacementRanking, View},
 };
+use crate::{ranking, results::CellResult, units::time_per};
 
 /// The runtime flavours, as async cells name them.
 pub const FLAVOURS: [&str; 2] = ["current-thread", "multi-thread"];
@@ -180,22 +179,7 @@ pub fn section(view: &View<'_>) -> Markup {
                     td { a href=(format!("#w-{}", w.workload)) { (w.workload) } br; span.small { "per " (w.workload.facts().unit.name()) } }
                     td { (w.flavour) }
                     @for (_, r) in &w.per_placement {
-                        td {
-                            @match r {
-                                None => { "not measured" }
-                                Some(r) => {
-                                    @match &r.winner {
-                                        Some(w) if r.reproducible() => { strong { (w) } " (reproducible)" }
-                                        Some(w) => { (w) " (" @if matches!(r.replication, Replication::NotReplicated) { "not replicated" } @else { "not reproducible" } ")" }
-                                        None => { "no single winner" }
-                                    }
-                                    br;
-                                    span.small { (r.verdict()) }
-                                    br;
-                                    span.small { "order: " (r.order.iter().map(|(i, s)| format!("{i} ({s:.2}×)")).collect::<Vec<_>>().join(" < ")) }
-                                }
-                            }
-                        }
+                        td { (html::ranking_cell(r.as_ref())) }
                     }
                 }
             }

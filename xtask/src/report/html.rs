@@ -7,7 +7,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::{asynchronous, figures, model::View, ordered, strategies};
 use crate::{
-    ranking::{ALPHA, MIN_MARGIN, Replication},
+    ranking::{ALPHA, MIN_MARGIN, Ranking, Replication},
     results::{CellResult, PlacementResults},
     stats,
     units::{CSS, rate, time, time_per},
@@ -255,22 +255,7 @@ fn which_channel(view: &View<'_>) -> Markup {
                 tr {
                     td { a href=(format!("#w-{w}")) { (w) } br; span.small { "per " (w.facts().unit.name()) } }
                     @for (_, r) in per_placement {
-                        td {
-                            @match r {
-                                None => { "not measured" }
-                                Some(r) => {
-                                    @match &r.winner {
-                                        Some(w) if r.reproducible() => { strong { (w) } " (reproducible)" }
-                                        Some(w) => { (w) " (" @if matches!(r.replication, Replication::NotReplicated) { "not replicated" } @else { "not reproducible" } ")" }
-                                        None => { "no single winner" }
-                                    }
-                                    br;
-                                    span.small { (r.verdict()) }
-                                    br;
-                                    span.small { "order: " (r.order.iter().map(|(i, s)| format!("{i} ({s:.2}×)")).collect::<Vec<_>>().join(" < ")) }
-                                }
-                            }
-                        }
+                        td { (ranking_cell(r.as_ref())) }
                     }
                 }
             }
@@ -281,6 +266,27 @@ fn which_channel(view: &View<'_>) -> Markup {
         } @else {
             p.flip { strong { "Placement changes the answer. " } "Where the threads share one core, spinning and parking cost differently than across cores:" }
             ul { @for f in &flips { li { (f) } } }
+        }
+    }
+}
+
+/// A ranking in a "which channel" table cell: the winner and whether it reproduces, the
+/// verdict in words, the order.
+pub(super) fn ranking_cell(r: Option<&Ranking>) -> Markup {
+    html! {
+        @match r {
+            None => { "not measured" }
+            Some(r) => {
+                @match &r.winner {
+                    Some(w) if r.reproducible() => { strong { (w) } " (reproducible)" }
+                    Some(w) => { (w) " (" @if matches!(r.replication, Replication::NotReplicated) { "not replicated" } @else { "not reproducible" } ")" }
+                    None => { "no single winner" }
+                }
+                br;
+                span.small { (r.verdict()) }
+                br;
+                span.small { "order: " (r.order.iter().map(|(i, s)| format!("{i} ({s:.2}×)")).collect::<Vec<_>>().join(" < ")) }
+            }
         }
     }
 }
