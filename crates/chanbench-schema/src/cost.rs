@@ -36,12 +36,27 @@ pub struct Cost {
     /// Latency percentiles in ns, where recorded (what they measure: the workload's
     /// [`Latency`](crate::Latency)).
     pub latency: Option<Percentiles>,
+    /// The process's resident memory when the run started, bytes (`VmRSS`; absent from runs
+    /// before it was recorded, and where `/proc` cannot tell).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rss_before_bytes: Option<u64>,
+    /// The process's peak resident memory during the run, bytes: the high-water mark, reset to
+    /// the current size when the run started (`clear_refs` 5, then `VmHWM`). It counts the whole
+    /// process, so read it beside [`Cost::rss_before_bytes`]: the difference is what the run
+    /// added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_rss_bytes: Option<u64>,
 }
 
 impl Cost {
     /// Voluntary plus involuntary context switches per message.
     pub fn switches_per_msg(&self) -> f64 {
         self.voluntary_switches_per_msg + self.involuntary_switches_per_msg
+    }
+
+    /// Resident memory the run added at its peak, bytes: peak minus the size it started at.
+    pub fn rss_growth_bytes(&self) -> Option<u64> {
+        Some(self.peak_rss_bytes?.saturating_sub(self.rss_before_bytes?))
     }
 }
 

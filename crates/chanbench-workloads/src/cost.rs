@@ -3,9 +3,14 @@
 //! Measured around one fixed-size run with `getrusage(RUSAGE_SELF)`, which sums every thread of
 //! the process, so a spinning implementation shows the CPU it burns even when its wall time looks
 //! good. The cost run is separate from criterion's timed runs.
+//!
+//! Resident memory is read from `/proc/self` (procfs): the size when the run starts, and the
+//! peak during it, after resetting the process's high-water mark to its current size
+//! (`clear_refs` 5, Linux 4.0 and later). Where `/proc` cannot tell, both are absent.
 
 pub use chanbench_schema::{Cost, Percentiles};
 use nix::sys::{resource, time::TimeValLike};
+use procfs::process::{ClearRefs, Process};
 
 use crate::{alloc::count_allocations, workload::Measured};
 
@@ -25,11 +30,26 @@ fn usage() -> Usage {
     }
 }
 
+/// The process's resident size now, bytes, with its high-water mark reset to it; `None` where
+/// `/proc` cannot tell or refuses the reset.
+fn reset_peak_rss() -> Option<u64> {
+    let me = Process::myself().ok()?;
+    me.clear_refs(ClearRefs::PeakRSS).ok()?;
+    Some(me.status().ok()?.vmrss? * 1024)
+}
+
+/// The process's resident high-water mark, bytes.
+fn peak_rss() -> Option<u64> {
+    Some(Process::myself().ok()?.status().ok()?.vmhwm? * 1024)
+}
+
 /// Runs `run` once and reports what it cost.
 pub fn measure_cost(run: impl FnOnce() -> Measured) -> Cost {
+    let rss_before = reset_peak_rss();
     let before = usage();
     let (measured, allocations) = count_allocations(run);
     let after = usage();
+    let peak_rss = rss_before.and_then(|_| peak_rss());
     let messages = measured.messages.max(1);
     let per = |total: u64| total as f64 / messages as f64;
     let delta = |a: i64, b: i64| u64::try_from(a - b).unwrap_or(0);
@@ -58,5 +78,44 @@ pub fn measure_cost(run: impl FnOnce() -> Measured) -> Cost {
             max_ns: h.max(),
             samples: h.len(),
         }),
+        rss_before_bytes: rss_before,
+        peak_rss_bytes: peak_rss,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn touching(bytes: usize) -> Cost {
+        measure_cost(|| {
+            // Every page written, so it is resident, then freed before the run ends: only the
+            // peak can show it.
+            let mut v = vec![0u8; bytes];
+            for page in v.chunks_mut(4096) {
+                page[0] = 1;
+            }
+            std::hint::black_box(&v);
+            drop(v);
+            Measured {
+                elapsed: Duration::from_millis(1),
+                messages: 1,
+                latency: None,
+            }
+        })
+    }
+
+    #[test]
+    fn the_peak_resident_memory_of_a_run_is_what_it_touched_not_what_came_before() {
+        // A run touching 64 MiB, after one that touched 128 MiB: the high-water mark is reset
+        // per run, so the second reads its own 64 MiB, not the first's 128.
+        let big = touching(128 << 20);
+        let small = touching(64 << 20);
+        let mib = |b: Option<u64>| b.expect("/proc tells resident memory on Linux") >> 20;
+        assert!((120..200).contains(&mib(big.rss_growth_bytes())), "{big:?}");
+        assert!((60..100).contains(&mib(small.rss_growth_bytes())), "{small:?}");
+        assert!(mib(small.peak_rss_bytes) > mib(small.rss_before_bytes));
     }
 }

@@ -82,6 +82,8 @@ fn cell(workload: Workload, implementation: &str, params: Params, ns: Option<f64
                 max_ns: (v * 20.0) as u64,
                 samples: 1000,
             }),
+            rss_before_bytes: Some(40 << 20),
+            peak_rss_bytes: Some((40 << 20) + (v as u64) * 1024),
         }),
         repeats: ns.map_or(vec![], |v| vec![v * 1.1, v * 1.12, v * 1.08]),
         repeats_fastest: ns.map_or(vec![], |v| vec![v, v * 1.01, v * 0.99]),
