@@ -56,6 +56,8 @@ use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 /// cells, in a binary `cargo xtask bench --variant` generates). Exits the process on an error,
 /// after printing it as a protocol `error:` line.
 pub fn main(extra: impl FnOnce(&mut Matrix)) {
+    // Started as the transport family's peers' process: serve as one, then exit.
+    chanbench_workloads::strategy::transport::process::serve_if_asked();
     if let Err(e) = run(extra) {
         eprintln!("{}", Line::Error(format!("{e:#}")));
         std::process::exit(1);
@@ -68,6 +70,11 @@ fn run(extra: impl FnOnce(&mut Matrix)) -> Result<()> {
     let shape = Shape::new(cores.len(), oversubscription_from_env()?);
     let mut matrix = build_matrix(shape, profile.reduced);
     extra(&mut matrix);
+    if let Err(why) = &matrix.io_uring {
+        note(format!(
+            "transport: no io-uring cells on this machine: {why}"
+        ));
+    }
 
     let mut implementations: Vec<String> = Vec::new();
     for cell in &matrix.cells {

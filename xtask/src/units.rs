@@ -18,6 +18,17 @@ pub fn time(ns: f64) -> String {
     }
 }
 
+/// Formats a size in bytes with a binary unit: `512 B`, `1.5 KiB`, `44.2 MiB`.
+pub fn bytes(b: u64) -> String {
+    let b = b as f64;
+    match b {
+        x if x >= (1u64 << 30) as f64 => format!("{:.2} GiB", x / (1u64 << 30) as f64),
+        x if x >= (1u64 << 20) as f64 => format!("{:.1} MiB", x / (1u64 << 20) as f64),
+        x if x >= 1024.0 => format!("{:.1} KiB", x / 1024.0),
+        x => format!("{x:.0} B"),
+    }
+}
+
 /// A time per `unit`: `1.20 µs/round trip`.
 pub fn time_per(ns: f64, unit: Unit) -> String {
     format!("{}{}", time(ns), unit.per())

@@ -95,6 +95,13 @@ pub struct Params {
     /// Peers sending to the receiving node (transport; absent from runs before it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peers: Option<usize>,
+    /// The socket kind of a transport cell whose peers do not use TCP: `unix` (absent: TCP).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub socket: Option<String>,
+    /// Where a transport cell's peers run when not as threads of the bench process: `process`
+    /// (absent: threads).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peers_in: Option<String>,
 }
 
 impl Params {
@@ -115,6 +122,8 @@ impl Params {
             envelope: None,
             runtime: None,
             peers: None,
+            socket: None,
+            peers_in: None,
         }
     }
 
@@ -155,6 +164,8 @@ impl Params {
         parts.extend(self.gap_ns.map(|g| format!("gap={}", duration(g))));
         parts.extend(self.sources.map(|n| format!("sources={n}")));
         parts.extend(self.peers.map(|n| format!("peers={n}")));
+        parts.extend(self.socket.as_ref().map(|s| format!("socket={s}")));
+        parts.extend(self.peers_in.as_ref().map(|p| format!("peers-in={p}")));
         parts.extend(self.burst.map(|n| format!("burst={n}")));
         parts.extend(self.pause_ns.map(|p| format!("pause={}", duration(p))));
         parts.extend(self.envelope.clone());
@@ -349,6 +360,12 @@ mod tests {
         assert_eq!(
             frames.label(Workload::Transport),
             "thread-per-stream/frame-1KiB/peers=4"
+        );
+        frames.socket = Some("unix".into());
+        frames.peers_in = Some("process".into());
+        assert_eq!(
+            frames.label(Workload::Transport),
+            "thread-per-stream/frame-1KiB/peers=4/socket=unix/peers-in=process"
         );
         let mut task = Params::new(Capacity::Bounded(1024), u64(), 2);
         task.producers = Some(1);

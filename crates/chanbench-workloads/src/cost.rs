@@ -2,31 +2,75 @@
 //!
 //! Measured around one fixed-size run with `getrusage(RUSAGE_SELF)`, which sums every thread of
 //! the process, so a spinning implementation shows the CPU it burns even when its wall time looks
-//! good. The cost run is separate from criterion's timed runs.
+//! good. The cost run is separate from criterion's timed runs. Work done for the run by another
+//! process (a transport cell's peers in a process of their own) is counted too: that process
+//! reports its usage from the moment it was told to go, and the node adds it
+//! ([`add_helper_usage`]).
 //!
 //! Resident memory is read from `/proc/self` (procfs): the size when the run starts, and the
 //! peak during it, after resetting the process's high-water mark to its current size
 //! (`clear_refs` 5, Linux 4.0 and later). Where `/proc` cannot tell, both are absent.
 
 pub use chanbench_schema::{Cost, Percentiles};
+use std::sync::atomic::{AtomicI64, Ordering};
+
 use nix::sys::{resource, time::TimeValLike};
 use procfs::process::{ClearRefs, Process};
 
 use crate::{alloc::count_allocations, workload::Measured};
 
-struct Usage {
-    cpu_ns: i64,
-    voluntary: i64,
-    involuntary: i64,
+/// CPU time and context switches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Usage {
+    /// User plus system CPU time, ns.
+    pub cpu_ns: i64,
+    /// Voluntary context switches.
+    pub voluntary: i64,
+    /// Involuntary context switches.
+    pub involuntary: i64,
 }
 
+impl Usage {
+    /// This process's usage so far, all threads (`getrusage(RUSAGE_SELF)`).
+    pub fn of_this_process() -> Self {
+        let u = resource::getrusage(resource::UsageWho::RUSAGE_SELF)
+            .expect("getrusage(RUSAGE_SELF) cannot fail for the calling process");
+        Self {
+            cpu_ns: (u.user_time().num_microseconds() + u.system_time().num_microseconds()) * 1_000,
+            voluntary: u.voluntary_context_switches(),
+            involuntary: u.involuntary_context_switches(),
+        }
+    }
+
+    /// What was used from `earlier` to this.
+    pub fn since(self, earlier: Usage) -> Usage {
+        Usage {
+            cpu_ns: self.cpu_ns - earlier.cpu_ns,
+            voluntary: self.voluntary - earlier.voluntary,
+            involuntary: self.involuntary - earlier.involuntary,
+        }
+    }
+}
+
+/// The usage other processes reported doing this process's work (a transport cell's peers'
+/// process, from its go to its end: not its start-up), added to this process's own.
+static HELPERS: [AtomicI64; 3] = [AtomicI64::new(0), AtomicI64::new(0), AtomicI64::new(0)];
+
+/// Counts `u`, another process's usage on this process's behalf, in every cost run around it.
+pub fn add_helper_usage(u: Usage) {
+    for (total, v) in HELPERS.iter().zip([u.cpu_ns, u.voluntary, u.involuntary]) {
+        total.fetch_add(v, Ordering::Relaxed);
+    }
+}
+
+/// This process's usage and its helpers'.
 fn usage() -> Usage {
-    let u = resource::getrusage(resource::UsageWho::RUSAGE_SELF)
-        .expect("getrusage(RUSAGE_SELF) cannot fail for the calling process");
+    let own = Usage::of_this_process();
+    let [cpu, voluntary, involuntary] = &HELPERS;
     Usage {
-        cpu_ns: (u.user_time().num_microseconds() + u.system_time().num_microseconds()) * 1_000,
-        voluntary: u.voluntary_context_switches(),
-        involuntary: u.involuntary_context_switches(),
+        cpu_ns: own.cpu_ns + cpu.load(Ordering::Relaxed),
+        voluntary: own.voluntary + voluntary.load(Ordering::Relaxed),
+        involuntary: own.involuntary + involuntary.load(Ordering::Relaxed),
     }
 }
 
@@ -115,7 +159,30 @@ mod tests {
         let small = touching(64 << 20);
         let mib = |b: Option<u64>| b.expect("/proc tells resident memory on Linux") >> 20;
         assert!((120..200).contains(&mib(big.rss_growth_bytes())), "{big:?}");
-        assert!((60..100).contains(&mib(small.rss_growth_bytes())), "{small:?}");
+        assert!(
+            (60..100).contains(&mib(small.rss_growth_bytes())),
+            "{small:?}"
+        );
         assert!(mib(small.peak_rss_bytes) > mib(small.rss_before_bytes));
+    }
+
+    #[test]
+    fn usage_a_helper_process_reports_during_a_run_is_counted_in_it() {
+        let helped = measure_cost(|| {
+            add_helper_usage(Usage {
+                cpu_ns: 1_000_000_000_000,
+                voluntary: 7_000_000,
+                involuntary: 0,
+            });
+            Measured {
+                elapsed: Duration::from_millis(1),
+                messages: 1,
+                latency: None,
+            }
+        });
+        // A thousand seconds of CPU and seven million switches this test's own threads did not
+        // spend: only the helper's report can put them there.
+        assert!(helped.cpu_ns >= 1_000_000_000_000, "{helped:?}");
+        assert!(helped.voluntary_switches >= 7_000_000, "{helped:?}");
     }
 }

@@ -50,7 +50,7 @@ use crate::{
         receive::{self, GAPS, WAITS},
         service::{self, Envelope, Message},
         sources::{self, SELECT, SERVES, SOURCE_COUNTS, Serve},
-        transport::{self, CHANNEL_LESS, PAYLOADS, PEER_COUNTS},
+        transport::{self, CHANNEL_LESS, Link, PAYLOADS, PEER_COUNTS, PeersIn, Socket},
     },
     workload::{self, Measured},
 };
@@ -321,6 +321,9 @@ pub struct Matrix {
     /// Plain twins of the `spsc` and `ping-pong` cells of `u64`s at capacity 1024, 1 and
     /// unbounded, for `cargo xtask validate`.
     pub calibrations: Vec<Calibration>,
+    /// Whether this machine lets the bench set up an io_uring, and why not: the transport
+    /// family's `io-uring` cells are registered only where it does.
+    pub io_uring: Result<(), String>,
     implementations: Vec<(&'static str, Capabilities)>,
     async_implementations: Vec<(&'static str, AsyncCapabilities)>,
 }
@@ -334,6 +337,7 @@ impl Matrix {
             reduced,
             cells: Vec::new(),
             calibrations: Vec::new(),
+            io_uring: transport::io_uring_available(),
             implementations: Vec::new(),
             async_implementations: Vec::new(),
         }
@@ -704,12 +708,11 @@ impl Matrix {
         self.add_service::<C, M, Message>(m, needs);
         self.add_service::<C, M, Box<Message>>(m, needs);
         let cores = self.shape.cores;
-        // Over every channel: the peer sweep of 1 KiB frames (the frame sizes are the
-        // channel-less strategies' sweep, to keep the default run in its budget).
-        let sweep = self.transport_configurations();
-        for (peers, payload) in sweep.into_iter().filter(|&(_, p)| p == 1024) {
-            let strategy = transport::Strategy::ThreadPerStream;
-            let params = transport_params(capacity_of(m), strategy, peers, payload, cores);
+        // Over every channel: the peer sweep of 1 KiB frames and the other links (the frame
+        // sizes are the channel-less strategies' sweep, to keep the default run in its budget).
+        let strategy = transport::Strategy::ThreadPerStream;
+        for (link, peers, payload) in self.transport_configurations(true) {
+            let params = transport_params(capacity_of(m), strategy, link, peers, payload, cores);
             let cell = Cell::new(
                 Transport,
                 C::ID,
@@ -720,13 +723,13 @@ impl Matrix {
                         Mode::Timed => transport::thread_per_stream::<C, M, false>,
                         Mode::Cost => transport::thread_per_stream::<C, M, true>,
                     };
-                    run(team, m, peers, payload, n).unwrap_or_else(|e| panic!("transport: {e}"))
+                    run(team, m, link, peers, payload, n)
+                        .unwrap_or_else(|e| panic!("transport: {e}"))
                 }),
             );
             self.add(cell.cost_limit(Self::cost_limit_for_bytes(transport::HEADER + payload)));
         }
-        let strategy = transport::Strategy::ThreadPerStream;
-        let mut params = transport_params(capacity_of(m), strategy, 1, 1024, cores);
+        let mut params = transport_params(capacity_of(m), strategy, Link::LOOPBACK, 1, 1024, cores);
         params.burst = Some(transport::PUBLISH);
         self.add(Cell::new(
             Transport,
@@ -734,46 +737,58 @@ impl Matrix {
             params,
             needs,
             Box::new(move |team, mode, n| {
-                let publish = match mode {
-                    Mode::Timed => |team, m, n| {
-                        transport::publish::<false>(n, || {
-                            transport::thread_per_stream::<C, M, false>(
-                                team,
-                                m,
-                                1,
-                                1024,
-                                transport::PUBLISH,
-                            )
-                        })
-                    },
-                    Mode::Cost => |team, m, n| {
-                        transport::publish::<true>(n, || {
-                            transport::thread_per_stream::<C, M, true>(
-                                team,
-                                m,
-                                1,
-                                1024,
-                                transport::PUBLISH,
-                            )
-                        })
-                    },
+                let link = Link::LOOPBACK;
+                let result = match mode {
+                    Mode::Timed => transport::publish::<false>(n, || {
+                        transport::thread_per_stream::<C, M, false>(
+                            team,
+                            m,
+                            link,
+                            1,
+                            1024,
+                            transport::PUBLISH,
+                        )
+                    }),
+                    Mode::Cost => transport::publish::<true>(n, || {
+                        transport::thread_per_stream::<C, M, true>(
+                            team,
+                            m,
+                            link,
+                            1,
+                            1024,
+                            transport::PUBLISH,
+                        )
+                    }),
                 };
-                publish(team, m, n).unwrap_or_else(|e| panic!("transport publish: {e}"))
+                result.unwrap_or_else(|e| panic!("transport publish: {e}"))
             }),
         ));
     }
 
-    /// The transport family's (peers, payload bytes): 1 KiB frames from every peer count, and
-    /// 16 B and 64 KiB frames from 4 peers (channel-less strategies); the reduced matrix sweeps
-    /// 1 and 64 peers of 1 KiB.
-    fn transport_configurations(&self) -> Vec<(usize, usize)> {
-        let mut out: Vec<(usize, usize)> = PEER_COUNTS
+    /// The transport family's (link, peers, payload bytes) for a strategy over a channel of
+    /// ours (`over_channel`: thread-per-stream, once per channel) or without one:
+    /// - over loopback TCP with the peers as threads, 1 KiB frames from 1, 4, 16 and 64 peers,
+    ///   and (without a channel) 16 B and 64 KiB frames from 4 peers;
+    /// - over a Unix socket, and with the peers in a process of their own, 4 peers of 1 KiB.
+    ///
+    /// The reduced matrix: 1 and 64 peers over TCP, and (without a channel) the two other links.
+    fn transport_configurations(&self, over_channel: bool) -> Vec<(Link, usize, usize)> {
+        let mut out: Vec<(Link, usize, usize)> = PEER_COUNTS
             .into_iter()
             .filter(|n| !self.reduced || [1, 64].contains(n))
-            .map(|n| (n, 1024))
+            .map(|n| (Link::LOOPBACK, n, 1024))
             .collect();
-        if !self.reduced {
-            out.extend(PAYLOADS.into_iter().filter(|&p| p != 1024).map(|p| (4, p)));
+        if !self.reduced && !over_channel {
+            out.extend(
+                PAYLOADS
+                    .into_iter()
+                    .filter(|&p| p != 1024)
+                    .map(|p| (Link::LOOPBACK, 4, p)),
+            );
+        }
+        if !self.reduced || !over_channel {
+            out.push((Link::new(Socket::Unix, PeersIn::Threads), 4, 1024));
+            out.push((Link::new(Socket::Tcp, PeersIn::Process), 4, 1024));
         }
         out
     }
@@ -851,8 +866,12 @@ impl Matrix {
             self.add(Cell::new(Service, "direct-call", params, &[], run));
         }
         for strategy in CHANNEL_LESS {
-            for (peers, payload) in self.transport_configurations() {
-                let params = transport_params(Capacity::None, strategy, peers, payload, cores);
+            if strategy == transport::Strategy::IoUring && self.io_uring.is_err() {
+                continue;
+            }
+            for (link, peers, payload) in self.transport_configurations(false) {
+                let params =
+                    transport_params(Capacity::None, strategy, link, peers, payload, cores);
                 let name = strategy.name();
                 let cell = Cell::new(
                     Transport,
@@ -864,14 +883,15 @@ impl Matrix {
                             Mode::Timed => transport::receive::<false>,
                             Mode::Cost => transport::receive::<true>,
                         };
-                        run(team, strategy, peers, payload, n)
+                        run(team, strategy, link, peers, payload, n)
                             .unwrap_or_else(|e| panic!("transport: {e}"))
                     }),
                 );
                 self.add(cell.cost_limit(Self::cost_limit_for_bytes(transport::HEADER + payload)));
             }
             // The publish shape: one client, 1,024 messages of 1 KiB per connection.
-            let mut params = transport_params(Capacity::None, strategy, 1, 1024, cores);
+            let mut params =
+                transport_params(Capacity::None, strategy, Link::LOOPBACK, 1, 1024, cores);
             params.burst = Some(transport::PUBLISH);
             self.add(Cell::new(
                 Transport,
@@ -879,12 +899,27 @@ impl Matrix {
                 params,
                 &[],
                 Box::new(move |team, mode, n| {
+                    let link = Link::LOOPBACK;
                     let result = match mode {
                         Mode::Timed => transport::publish::<false>(n, || {
-                            transport::receive::<false>(team, strategy, 1, 1024, transport::PUBLISH)
+                            transport::receive::<false>(
+                                team,
+                                strategy,
+                                link,
+                                1,
+                                1024,
+                                transport::PUBLISH,
+                            )
                         }),
                         Mode::Cost => transport::publish::<true>(n, || {
-                            transport::receive::<true>(team, strategy, 1, 1024, transport::PUBLISH)
+                            transport::receive::<true>(
+                                team,
+                                strategy,
+                                link,
+                                1,
+                                1024,
+                                transport::PUBLISH,
+                            )
                         }),
                     };
                     result.unwrap_or_else(|e| panic!("transport publish: {e}"))
@@ -1045,6 +1080,7 @@ impl Matrix {
 fn transport_params(
     capacity: Capacity,
     strategy: transport::Strategy,
+    link: Link,
     peers: usize,
     payload: usize,
     cores: usize,
@@ -1054,9 +1090,11 @@ fn transport_params(
         p => format!("frame-{p}B"),
     };
     let payload_desc = chanbench_schema::Payload::sized(label, payload as u64);
-    let mut params = Params::new(capacity, payload_desc, strategy.threads(peers, cores))
+    let mut params = Params::new(capacity, payload_desc, strategy.threads(link, peers, cores))
         .strategy(strategy.to_string());
     params.peers = Some(peers);
+    params.socket = (link.socket != Socket::Tcp).then(|| link.socket.name().to_owned());
+    params.peers_in = (link.peers_in == PeersIn::Process).then(|| "process".to_owned());
     params
 }
 

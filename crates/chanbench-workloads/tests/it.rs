@@ -18,7 +18,10 @@ use chanbench_workloads::{
     matrix::{Capacity, Cell, Matrix, Mode, Shape},
     placement::{Cores, Team},
     register_impl, registered_matrix,
-    strategy::distribute::{self, GRAINS, JOB_ITEMS, Outcome},
+    strategy::{
+        distribute::{self, GRAINS, JOB_ITEMS, Outcome},
+        transport,
+    },
     variant::{Renamed, VariantName},
     workload::{Measured, split},
 };
@@ -35,6 +38,8 @@ fn serial() -> MutexGuard<'static, ()> {
 }
 
 fn full_matrix(reduced: bool) -> Matrix {
+    // The transport cells' peers' processes: libtest's `main` cannot serve as one.
+    transport::process::use_program(env!("CARGO_BIN_EXE_chanbench-peers"));
     let cores = Cores::allowed().expect("affinity mask");
     registered_matrix!(Shape::new(cores.len(), 1), reduced)
 }

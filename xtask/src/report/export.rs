@@ -31,6 +31,12 @@ pub struct Row {
     context_switches_per_unit: Option<f64>,
     allocations_per_unit: Option<f64>,
     allocated_bytes_per_unit: Option<f64>,
+    /// Threads the cell runs on in the bench process.
+    threads: Option<usize>,
+    /// The process's resident memory when the cost run started, and what the run added at its
+    /// peak, bytes.
+    rss_before_bytes: Option<u64>,
+    rss_growth_bytes: Option<u64>,
     /// What the percentiles measure: `one-way` (send to receipt) or `round-trip`.
     latency: Option<Latency>,
     latency_p50_ns: Option<u64>,
@@ -74,6 +80,9 @@ pub fn rows(view: &View<'_>) -> Vec<Row> {
                     context_switches_per_unit: cost.map(|k| k.switches_per_msg()),
                     allocations_per_unit: cost.and_then(|k| k.allocations_per_msg),
                     allocated_bytes_per_unit: cost.and_then(|k| k.allocated_bytes_per_msg),
+                    threads: c.params().threads,
+                    rss_before_bytes: cost.and_then(|k| k.rss_before_bytes),
+                    rss_growth_bytes: cost.and_then(|k| k.rss_growth_bytes()),
                     latency: percentiles.map(|_| w.facts().latency),
                     latency_p50_ns: percentiles.map(|l| l.p50_ns),
                     latency_p99_ns: percentiles.map(|l| l.p99_ns),

@@ -10,7 +10,7 @@ use crate::{
     ranking::{ALPHA, MIN_MARGIN, Ranking, Replication},
     results::{CellResult, PlacementResults},
     stats,
-    units::{CSS, rate, time, time_per},
+    units::{CSS, bytes, rate, time, time_per},
 };
 
 /// The page.
@@ -365,6 +365,14 @@ fn matrix_cell(c: &CellResult, best: f64, floor: Option<f64>) -> Markup {
             span.small {
                 (cost.and_then(|k| k.allocations_per_msg).map_or("?".into(), |a| format!("{a:.2}"))) " allocs" (unit.per())
                 @if let Some(l) = cost.and_then(|k| k.latency) { " · p99 " (time(l.p99_ns as f64)) }
+            }
+            @if let Some(growth) = cost.and_then(|k| k.rss_growth_bytes()) {
+                br;
+                span.small title="threads in the bench process; resident memory the cost run added at its peak (the process's high-water mark, reset when the run started), and the process's size before it" {
+                    @if let Some(t) = c.params().threads { (t) " threads · " }
+                    "+" (bytes(growth)) " resident"
+                    @if let Some(before) = cost.and_then(|k| k.rss_before_bytes) { " (of " (bytes(before)) ")" }
+                }
             }
         }
     }

@@ -566,3 +566,56 @@ fn async_cells_are_ranked_per_runtime_flavour_and_set_beside_their_sync_twin() {
     );
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_transport_reading_keeps_the_other_links_apart_from_the_peer_sweep() {
+    let dir =
+        std::env::temp_dir().join(format!("chanbench-report-transport-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    let mut run = fixture(&dir);
+    let frame = |name: &str, peers: usize, threads: usize, set: fn(&mut Params)| {
+        let mut params =
+            Params::new(Capacity::None, Payload::sized("frame-1KiB", 1024), threads).strategy(name);
+        params.peers = Some(peers);
+        set(&mut params);
+        params
+    };
+    for placement in &mut run.placements {
+        // Over loopback TCP, epoll leads at every peer count; over the Unix socket polling is
+        // faster than anything on TCP. The sweep's winner must stay epoll.
+        for peers in [1, 4, 64] {
+            for (name, ns) in [("epoll", 500.0), ("polling", 600.0)] {
+                let params = frame(name, peers, peers + 1, |_| {});
+                placement
+                    .cells
+                    .push(cell(Workload::Transport, name, params, Some(ns)));
+            }
+        }
+        for (name, unix, process) in [("epoll", 400.0, 1200.0), ("polling", 120.0, 180.0)] {
+            let params = frame(name, 4, 5, |p| p.socket = Some("unix".into()));
+            placement
+                .cells
+                .push(cell(Workload::Transport, name, params, Some(unix)));
+            let params = frame(name, 4, 1, |p| p.peers_in = Some("process".into()));
+            placement
+                .cells
+                .push(cell(Workload::Transport, name, params, Some(process)));
+        }
+    }
+    let index = write(&run).unwrap();
+    let html = fs::read_to_string(&index).unwrap();
+    for text in [
+        "On one-core with 4 peers: fastest epoll at 500 ns/frame",
+        "On one-core with 4 peers over a Unix socket, against loopback TCP with the peers as threads: epoll 400 ns/frame, 0.80× the time (CPU 0.80×), polling 120 ns/frame, 0.20× the time (CPU 0.20×); fastest polling at 120 ns/frame.",
+        "with the peers in a process of their own, against loopback TCP with the peers as threads: epoll 1.200 µs/frame, 2.40× the time",
+        // The fixture's cost runs add 1 KiB per ns of the cell's time.
+        "On one-core with 64 peers (threads here include the 64 peers), resident memory a run added at its peak: epoll 65 threads, +500.0 KiB, polling 65 threads, +600.0 KiB.",
+    ] {
+        assert!(html.contains(text), "no {text:?} in the page");
+    }
+    assert!(
+        !html.contains("fastest polling at 300 ns/frame (CPU"),
+        "a Unix cell entered the sweep"
+    );
+    let _ = fs::remove_dir_all(&dir);
+}

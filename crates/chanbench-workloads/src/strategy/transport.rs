@@ -1,7 +1,8 @@
-//! **transport**: one node receiving from N−1 peers over real sockets (TCP on 127.0.0.1, ports
-//! chosen by the OS). Each peer streams length-prefixed frames over its own connection; the
-//! receiving node hands every frame to one handler, which checks each peer's sequence. The
-//! receiver is one of the strategies a team weighed in prose:
+//! **transport**: one node receiving from N−1 peers over real sockets: TCP on 127.0.0.1 (ports
+//! chosen by the OS) or Unix domain sockets (abstract names, nothing on disk). Each peer streams
+//! length-prefixed frames over its own connection; the receiving node hands every frame to one
+//! handler, which checks each peer's sequence. The receiver is one of the strategies a team
+//! weighed in prose, and one more:
 //! - **thread-per-stream**: a thread per connection with blocking reads, forwarding each frame's
 //!   header into one channel the handler reads (generic over the channel, so every registered
 //!   implementation is measured);
@@ -10,24 +11,46 @@
 //! - **epoll**: one thread, an event loop over mio (`epoll` on Linux) that sleeps when nothing
 //!   arrives;
 //! - **tokio**: a task per connection forwarding into a tokio channel, and a handler task, on the
-//!   `current_thread` or the `multi_thread` runtime.
+//!   `current_thread` or the `multi_thread` runtime;
+//! - **io-uring**: one thread keeping a `recv` in flight per connection on an io_uring
+//!   ([`uring`]), sleeping in the kernel until some complete.
+//!
+//! The peers are team threads of this process by default, or a process of their own
+//! ([`PeersIn::Process`], [`process`]): the same frames, with a process boundary between the
+//! node and its peers.
 //!
 //! A frame is a 24-byte header (`len: u32` of the whole frame, `peer: u32`, `seq: u64`,
-//! `sent: u64` ns since the run's base instant) and a payload of zeros. Connections are made
-//! before the clock starts; the interval runs from the first peer's start to the handler's last
-//! frame. Every loop is bounded: a connection silent for [`STALL`] is an error, not a hang.
+//! `sent: u64` ns since the run's base instant, on `CLOCK_MONOTONIC`, which every process shares)
+//! and a payload of zeros. Connections are made before the clock starts; the interval runs from
+//! the first peer's start to the handler's last frame. Every loop is bounded: a connection silent
+//! for [`STALL`] is an error, not a hang.
+
+pub mod process;
+mod uring;
+
+pub use uring::available as io_uring_available;
 
 use std::{
     fmt,
     io::{self, ErrorKind, Read, Write},
-    net::{TcpListener, TcpStream},
-    sync::{Arc, mpsc},
+    net::{SocketAddr, TcpListener, TcpStream},
+    os::{
+        fd::AsRawFd,
+        linux::net::SocketAddrExt,
+        unix::net::{self as unix, UnixListener, UnixStream},
+    },
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+        mpsc,
+    },
     thread,
     time::{Duration, Instant},
 };
 
 use chanbench_core::{Channel, Make};
 use hdrhistogram::Histogram;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::{
@@ -58,14 +81,17 @@ pub enum Strategy {
     Epoll,
     /// A tokio task per connection, on a runtime of this flavour.
     Tokio(Flavor),
+    /// One thread, a `recv` in flight per connection on an io_uring.
+    IoUring,
 }
 
 /// The strategies without a channel of ours, registered once under their own names.
-pub const CHANNEL_LESS: [Strategy; 4] = [
+pub const CHANNEL_LESS: [Strategy; 5] = [
     Strategy::Polling,
     Strategy::Epoll,
     Strategy::Tokio(Flavor::CurrentThread),
     Strategy::Tokio(Flavor::MultiThread),
+    Strategy::IoUring,
 ];
 
 impl fmt::Display for Strategy {
@@ -83,21 +109,232 @@ impl Strategy {
             Strategy::Epoll => "epoll",
             Strategy::Tokio(Flavor::CurrentThread) => "tokio-current-thread",
             Strategy::Tokio(Flavor::MultiThread) => "tokio-multi-thread",
+            Strategy::IoUring => "io-uring",
         }
     }
 
-    /// Threads a cell of this strategy runs on with `peers` peers and `cores` allowed cores:
-    /// the peers, and the receiver's own.
-    pub fn threads(self, peers: usize, cores: usize) -> usize {
-        peers
-            + match self {
-                Strategy::ThreadPerStream => peers + 1,
-                Strategy::Polling | Strategy::Epoll => 1,
-                Strategy::Tokio(flavor) => match flavor {
-                    Flavor::CurrentThread => 1,
-                    Flavor::MultiThread => cores,
-                },
-            }
+    /// Threads of the receiving node with `peers` peers and `cores` allowed cores.
+    pub fn receiver_threads(self, peers: usize, cores: usize) -> usize {
+        match self {
+            Strategy::ThreadPerStream => peers + 1,
+            Strategy::Polling | Strategy::Epoll | Strategy::IoUring => 1,
+            Strategy::Tokio(flavor) => match flavor {
+                Flavor::CurrentThread => 1,
+                Flavor::MultiThread => cores,
+            },
+        }
+    }
+
+    /// Threads a cell of this strategy runs on in this process with `peers` peers, `cores`
+    /// allowed cores and peers where `link` puts them: the receiver's own, and the peers when
+    /// they are threads here.
+    pub fn threads(self, link: Link, peers: usize, cores: usize) -> usize {
+        let here = match link.peers_in {
+            PeersIn::Threads => peers,
+            PeersIn::Process => 0,
+        };
+        here + self.receiver_threads(peers, cores)
+    }
+}
+
+/// The kind of socket peers connect over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Socket {
+    /// TCP on 127.0.0.1.
+    Tcp,
+    /// A Unix domain stream socket with an abstract name.
+    Unix,
+}
+
+impl Socket {
+    /// Its name, in cell labels (`unix`; TCP, the default, is not named).
+    pub fn name(self) -> &'static str {
+        match self {
+            Socket::Tcp => "tcp",
+            Socket::Unix => "unix",
+        }
+    }
+}
+
+/// Where the peers run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeersIn {
+    /// Team threads of the bench process.
+    Threads,
+    /// A process of their own ([`process`]).
+    Process,
+}
+
+/// How the peers reach the node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Link {
+    /// The socket kind.
+    pub socket: Socket,
+    /// Where the peers run.
+    pub peers_in: PeersIn,
+}
+
+impl Link {
+    /// TCP on loopback, peers as threads: the default.
+    pub const LOOPBACK: Link = Link {
+        socket: Socket::Tcp,
+        peers_in: PeersIn::Threads,
+    };
+
+    /// A link over `socket` with peers in `peers_in`.
+    pub fn new(socket: Socket, peers_in: PeersIn) -> Self {
+        Self { socket, peers_in }
+    }
+}
+
+/// Where a receiving node listens, as a peer in this process or another connects to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Address {
+    /// A TCP address (127.0.0.1 and a port).
+    Tcp(SocketAddr),
+    /// A Unix socket's abstract name.
+    Unix(String),
+}
+
+impl fmt::Display for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Address::Tcp(a) => write!(f, "{a}"),
+            Address::Unix(name) => write!(f, "unix:@{name}"),
+        }
+    }
+}
+
+impl Address {
+    /// A peer's end of a new connection to this address (TCP without Nagle's delay).
+    pub fn connect(&self) -> io::Result<Box<dyn Write + Send>> {
+        let cannot =
+            |e: io::Error| io::Error::new(e.kind(), format!("cannot connect to {self}: {e}"));
+        Ok(match self {
+            Address::Tcp(_) => Box::new(<TcpStream as Wire>::connect(self).map_err(cannot)?),
+            Address::Unix(_) => Box::new(<UnixStream as Wire>::connect(self).map_err(cannot)?),
+        })
+    }
+}
+
+/// A connected stream socket of one kind: what the receivers need of it, whatever the kind.
+trait Wire: Read + Write + AsRawFd + Send + Sized + 'static {
+    /// Its listener.
+    type Listener: Send;
+    /// The same socket registered with mio.
+    type Mio: mio::event::Source + Read;
+    /// The same socket on a tokio runtime.
+    type Tokio: tokio::io::AsyncRead + Unpin + Send + 'static;
+
+    /// A listener at `port` (TCP; 0: chosen by the OS) or a fresh abstract name (Unix), and
+    /// its address.
+    fn listen(port: u16) -> io::Result<(Self::Listener, Address)>;
+    /// The next connection, accepted (blocking or not, as the listener is set).
+    fn accept(listener: &Self::Listener) -> io::Result<Self>;
+    /// Accepts without blocking from now on.
+    fn nonblocking_listener(listener: &Self::Listener) -> io::Result<()>;
+    /// A peer's end of a connection to `address`, in this process.
+    fn connect(address: &Address) -> io::Result<Self>;
+    /// Sets non-blocking reads.
+    fn set_nonblocking(&self, on: bool) -> io::Result<()>;
+    /// Bounds a blocking read.
+    fn set_read_timeout(&self, limit: Option<Duration>) -> io::Result<()>;
+    /// For mio's registry.
+    fn into_mio(self) -> Self::Mio;
+    /// For a tokio runtime (the socket must be non-blocking).
+    fn into_tokio(self) -> io::Result<Self::Tokio>;
+}
+
+impl Wire for TcpStream {
+    type Listener = TcpListener;
+    type Mio = mio::net::TcpStream;
+    type Tokio = tokio::net::TcpStream;
+
+    fn listen(port: u16) -> io::Result<(TcpListener, Address)> {
+        let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("cannot listen on 127.0.0.1:{port}: {e} (is the port already taken?)"),
+            )
+        })?;
+        let address = Address::Tcp(listener.local_addr()?);
+        Ok((listener, address))
+    }
+    fn accept(listener: &TcpListener) -> io::Result<Self> {
+        let (s, _) = listener.accept()?;
+        s.set_nonblocking(false)?;
+        Ok(s)
+    }
+    fn nonblocking_listener(listener: &TcpListener) -> io::Result<()> {
+        listener.set_nonblocking(true)
+    }
+    fn connect(address: &Address) -> io::Result<Self> {
+        let Address::Tcp(a) = address else {
+            return Err(io::Error::other(format!("{address} is not a TCP address")));
+        };
+        let s = TcpStream::connect(a)?;
+        s.set_nodelay(true)?;
+        Ok(s)
+    }
+    fn set_nonblocking(&self, on: bool) -> io::Result<()> {
+        TcpStream::set_nonblocking(self, on)
+    }
+    fn set_read_timeout(&self, limit: Option<Duration>) -> io::Result<()> {
+        TcpStream::set_read_timeout(self, limit)
+    }
+    fn into_mio(self) -> Self::Mio {
+        mio::net::TcpStream::from_std(self)
+    }
+    fn into_tokio(self) -> io::Result<Self::Tokio> {
+        tokio::net::TcpStream::from_std(self)
+    }
+}
+
+/// Abstract Unix socket names made by this process so far.
+static UNIX_NAMES: AtomicU64 = AtomicU64::new(0);
+
+impl Wire for UnixStream {
+    type Listener = UnixListener;
+    type Mio = mio::net::UnixStream;
+    type Tokio = tokio::net::UnixStream;
+
+    fn listen(_port: u16) -> io::Result<(UnixListener, Address)> {
+        let name = format!(
+            "chanbench-transport-{}-{}",
+            std::process::id(),
+            UNIX_NAMES.fetch_add(1, Ordering::Relaxed)
+        );
+        let addr = unix::SocketAddr::from_abstract_name(&name)?;
+        let listener = UnixListener::bind_addr(&addr)
+            .map_err(|e| io::Error::new(e.kind(), format!("cannot listen on unix:@{name}: {e}")))?;
+        Ok((listener, Address::Unix(name)))
+    }
+    fn accept(listener: &UnixListener) -> io::Result<Self> {
+        let (s, _) = listener.accept()?;
+        s.set_nonblocking(false)?;
+        Ok(s)
+    }
+    fn nonblocking_listener(listener: &UnixListener) -> io::Result<()> {
+        listener.set_nonblocking(true)
+    }
+    fn connect(address: &Address) -> io::Result<Self> {
+        let Address::Unix(name) = address else {
+            return Err(io::Error::other(format!("{address} is not a Unix address")));
+        };
+        UnixStream::connect_addr(&unix::SocketAddr::from_abstract_name(name)?)
+    }
+    fn set_nonblocking(&self, on: bool) -> io::Result<()> {
+        UnixStream::set_nonblocking(self, on)
+    }
+    fn set_read_timeout(&self, limit: Option<Duration>) -> io::Result<()> {
+        UnixStream::set_read_timeout(self, limit)
+    }
+    fn into_mio(self) -> Self::Mio {
+        mio::net::UnixStream::from_std(self)
+    }
+    fn into_tokio(self) -> io::Result<Self::Tokio> {
+        tokio::net::UnixStream::from_std(self)
     }
 }
 
@@ -158,6 +395,12 @@ pub enum FrameError {
         /// The connection.
         stream: usize,
         /// The error.
+        message: String,
+    },
+    /// The peers' process failed, or said something the node could not read.
+    #[error("the peers' process: {message}")]
+    Peers {
+        /// What went wrong, with what the process printed.
         message: String,
     },
     /// Fewer frames arrived than were sent.
@@ -319,60 +562,69 @@ impl<const RECORD: bool> Handler<RECORD> {
     }
 }
 
-/// Both ends of `peers` loopback connections: the peers' sides and the receiver's, connection
-/// `i` accepted as the `i`-th. The port is chosen by the OS.
-pub fn connect(peers: usize) -> io::Result<(Vec<TcpStream>, Vec<TcpStream>)> {
+/// Both ends of `peers` connections over socket kind `S`: the peers' sides and the receiver's,
+/// connection `i` accepted as the `i`-th.
+fn connect<S: Wire>(peers: usize) -> io::Result<(Vec<S>, Vec<S>)> {
     connect_at(0, peers)
 }
 
-/// [`connect`] with the receiver listening on 127.0.0.1:`port` (0: chosen by the OS). A port
+/// [`connect`] with a TCP receiver listening on 127.0.0.1:`port` (0: chosen by the OS). A port
 /// already taken is an error that says so.
-pub fn connect_at(port: u16, peers: usize) -> io::Result<(Vec<TcpStream>, Vec<TcpStream>)> {
-    let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
-        io::Error::new(
-            e.kind(),
-            format!("cannot listen on 127.0.0.1:{port}: {e} (is the port already taken?)"),
-        )
-    })?;
-    let addr = listener.local_addr()?;
+fn connect_at<S: Wire>(port: u16, peers: usize) -> io::Result<(Vec<S>, Vec<S>)> {
+    let (listener, address) = S::listen(port)?;
     let mut out = Vec::with_capacity(peers);
     let mut into = Vec::with_capacity(peers);
     for _ in 0..peers {
-        let peer = TcpStream::connect(addr)?;
-        let (accepted, _) = listener.accept()?;
-        peer.set_nodelay(true)?;
-        out.push(peer);
-        into.push(accepted);
+        out.push(S::connect(&address)?);
+        into.push(S::accept(&listener)?);
     }
     Ok((out, into))
 }
 
-/// A peer: writes `frames` frames of `payload` bytes, numbered from 0, then closes. Returns
-/// when it started (after the team's gate).
+/// Writes `frames` frames of `payload` bytes from peer `id` to `stream`, numbered from 0, then
+/// closes it. `clock` gives the ns stamped in each frame (with `RECORD`); returns when it started.
+fn stream_frames<const RECORD: bool, T>(
+    mut stream: impl Write,
+    id: usize,
+    payload: usize,
+    frames: u64,
+    mut clock: impl FnMut() -> u64,
+    start: impl FnOnce() -> T,
+) -> io::Result<T> {
+    let mut frame = vec![0u8; HEADER + payload];
+    frame[0..4].copy_from_slice(&((HEADER + payload) as u32).to_le_bytes());
+    frame[4..8].copy_from_slice(&(id as u32).to_le_bytes());
+    let started = start();
+    for seq in 0..frames {
+        frame[8..16].copy_from_slice(&seq.to_le_bytes());
+        if RECORD {
+            frame[16..24].copy_from_slice(&clock().to_le_bytes());
+        }
+        stream.write_all(&frame).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("peer {id} could not write frame {seq}: {e}"),
+            )
+        })?;
+    }
+    drop(stream);
+    Ok(started)
+}
+
+/// A peer in this process: a team role streaming its frames (after the team's gate).
 fn peer<const RECORD: bool>(
-    mut stream: TcpStream,
+    stream: impl Write + Send + 'static,
     id: usize,
     payload: usize,
     frames: u64,
     base: Instant,
 ) -> Role<Outcome> {
     Box::new(move || {
-        let mut frame = vec![0u8; HEADER + payload];
-        frame[0..4].copy_from_slice(&((HEADER + payload) as u32).to_le_bytes());
-        frame[4..8].copy_from_slice(&(id as u32).to_le_bytes());
-        let start = Instant::now();
-        for seq in 0..frames {
-            frame[8..16].copy_from_slice(&seq.to_le_bytes());
-            if RECORD {
-                let sent = base.elapsed().as_nanos() as u64;
-                frame[16..24].copy_from_slice(&sent.to_le_bytes());
-            }
-            if let Err(e) = stream.write_all(&frame) {
-                panic!("transport: peer {id} could not write frame {seq}: {e}");
-            }
+        let clock = || base.elapsed().as_nanos() as u64;
+        match stream_frames::<RECORD, _>(stream, id, payload, frames, clock, Instant::now) {
+            Ok(start) => Outcome::Peer(start),
+            Err(e) => panic!("transport: {e}"),
         }
-        drop(stream);
-        Outcome::Peer(start)
     })
 }
 
@@ -401,9 +653,9 @@ fn io_error(stream: usize, e: &io::Error) -> FrameError {
 }
 
 /// Reads one connection with blocking reads until it closes, decoding into `frame`.
-fn read_blocking(
+fn read_blocking<S: Wire>(
     stream: usize,
-    mut s: TcpStream,
+    mut s: S,
     stall: Duration,
     mut frame: impl FnMut(Header) -> Result<(), FrameError>,
 ) -> Result<(), FrameError> {
@@ -454,8 +706,8 @@ fn handled<const RECORD: bool>(h: Handler<RECORD>, sent: u64) -> Result<Handled,
 
 /// One thread reading every connection non-blocking, round-robin (`epoll`: false) or woken by
 /// mio's event loop (`epoll`: true).
-fn single_thread<const RECORD: bool>(
-    streams: Vec<TcpStream>,
+fn single_thread<S: Wire, const RECORD: bool>(
+    streams: Vec<S>,
     sent: u64,
     base: Instant,
     epoll: bool,
@@ -464,7 +716,7 @@ fn single_thread<const RECORD: bool>(
     let mut handler = Handler::<RECORD>::new(streams.len(), base);
     let mut buf = vec![0u8; 64 << 10];
     let mut decoders: Vec<Decoder> = (0..streams.len()).map(Decoder::new).collect();
-    let mut open: Vec<Option<TcpStream>> = streams.into_iter().map(Some).collect();
+    let mut open: Vec<Option<S>> = streams.into_iter().map(Some).collect();
     for (i, s) in open.iter().enumerate() {
         if let Some(s) = s {
             s.set_nonblocking(true).map_err(|e| io_error(i, &e))?;
@@ -504,9 +756,9 @@ fn single_thread<const RECORD: bool>(
     let mut last_progress = Instant::now();
     if epoll {
         let mut poll = mio::Poll::new().map_err(|e| io_error(0, &e))?;
-        let mut mio_streams: Vec<Option<mio::net::TcpStream>> = Vec::with_capacity(open.len());
+        let mut mio_streams: Vec<Option<S::Mio>> = Vec::with_capacity(open.len());
         for (i, s) in open.iter_mut().enumerate() {
-            let mut m = mio::net::TcpStream::from_std(s.take().expect("every stream is open"));
+            let mut m = s.take().expect("every stream is open").into_mio();
             poll.registry()
                 .register(&mut m, mio::Token(i), mio::Interest::READABLE)
                 .map_err(|e| io_error(i, &e))?;
@@ -571,8 +823,8 @@ fn single_thread<const RECORD: bool>(
 }
 
 /// A task per connection forwarding headers into a tokio channel, and a handler task.
-async fn tokio_receive<const RECORD: bool>(
-    streams: Vec<TcpStream>,
+async fn tokio_receive<S: Wire, const RECORD: bool>(
+    streams: Vec<S>,
     sent: u64,
     base: Instant,
     stall: Duration,
@@ -583,7 +835,7 @@ async fn tokio_receive<const RECORD: bool>(
     for (i, s) in streams.into_iter().enumerate() {
         let tx = tx.clone();
         s.set_nonblocking(true).map_err(|e| io_error(i, &e))?;
-        let mut s = tokio::net::TcpStream::from_std(s).map_err(|e| io_error(i, &e))?;
+        let mut s = s.into_tokio().map_err(|e| io_error(i, &e))?;
         tokio::spawn(async move {
             let mut decoder = Decoder::new(i);
             let mut buf = vec![0u8; 64 << 10];
@@ -676,9 +928,12 @@ pub fn publish<const RECORD: bool>(
 }
 
 /// The connections and peers of one run, made before the clock starts.
-struct Setup {
-    peers: Vec<Role<Outcome>>,
-    into: Vec<TcpStream>,
+struct Setup<S> {
+    /// The peers' roles (threads), or the one role telling the peers' process to go.
+    roles: Vec<Role<Outcome>>,
+    /// The peers' process, when they are in one.
+    remote: Option<process::Remote>,
+    into: Vec<S>,
     base: Instant,
     /// Frames the peers send: at least [`MIN_FRAMES_PER_PEER`] each.
     sent: u64,
@@ -692,22 +947,36 @@ struct Setup {
 /// timed run's time is scaled back to the frames asked for; a cost run reports the frames sent.
 pub const MIN_FRAMES_PER_PEER: u64 = 128;
 
-fn setup<const RECORD: bool>(
+fn setup<S: Wire, const RECORD: bool>(
+    team: &Team,
+    link: Link,
     peers: usize,
     payload: usize,
     frames: u64,
-) -> Result<Setup, FrameError> {
-    let (out, into) = connect(peers).map_err(|e| io_error(0, &e))?;
-    let base = Instant::now();
+) -> Result<Setup<S>, FrameError> {
     let sent = frames.max(peers as u64 * MIN_FRAMES_PER_PEER);
-    let peers = out
-        .into_iter()
-        .zip(split(sent, peers))
-        .enumerate()
-        .map(|(id, (s, n))| peer::<RECORD>(s, id, payload, n, base))
-        .collect();
+    let per_peer = split(sent, peers);
+    let (roles, remote, into, base) = match link.peers_in {
+        PeersIn::Threads => {
+            let (out, into) = connect::<S>(peers).map_err(|e| io_error(0, &e))?;
+            let base = Instant::now();
+            let roles = out
+                .into_iter()
+                .zip(per_peer)
+                .enumerate()
+                .map(|(id, (s, n))| peer::<RECORD>(s, id, payload, n, base))
+                .collect();
+            (roles, None, into, base)
+        }
+        PeersIn::Process => {
+            let spec = process::Spec::new(RECORD, per_peer, payload, team.worker_cores());
+            let (mut remote, into, base) = process::Remote::start::<S>(spec, STALL)?;
+            (vec![remote.starter()], Some(remote), into, base)
+        }
+    };
     Ok(Setup {
-        peers,
+        roles,
+        remote,
         into,
         base,
         sent,
@@ -717,9 +986,12 @@ fn setup<const RECORD: bool>(
 
 /// The interval (first peer's start to the last frame handled) and the handler's latencies. A
 /// timed run (`RECORD` false, criterion's) has its time scaled from the frames sent to the frames
-/// asked for; a cost run reports what it sent, so its per-frame figures divide by that.
+/// asked for; a cost run reports what it sent, so its per-frame figures divide by that. The
+/// peers' process, if any, is waited for and its peers' starts read.
 fn finish<const RECORD: bool>(
     outcomes: Vec<Outcome>,
+    remote: Option<process::Remote>,
+    base: Instant,
     sent: u64,
     asked: u64,
 ) -> Result<Measured, FrameError> {
@@ -732,7 +1004,12 @@ fn finish<const RECORD: bool>(
             Outcome::Handled(r) => result = Some(r),
         }
     }
+    let starts = remote.map(|r| r.finish(base, STALL));
+    // The receiver's error first: the peers' process fails too when the node stops reading.
     let h = result.expect("a transport cell has a handler")?;
+    for start in starts.transpose()?.into_iter().flatten() {
+        first = Some(first.map_or(start, |f| f.min(start)));
+    }
     let first = first.expect("a transport cell has peers");
     debug_assert_eq!(h.handled, sent);
     let elapsed = h.end.saturating_duration_since(first);
@@ -751,26 +1028,47 @@ fn finish<const RECORD: bool>(
     })
 }
 
-/// **thread-per-stream**: `frames` frames of `payload` bytes shared by `peers` peers, each
-/// connection read by a blocking thread forwarding headers into one channel of flavor `m`.
+/// **thread-per-stream**: `frames` frames of `payload` bytes shared by `peers` peers over
+/// `link`, each connection read by a blocking thread forwarding headers into one channel of
+/// flavor `m`.
 ///
 /// # Errors
 ///
-/// A frame error on any connection, or a socket that could not be set up.
+/// A frame error on any connection, or a socket or peers' process that could not be set up.
 pub fn thread_per_stream<C: Channel, M: Make<C>, const RECORD: bool>(
     team: &Team,
     m: M,
+    link: Link,
+    peers: usize,
+    payload: usize,
+    frames: u64,
+) -> Result<Measured, FrameError> {
+    match link.socket {
+        Socket::Tcp => {
+            thread_per_stream_on::<TcpStream, C, M, RECORD>(team, m, link, peers, payload, frames)
+        }
+        Socket::Unix => {
+            thread_per_stream_on::<UnixStream, C, M, RECORD>(team, m, link, peers, payload, frames)
+        }
+    }
+}
+
+fn thread_per_stream_on<S: Wire, C: Channel, M: Make<C>, const RECORD: bool>(
+    team: &Team,
+    m: M,
+    link: Link,
     peers: usize,
     payload: usize,
     frames: u64,
 ) -> Result<Measured, FrameError> {
     let Setup {
-        peers: mut roles,
+        mut roles,
+        remote,
         into,
         base,
         sent,
         asked,
-    } = setup::<RECORD>(peers, payload, frames)?;
+    } = setup::<S, RECORD>(team, link, peers, payload, frames)?;
     let frames = sent;
     let (tx, rx) = m.make::<Result<Header, FrameError>>();
     for (i, s) in into.into_iter().enumerate() {
@@ -799,14 +1097,15 @@ pub fn thread_per_stream<C: Channel, M: Make<C>, const RECORD: bool>(
         })();
         Outcome::Handled(result)
     }));
-    finish::<RECORD>(team.run(roles).results, sent, asked)
+    finish::<RECORD>(team.run(roles).results, remote, base, sent, asked)
 }
 
-/// The strategies without a channel of ours ([`CHANNEL_LESS`]): polling, epoll, tokio.
+/// The strategies without a channel of ours ([`CHANNEL_LESS`]): polling, epoll, tokio, io_uring,
+/// with `peers` peers over `link`.
 ///
 /// # Errors
 ///
-/// A frame error on any connection, or a socket that could not be set up.
+/// A frame error on any connection, or a socket or peers' process that could not be set up.
 ///
 /// # Panics
 ///
@@ -814,17 +1113,37 @@ pub fn thread_per_stream<C: Channel, M: Make<C>, const RECORD: bool>(
 pub fn receive<const RECORD: bool>(
     team: &Team,
     strategy: Strategy,
+    link: Link,
+    peers: usize,
+    payload: usize,
+    frames: u64,
+) -> Result<Measured, FrameError> {
+    match link.socket {
+        Socket::Tcp => {
+            receive_on::<TcpStream, RECORD>(team, strategy, link, peers, payload, frames)
+        }
+        Socket::Unix => {
+            receive_on::<UnixStream, RECORD>(team, strategy, link, peers, payload, frames)
+        }
+    }
+}
+
+fn receive_on<S: Wire, const RECORD: bool>(
+    team: &Team,
+    strategy: Strategy,
+    link: Link,
     peers: usize,
     payload: usize,
     frames: u64,
 ) -> Result<Measured, FrameError> {
     let Setup {
-        peers: mut roles,
+        mut roles,
+        remote,
         into,
         base,
         sent,
         asked,
-    } = setup::<RECORD>(peers, payload, frames)?;
+    } = setup::<S, RECORD>(team, link, peers, payload, frames)?;
     let frames = sent;
     let missing = move || FrameError::Missing {
         handled: 0,
@@ -837,7 +1156,13 @@ pub fn receive<const RECORD: bool>(
         Strategy::Polling | Strategy::Epoll => {
             let epoll = strategy == Strategy::Epoll;
             roles.push(Box::new(move || {
-                Outcome::Handled(single_thread::<RECORD>(into, frames, base, epoll, STALL))
+                Outcome::Handled(single_thread::<S, RECORD>(into, frames, base, epoll, STALL))
+            }));
+            team.run(roles).results
+        }
+        Strategy::IoUring => {
+            roles.push(Box::new(move || {
+                Outcome::Handled(uring::receive::<S, RECORD>(into, frames, base, STALL))
             }));
             team.run(roles).results
         }
@@ -845,7 +1170,7 @@ pub fn receive<const RECORD: bool>(
             let runtimes = team.runtimes();
             let (done_tx, done_rx) = mpsc::channel();
             let job = async move {
-                let _ = done_tx.send(tokio_receive::<RECORD>(into, frames, base, STALL).await);
+                let _ = done_tx.send(tokio_receive::<S, RECORD>(into, frames, base, STALL).await);
             };
             match flavor {
                 Flavor::MultiThread => {
@@ -870,7 +1195,7 @@ pub fn receive<const RECORD: bool>(
             }
         }
     };
-    finish::<RECORD>(outcomes, sent, asked)
+    finish::<RECORD>(outcomes, remote, base, sent, asked)
 }
 
 #[cfg(test)]
@@ -889,13 +1214,35 @@ mod tests {
     }
 
     /// The receiving strategies' own read loops, each given the receiver's ends of connections
-    /// whose peers wrote `bytes[i]` and then closed (or, with `hold`, stayed open and silent).
-    fn each_receiver(
-        bytes: &[Vec<u8>],
-        hold: bool,
-    ) -> Vec<(&'static str, Result<u64, FrameError>)> {
+    /// whose peers wrote `bytes[i]` and then closed (or, with `hold`, stayed open and silent),
+    /// over TCP and over Unix sockets. Each result is named `socket/strategy`.
+    fn each_receiver(bytes: &[Vec<u8>], hold: bool) -> Vec<(String, Result<u64, FrameError>)> {
+        let mut out = over::<TcpStream>(bytes, hold);
+        out.extend(over::<UnixStream>(bytes, hold));
+        let names: Vec<&str> = out.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names.len(),
+            10,
+            "every receiver over both sockets: {names:?}"
+        );
+        out
+    }
+
+    fn over<S: Wire>(bytes: &[Vec<u8>], hold: bool) -> Vec<(String, Result<u64, FrameError>)> {
+        let socket = if std::any::type_name::<S>().contains("Unix") {
+            "unix"
+        } else {
+            "tcp"
+        };
+        // A receiver that ended short of the frames it expected handled the rest.
+        let count = |r: Result<Handled, FrameError>| {
+            r.map(|h| h.handled).or_else(|e| match e {
+                FrameError::Missing { handled, .. } => Ok(handled),
+                e => Err(e),
+            })
+        };
         let run = |name: &'static str| {
-            let (mut out, into) = connect(bytes.len()).unwrap();
+            let (mut out, into) = connect::<S>(bytes.len()).unwrap();
             for (s, b) in out.iter_mut().zip(bytes) {
                 s.write_all(b).unwrap();
             }
@@ -916,31 +1263,26 @@ mod tests {
                     }
                     result.map(|_| handler.handled())
                 }
-                "polling" | "epoll" => {
-                    single_thread::<false>(into, expected, base, name == "epoll", SHORT)
-                        .map(|h| h.handled)
-                        .or_else(|e| match e {
-                            FrameError::Missing { handled, .. } => Ok(handled),
-                            e => Err(e),
-                        })
-                }
+                "polling" | "epoll" => count(single_thread::<S, false>(
+                    into,
+                    expected,
+                    base,
+                    name == "epoll",
+                    SHORT,
+                )),
+                "io-uring" => count(uring::receive::<S, false>(into, expected, base, SHORT)),
                 _ => {
                     let rt = tokio::runtime::Builder::new_current_thread()
                         .enable_all()
                         .build()
                         .unwrap();
-                    rt.block_on(tokio_receive::<false>(into, expected, base, SHORT))
-                        .map(|h| h.handled)
-                        .or_else(|e| match e {
-                            FrameError::Missing { handled, .. } => Ok(handled),
-                            e => Err(e),
-                        })
+                    count(rt.block_on(tokio_receive::<S, false>(into, expected, base, SHORT)))
                 }
             };
             drop(out);
-            (name, result)
+            (format!("{socket}/{name}"), result)
         };
-        ["thread-per-stream", "polling", "epoll", "tokio"]
+        ["thread-per-stream", "polling", "epoll", "tokio", "io-uring"]
             .into_iter()
             .map(run)
             .collect()
@@ -1048,7 +1390,7 @@ mod tests {
     fn a_port_already_taken_is_a_clear_error() {
         let taken = TcpListener::bind(("127.0.0.1", 0)).unwrap();
         let port = taken.local_addr().unwrap().port();
-        let err = connect_at(port, 1).unwrap_err();
+        let err = connect_at::<TcpStream>(port, 1).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::AddrInUse);
         assert!(
             err.to_string().contains(&format!("127.0.0.1:{port}"))

@@ -4,17 +4,45 @@
 use anyhow::Result;
 use chanbench_schema::Workload;
 
-use super::{Reading, cpu, measured_by_placement, median, strategy};
+use super::{Reading, cpu, measured_by_placement, median, ratio, strategy};
 use crate::{
     charts::{self, Curve},
     ranking::MIN_MARGIN,
     report::{model::View, ordered},
     results::CellResult,
-    units::time,
+    units::{bytes, time},
 };
 
 /// The payload of the peer sweep (the other sizes are measured at one peer count).
 const SWEEP_PAYLOAD: &str = "frame-1KiB";
+/// The peer count the other links (a Unix socket, peers in a process) are measured at.
+const LINK_PEERS: usize = 4;
+
+/// Whether a cell is over loopback TCP with its peers as threads (the sweep's link).
+fn loopback(c: &CellResult) -> bool {
+    c.params().socket.is_none() && c.params().peers_in.is_none()
+}
+
+/// The other links, each with the parameter that names it and the value, and how to say it.
+const LINKS: [(&str, &str, &str); 2] = [
+    ("socket", "unix", "over a Unix socket"),
+    (
+        "peers-in",
+        "process",
+        "with the peers in a process of their own",
+    ),
+];
+
+fn on_link(c: &CellResult, key: &str, value: &str) -> bool {
+    let p = c.params();
+    let v = match key {
+        "socket" => p.socket.as_deref(),
+        _ => p.peers_in.as_deref(),
+    };
+    v == Some(value)
+        && (key == "socket" || p.socket.is_none())
+        && (key == "peers-in" || p.peers_in.is_none())
+}
 
 pub fn reading(view: &View<'_>) -> Result<Reading> {
     let mut charts_svg = Vec::new();
@@ -23,7 +51,11 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
         let sweep: Vec<&CellResult> = cells
             .iter()
             .copied()
-            .filter(|c| c.params().payload.label == SWEEP_PAYLOAD && c.params().burst.is_none())
+            .filter(|c| {
+                c.params().payload.label == SWEEP_PAYLOAD
+                    && c.params().burst.is_none()
+                    && loopback(c)
+            })
             .collect();
         // The publish shape: one client, 1,024 messages per connection.
         let publish: Vec<&CellResult> = cells
@@ -145,13 +177,97 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
                 ));
             }
         }
+        sentences.extend(links(p.placement.as_str(), &sweep, &cells));
+        sentences.extend(memory(p.placement.as_str(), &sweep, &counts));
     }
     Ok(Reading {
         text: format!(
-            "What was measured: one node receiving length-prefixed frames from 1 to 64 peers over loopback TCP (a connection each), every frame handed to one handler that checks each peer's sequence; the receiver is a blocking thread per connection forwarding into a channel, one thread polling non-blocking connections round-robin, a mio (epoll) event loop, or tokio with a task per connection on either runtime. Time per frame is wall time over frames, from the first peer's start to the last frame handled; CPU is the whole process's (peers included) per frame. {}",
+            "What was measured: one node receiving length-prefixed frames from 1 to 64 peers over loopback TCP (a connection each), every frame handed to one handler that checks each peer's sequence; the receiver is a blocking thread per connection forwarding into a channel, one thread polling non-blocking connections round-robin, a mio (epoll) event loop, tokio with a task per connection on either runtime, or one thread keeping a recv in flight per connection on an io_uring. At 4 peers the same is measured over a Unix socket, and with the peers in a process of their own. Time per frame is wall time over frames, from the first peer's start to the last frame handled; CPU per frame counts the node and its peers, as threads or in a process of their own (that process reports its CPU from the moment it is told to go; its start-up is not counted). {}",
             sentences.join(" ")
         ),
         charts: charts_svg,
-        note: "Lines are 1 KiB frames; thread-per-stream is the median over the channels it forwards through (the table has each). 16 B and 64 KiB frames are measured at 4 peers for the channel-less strategies. Every run sends at least 128 frames per peer, its time scaled to the frames asked for.".to_owned(),
+        note: "Lines are 1 KiB frames over loopback TCP with the peers as threads; thread-per-stream is the median over the channels it forwards through (the table has each). 16 B and 64 KiB frames are measured at 4 peers for the channel-less strategies; the Unix socket and the peers' process at 4 peers of 1 KiB for every strategy. Every run sends at least 128 frames per peer, its time scaled to the frames asked for. Resident memory is the bench process's, what a cost run added at its peak.".to_owned(),
+    })
+}
+
+/// Each strategy at [`LINK_PEERS`] peers over each other link against loopback TCP with the
+/// peers as threads: time and CPU per frame as ratios, and the fastest on that link.
+fn links(placement: &str, sweep: &[&CellResult], cells: &[&CellResult]) -> Vec<String> {
+    let mut out = Vec::new();
+    let base = |s: &str, f: &dyn Fn(&CellResult) -> Option<f64>| {
+        median(
+            sweep
+                .iter()
+                .filter(|c| strategy(c) == s && c.params().peers == Some(LINK_PEERS))
+                .map(|c| f(c)),
+        )
+    };
+    for (key, value, said) in LINKS {
+        let on: Vec<&CellResult> = cells
+            .iter()
+            .copied()
+            .filter(|c| on_link(c, key, value) && c.params().peers == Some(LINK_PEERS))
+            .collect();
+        let strategies: Vec<&str> = ordered(on.iter().map(|c| strategy(c)));
+        let at = |s: &str, f: &dyn Fn(&CellResult) -> Option<f64>| {
+            median(on.iter().filter(|c| strategy(c) == s).map(|c| f(c)))
+        };
+        let time_of = |c: &CellResult| c.time_ns();
+        let mut parts = Vec::new();
+        for s in &strategies {
+            let (Some(t), Some(t0)) = (at(s, &time_of), base(s, &time_of)) else {
+                continue;
+            };
+            let cpu_ratio = at(s, &cpu)
+                .zip(base(s, &cpu))
+                .map_or("?".into(), |(c, c0)| ratio(c / c0));
+            parts.push(format!(
+                "{s} {}/frame, {} the time (CPU {cpu_ratio})",
+                time(t),
+                ratio(t / t0)
+            ));
+        }
+        let fastest = strategies
+            .iter()
+            .filter_map(|s| Some((*s, at(s, &time_of)?)))
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((s, t)) = fastest {
+            out.push(format!(
+                "On {placement} with {LINK_PEERS} peers {said}, against loopback TCP with the peers as threads: {}; fastest {s} at {}/frame.",
+                parts.join(", "),
+                time(t)
+            ));
+        }
+    }
+    out
+}
+
+/// Threads and resident memory per strategy at the largest peer count of the sweep.
+fn memory(placement: &str, sweep: &[&CellResult], counts: &[usize]) -> Option<String> {
+    let &n = counts.last()?;
+    let at_n: Vec<&CellResult> = sweep
+        .iter()
+        .copied()
+        .filter(|c| c.params().peers == Some(n))
+        .collect();
+    let parts: Vec<String> = ordered(at_n.iter().map(|c| strategy(c)))
+        .into_iter()
+        .filter_map(|s| {
+            let of = at_n.iter().filter(|c| strategy(c) == s);
+            let threads = of.clone().find_map(|c| c.params().threads)?;
+            let growth = median(of.map(|c| {
+                c.cost
+                    .as_ref()
+                    .and_then(|k| k.rss_growth_bytes())
+                    .map(|b| b as f64)
+            }))?;
+            Some(format!("{s} {threads} threads, +{}", bytes(growth as u64)))
+        })
+        .collect();
+    (!parts.is_empty()).then(|| {
+        format!(
+            "On {placement} with {n} peers (threads here include the {n} peers), resident memory a run added at its peak: {}.",
+            parts.join(", ")
+        )
     })
 }
