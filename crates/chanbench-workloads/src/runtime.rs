@@ -127,6 +127,11 @@ impl Runtimes {
         &self.current
     }
 
+    /// The `multi_thread` runtime's handle.
+    pub fn multi_handle(&self) -> &tokio::runtime::Handle {
+        self.multi.handle()
+    }
+
     /// Spawns `task` on the `multi_thread` runtime.
     pub fn spawn<F>(&self, task: F) -> tokio::task::JoinHandle<F::Output>
     where

@@ -42,7 +42,6 @@ use std::{
     sync::{
         Arc,
         atomic::{AtomicU64, Ordering},
-        mpsc,
     },
     thread,
     time::{Duration, Instant},
@@ -822,21 +821,29 @@ fn single_thread<S: Wire, const RECORD: bool>(
     handled(handler, sent)
 }
 
-/// A task per connection forwarding headers into a tokio channel, and a handler task.
-async fn tokio_receive<S: Wire, const RECORD: bool>(
+/// A task per connection forwarding headers into a tokio channel, and a handler task, spawned on
+/// the runtime of `handle` with every socket registered first: none of that setup is timed (on
+/// `current_thread` the tasks wait for the `block_on` of the timed role). The handler's result
+/// arrives on the receiver returned.
+fn tokio_spawn<S: Wire, const RECORD: bool>(
+    handle: &tokio::runtime::Handle,
     streams: Vec<S>,
     sent: u64,
     base: Instant,
     stall: Duration,
-) -> Result<Handled, FrameError> {
+) -> Result<tokio::sync::oneshot::Receiver<Result<Handled, FrameError>>, FrameError> {
     use tokio::io::AsyncReadExt;
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Header, FrameError>>(1024);
-    let count = streams.len();
+    let _entered = handle.enter();
+    let mut registered = Vec::with_capacity(streams.len());
     for (i, s) in streams.into_iter().enumerate() {
-        let tx = tx.clone();
         s.set_nonblocking(true).map_err(|e| io_error(i, &e))?;
-        let mut s = s.into_tokio().map_err(|e| io_error(i, &e))?;
-        tokio::spawn(async move {
+        registered.push(s.into_tokio().map_err(|e| io_error(i, &e))?);
+    }
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Header, FrameError>>(1024);
+    let count = registered.len();
+    for (i, mut s) in registered.into_iter().enumerate() {
+        let tx = tx.clone();
+        handle.spawn(async move {
             let mut decoder = Decoder::new(i);
             let mut buf = vec![0u8; 64 << 10];
             // Reused: no allocation per read, as the other receivers make none.
@@ -874,11 +881,19 @@ async fn tokio_receive<S: Wire, const RECORD: bool>(
         });
     }
     drop(tx);
-    let mut handler = Handler::<RECORD>::new(count, base);
-    while let Some(h) = rx.recv().await {
-        handler.handle(h?)?;
-    }
-    handled(handler, sent)
+    let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+    handle.spawn(async move {
+        let mut handler = Handler::<RECORD>::new(count, base);
+        let mut result = Ok(());
+        while let Some(h) = rx.recv().await {
+            if let Err(e) = h.and_then(|h| handler.handle(h)) {
+                result = Err(e);
+                break;
+            }
+        }
+        let _ = done_tx.send(result.and_then(|()| handled(handler, sent)));
+    });
+    Ok(done_rx)
 }
 
 /// Messages a client publishes over one connection in the publish shape (the small
@@ -1168,26 +1183,28 @@ fn receive_on<S: Wire, const RECORD: bool>(
         }
         Strategy::Tokio(flavor) => {
             let runtimes = team.runtimes();
-            let (done_tx, done_rx) = mpsc::channel();
-            let job = async move {
-                let _ = done_tx.send(tokio_receive::<S, RECORD>(into, frames, base, STALL).await);
-            };
             match flavor {
                 Flavor::MultiThread => {
-                    // Spawned before the peers start: the tasks wait on their sockets.
-                    runtimes.spawn(job);
+                    // The tasks wait on their sockets before the peers start.
+                    let done = tokio_spawn::<S, RECORD>(
+                        runtimes.multi_handle(),
+                        into,
+                        frames,
+                        base,
+                        STALL,
+                    )?;
                     let mut outcomes = team.run(roles).results;
                     outcomes.push(Outcome::Handled(
-                        done_rx.recv().unwrap_or_else(|_| Err(missing())),
+                        done.blocking_recv().unwrap_or_else(|_| Err(missing())),
                     ));
                     outcomes
                 }
                 Flavor::CurrentThread => {
                     // The runtime's thread is team worker 0, the peers the workers after it.
                     let rt = Arc::clone(runtimes.current());
+                    let done = tokio_spawn::<S, RECORD>(rt.handle(), into, frames, base, STALL)?;
                     let driver: Role<Outcome> = Box::new(move || {
-                        rt.block_on(job);
-                        Outcome::Handled(done_rx.recv().unwrap_or_else(|_| Err(missing())))
+                        Outcome::Handled(rt.block_on(done).unwrap_or_else(|_| Err(missing())))
                     });
                     roles.insert(0, driver);
                     team.run(roles).results
@@ -1276,7 +1293,10 @@ mod tests {
                         .enable_all()
                         .build()
                         .unwrap();
-                    count(rt.block_on(tokio_receive::<S, false>(into, expected, base, SHORT)))
+                    count(
+                        tokio_spawn::<S, false>(rt.handle(), into, expected, base, SHORT)
+                            .and_then(|done| rt.block_on(done).unwrap()),
+                    )
                 }
             };
             drop(out);
