@@ -36,6 +36,10 @@ pub struct Cost {
     /// Latency percentiles in ns, where recorded (what they measure: the workload's
     /// [`Latency`](crate::Latency)).
     pub latency: Option<Percentiles>,
+    /// The most heap the run held at once, bytes (allocated minus freed since it started, at its
+    /// highest); `None` when the counting allocator is not installed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_heap_bytes: Option<u64>,
     /// The process's resident memory when the run started, bytes (`VmRSS`; absent from runs
     /// before it was recorded, and where `/proc` cannot tell).
     #[serde(default, skip_serializing_if = "Option::is_none")]

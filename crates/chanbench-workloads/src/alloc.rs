@@ -3,8 +3,8 @@
 //! Install it in a benchmark binary with
 //! `#[global_allocator] static ALLOC: CountingAlloc = CountingAlloc;`. It forwards to the system
 //! allocator. While counting is off (all timed runs) each allocation costs one relaxed load of a
-//! flag that is never written during them; counting (cost runs only) adds two shared atomic
-//! increments. We write it ourselves rather than use `stats_alloc` because that crate counts
+//! flag that is never written during them; counting (cost runs only) adds a few shared atomic
+//! operations: the count, the bytes, and the live bytes with their peak (frees are counted too). We write it ourselves rather than use `stats_alloc` because that crate counts
 //! unconditionally on shared atomics, which would add cross-core cache traffic to every
 //! allocating message in the timed runs.
 
@@ -12,12 +12,16 @@
 
 use std::{
     alloc::{GlobalAlloc, Layout, System},
-    sync::atomic::{AtomicBool, AtomicU64, Ordering},
+    sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering},
 };
 
 static COUNTING: AtomicBool = AtomicBool::new(false);
 static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
 static BYTES: AtomicU64 = AtomicU64::new(0);
+/// Bytes allocated minus bytes freed since counting started (frees of blocks allocated before
+/// can take it below zero), and its highest value.
+static LIVE: AtomicI64 = AtomicI64::new(0);
+static PEAK: AtomicI64 = AtomicI64::new(0);
 
 /// The counting allocator; see the module docs.
 #[derive(Debug, Clone, Copy, Default)]
@@ -29,6 +33,15 @@ impl CountingAlloc {
         if COUNTING.load(Ordering::Relaxed) {
             ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
             BYTES.fetch_add(size as u64, Ordering::Relaxed);
+            let live = LIVE.fetch_add(size as i64, Ordering::Relaxed) + size as i64;
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        }
+    }
+
+    #[inline]
+    fn count_free(size: usize) {
+        if COUNTING.load(Ordering::Relaxed) {
+            LIVE.fetch_sub(size as i64, Ordering::Relaxed);
         }
     }
 }
@@ -52,12 +65,14 @@ unsafe impl GlobalAlloc for CountingAlloc {
 
     #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        Self::count_free(layout.size());
         // SAFETY: `ptr` came from this allocator, i.e. from `System`, with this `layout`.
         unsafe { System.dealloc(ptr, layout) }
     }
 
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        Self::count_free(layout.size());
         Self::count(new_size);
         // SAFETY: `ptr` came from `System` with `layout`; the caller upholds `realloc`'s contract.
         unsafe { System.realloc(ptr, layout, new_size) }
@@ -71,6 +86,9 @@ pub struct Allocations {
     pub count: u64,
     /// Bytes those calls asked for.
     pub bytes: u64,
+    /// The most bytes the counted code held at once: allocated minus freed since it started, at
+    /// its highest (a free of a block from before it started counts against it).
+    pub peak_live_bytes: u64,
 }
 
 /// Counts the allocations `f` makes, on any thread. `None` when [`CountingAlloc`] is not this
@@ -80,18 +98,22 @@ pub fn count_allocations<R>(f: impl FnOnce() -> R) -> (R, Option<Allocations>) {
     let read = || Allocations {
         count: ALLOCATIONS.load(Ordering::SeqCst),
         bytes: BYTES.load(Ordering::SeqCst),
+        peak_live_bytes: 0,
     };
     COUNTING.store(true, Ordering::SeqCst);
     let before = read();
     std::hint::black_box(Box::new(0u8));
     let installed = read().count > before.count;
     let before = read();
+    LIVE.store(0, Ordering::SeqCst);
+    PEAK.store(0, Ordering::SeqCst);
     let result = f();
     let after = read();
     COUNTING.store(false, Ordering::SeqCst);
     let counted = Allocations {
         count: after.count - before.count,
         bytes: after.bytes - before.bytes,
+        peak_live_bytes: u64::try_from(PEAK.load(Ordering::SeqCst)).unwrap_or(0),
     };
     (result, installed.then_some(counted))
 }

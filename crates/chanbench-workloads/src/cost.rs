@@ -122,6 +122,7 @@ pub fn measure_cost(run: impl FnOnce() -> Measured) -> Cost {
             max_ns: h.max(),
             samples: h.len(),
         }),
+        peak_heap_bytes: allocations.map(|a| a.peak_live_bytes),
         rss_before_bytes: rss_before,
         peak_rss_bytes: peak_rss,
     }

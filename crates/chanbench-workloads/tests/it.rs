@@ -235,6 +235,26 @@ fn cost_metrics_are_non_zero_where_they_must_be() {
                 "{cell:?}"
             );
         }
+        if cell.workload() == Workload::Transport {
+            // Every receiver reads into 64 KiB buffers; io_uring's, one per connection, are all
+            // allocated before the first recv (other receivers' readers may finish, and free
+            // theirs, before the last one starts).
+            let params = cell.key.params();
+            let peers = params.peers.unwrap() as u64;
+            let uring = params.strategy.as_deref() == Some("io-uring");
+            let least = (64 << 10) * if uring { peers } else { 1 };
+            let peak = cost
+                .peak_heap_bytes
+                .expect("the counting allocator is installed");
+            assert!(
+                peak >= least,
+                "{cell:?}: heap peak {peak} B, under {least} B"
+            );
+            assert!(
+                cost.peak_rss_bytes.is_some(),
+                "{cell:?}: /proc tells resident memory"
+            );
+        }
     }
     // CPU time is sampled at clock-tick granularity, so look at a run long enough to register.
     let spsc = matrix

@@ -33,6 +33,8 @@ pub struct Row {
     allocated_bytes_per_unit: Option<f64>,
     /// Threads the cell runs on in the bench process.
     threads: Option<usize>,
+    /// The most heap the cost run held at once, bytes.
+    peak_heap_bytes: Option<u64>,
     /// The process's resident memory when the cost run started, and what the run added at its
     /// peak, bytes.
     rss_before_bytes: Option<u64>,
@@ -81,6 +83,7 @@ pub fn rows(view: &View<'_>) -> Vec<Row> {
                     allocations_per_unit: cost.and_then(|k| k.allocations_per_msg),
                     allocated_bytes_per_unit: cost.and_then(|k| k.allocated_bytes_per_msg),
                     threads: c.params().threads,
+                    peak_heap_bytes: cost.and_then(|k| k.peak_heap_bytes),
                     rss_before_bytes: cost.and_then(|k| k.rss_before_bytes),
                     rss_growth_bytes: cost.and_then(|k| k.rss_growth_bytes()),
                     latency: percentiles.map(|_| w.facts().latency),

@@ -366,12 +366,15 @@ fn matrix_cell(c: &CellResult, best: f64, floor: Option<f64>) -> Markup {
                 (cost.and_then(|k| k.allocations_per_msg).map_or("?".into(), |a| format!("{a:.2}"))) " allocs" (unit.per())
                 @if let Some(l) = cost.and_then(|k| k.latency) { " · p99 " (time(l.p99_ns as f64)) }
             }
-            @if let Some(growth) = cost.and_then(|k| k.rss_growth_bytes()) {
+            @if cost.is_some_and(|k| k.peak_heap_bytes.is_some() || k.peak_rss_bytes.is_some()) {
                 br;
-                span.small title="threads in the bench process; resident memory the cost run added at its peak (the process's high-water mark, reset when the run started), and the process's size before it" {
+                span.small title="threads in the bench process; the most heap the cost run held at once; resident memory the run added at its peak (the process's high-water mark, reset when the run started), and the process's size before it" {
                     @if let Some(t) = c.params().threads { (t) " threads · " }
-                    "+" (bytes(growth)) " resident"
-                    @if let Some(before) = cost.and_then(|k| k.rss_before_bytes) { " (of " (bytes(before)) ")" }
+                    @if let Some(h) = cost.and_then(|k| k.peak_heap_bytes) { "heap peak " (bytes(h)) " · " }
+                    @if let Some(growth) = cost.and_then(|k| k.rss_growth_bytes()) {
+                        "+" (bytes(growth)) " resident"
+                        @if let Some(before) = cost.and_then(|k| k.rss_before_bytes) { " (of " (bytes(before)) ")" }
+                    }
                 }
             }
         }

@@ -82,6 +82,7 @@ fn cell(workload: Workload, implementation: &str, params: Params, ns: Option<f64
                 max_ns: (v * 20.0) as u64,
                 samples: 1000,
             }),
+            peak_heap_bytes: Some((v as u64) * 512),
             rss_before_bytes: Some(40 << 20),
             peak_rss_bytes: Some((40 << 20) + (v as u64) * 1024),
         }),
@@ -608,8 +609,9 @@ fn the_transport_reading_keeps_the_other_links_apart_from_the_peer_sweep() {
         "On one-core with 4 peers: fastest epoll at 500 ns/frame",
         "On one-core with 4 peers over a Unix socket, against loopback TCP with the peers as threads: epoll 400 ns/frame, 0.80× the time (CPU 0.80×), polling 120 ns/frame, 0.20× the time (CPU 0.20×); fastest polling at 120 ns/frame.",
         "with the peers in a process of their own, against loopback TCP with the peers as threads: epoll 1.200 µs/frame, 2.40× the time",
-        // The fixture's cost runs add 1 KiB per ns of the cell's time.
-        "On one-core with 64 peers (threads here include the 64 peers), resident memory a run added at its peak: epoll 65 threads, +500.0 KiB, polling 65 threads, +600.0 KiB.",
+        // The fixture's cost runs hold 512 B of heap and add 1 KiB resident per ns of the
+        // cell's time.
+        "On one-core with 64 peers (threads here include the 64 peers; the heap a run held at its peak, and the resident memory it added): epoll 65 threads, heap peak 250.0 KiB, +500.0 KiB resident, polling 65 threads, heap peak 300.0 KiB, +600.0 KiB resident.",
     ] {
         assert!(html.contains(text), "no {text:?} in the page");
     }

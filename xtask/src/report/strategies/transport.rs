@@ -255,18 +255,24 @@ fn memory(placement: &str, sweep: &[&CellResult], counts: &[usize]) -> Option<St
         .filter_map(|s| {
             let of = at_n.iter().filter(|c| strategy(c) == s);
             let threads = of.clone().find_map(|c| c.params().threads)?;
-            let growth = median(of.map(|c| {
-                c.cost
-                    .as_ref()
-                    .and_then(|k| k.rss_growth_bytes())
-                    .map(|b| b as f64)
-            }))?;
-            Some(format!("{s} {threads} threads, +{}", bytes(growth as u64)))
+            let of_cost = |f: fn(&chanbench_schema::Cost) -> Option<u64>| {
+                median(
+                    of.clone()
+                        .map(|c| c.cost.as_ref().and_then(f).map(|b| b as f64)),
+                )
+            };
+            let heap = of_cost(|k| k.peak_heap_bytes)?;
+            let growth = of_cost(|k| k.rss_growth_bytes())?;
+            Some(format!(
+                "{s} {threads} threads, heap peak {}, +{} resident",
+                bytes(heap as u64),
+                bytes(growth as u64)
+            ))
         })
         .collect();
     (!parts.is_empty()).then(|| {
         format!(
-            "On {placement} with {n} peers (threads here include the {n} peers), resident memory a run added at its peak: {}.",
+            "On {placement} with {n} peers (threads here include the {n} peers; the heap a run held at its peak, and the resident memory it added): {}.",
             parts.join(", ")
         )
     })
