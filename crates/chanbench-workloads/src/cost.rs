@@ -7,7 +7,7 @@
 //! reports its usage from the moment it was told to go, and the node adds it
 //! ([`add_helper_usage`]).
 //!
-//! Resident memory is read from `/proc/self` (procfs): the size when the run starts, and the
+//! Resident memory is read from `/proc/self` (parsed by procfs-core): the size when the run starts, and the
 //! peak during it, after resetting the process's high-water mark to its current size
 //! (`clear_refs` 5, Linux 4.0 and later). Where `/proc` cannot tell, both are absent.
 
@@ -15,7 +15,10 @@ pub use chanbench_schema::{Cost, Percentiles};
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use nix::sys::{resource, time::TimeValLike};
-use procfs::process::{ClearRefs, Process};
+use procfs_core::{
+    FromRead,
+    process::{ClearRefs, Status},
+};
 
 use crate::{alloc::count_allocations, workload::Measured};
 
@@ -77,14 +80,18 @@ fn usage() -> Usage {
 /// The process's resident size now, bytes, with its high-water mark reset to it; `None` where
 /// `/proc` cannot tell or refuses the reset.
 fn reset_peak_rss() -> Option<u64> {
-    let me = Process::myself().ok()?;
-    me.clear_refs(ClearRefs::PeakRSS).ok()?;
-    Some(me.status().ok()?.vmrss? * 1024)
+    std::fs::write("/proc/self/clear_refs", ClearRefs::PeakRSS.to_string()).ok()?;
+    Some(status()?.vmrss? * 1024)
 }
 
 /// The process's resident high-water mark, bytes.
 fn peak_rss() -> Option<u64> {
-    Some(Process::myself().ok()?.status().ok()?.vmhwm? * 1024)
+    Some(status()?.vmhwm? * 1024)
+}
+
+/// `/proc/self/status`, parsed by procfs (its sizes are in KiB).
+fn status() -> Option<Status> {
+    Status::from_file("/proc/self/status").ok()
 }
 
 /// Runs `run` once and reports what it cost.

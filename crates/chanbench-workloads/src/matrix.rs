@@ -164,6 +164,9 @@ pub struct Cell {
     /// The strategy starts threads inside its timed region by design (`std::thread::scope`):
     /// the one exception to "no thread is created while measuring", and tested as such.
     pub spawns_threads: bool,
+    /// Registered over one implementation of its family by design (thread-per-stream at the
+    /// transport family's other links), so no other implementation is said to lack it.
+    pub one_implementation: bool,
     /// Runs it.
     pub run: Runner,
 }
@@ -187,6 +190,7 @@ impl Cell {
             async_needs: &[],
             cost_limit: None,
             spawns_threads: false,
+            one_implementation: false,
             run,
         }
     }
@@ -213,6 +217,12 @@ impl Cell {
     /// Caps its cost run at `limit` messages.
     pub fn cost_limit(mut self, limit: Option<u64>) -> Self {
         self.cost_limit = limit;
+        self
+    }
+
+    /// Marks it as measured over one implementation of its family by design.
+    pub fn one_implementation(mut self) -> Self {
+        self.one_implementation = true;
         self
     }
 
@@ -398,14 +408,15 @@ impl Matrix {
 
     /// One cell per configuration the registered implementations `ids` of one family (async
     /// workloads or not) run, sorted. Baselines (the floor, the zero-cost pair) are not channel
-    /// cells an implementation could lack.
+    /// cells an implementation could lack, nor are cells measured over one implementation by
+    /// design.
     fn family_keys(&self, is_async: bool, ids: &[&str]) -> Vec<&Cell> {
         let mut keys: Vec<&Cell> = Vec::new();
-        for c in self
-            .cells
-            .iter()
-            .filter(|c| c.workload().is_async() == is_async && ids.contains(&c.implementation()))
-        {
+        for c in self.cells.iter().filter(|c| {
+            c.workload().is_async() == is_async
+                && ids.contains(&c.implementation())
+                && !c.one_implementation
+        }) {
             let seen = keys.iter().any(|k| {
                 k.workload() == c.workload()
                     && k.label() == c.label()
@@ -708,10 +719,16 @@ impl Matrix {
         self.add_service::<C, M, Message>(m, needs);
         self.add_service::<C, M, Box<Message>>(m, needs);
         let cores = self.shape.cores;
-        // Over every channel: the peer sweep of 1 KiB frames and the other links (the frame
-        // sizes are the channel-less strategies' sweep, to keep the default run in its budget).
+        // Over every channel: the peer sweep of 1 KiB frames; over the first registered channel,
+        // the other links too (the frame sizes are the channel-less strategies' sweep, to keep
+        // the default run in its budget).
         let strategy = transport::Strategy::ThreadPerStream;
-        for (link, peers, payload) in self.transport_configurations(true) {
+        let receivers = if self.implementations.is_empty() {
+            Receivers::FirstChannel
+        } else {
+            Receivers::OtherChannel
+        };
+        for (link, peers, payload) in self.transport_configurations(receivers) {
             let params = transport_params(capacity_of(m), strategy, link, peers, payload, cores);
             let cell = Cell::new(
                 Transport,
@@ -726,8 +743,13 @@ impl Matrix {
                     run(team, m, link, peers, payload, n)
                         .unwrap_or_else(|e| panic!("transport: {e}"))
                 }),
-            );
-            self.add(cell.cost_limit(Self::cost_limit_for_bytes(transport::HEADER + payload)));
+            )
+            .cost_limit(Self::cost_limit_for_bytes(transport::HEADER + payload));
+            self.add(if link == Link::LOOPBACK {
+                cell
+            } else {
+                cell.one_implementation()
+            });
         }
         let mut params = transport_params(capacity_of(m), strategy, Link::LOOPBACK, 1, 1024, cores);
         params.burst = Some(transport::PUBLISH);
@@ -765,20 +787,22 @@ impl Matrix {
         ));
     }
 
-    /// The transport family's (link, peers, payload bytes) for a strategy over a channel of
-    /// ours (`over_channel`: thread-per-stream, once per channel) or without one:
-    /// - over loopback TCP with the peers as threads, 1 KiB frames from 1, 4, 16 and 64 peers,
-    ///   and (without a channel) 16 B and 64 KiB frames from 4 peers;
-    /// - over a Unix socket, and with the peers in a process of their own, 4 peers of 1 KiB.
+    /// The transport family's (link, peers, payload bytes) for `receivers`:
+    /// - over loopback TCP with the peers as threads, 1 KiB frames from 1, 4, 16 and 64 peers
+    ///   for every receiver, and 16 B and 64 KiB frames from 4 peers for the channel-less ones;
+    /// - over a Unix socket, and with the peers in a process of their own, 4 peers of 1 KiB for
+    ///   the channel-less receivers and thread-per-stream over the first registered channel
+    ///   (over every channel, those 10 cells cost the default run its time budget).
     ///
-    /// The reduced matrix: 1 and 64 peers over TCP, and (without a channel) the two other links.
-    fn transport_configurations(&self, over_channel: bool) -> Vec<(Link, usize, usize)> {
+    /// The reduced matrix: 1 and 64 peers over TCP, and the channel-less receivers' other links.
+    fn transport_configurations(&self, receivers: Receivers) -> Vec<(Link, usize, usize)> {
         let mut out: Vec<(Link, usize, usize)> = PEER_COUNTS
             .into_iter()
             .filter(|n| !self.reduced || [1, 64].contains(n))
             .map(|n| (Link::LOOPBACK, n, 1024))
             .collect();
-        if !self.reduced && !over_channel {
+        let channel_less = receivers == Receivers::ChannelLess;
+        if !self.reduced && channel_less {
             out.extend(
                 PAYLOADS
                     .into_iter()
@@ -786,7 +810,7 @@ impl Matrix {
                     .map(|p| (Link::LOOPBACK, 4, p)),
             );
         }
-        if !self.reduced || !over_channel {
+        if channel_less || (!self.reduced && receivers == Receivers::FirstChannel) {
             out.push((Link::new(Socket::Unix, PeersIn::Threads), 4, 1024));
             out.push((Link::new(Socket::Tcp, PeersIn::Process), 4, 1024));
         }
@@ -869,7 +893,7 @@ impl Matrix {
             if strategy == transport::Strategy::IoUring && self.io_uring.is_err() {
                 continue;
             }
-            for (link, peers, payload) in self.transport_configurations(false) {
+            for (link, peers, payload) in self.transport_configurations(Receivers::ChannelLess) {
                 let params =
                     transport_params(Capacity::None, strategy, link, peers, payload, cores);
                 let name = strategy.name();
@@ -1074,6 +1098,17 @@ impl Matrix {
             self.add(Cell::new(Workload::Floor, floor.id(), params, &[], run));
         }
     }
+}
+
+/// Which transport receivers a list of configurations is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Receivers {
+    /// polling, epoll, tokio, io-uring.
+    ChannelLess,
+    /// thread-per-stream over the first channel registered.
+    FirstChannel,
+    /// thread-per-stream over any other channel.
+    OtherChannel,
 }
 
 /// Parameters of a transport cell.

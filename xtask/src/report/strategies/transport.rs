@@ -186,22 +186,23 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
             sentences.join(" ")
         ),
         charts: charts_svg,
-        note: "Lines are 1 KiB frames over loopback TCP with the peers as threads; thread-per-stream is the median over the channels it forwards through (the table has each). 16 B and 64 KiB frames are measured at 4 peers for the channel-less strategies; the Unix socket and the peers' process at 4 peers of 1 KiB for every strategy. Every run sends at least 128 frames per peer, its time scaled to the frames asked for. Resident memory is the bench process's, what a cost run added at its peak.".to_owned(),
+        note: "Lines are 1 KiB frames over loopback TCP with the peers as threads; thread-per-stream is the median over the channels it forwards through (the table has each). 16 B and 64 KiB frames are measured at 4 peers for the channel-less strategies; the Unix socket and the peers' process at 4 peers of 1 KiB for every strategy (thread-per-stream over the first registered channel), each read against the same receiver over loopback TCP. Every run sends at least 128 frames per peer, its time scaled to the frames asked for. Resident memory is the bench process's, what a cost run added at its peak.".to_owned(),
     })
 }
 
 /// Each strategy at [`LINK_PEERS`] peers over each other link against loopback TCP with the
-/// peers as threads: time and CPU per frame as ratios, and the fastest on that link.
+/// peers as threads: time and CPU per frame as ratios of each cell to the loopback cell of the
+/// same implementation (thread-per-stream: the same channel), and the fastest on that link.
 fn links(placement: &str, sweep: &[&CellResult], cells: &[&CellResult]) -> Vec<String> {
     let mut out = Vec::new();
-    let base = |s: &str, f: &dyn Fn(&CellResult) -> Option<f64>| {
-        median(
-            sweep
-                .iter()
-                .filter(|c| strategy(c) == s && c.params().peers == Some(LINK_PEERS))
-                .map(|c| f(c)),
-        )
+    let loopback_of = |c: &CellResult| {
+        sweep.iter().copied().find(|b| {
+            b.implementation() == c.implementation()
+                && strategy(b) == strategy(c)
+                && b.params().peers == Some(LINK_PEERS)
+        })
     };
+    let time_of = |c: &CellResult| c.time_ns();
     for (key, value, said) in LINKS {
         let on: Vec<&CellResult> = cells
             .iter()
@@ -209,22 +210,23 @@ fn links(placement: &str, sweep: &[&CellResult], cells: &[&CellResult]) -> Vec<S
             .filter(|c| on_link(c, key, value) && c.params().peers == Some(LINK_PEERS))
             .collect();
         let strategies: Vec<&str> = ordered(on.iter().map(|c| strategy(c)));
-        let at = |s: &str, f: &dyn Fn(&CellResult) -> Option<f64>| {
-            median(on.iter().filter(|c| strategy(c) == s).map(|c| f(c)))
+        let of = |s: &str| -> Vec<&CellResult> {
+            on.iter().copied().filter(|c| strategy(c) == s).collect()
         };
-        let time_of = |c: &CellResult| c.time_ns();
+        let at = |s: &str, f: &dyn Fn(&CellResult) -> Option<f64>| median(of(s).into_iter().map(f));
+        let against = |s: &str, f: &dyn Fn(&CellResult) -> Option<f64>| {
+            median(of(s).into_iter().map(|c| Some(f(c)? / f(loopback_of(c)?)?)))
+        };
         let mut parts = Vec::new();
         for s in &strategies {
-            let (Some(t), Some(t0)) = (at(s, &time_of), base(s, &time_of)) else {
+            let (Some(t), Some(r)) = (at(s, &time_of), against(s, &time_of)) else {
                 continue;
             };
-            let cpu_ratio = at(s, &cpu)
-                .zip(base(s, &cpu))
-                .map_or("?".into(), |(c, c0)| ratio(c / c0));
+            let cpu_ratio = against(s, &cpu).map_or("?".into(), ratio);
             parts.push(format!(
                 "{s} {}/frame, {} the time (CPU {cpu_ratio})",
                 time(t),
-                ratio(t / t0)
+                ratio(r)
             ));
         }
         let fastest = strategies
