@@ -591,6 +591,12 @@ fn the_transport_reading_keeps_the_other_links_apart_from_the_peer_sweep() {
                     .cells
                     .push(cell(Workload::Transport, name, params, Some(ns)));
             }
+            if peers != 4 {
+                let params = frame("thread-per-stream", peers, peers + 1, |_| {});
+                placement
+                    .cells
+                    .push(cell(Workload::Transport, "chan-a", params, Some(700.0)));
+            }
         }
         // thread-per-stream over two channels on TCP, over one of them on the Unix socket: its
         // ratio is against that channel's TCP cell (0.50x), not the median over channels.
@@ -617,15 +623,69 @@ fn the_transport_reading_keeps_the_other_links_apart_from_the_peer_sweep() {
                 .push(cell(Workload::Transport, name, params, Some(process)));
         }
     }
+    // Pad the report's shared palette (14 colours, then it wraps) with strategy names until two
+    // transport strategies' places in it are 14 apart, so they would share a colour.
+    let pad = |run: &mut Run, pads: usize| {
+        for placement in &mut run.placements {
+            for k in 0..pads {
+                let params = strategy(&format!("pad-{k}"), |_| {});
+                // Before the transport cells: names enter the palette in the order of the cells.
+                placement
+                    .cells
+                    .insert(0, cell(Workload::Distribute, "fast", params, Some(10.0)));
+            }
+        }
+    };
+    let transport = ["epoll", "polling", "thread-per-stream"];
+    let pads = (0..14)
+        .find(|&pads| {
+            let mut padded = run.clone();
+            pad(&mut padded, pads);
+            let view = View::new(&padded);
+            let places: Vec<usize> = transport.iter().map(|s| view.colour_of(s) % 14).collect();
+            places
+                .iter()
+                .enumerate()
+                .any(|(i, p)| places[..i].contains(p))
+        })
+        .expect("some padding makes two transport strategies share a palette colour");
+    pad(&mut run, pads);
     let index = write(&run).unwrap();
     let html = fs::read_to_string(&index).unwrap();
+    // Each transport chart draws its series (lines of more than two points) in distinct colours.
+    let section = &html[html.find("id=\"w-transport\"").unwrap()..];
+    let section = &section[..section.find("</section>").unwrap()];
+    let doc = scraper::Html::parse_fragment(section);
+    let svgs = scraper::Selector::parse("svg").unwrap();
+    let lines = scraper::Selector::parse("polyline").unwrap();
+    let mut charts = 0;
+    for svg in doc.select(&svgs) {
+        let strokes: Vec<&str> = svg
+            .select(&lines)
+            .filter(|l| l.value().attr("points").unwrap().split_whitespace().count() > 2)
+            .map(|l| l.value().attr("stroke").unwrap())
+            .collect();
+        if strokes.len() < 2 {
+            continue;
+        }
+        charts += 1;
+        let mut distinct = strokes.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(
+            distinct.len(),
+            strokes.len(),
+            "series share a colour: {strokes:?}"
+        );
+    }
+    assert!(charts >= 2, "the transport section has its charts");
     for text in [
         "On one-core with 4 peers: fastest epoll at 500 ns/frame",
         "On one-core with 4 peers over a Unix socket, against loopback TCP with the peers as threads: thread-per-stream 400 ns/frame, 0.50× the time (CPU 0.50×), epoll 400 ns/frame, 0.80× the time (CPU 0.80×), polling 120 ns/frame, 0.20× the time (CPU 0.20×); fastest polling at 120 ns/frame.",
         "with the peers in a process of their own, against loopback TCP with the peers as threads: epoll 1.200 µs/frame, 2.40× the time",
         // The fixture's cost runs hold 512 B of heap and add 1 KiB resident per ns of the
         // cell's time.
-        "On one-core with 64 peers (threads here include the 64 peers; the heap a run held at its peak, and the resident memory it added): epoll 65 threads, heap peak 250.0 KiB, +500.0 KiB resident, polling 65 threads, heap peak 300.0 KiB, +600.0 KiB resident.",
+        "On one-core with 64 peers (threads here include the 64 peers; the heap a run held at its peak, and the resident memory it added): epoll 65 threads, heap peak 250.0 KiB, +500.0 KiB resident, polling 65 threads, heap peak 300.0 KiB, +600.0 KiB resident, thread-per-stream 65 threads, heap peak 350.0 KiB, +700.0 KiB resident.",
     ] {
         assert!(html.contains(text), "no {text:?} in the page");
     }

@@ -47,6 +47,18 @@ fn on_link(c: &CellResult, key: &str, value: &str) -> bool {
 pub fn reading(view: &View<'_>) -> Result<Reading> {
     let mut charts_svg = Vec::new();
     let mut sentences = Vec::new();
+    // The family's strategies in the report's colour order, each coloured by its place here: the
+    // report's palette is shared by every name of the run and wraps, so two strategies of one
+    // chart could draw in one colour.
+    let mut names: Vec<&str> = ordered(
+        view.run
+            .placements
+            .iter()
+            .flat_map(|p| p.measured(Workload::Transport))
+            .map(strategy),
+    );
+    names.sort_by_key(|s| view.colour_of(s));
+    let colour_of = |s: &str| names.iter().position(|n| *n == s).unwrap_or(names.len());
     for (p, cells) in measured_by_placement(view, Workload::Transport) {
         let sweep: Vec<&CellResult> = cells
             .iter()
@@ -90,7 +102,7 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
                 .iter()
                 .map(|s| Curve {
                     name: s.to_string(),
-                    colour: view.colour_of(s),
+                    colour: colour_of(s),
                     points: counts
                         .iter()
                         .filter_map(|&n| Some((n as f64, at(s, n, f)?)))
