@@ -245,6 +245,33 @@ trait Wire: Read + Write + AsRawFd + Send + Sized + 'static {
     fn into_tokio(self) -> io::Result<Self::Tokio>;
 }
 
+/// The [`Wire`] methods std, mio and tokio spell alike for both socket kinds: `$stream` and
+/// `$listener` are the std types' names, which mio and tokio reuse.
+macro_rules! spelled_alike {
+    ($stream:ident, $listener:ident) => {
+        fn accept(listener: &$listener) -> io::Result<Self> {
+            let (s, _) = listener.accept()?;
+            s.set_nonblocking(false)?;
+            Ok(s)
+        }
+        fn nonblocking_listener(listener: &$listener) -> io::Result<()> {
+            listener.set_nonblocking(true)
+        }
+        fn set_nonblocking(&self, on: bool) -> io::Result<()> {
+            $stream::set_nonblocking(self, on)
+        }
+        fn set_read_timeout(&self, limit: Option<Duration>) -> io::Result<()> {
+            $stream::set_read_timeout(self, limit)
+        }
+        fn into_mio(self) -> Self::Mio {
+            mio::net::$stream::from_std(self)
+        }
+        fn into_tokio(self) -> io::Result<Self::Tokio> {
+            tokio::net::$stream::from_std(self)
+        }
+    };
+}
+
 impl Wire for TcpStream {
     type Listener = TcpListener;
     type Mio = mio::net::TcpStream;
@@ -260,14 +287,6 @@ impl Wire for TcpStream {
         let address = Address::Tcp(listener.local_addr()?);
         Ok((listener, address))
     }
-    fn accept(listener: &TcpListener) -> io::Result<Self> {
-        let (s, _) = listener.accept()?;
-        s.set_nonblocking(false)?;
-        Ok(s)
-    }
-    fn nonblocking_listener(listener: &TcpListener) -> io::Result<()> {
-        listener.set_nonblocking(true)
-    }
     fn connect(address: &Address) -> io::Result<Self> {
         let Address::Tcp(a) = address else {
             return Err(io::Error::other(format!("{address} is not a TCP address")));
@@ -276,18 +295,7 @@ impl Wire for TcpStream {
         s.set_nodelay(true)?;
         Ok(s)
     }
-    fn set_nonblocking(&self, on: bool) -> io::Result<()> {
-        TcpStream::set_nonblocking(self, on)
-    }
-    fn set_read_timeout(&self, limit: Option<Duration>) -> io::Result<()> {
-        TcpStream::set_read_timeout(self, limit)
-    }
-    fn into_mio(self) -> Self::Mio {
-        mio::net::TcpStream::from_std(self)
-    }
-    fn into_tokio(self) -> io::Result<Self::Tokio> {
-        tokio::net::TcpStream::from_std(self)
-    }
+    spelled_alike!(TcpStream, TcpListener);
 }
 
 /// Abstract Unix socket names made by this process so far.
@@ -309,32 +317,13 @@ impl Wire for UnixStream {
             .map_err(|e| io::Error::new(e.kind(), format!("cannot listen on unix:@{name}: {e}")))?;
         Ok((listener, Address::Unix(name)))
     }
-    fn accept(listener: &UnixListener) -> io::Result<Self> {
-        let (s, _) = listener.accept()?;
-        s.set_nonblocking(false)?;
-        Ok(s)
-    }
-    fn nonblocking_listener(listener: &UnixListener) -> io::Result<()> {
-        listener.set_nonblocking(true)
-    }
     fn connect(address: &Address) -> io::Result<Self> {
         let Address::Unix(name) = address else {
             return Err(io::Error::other(format!("{address} is not a Unix address")));
         };
         UnixStream::connect_addr(&unix::SocketAddr::from_abstract_name(name)?)
     }
-    fn set_nonblocking(&self, on: bool) -> io::Result<()> {
-        UnixStream::set_nonblocking(self, on)
-    }
-    fn set_read_timeout(&self, limit: Option<Duration>) -> io::Result<()> {
-        UnixStream::set_read_timeout(self, limit)
-    }
-    fn into_mio(self) -> Self::Mio {
-        mio::net::UnixStream::from_std(self)
-    }
-    fn into_tokio(self) -> io::Result<Self::Tokio> {
-        tokio::net::UnixStream::from_std(self)
-    }
+    spelled_alike!(UnixStream, UnixListener);
 }
 
 /// What went wrong on a connection or in the sequence of frames.
