@@ -13,7 +13,7 @@
 //! - **tokio**: a task per connection forwarding into a tokio channel, and a handler task, on the
 //!   `current_thread` or the `multi_thread` runtime;
 //! - **io-uring**: one thread keeping a `recv` in flight per connection on an io_uring
-//!   ([`uring`]), sleeping in the kernel until some complete.
+//!   (`transport/uring.rs`), sleeping in the kernel until some complete.
 //!
 //! The peers are team threads of this process by default, or a process of their own
 //! ([`PeersIn::Process`], [`process`]): the same frames, with a process boundary between the
