@@ -2,7 +2,7 @@
 //!
 //! One peers' process serves every run of the node's process that asks for one: it is started
 //! at the first such run and kept (a process started per run timed its own warm-up, page faults
-//! and cold caches: 1.3-2.2x the cost run's time per frame at 4 peers on one core). Its
+//! and cold caches: 1.3-2.1x the cost run's time per frame at 4 peers on one core). Its
 //! protocol is lines of JSON on its stdin and stdout. For each run the node listens and sends a
 //! [`Spec`] (the address, frames per peer, payload, cores, the base time); the process connects
 //! one stream per peer (the node accepts them in order, so connection `i` is peer `i`), starts a
