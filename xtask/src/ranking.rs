@@ -28,6 +28,13 @@ pub const ALPHA: f64 = 0.05;
 /// the next), so a margin surely above 1 but not surely above 1.05 is no claim.
 pub const MIN_MARGIN: f64 = 1.05;
 
+/// Whether a margin tested over processes (the lower bound of its 95% interval, its p-value)
+/// is sure: above [`MIN_MARGIN`] and significant at [`ALPHA`]. The one test behind every
+/// "reproducible" and "ahead" the report says.
+pub fn surely_ahead(lower: f64, p: f64) -> bool {
+    lower > MIN_MARGIN && p < ALPHA
+}
+
 /// The winner of one workload on one placement.
 #[derive(Debug, Clone)]
 pub struct Ranking {
@@ -73,7 +80,7 @@ impl Ranking {
     /// Reproducible: the whole 95% interval of the margin over processes lies above
     /// [`MIN_MARGIN`] (so p < [`ALPHA`] too): the winner would win again in another run.
     pub fn reproducible(&self) -> bool {
-        matches!(self.replication, Replication::Tested { lower, p, .. } if lower > MIN_MARGIN && p < ALPHA)
+        matches!(self.replication, Replication::Tested { lower, p, .. } if surely_ahead(lower, p))
     }
 
     /// The verdict in words: who wins, by how much, and whether it reproduces.

@@ -98,6 +98,7 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
         ));
     }
     Ok(Reading {
+        points: Vec::new(),
         text: format!(
             "What was measured: one job of 1,024 items, each a chain of hash rounds (the grain: fine, medium or coarse), done sequentially, with rayon, by a static split over existing threads (team-split) or over threads spawned per job (scope-split, spawning inside the timed region, since that is its cost), by workers popping a Mutex<VecDeque>, and by a worker pool fed through each multi-consumer channel, one message per item or 64 items per message. Times are per item; speedup is the sequential time over the strategy's on the same placement, at most the number of cores. {}",
             sentences.join(" ")

@@ -23,6 +23,9 @@ mod transport;
 pub struct Reading {
     /// The paragraph: what was measured and what this run found.
     pub text: String,
+    /// Findings listed under the paragraph, one per item (a family with many finds them per
+    /// placement and size; empty: none).
+    pub points: Vec<String>,
     /// One chart per placement (SVG; empty strings are skipped).
     pub charts: Vec<String>,
     /// A note under the charts.
@@ -75,11 +78,19 @@ pub fn section(view: &View<'_>) -> Result<Markup> {
         let Some(build) = family(w) else {
             anyhow::bail!("the report has no section for the strategy workload {w}");
         };
-        let Reading { text, charts, note } = build(view)?;
+        let Reading {
+            text,
+            points,
+            charts,
+            note,
+        } = build(view)?;
         sections.push(html! {
             section {
                 h3 id=(format!("w-{w}")) { (w) }
                 p.reading { (text) }
+                @if !points.is_empty() {
+                    ul.reading { @for point in &points { li { (point) } } }
+                }
                 div.charts { @for svg in charts.iter().filter(|s| !s.is_empty()) { div.chart { (PreEscaped(svg)) } } }
                 p.small { (note) }
                 details {

@@ -80,6 +80,7 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
         }
     }
     Ok(Reading {
+        points: Vec::new(),
         text: format!(
             "What was measured: a sender paces stamped messages (one every 100 µs or 1 ms) and the receiver blocks in recv, or polls try_recv and spins, yields or sleeps between polls. The time per message is the mean latency from send to receipt (the gaps are not in it); CPU per message is the whole process's, the sleeping sender's small share included, from the cost run. Medians over implementations: {}",
             sentences.join(" ")

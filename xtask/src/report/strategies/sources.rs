@@ -75,6 +75,7 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
         }
     }
     Ok(Reading {
+        points: Vec::new(),
         text: format!(
             "What was measured: 1 to 64 sources, each a thread streaming stamped messages, served by one handler reached through a forwarding thread per source, the channel's native select (where it has one), round-robin try_recv polling that yields after an empty sweep, or one channel every source shares. Time per message is wall time over messages (the inverse of throughput); p99 is the one-way latency from send to handler. Medians over implementations: {}",
             sentences.join(" ")

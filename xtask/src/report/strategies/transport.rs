@@ -7,9 +7,10 @@ use chanbench_schema::Workload;
 use super::{Reading, cpu, measured_by_placement, median, ratio, strategy};
 use crate::{
     charts::{self, Curve},
-    ranking::MIN_MARGIN,
+    ranking::{MIN_MARGIN, surely_ahead},
     report::{model::View, ordered},
     results::CellResult,
+    stats,
     units::{bytes, time},
 };
 
@@ -120,69 +121,80 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
             )?);
         }
         let publish_strategies: Vec<&str> = ordered(publish.iter().map(|c| strategy(c)));
-        let published: Vec<(&str, f64, Option<f64>)> = publish_strategies
-            .iter()
-            .filter_map(|s| {
-                let of = |f: &dyn Fn(&CellResult) -> Option<f64>| {
-                    median(publish.iter().filter(|c| strategy(c) == *s).map(|c| f(c)))
-                };
-                Some((*s, of(&|c| c.time_ns())?, of(&cpu)))
-            })
-            .collect();
-        if let Some(best) = published.iter().min_by(|a, b| a.1.total_cmp(&b.1)) {
-            let all: Vec<String> = published
+        let publish_of = |s: &str| -> Vec<&CellResult> {
+            publish
                 .iter()
-                .map(|(s, t, c)| {
-                    format!("{s} {}/msg (CPU {})", time(*t), c.map_or("?".into(), time))
-                })
-                .collect();
-            sentences.push(format!(
-                "On {}, a client publishing 1,024 messages of 1 KiB over one connection: fastest {}; {}.",
-                p.placement,
-                best.0,
-                all.join(", ")
-            ));
-        }
-        // The fastest strategy at each peer count, and where that changes.
-        let mut fastest: Vec<(usize, &str, f64)> = Vec::new();
-        for &n in &counts {
-            let best = strategies
+                .copied()
+                .filter(|c| strategy(c) == s)
+                .collect()
+        };
+        if let Some((best, t, lead)) = fastest(&publish_strategies, &publish_of) {
+            let all: Vec<String> = publish_strategies
                 .iter()
-                .filter_map(|s| Some((*s, at(s, n, &|c| c.time_ns())?)))
-                .min_by(|a, b| a.1.total_cmp(&b.1));
-            if let Some((s, t)) = best {
-                fastest.push((n, s, t));
-            }
-        }
-        for (n, s, t) in &fastest {
-            let others: Vec<String> = strategies
-                .iter()
-                .filter(|o| *o != s)
-                .filter_map(|o| {
-                    let ot = at(o, *n, &|c| c.time_ns())?;
+                .filter_map(|s| {
+                    let of = |f: &dyn Fn(&CellResult) -> Option<f64>| {
+                        median(publish_of(s).into_iter().map(f))
+                    };
                     Some(format!(
-                        "{o} {}/frame (CPU {})",
-                        time(ot),
-                        at(o, *n, &cpu).map_or("?".into(), time)
+                        "{s} {}/msg (CPU {})",
+                        time(of(&|c| c.time_ns())?),
+                        of(&cpu).map_or("?".into(), time)
                     ))
                 })
                 .collect();
             sentences.push(format!(
-                "On {} with {n} peer{}: fastest {s} at {}/frame (CPU {}/frame); {}.",
+                "On {}, a client publishing 1,024 messages of 1 KiB over one connection: fastest {best} at {}/msg{}; {}.",
                 p.placement,
-                if *n == 1 { "" } else { "s" },
-                time(*t),
-                at(s, *n, &cpu).map_or("?".into(), time),
-                others.join(", ")
+                time(t),
+                lead.map_or(String::new(), |l| format!(", {l}")),
+                all.join(", ")
             ));
         }
-        // An overtaking is claimed only where each leader is more than 5% ahead of the other
-        // (compare's threshold) at its end: a swap within noise is no crossover.
-        let time_at = |s: &str, n: usize| at(s, n, &|c| c.time_ns());
-        for pair in fastest.windows(2) {
-            let ((a, sa, ta), (b, sb, tb)) = (pair[0], pair[1]);
-            let ahead = |other: Option<f64>, t: f64| other.is_some_and(|o| o / t > MIN_MARGIN);
-            if sa != sb && ahead(time_at(sb, a), ta) && ahead(time_at(sa, b), tb) {
+        // The fastest strategy at each peer count, and where that changes.
+        let cells_at = |s: &str, n: usize| -> Vec<&CellResult> {
+            sweep
+                .iter()
+                .copied()
+                .filter(|c| strategy(c) == s && c.params().peers == Some(n))
+                .collect()
+        };
+        let mut leaders: Vec<(usize, String)> = Vec::new();
+        for &n in &counts {
+            let Some((s, t, lead)) = fastest(&strategies, &|s| cells_at(s, n)) else {
+                continue;
+            };
+            let others: Vec<String> = strategies
+                .iter()
+                .filter(|o| **o != s)
+                .filter_map(|o| {
+                    let ot = at(o, n, &|c| c.time_ns())?;
+                    Some(format!(
+                        "{o} {}/frame (CPU {})",
+                        time(ot),
+                        at(o, n, &cpu).map_or("?".into(), time)
+                    ))
+                })
+                .collect();
+            sentences.push(format!(
+                "On {} with {n} peer{}: fastest {s} at {}/frame (CPU {}/frame){}; {}.",
+                p.placement,
+                if n == 1 { "" } else { "s" },
+                time(t),
+                at(&s, n, &cpu).map_or("?".into(), time),
+                lead.map_or(String::new(), |l| format!(", {l}")),
+                others.join(", ")
+            ));
+            leaders.push((n, s));
+        }
+        // An overtaking is claimed only where each leader is surely ahead of the other at its
+        // end, tested over processes: a swap within 5% or within the process spread is no
+        // crossover.
+        for pair in leaders.windows(2) {
+            let ((a, sa), (b, sb)) = (&pair[0], &pair[1]);
+            let sure = |leader: &str, other: &str, n: usize| {
+                Lead::of(&cells_at(leader, n), &cells_at(other, n)).is_some_and(|l| l.sure())
+            };
+            if sa != sb && sure(sa, sb, *a) && sure(sb, sa, *b) {
                 sentences.push(format!(
                     "On {}, {sb} overtakes {sa} between {a} and {b} peers.",
                     p.placement
@@ -193,13 +205,119 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
         sentences.extend(memory(p.placement.as_str(), &sweep, &counts));
     }
     Ok(Reading {
-        text: format!(
-            "What was measured: one node receiving length-prefixed frames from 1 to 64 peers over loopback TCP (a connection each), every frame handed to one handler that checks each peer's sequence; the receiver is a blocking thread per connection forwarding into a channel, one thread polling non-blocking connections round-robin, a mio (epoll) event loop, tokio with a task per connection on either runtime, or one thread keeping a recv in flight per connection on an io_uring. At 4 peers the same is measured over a Unix socket, and with the peers in a process of their own. Time per frame is wall time over frames, from the first peer's start to the last frame handled; CPU per frame counts the node and its peers, as threads or in a process of their own (that process reports its CPU from the moment it is told to go; its start-up is not counted). {}",
-            sentences.join(" ")
-        ),
+        text: "What was measured: one node receiving length-prefixed frames from 1 to 64 peers over loopback TCP (a connection each), every frame handed to one handler that checks each peer's sequence; the receiver is a blocking thread per connection forwarding into a channel, one thread polling non-blocking connections round-robin, a mio (epoll) event loop, tokio with a task per connection on either runtime, or one thread keeping a recv in flight per connection on an io_uring. At 4 peers the same is measured over a Unix socket, and with the peers in a process of their own. Time per frame is wall time over frames, from the first peer's start to the last frame handled; CPU per frame counts the node and its peers, as threads or in a process of their own (that process reports its CPU from the moment it is told to go; its start-up is not counted). What this run found, per placement:".to_owned(),
+        points: sentences,
         charts: charts_svg,
         note: "Lines are 1 KiB frames over loopback TCP with the peers as threads; thread-per-stream is the median over the channels it forwards through (the table has each). 16 B and 64 KiB frames are measured at 4 peers for the channel-less strategies; the Unix socket and the peers' process at 4 peers of 1 KiB for every strategy (thread-per-stream over the first registered channel), each read against the same receiver over loopback TCP. Every run sends at least 128 frames per peer, its time scaled to the frames asked for. Resident memory is the bench process's, what a cost run added at its peak.".to_owned(),
     })
+}
+
+/// Each process's time for a set of cells measured by the same processes (a strategy's cells;
+/// thread-per-stream: one per channel): the median over the cells of that process's fastest
+/// sample. `None` when the cells disagree on how many processes measured them.
+fn per_process(cells: &[&CellResult]) -> Option<Vec<f64>> {
+    let n = cells.first()?.process_times().len();
+    if cells.iter().any(|c| c.process_times().len() != n) {
+        return None;
+    }
+    Some(
+        (0..n)
+            .map(|k| {
+                let at_k: Vec<f64> = cells.iter().map(|c| c.process_times()[k]).collect();
+                stats::median(&at_k)
+            })
+            .collect(),
+    )
+}
+
+/// How surely a leader is ahead of another strategy: the other's time over the leader's, per
+/// process (the k-th process of a run measured both), tested over processes as a channel
+/// ranking's winner is ([`surely_ahead`]). A lead seen in fewer than two processes is not
+/// replicated and never sure.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Lead {
+    /// One process (or processes that cannot be paired): the ratio of the cells' times.
+    NotReplicated { ratio: f64 },
+    /// The per-process margins' geometric mean and 95% interval.
+    Tested {
+        processes: usize,
+        difference: stats::Difference,
+    },
+}
+
+impl Lead {
+    fn of(leader: &[&CellResult], other: &[&CellResult]) -> Option<Self> {
+        let times = |cells: &[&CellResult]| median(cells.iter().map(|c| c.time_ns()));
+        let ratio = times(other)? / times(leader)?;
+        let tested = per_process(leader)
+            .zip(per_process(other))
+            .filter(|(l, o)| l.len() == o.len())
+            .and_then(|(l, o)| {
+                let margins: Vec<f64> = o.iter().zip(&l).map(|(o, l)| o / l).collect();
+                Some((margins.len(), stats::paired_log(&margins)?))
+            });
+        Some(match tested {
+            Some((processes, difference)) => Self::Tested {
+                processes,
+                difference,
+            },
+            None => Self::NotReplicated { ratio },
+        })
+    }
+
+    /// Surely ahead: the margin's interval over processes lies above 5%.
+    fn sure(&self) -> bool {
+        matches!(self, Self::Tested { difference: d, .. } if surely_ahead(d.lower, d.p))
+    }
+
+    /// The lead over `other` in words.
+    fn said(&self, other: &str) -> String {
+        match *self {
+            Self::NotReplicated { ratio } => format!(
+                "{} ahead of {other}, not replicated (fewer than two processes measured both)",
+                super::ratio(ratio)
+            ),
+            Self::Tested {
+                processes,
+                difference: d,
+            } => {
+                let interval = format!(
+                    "95% interval over {processes} processes {:.2}–{:.2}×",
+                    d.lower, d.upper
+                );
+                if self.sure() {
+                    format!(
+                        "{} ahead of {other}, reproducible ({interval})",
+                        super::ratio(d.ratio)
+                    )
+                } else {
+                    format!(
+                        "not surely ahead of {other} ({other}'s time over its, per process: {}, \
+                         {interval}; a lead must be surely above {MIN_MARGIN}×)",
+                        super::ratio(d.ratio)
+                    )
+                }
+            }
+        }
+    }
+}
+
+/// The fastest of `strategies` by median time, that time, and its lead over the next in words
+/// ("1.20× ahead of polling, reproducible (…)"). `cells_of` gives a strategy's cells.
+fn fastest<'c>(
+    strategies: &[&str],
+    cells_of: &dyn Fn(&str) -> Vec<&'c CellResult>,
+) -> Option<(String, f64, Option<String>)> {
+    let mut timed: Vec<(&str, f64)> = strategies
+        .iter()
+        .filter_map(|s| Some((*s, median(cells_of(s).iter().map(|c| c.time_ns()))?)))
+        .collect();
+    timed.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let &(s, t) = timed.first()?;
+    let lead = timed
+        .get(1)
+        .and_then(|&(next, _)| Some(Lead::of(&cells_of(s), &cells_of(next))?.said(next)));
+    Some((s.to_owned(), t, lead))
 }
 
 /// Each strategy at [`LINK_PEERS`] peers over each other link against loopback TCP with the
@@ -241,15 +359,12 @@ fn links(placement: &str, sweep: &[&CellResult], cells: &[&CellResult]) -> Vec<S
                 ratio(r)
             ));
         }
-        let fastest = strategies
-            .iter()
-            .filter_map(|s| Some((*s, at(s, &time_of)?)))
-            .min_by(|a, b| a.1.total_cmp(&b.1));
-        if let Some((s, t)) = fastest {
+        if let Some((s, t, lead)) = fastest(&strategies, &of) {
             out.push(format!(
-                "On {placement} with {LINK_PEERS} peers {said}, against loopback TCP with the peers as threads: {}; fastest {s} at {}/frame.",
+                "On {placement} with {LINK_PEERS} peers {said}, against loopback TCP with the peers as threads: {}; fastest {s} at {}/frame{}.",
                 parts.join(", "),
-                time(t)
+                time(t),
+                lead.map_or(String::new(), |l| format!(", {l}"))
             ));
         }
     }
