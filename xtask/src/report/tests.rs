@@ -358,10 +358,10 @@ fn the_report_is_well_formed_escaped_and_complete() {
         assert!(html.contains(chart), "no chart {chart:?}");
     }
     for reading in [
-        "at fine grain (sequential 100 ns/item) the fastest was pool-batch-64 (fast), 2.00× sequential",
+        "at fine grain (sequential 100 ns/item) the fastest was pool-batch-64 (fast), 2.00× sequential, 1.20× ahead of rayon, reproducible (95% interval over 3 processes 1.20–1.20×)",
         "a channel-fed pool reached 1.25× sequential with one message per item and 2.00× with batches",
-        "On one-core, a message every 1ms: lowest latency spin, least CPU spin",
-        "On one-core with 64 sources: fastest merged",
+        "On one-core, a message every 1ms: lowest latency spin, 16.67× ahead of block, reproducible (95% interval over 3 processes 16.67–16.67×); least CPU spin",
+        "On one-core with 64 sources: fastest merged at 2.560 µs/msg, 2.25× ahead of round-robin, reproducible",
         "two threads took 10.00× the one-thread service loop",
         "one-thread: boxed 0.50× owned",
         "a direct call without queues took 10.00 ns",

@@ -3,7 +3,7 @@
 use anyhow::Result;
 use chanbench_schema::Workload;
 
-use super::{Reading, label, measured_by_placement, median, ratio, strategy};
+use super::{Reading, label, lead::fastest, measured_by_placement, median, ratio, strategy};
 use crate::{
     charts::{self, Series},
     report::{model::View, ordered},
@@ -48,16 +48,24 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
             &series,
         )?);
         let mut parts = Vec::new();
+        let names: Vec<&str> = labels.iter().map(String::as_str).collect();
         for g in &grains {
-            let best = labels
-                .iter()
-                .filter_map(|l| Some((l, speedup(l, g)?)))
-                .max_by(|a, b| a.1.total_cmp(&b.1));
-            if let (Some((l, s)), Some(seq)) = (best, time_of("sequential", g)) {
+            let of_grain = |l: &str| -> Vec<&CellResult> {
+                cells
+                    .iter()
+                    .copied()
+                    .filter(|c| label(c) == l && grain(c) == Some(g))
+                    .collect()
+            };
+            let best = fastest(&names, &of_grain);
+            if let (Some((l, _, lead)), Some(seq)) = (best, time_of("sequential", g))
+                && let Some(s) = speedup(&l, g)
+            {
                 parts.push(format!(
-                    "at {g} grain (sequential {}) the fastest was {l}, {} sequential",
+                    "at {g} grain (sequential {}) the fastest was {l}, {} sequential{}",
                     time_per(seq, unit),
-                    ratio(s)
+                    ratio(s),
+                    lead.map_or(String::new(), |l| format!(", {l}"))
                 ));
             }
         }

@@ -14,6 +14,7 @@ use crate::{
 };
 
 mod distribute;
+mod lead;
 mod receive;
 mod service;
 mod sources;

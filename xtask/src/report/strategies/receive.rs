@@ -5,7 +5,7 @@ use std::time::Duration;
 use anyhow::Result;
 use chanbench_schema::Workload;
 
-use super::{Reading, cpu, measured_by_placement, median, strategy};
+use super::{Reading, cpu, lead::fastest, measured_by_placement, median, strategy};
 use crate::{
     charts::{self, Dot},
     report::{model::View, ordered},
@@ -61,19 +61,23 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
                     Some(format!("{w} {} latency, {} CPU", time(lat), time(cpu)))
                 })
                 .collect();
-            let fastest = waits
-                .iter()
-                .filter_map(|w| Some((w, at(w, &|c| c.time_ns())?)))
-                .min_by(|a, b| a.1.total_cmp(&b.1));
+            let of_gap = |w: &str| -> Vec<&CellResult> {
+                cells
+                    .iter()
+                    .copied()
+                    .filter(|c| strategy(c) == w && c.params().gap_ns == Some(gap))
+                    .collect()
+            };
             let cheapest = waits
                 .iter()
                 .filter_map(|w| Some((w, at(w, &cpu)?)))
                 .min_by(|a, b| a.1.total_cmp(&b.1));
-            if let (Some((f, _)), Some((c, _))) = (fastest, cheapest) {
+            if let (Some((f, _, lead)), Some((c, _))) = (fastest(&waits, &of_gap), cheapest) {
                 sentences.push(format!(
-                    "On {}, a message every {:?}: lowest latency {f}, least CPU {c} ({}).",
+                    "On {}, a message every {:?}: lowest latency {f}{}; least CPU {c} ({}).",
                     p.placement,
                     Duration::from_nanos(gap),
+                    lead.map_or(String::new(), |l| format!(", {l}")),
                     described.join("; ")
                 ));
             }

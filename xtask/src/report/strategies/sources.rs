@@ -3,7 +3,7 @@
 use anyhow::Result;
 use chanbench_schema::Workload;
 
-use super::{Reading, cpu, measured_by_placement, median, strategy};
+use super::{Reading, cpu, lead::fastest, measured_by_placement, median, strategy};
 use crate::{
     charts::{self, Curve},
     report::{model::View, ordered},
@@ -60,15 +60,20 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
                     ))
                 })
                 .collect();
-            let best = serves
-                .iter()
-                .filter_map(|s| Some((s, at(s, *n, &|c| c.time_ns())?)))
-                .min_by(|a, b| a.1.total_cmp(&b.1));
-            if let Some((b, _)) = best {
+            let of_at = |s: &str| -> Vec<&CellResult> {
+                cells
+                    .iter()
+                    .copied()
+                    .filter(|c| strategy(c) == s && c.params().sources == Some(*n))
+                    .collect()
+            };
+            if let Some((b, t, lead)) = fastest(&serves, &of_at) {
                 sentences.push(format!(
-                    "On {} with {n} source{}: fastest {b}; {}.",
+                    "On {} with {n} source{}: fastest {b} at {}/msg{}; {}.",
                     p.placement,
                     if *n == 1 { "" } else { "s" },
+                    time(t),
+                    lead.map_or(String::new(), |l| format!(", {l}")),
                     described.join(", ")
                 ));
             }

@@ -4,13 +4,15 @@
 use anyhow::Result;
 use chanbench_schema::Workload;
 
-use super::{Reading, cpu, measured_by_placement, median, ratio, strategy};
+use super::{
+    Reading, cpu,
+    lead::{Lead, fastest},
+    measured_by_placement, median, ratio, strategy,
+};
 use crate::{
     charts::{self, Curve},
-    ranking::{MIN_MARGIN, surely_ahead},
     report::{model::View, ordered},
     results::CellResult,
-    stats,
     units::{bytes, time},
 };
 
@@ -210,114 +212,6 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
         charts: charts_svg,
         note: "Lines are 1 KiB frames over loopback TCP with the peers as threads; thread-per-stream is the median over the channels it forwards through (the table has each). 16 B and 64 KiB frames are measured at 4 peers for the channel-less strategies; the Unix socket and the peers' process at 4 peers of 1 KiB for every strategy (thread-per-stream over the first registered channel), each read against the same receiver over loopback TCP. Every run sends at least 128 frames per peer, its time scaled to the frames asked for. Resident memory is the bench process's, what a cost run added at its peak.".to_owned(),
     })
-}
-
-/// Each process's time for a set of cells measured by the same processes (a strategy's cells;
-/// thread-per-stream: one per channel): the median over the cells of that process's fastest
-/// sample. `None` when the cells disagree on how many processes measured them.
-fn per_process(cells: &[&CellResult]) -> Option<Vec<f64>> {
-    let n = cells.first()?.process_times().len();
-    if cells.iter().any(|c| c.process_times().len() != n) {
-        return None;
-    }
-    Some(
-        (0..n)
-            .map(|k| {
-                let at_k: Vec<f64> = cells.iter().map(|c| c.process_times()[k]).collect();
-                stats::median(&at_k)
-            })
-            .collect(),
-    )
-}
-
-/// How surely a leader is ahead of another strategy: the other's time over the leader's, per
-/// process (the k-th process of a run measured both), tested over processes as a channel
-/// ranking's winner is ([`surely_ahead`]). A lead seen in fewer than two processes is not
-/// replicated and never sure.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Lead {
-    /// One process (or processes that cannot be paired): the ratio of the cells' times.
-    NotReplicated { ratio: f64 },
-    /// The per-process margins' geometric mean and 95% interval.
-    Tested {
-        processes: usize,
-        difference: stats::Difference,
-    },
-}
-
-impl Lead {
-    fn of(leader: &[&CellResult], other: &[&CellResult]) -> Option<Self> {
-        let times = |cells: &[&CellResult]| median(cells.iter().map(|c| c.time_ns()));
-        let ratio = times(other)? / times(leader)?;
-        let tested = per_process(leader)
-            .zip(per_process(other))
-            .filter(|(l, o)| l.len() == o.len())
-            .and_then(|(l, o)| {
-                let margins: Vec<f64> = o.iter().zip(&l).map(|(o, l)| o / l).collect();
-                Some((margins.len(), stats::paired_log(&margins)?))
-            });
-        Some(match tested {
-            Some((processes, difference)) => Self::Tested {
-                processes,
-                difference,
-            },
-            None => Self::NotReplicated { ratio },
-        })
-    }
-
-    /// Surely ahead: the margin's interval over processes lies above 5%.
-    fn sure(&self) -> bool {
-        matches!(self, Self::Tested { difference: d, .. } if surely_ahead(d.lower, d.p))
-    }
-
-    /// The lead over `other` in words.
-    fn said(&self, other: &str) -> String {
-        match *self {
-            Self::NotReplicated { ratio } => format!(
-                "{} ahead of {other}, not replicated (fewer than two processes measured both)",
-                super::ratio(ratio)
-            ),
-            Self::Tested {
-                processes,
-                difference: d,
-            } => {
-                let interval = format!(
-                    "95% interval over {processes} processes {:.2}–{:.2}×",
-                    d.lower, d.upper
-                );
-                if self.sure() {
-                    format!(
-                        "{} ahead of {other}, reproducible ({interval})",
-                        super::ratio(d.ratio)
-                    )
-                } else {
-                    format!(
-                        "not surely ahead of {other} ({other}'s time over its, per process: {}, \
-                         {interval}; a lead must be surely above {MIN_MARGIN}×)",
-                        super::ratio(d.ratio)
-                    )
-                }
-            }
-        }
-    }
-}
-
-/// The fastest of `strategies` by median time, that time, and its lead over the next in words
-/// ("1.20× ahead of polling, reproducible (…)"). `cells_of` gives a strategy's cells.
-fn fastest<'c>(
-    strategies: &[&str],
-    cells_of: &dyn Fn(&str) -> Vec<&'c CellResult>,
-) -> Option<(String, f64, Option<String>)> {
-    let mut timed: Vec<(&str, f64)> = strategies
-        .iter()
-        .filter_map(|s| Some((*s, median(cells_of(s).iter().map(|c| c.time_ns()))?)))
-        .collect();
-    timed.sort_by(|a, b| a.1.total_cmp(&b.1));
-    let &(s, t) = timed.first()?;
-    let lead = timed
-        .get(1)
-        .and_then(|&(next, _)| Some(Lead::of(&cells_of(s), &cells_of(next))?.said(next)));
-    Some((s.to_owned(), t, lead))
 }
 
 /// Each strategy at [`LINK_PEERS`] peers over each other link against loopback TCP with the
