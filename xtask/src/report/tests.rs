@@ -706,9 +706,9 @@ fn the_transport_reading_keeps_the_other_links_apart_from_the_peer_sweep() {
         "On one-core with 4 peers: fastest epoll at 500 ns/frame (CPU 900 ns/frame), 1.20× ahead of polling, reproducible (95% interval over 3 processes 1.20–1.20×);",
         // Every process of the fixture but polling's at 1 peer has the same spread, so every
         // other lead is exact.
-        "On one-core with 1 peer: fastest epoll at 500 ns/frame (CPU 900 ns/frame), not surely ahead of polling (polling's time over its, per process: 1.02×, 95% interval over 3 processes 0.78–1.33×; a lead must be surely above 1.05×);",
+        "On one-core with 1 peer: fastest epoll at 500 ns/frame (CPU 900 ns/frame), not surely ahead of polling (per process, polling's time over the leader's: 1.02×, 95% interval over 3 processes 0.78–1.33×; a lead must be surely above 1.05×);",
         "On one-core with 64 peers: fastest tokio-current-thread at 450 ns/frame (CPU 810 ns/frame), 1.11× ahead of epoll, reproducible",
-        "On cross-core with 64 peers: fastest tokio-current-thread at 490 ns/frame (CPU 882 ns/frame), not surely ahead of epoll (epoll's time over its, per process: 1.02×",
+        "On cross-core with 64 peers: fastest tokio-current-thread at 490 ns/frame (CPU 882 ns/frame), not surely ahead of epoll (per process, epoll's time over the leader's: 1.02×",
         "On one-core, tokio-current-thread overtakes epoll between 4 and 64 peers.",
         "On one-core with 4 peers over a Unix socket, against loopback TCP with the peers as threads: thread-per-stream 400 ns/frame, 0.50× the time (CPU 0.50×), epoll 400 ns/frame, 0.80× the time (CPU 0.80×), polling 120 ns/frame, 0.20× the time (CPU 0.20×); fastest polling at 120 ns/frame, 3.33× ahead of thread-per-stream, reproducible",
         "with the peers in a process of their own, against loopback TCP with the peers as threads: epoll 1.200 µs/frame, 2.40× the time",

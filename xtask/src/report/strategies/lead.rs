@@ -90,7 +90,7 @@ impl Lead {
                     )
                 } else {
                     format!(
-                        "not surely ahead of {other} ({other}'s time over its, per process: {}, \
+                        "not surely ahead of {other} (per process, {other}'s time over the leader's: {}, \
                          {interval}; a lead must be surely above {MIN_MARGIN}×)",
                         super::ratio(d.ratio)
                     )
