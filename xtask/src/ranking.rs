@@ -28,13 +28,6 @@ pub const ALPHA: f64 = 0.05;
 /// the next), so a margin surely above 1 but not surely above 1.05 is no claim.
 pub const MIN_MARGIN: f64 = 1.05;
 
-/// Whether a margin tested over processes (the lower bound of its 95% interval, its p-value)
-/// is sure: above [`MIN_MARGIN`] and significant at [`ALPHA`]. The one test behind every
-/// "reproducible" and "ahead" the report says.
-pub fn surely_ahead(lower: f64, p: f64) -> bool {
-    lower > MIN_MARGIN && p < ALPHA
-}
-
 /// The winner of one workload on one placement.
 #[derive(Debug, Clone)]
 pub struct Ranking {
@@ -76,11 +69,34 @@ pub enum Replication {
     },
 }
 
+impl Replication {
+    /// From per-process margins (the other's time over the leader's, each measured by one
+    /// process): tested with a one-sample t-test on their logs; fewer than two are not
+    /// replicated.
+    pub fn of_margins(margins: &[f64]) -> Self {
+        match stats::paired_log(margins) {
+            Some(d) => Self::Tested {
+                processes: margins.len(),
+                lower: d.lower,
+                upper: d.upper,
+                p: d.p,
+            },
+            None => Self::NotReplicated,
+        }
+    }
+
+    /// Sure: the whole 95% interval of the margin lies above [`MIN_MARGIN`] and p < [`ALPHA`].
+    /// The one test behind every "reproducible" and "ahead" the report says.
+    pub fn sure(&self) -> bool {
+        matches!(*self, Self::Tested { lower, p, .. } if lower > MIN_MARGIN && p < ALPHA)
+    }
+}
+
 impl Ranking {
     /// Reproducible: the whole 95% interval of the margin over processes lies above
     /// [`MIN_MARGIN`] (so p < [`ALPHA`] too): the winner would win again in another run.
     pub fn reproducible(&self) -> bool {
-        matches!(self.replication, Replication::Tested { lower, p, .. } if surely_ahead(lower, p))
+        self.replication.sure()
     }
 
     /// The verdict in words: who wins, by how much, and whether it reproduces.
@@ -285,15 +301,7 @@ fn replication(shared: &[(&CellResult, &CellResult)]) -> Replication {
             stats::geometric_mean(&ratios)
         })
         .collect();
-    match stats::paired_log(&per_process) {
-        Some(d) => Replication::Tested {
-            processes,
-            lower: d.lower,
-            upper: d.upper,
-            p: d.p,
-        },
-        None => Replication::NotReplicated,
-    }
+    Replication::of_margins(&per_process)
 }
 
 #[cfg(test)]

@@ -58,14 +58,15 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
                     .collect()
             };
             let best = fastest(&names, &of_grain);
-            if let (Some((l, _, lead)), Some(seq)) = (best, time_of("sequential", g))
-                && let Some(s) = speedup(&l, g)
+            if let (Some(best), Some(seq)) = (best, time_of("sequential", g))
+                && let Some(s) = speedup(&best.name, g)
             {
                 parts.push(format!(
-                    "at {g} grain (sequential {}) the fastest was {l}, {} sequential{}",
+                    "at {g} grain (sequential {}) the fastest was {}, {} sequential{}",
                     time_per(seq, unit),
+                    best.name,
                     ratio(s),
-                    lead.map_or(String::new(), |l| format!(", {l}"))
+                    best.lead
                 ));
             }
         }
@@ -106,11 +107,8 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
         ));
     }
     Ok(Reading {
-        points: Vec::new(),
-        text: format!(
-            "What was measured: one job of 1,024 items, each a chain of hash rounds (the grain: fine, medium or coarse), done sequentially, with rayon, by a static split over existing threads (team-split) or over threads spawned per job (scope-split, spawning inside the timed region, since that is its cost), by workers popping a Mutex<VecDeque>, and by a worker pool fed through each multi-consumer channel, one message per item or 64 items per message. Times are per item; speedup is the sequential time over the strategy's on the same placement, at most the number of cores. {}",
-            sentences.join(" ")
-        ),
+        text: "What was measured: one job of 1,024 items, each a chain of hash rounds (the grain: fine, medium or coarse), done sequentially, with rayon, by a static split over existing threads (team-split) or over threads spawned per job (scope-split, spawning inside the timed region, since that is its cost), by workers popping a Mutex<VecDeque>, and by a worker pool fed through each multi-consumer channel, one message per item or 64 items per message. Times are per item; speedup is the sequential time over the strategy's on the same placement, at most the number of cores.".to_owned(),
+        points: sentences,
         charts: charts_svg,
         note: "Every result is checked: each job must process each item exactly once, and the tests require every strategy's checksum to equal the sequential one.".to_owned(),
     })

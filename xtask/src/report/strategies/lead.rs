@@ -1,11 +1,11 @@
 //! Whether the fastest strategy of a comparison is surely ahead: the families' readings name a
 //! fastest strategy only with its lead over the next, tested over whole processes with the test
-//! behind a channel ranking's "reproducible" ([`surely_ahead`]); samples within one process are
+//! behind a channel ranking's "reproducible" ([`Replication::sure`]); samples within one process are
 //! never used.
 
 use super::median;
 use crate::{
-    ranking::{MIN_MARGIN, surely_ahead},
+    ranking::{MIN_MARGIN, Replication},
     results::CellResult,
     stats,
 };
@@ -30,69 +30,59 @@ pub(super) fn per_process(cells: &[&CellResult]) -> Option<Vec<f64>> {
 
 /// How surely a leader is ahead of another strategy: the other's time over the leader's, per
 /// process (the k-th process of a run measured both), tested over processes as a channel
-/// ranking's winner is ([`surely_ahead`]). A lead seen in fewer than two processes is not
+/// ranking's winner is ([`Replication::sure`]). A lead seen in fewer than two processes is not
 /// replicated and never sure.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum Lead {
-    /// One process (or processes that cannot be paired): the ratio of the cells' times.
-    NotReplicated { ratio: f64 },
-    /// The per-process margins' geometric mean and 95% interval.
-    Tested {
-        processes: usize,
-        difference: stats::Difference,
-    },
+pub(super) struct Lead {
+    /// The other's time over the leader's: the geometric mean of the per-process margins, or
+    /// with fewer than two processes (or processes that cannot be paired) the ratio of the
+    /// cells' times.
+    pub(super) ratio: f64,
+    pub(super) replication: Replication,
 }
 
 impl Lead {
     pub(super) fn of(leader: &[&CellResult], other: &[&CellResult]) -> Option<Self> {
         let times = |cells: &[&CellResult]| median(cells.iter().map(|c| c.time_ns()));
-        let ratio = times(other)? / times(leader)?;
-        let tested = per_process(leader)
+        let margins: Vec<f64> = per_process(leader)
             .zip(per_process(other))
             .filter(|(l, o)| l.len() == o.len())
-            .and_then(|(l, o)| {
-                let margins: Vec<f64> = o.iter().zip(&l).map(|(o, l)| o / l).collect();
-                Some((margins.len(), stats::paired_log(&margins)?))
-            });
-        Some(match tested {
-            Some((processes, difference)) => Self::Tested {
-                processes,
-                difference,
-            },
-            None => Self::NotReplicated { ratio },
-        })
+            .map(|(l, o)| o.iter().zip(&l).map(|(o, l)| o / l).collect())
+            .unwrap_or_default();
+        let replication = Replication::of_margins(&margins);
+        let ratio = match replication {
+            Replication::Tested { .. } => stats::geometric_mean(&margins),
+            Replication::NotReplicated => times(other)? / times(leader)?,
+        };
+        Some(Self { ratio, replication })
     }
 
     /// Surely ahead: the margin's interval over processes lies above 5%.
     pub(super) fn sure(&self) -> bool {
-        matches!(self, Self::Tested { difference: d, .. } if surely_ahead(d.lower, d.p))
+        self.replication.sure()
     }
 
     /// The lead over `other` in words.
     pub(super) fn said(&self, other: &str) -> String {
-        match *self {
-            Self::NotReplicated { ratio } => format!(
-                "{} ahead of {other}, not replicated (fewer than two processes measured both)",
-                super::ratio(ratio)
+        let ratio = super::ratio(self.ratio);
+        match self.replication {
+            Replication::NotReplicated => format!(
+                "{ratio} ahead of {other}, not replicated (fewer than two processes measured both)"
             ),
-            Self::Tested {
+            Replication::Tested {
                 processes,
-                difference: d,
+                lower,
+                upper,
+                ..
             } => {
-                let interval = format!(
-                    "95% interval over {processes} processes {:.2}–{:.2}×",
-                    d.lower, d.upper
-                );
+                let interval =
+                    format!("95% interval over {processes} processes {lower:.2}–{upper:.2}×");
                 if self.sure() {
-                    format!(
-                        "{} ahead of {other}, reproducible ({interval})",
-                        super::ratio(d.ratio)
-                    )
+                    format!("{ratio} ahead of {other}, reproducible ({interval})")
                 } else {
                     format!(
-                        "not surely ahead of {other} (per process, {other}'s time over the leader's: {}, \
-                         {interval}; a lead must be surely above {MIN_MARGIN}×)",
-                        super::ratio(d.ratio)
+                        "not surely ahead of {other} (per process, {other}'s time over the \
+                         leader's: {ratio}, {interval}; a lead must be surely above {MIN_MARGIN}×)"
                     )
                 }
             }
@@ -100,22 +90,35 @@ impl Lead {
     }
 }
 
-/// The fastest of `strategies` by median time, that time, and its lead over the next in words
-/// ("1.20× ahead of polling, reproducible (…)"). `cells_of` gives a strategy's cells.
+/// The fastest strategy of a comparison: its name, its median time, and its lead over the next
+/// as a clause to append (", 1.20× ahead of polling, reproducible (…)"; empty when it is alone).
+pub(super) struct Fastest {
+    pub(super) name: String,
+    pub(super) time: f64,
+    pub(super) lead: String,
+}
+
+/// The fastest of `strategies` by median time, with its lead over the next. `cells_of` gives a
+/// strategy's cells.
 pub(super) fn fastest<'c>(
     strategies: &[&str],
     cells_of: &dyn Fn(&str) -> Vec<&'c CellResult>,
-) -> Option<(String, f64, Option<String>)> {
+) -> Option<Fastest> {
     let mut timed: Vec<(&str, f64)> = strategies
         .iter()
         .filter_map(|s| Some((*s, median(cells_of(s).iter().map(|c| c.time_ns()))?)))
         .collect();
     timed.sort_by(|a, b| a.1.total_cmp(&b.1));
-    let &(s, t) = timed.first()?;
+    let &(name, time) = timed.first()?;
     let lead = timed
         .get(1)
-        .and_then(|&(next, _)| Some(Lead::of(&cells_of(s), &cells_of(next))?.said(next)));
-    Some((s.to_owned(), t, lead))
+        .and_then(|&(next, _)| Lead::of(&cells_of(name), &cells_of(next)).map(|l| (next, l)))
+        .map_or(String::new(), |(next, l)| format!(", {}", l.said(next)));
+    Some(Fastest {
+        name: name.to_owned(),
+        time,
+        lead,
+    })
 }
 
 #[cfg(test)]
@@ -160,15 +163,21 @@ mod tests {
         let a = measured("a", "a", &[100.0]);
         let b = measured("b", "b", &[300.0]);
         let lead = Lead::of(&[&a], &[&b]).unwrap();
-        assert_eq!(lead, Lead::NotReplicated { ratio: 3.0 });
+        assert_eq!(
+            lead,
+            Lead {
+                ratio: 3.0,
+                replication: Replication::NotReplicated
+            }
+        );
         assert!(!lead.sure());
         assert!(lead.said("b").contains("not replicated"));
         // Processes that cannot be paired are not either.
         let three = measured("c", "c", &[300.0, 310.0, 290.0]);
-        assert!(matches!(
-            Lead::of(&[&a], &[&three]),
-            Some(Lead::NotReplicated { .. })
-        ));
+        assert_eq!(
+            Lead::of(&[&a], &[&three]).unwrap().replication,
+            Replication::NotReplicated
+        );
     }
 
     #[test]
@@ -179,12 +188,12 @@ mod tests {
         assert_eq!(per_process(&[&x, &y, &z]), Some(vec![110.0, 190.0, 310.0]));
         let short = measured("t", "chan-w", &[1000.0]);
         assert_eq!(per_process(&[&x, &short]), None);
-        let (name, t, lead) = fastest(&["s", "t"], &|s| match s {
+        let f = fastest(&["s", "t"], &|s| match s {
             "s" => vec![&x, &y, &z],
             _ => vec![&short],
         })
         .unwrap();
-        assert_eq!((name.as_str(), t), ("s", 190.0));
-        assert!(lead.unwrap().contains("not replicated"));
+        assert_eq!((f.name.as_str(), f.time), ("s", 190.0));
+        assert!(f.lead.contains("not replicated"));
     }
 }

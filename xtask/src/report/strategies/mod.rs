@@ -1,7 +1,7 @@
-//! The report's strategy sections: one file per family (distribute, receive, sources, service),
-//! each with its own chart per placement, a paragraph reading what was measured, and the full
-//! table. The readings are computed from the run's typed parameters and numbers, never written
-//! in advance.
+//! The report's strategy sections: one file per family (distribute, receive, sources, service,
+//! transport), each with its own chart per placement, a paragraph on what was measured, a list
+//! of what the run found, and the full table. The findings are computed from the run's typed
+//! parameters and numbers, never written in advance; `lead.rs` tests every "fastest" they name.
 
 use anyhow::Result;
 use chanbench_schema::{Kind, Workload};
@@ -22,10 +22,9 @@ mod transport;
 
 /// What a family's section says: a reading of the run, its charts, a note on the method.
 pub struct Reading {
-    /// The paragraph: what was measured and what this run found.
+    /// The paragraph: what was measured.
     pub text: String,
-    /// Findings listed under the paragraph, one per item (a family with many finds them per
-    /// placement and size; empty: none).
+    /// What this run found, listed under the paragraph one finding per item.
     pub points: Vec<String>,
     /// One chart per placement (SVG; empty strings are skipped).
     pub charts: Vec<String>,

@@ -45,13 +45,15 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
         )?);
         let gaps: Vec<u64> = ordered(cells.iter().filter_map(|c| c.params().gap_ns));
         for gap in gaps {
+            let of_gap = |w: &str| -> Vec<&CellResult> {
+                cells
+                    .iter()
+                    .copied()
+                    .filter(|c| strategy(c) == w && c.params().gap_ns == Some(gap))
+                    .collect()
+            };
             let at = |w: &str, f: &dyn Fn(&CellResult) -> Option<f64>| {
-                median(
-                    cells
-                        .iter()
-                        .filter(|c| strategy(c) == w && c.params().gap_ns == Some(gap))
-                        .map(|c| f(c)),
-                )
+                median(of_gap(w).into_iter().map(f))
             };
             let described: Vec<String> = waits
                 .iter()
@@ -61,34 +63,25 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
                     Some(format!("{w} {} latency, {} CPU", time(lat), time(cpu)))
                 })
                 .collect();
-            let of_gap = |w: &str| -> Vec<&CellResult> {
-                cells
-                    .iter()
-                    .copied()
-                    .filter(|c| strategy(c) == w && c.params().gap_ns == Some(gap))
-                    .collect()
-            };
             let cheapest = waits
                 .iter()
                 .filter_map(|w| Some((w, at(w, &cpu)?)))
                 .min_by(|a, b| a.1.total_cmp(&b.1));
-            if let (Some((f, _, lead)), Some((c, _))) = (fastest(&waits, &of_gap), cheapest) {
+            if let (Some(f), Some((c, _))) = (fastest(&waits, &of_gap), cheapest) {
                 sentences.push(format!(
-                    "On {}, a message every {:?}: lowest latency {f}{}; least CPU {c} ({}).",
+                    "On {}, a message every {:?}: lowest latency {}{}; least CPU {c} ({}).",
                     p.placement,
                     Duration::from_nanos(gap),
-                    lead.map_or(String::new(), |l| format!(", {l}")),
+                    f.name,
+                    f.lead,
                     described.join("; ")
                 ));
             }
         }
     }
     Ok(Reading {
-        points: Vec::new(),
-        text: format!(
-            "What was measured: a sender paces stamped messages (one every 100 µs or 1 ms) and the receiver blocks in recv, or polls try_recv and spins, yields or sleeps between polls. The time per message is the mean latency from send to receipt (the gaps are not in it); CPU per message is the whole process's, the sleeping sender's small share included, from the cost run. Medians over implementations: {}",
-            sentences.join(" ")
-        ),
+        text: "What was measured: a sender paces stamped messages (one every 100 µs or 1 ms) and the receiver blocks in recv, or polls try_recv and spins, yields or sleeps between polls. The time per message is the mean latency from send to receipt (the gaps are not in it); CPU per message is the whole process's, the sleeping sender's small share included, from the cost run. Medians over implementations:".to_owned(),
+        points: sentences,
         charts: charts_svg,
         note: "Each dot is one implementation at one message rate. Lower is faster, further left is cheaper: spinning buys latency with a core, sleeping polls save CPU and add up to their interval to every message (a sleep is at least the timer slack, about 50 µs on Linux).".to_owned(),
     })

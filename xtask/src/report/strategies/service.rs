@@ -81,11 +81,8 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
         }
     }
     Ok(Reading {
-        points: Vec::new(),
-        text: format!(
-            "What was measured: a client sends a request and waits for the response, request after request. The request is a 272-byte message (a 256-byte header of scalar fields), moved by value (owned) or as a Box (boxed: one allocation per request, a pointer through the queues). One-thread runs both services in one loop passing the messages through two channels; two-threads puts the server on its own thread (the echo pattern). Time is per request, one round trip. {}",
-            sentences.join(" ")
-        ),
+        text: "What was measured: a client sends a request and waits for the response, request after request. The request is a 272-byte message (a 256-byte header of scalar fields), moved by value (owned) or as a Box (boxed: one allocation per request, a pointer through the queues). One-thread runs both services in one loop passing the messages through two channels; two-threads puts the server on its own thread (the echo pattern). Time is per request, one round trip.".to_owned(),
+        points: sentences,
         charts: charts_svg,
         note: "Every response is checked against its request. direct-call is the handler called in place: the cost of the work without any queue.".to_owned(),
     })

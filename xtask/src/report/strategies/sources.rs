@@ -18,13 +18,15 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
         let serves: Vec<&str> = ordered(cells.iter().map(|c| strategy(c)));
         let mut counts: Vec<usize> = ordered(cells.iter().filter_map(|c| c.params().sources));
         counts.sort_unstable();
+        let cells_at = |s: &str, n: usize| -> Vec<&CellResult> {
+            cells
+                .iter()
+                .copied()
+                .filter(|c| strategy(c) == s && c.params().sources == Some(n))
+                .collect()
+        };
         let at = |s: &str, n: usize, f: &dyn Fn(&CellResult) -> Option<f64>| {
-            median(
-                cells
-                    .iter()
-                    .filter(|c| strategy(c) == s && c.params().sources == Some(n))
-                    .map(|c| f(c)),
-            )
+            median(cells_at(s, n).into_iter().map(f))
         };
         let curves: Vec<Curve> = serves
             .iter()
@@ -60,31 +62,22 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
                     ))
                 })
                 .collect();
-            let of_at = |s: &str| -> Vec<&CellResult> {
-                cells
-                    .iter()
-                    .copied()
-                    .filter(|c| strategy(c) == s && c.params().sources == Some(*n))
-                    .collect()
-            };
-            if let Some((b, t, lead)) = fastest(&serves, &of_at) {
+            if let Some(best) = fastest(&serves, &|s| cells_at(s, *n)) {
                 sentences.push(format!(
-                    "On {} with {n} source{}: fastest {b} at {}/msg{}; {}.",
+                    "On {} with {n} source{}: fastest {} at {}/msg{}; {}.",
                     p.placement,
                     if *n == 1 { "" } else { "s" },
-                    time(t),
-                    lead.map_or(String::new(), |l| format!(", {l}")),
+                    best.name,
+                    time(best.time),
+                    best.lead,
                     described.join(", ")
                 ));
             }
         }
     }
     Ok(Reading {
-        points: Vec::new(),
-        text: format!(
-            "What was measured: 1 to 64 sources, each a thread streaming stamped messages, served by one handler reached through a forwarding thread per source, the channel's native select (where it has one), round-robin try_recv polling that yields after an empty sweep, or one channel every source shares. Time per message is wall time over messages (the inverse of throughput); p99 is the one-way latency from send to handler. Medians over implementations: {}",
-            sentences.join(" ")
-        ),
+        text: "What was measured: 1 to 64 sources, each a thread streaming stamped messages, served by one handler reached through a forwarding thread per source, the channel's native select (where it has one), round-robin try_recv polling that yields after an empty sweep, or one channel every source shares. Time per message is wall time over messages (the inverse of throughput); p99 is the one-way latency from send to handler. Medians over implementations:".to_owned(),
+        points: sentences,
         charts: charts_svg,
         note: "Lines join the median over implementations; the table below has every implementation. Select lines cover only the implementations that have select.".to_owned(),
     })

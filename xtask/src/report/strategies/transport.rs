@@ -6,7 +6,7 @@ use chanbench_schema::Workload;
 
 use super::{
     Reading, cpu,
-    lead::{Lead, fastest},
+    lead::{Fastest, Lead, fastest},
     measured_by_placement, median, ratio, strategy,
 };
 use crate::{
@@ -81,13 +81,15 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
         let strategies: Vec<&str> = ordered(sweep.iter().map(|c| strategy(c)));
         let mut counts: Vec<usize> = ordered(sweep.iter().filter_map(|c| c.params().peers));
         counts.sort_unstable();
+        let cells_at = |s: &str, n: usize| -> Vec<&CellResult> {
+            sweep
+                .iter()
+                .copied()
+                .filter(|c| strategy(c) == s && c.params().peers == Some(n))
+                .collect()
+        };
         let at = |s: &str, n: usize, f: &dyn Fn(&CellResult) -> Option<f64>| {
-            median(
-                sweep
-                    .iter()
-                    .filter(|c| strategy(c) == s && c.params().peers == Some(n))
-                    .map(|c| f(c)),
-            )
+            median(cells_at(s, n).into_iter().map(f))
         };
         for (what, f, axis) in [
             (
@@ -130,7 +132,7 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
                 .filter(|c| strategy(c) == s)
                 .collect()
         };
-        if let Some((best, t, lead)) = fastest(&publish_strategies, &publish_of) {
+        if let Some(best) = fastest(&publish_strategies, &publish_of) {
             let all: Vec<String> = publish_strategies
                 .iter()
                 .filter_map(|s| {
@@ -145,24 +147,23 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
                 })
                 .collect();
             sentences.push(format!(
-                "On {}, a client publishing 1,024 messages of 1 KiB over one connection: fastest {best} at {}/msg{}; {}.",
+                "On {}, a client publishing 1,024 messages of 1 KiB over one connection: fastest {} at {}/msg{}; {}.",
                 p.placement,
-                time(t),
-                lead.map_or(String::new(), |l| format!(", {l}")),
+                best.name,
+                time(best.time),
+                best.lead,
                 all.join(", ")
             ));
         }
         // The fastest strategy at each peer count, and where that changes.
-        let cells_at = |s: &str, n: usize| -> Vec<&CellResult> {
-            sweep
-                .iter()
-                .copied()
-                .filter(|c| strategy(c) == s && c.params().peers == Some(n))
-                .collect()
-        };
         let mut leaders: Vec<(usize, String)> = Vec::new();
         for &n in &counts {
-            let Some((s, t, lead)) = fastest(&strategies, &|s| cells_at(s, n)) else {
+            let Some(Fastest {
+                name: s,
+                time: t,
+                lead,
+            }) = fastest(&strategies, &|s| cells_at(s, n))
+            else {
                 continue;
             };
             let others: Vec<String> = strategies
@@ -183,7 +184,7 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
                 if n == 1 { "" } else { "s" },
                 time(t),
                 at(&s, n, &cpu).map_or("?".into(), time),
-                lead.map_or(String::new(), |l| format!(", {l}")),
+                lead,
                 others.join(", ")
             ));
             leaders.push((n, s));
@@ -253,12 +254,13 @@ fn links(placement: &str, sweep: &[&CellResult], cells: &[&CellResult]) -> Vec<S
                 ratio(r)
             ));
         }
-        if let Some((s, t, lead)) = fastest(&strategies, &of) {
+        if let Some(best) = fastest(&strategies, &of) {
             out.push(format!(
-                "On {placement} with {LINK_PEERS} peers {said}, against loopback TCP with the peers as threads: {}; fastest {s} at {}/frame{}.",
+                "On {placement} with {LINK_PEERS} peers {said}, against loopback TCP with the peers as threads: {}; fastest {} at {}/frame{}.",
                 parts.join(", "),
-                time(t),
-                lead.map_or(String::new(), |l| format!(", {l}"))
+                best.name,
+                time(best.time),
+                best.lead
             ));
         }
     }
