@@ -130,6 +130,19 @@ fn strategy(c: &CellResult) -> &str {
     c.params().strategy.as_deref().unwrap_or(c.implementation())
 }
 
+/// The cells that run strategy `s` and whose parameters `keep` selects.
+fn cells_of<'c>(
+    cells: &[&'c CellResult],
+    s: &str,
+    keep: impl Fn(&chanbench_schema::Params) -> bool,
+) -> Vec<&'c CellResult> {
+    cells
+        .iter()
+        .copied()
+        .filter(|c| strategy(c) == s && keep(c.params()))
+        .collect()
+}
+
 /// The strategy with the channel it runs over, if any: `pool-per-item (crossbeam)`, `rayon`.
 pub(super) fn label(c: &CellResult) -> String {
     match strategy(c) {

@@ -5,7 +5,7 @@ use std::time::Duration;
 use anyhow::Result;
 use chanbench_schema::Workload;
 
-use super::{Reading, cpu, lead::fastest, measured_by_placement, median, strategy};
+use super::{Reading, cells_of, cpu, lead::fastest, measured_by_placement, median, strategy};
 use crate::{
     charts::{self, Dot},
     report::{model::View, ordered},
@@ -45,13 +45,7 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
         )?);
         let gaps: Vec<u64> = ordered(cells.iter().filter_map(|c| c.params().gap_ns));
         for gap in gaps {
-            let of_gap = |w: &str| -> Vec<&CellResult> {
-                cells
-                    .iter()
-                    .copied()
-                    .filter(|c| strategy(c) == w && c.params().gap_ns == Some(gap))
-                    .collect()
-            };
+            let of_gap = |w: &str| cells_of(&cells, w, |p| p.gap_ns == Some(gap));
             let at = |w: &str, f: &dyn Fn(&CellResult) -> Option<f64>| {
                 median(of_gap(w).into_iter().map(f))
             };

@@ -3,7 +3,7 @@
 use anyhow::Result;
 use chanbench_schema::Workload;
 
-use super::{Reading, cpu, lead::fastest, measured_by_placement, median, strategy};
+use super::{Reading, cells_of, cpu, lead::fastest, measured_by_placement, median, strategy};
 use crate::{
     charts::{self, Curve},
     report::{model::View, ordered},
@@ -18,13 +18,7 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
         let serves: Vec<&str> = ordered(cells.iter().map(|c| strategy(c)));
         let mut counts: Vec<usize> = ordered(cells.iter().filter_map(|c| c.params().sources));
         counts.sort_unstable();
-        let cells_at = |s: &str, n: usize| -> Vec<&CellResult> {
-            cells
-                .iter()
-                .copied()
-                .filter(|c| strategy(c) == s && c.params().sources == Some(n))
-                .collect()
-        };
+        let cells_at = |s: &str, n: usize| cells_of(&cells, s, |p| p.sources == Some(n));
         let at = |s: &str, n: usize, f: &dyn Fn(&CellResult) -> Option<f64>| {
             median(cells_at(s, n).into_iter().map(f))
         };

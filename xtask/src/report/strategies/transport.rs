@@ -5,7 +5,7 @@ use anyhow::Result;
 use chanbench_schema::Workload;
 
 use super::{
-    Reading, cpu,
+    Reading, cells_of, cpu,
     lead::{Fastest, Lead, fastest},
     measured_by_placement, median, ratio, strategy,
 };
@@ -81,13 +81,7 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
         let strategies: Vec<&str> = ordered(sweep.iter().map(|c| strategy(c)));
         let mut counts: Vec<usize> = ordered(sweep.iter().filter_map(|c| c.params().peers));
         counts.sort_unstable();
-        let cells_at = |s: &str, n: usize| -> Vec<&CellResult> {
-            sweep
-                .iter()
-                .copied()
-                .filter(|c| strategy(c) == s && c.params().peers == Some(n))
-                .collect()
-        };
+        let cells_at = |s: &str, n: usize| cells_of(&sweep, s, |p| p.peers == Some(n));
         let at = |s: &str, n: usize, f: &dyn Fn(&CellResult) -> Option<f64>| {
             median(cells_at(s, n).into_iter().map(f))
         };
@@ -125,13 +119,7 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
             )?);
         }
         let publish_strategies: Vec<&str> = ordered(publish.iter().map(|c| strategy(c)));
-        let publish_of = |s: &str| -> Vec<&CellResult> {
-            publish
-                .iter()
-                .copied()
-                .filter(|c| strategy(c) == s)
-                .collect()
-        };
+        let publish_of = |s: &str| cells_of(&publish, s, |_| true);
         if let Some(best) = fastest(&publish_strategies, &publish_of) {
             let all: Vec<String> = publish_strategies
                 .iter()
@@ -235,9 +223,7 @@ fn links(placement: &str, sweep: &[&CellResult], cells: &[&CellResult]) -> Vec<S
             .filter(|c| on_link(c, key, value) && c.params().peers == Some(LINK_PEERS))
             .collect();
         let strategies: Vec<&str> = ordered(on.iter().map(|c| strategy(c)));
-        let of = |s: &str| -> Vec<&CellResult> {
-            on.iter().copied().filter(|c| strategy(c) == s).collect()
-        };
+        let of = |s: &str| cells_of(&on, s, |_| true);
         let at = |s: &str, f: &dyn Fn(&CellResult) -> Option<f64>| median(of(s).into_iter().map(f));
         let against = |s: &str, f: &dyn Fn(&CellResult) -> Option<f64>| {
             median(of(s).into_iter().map(|c| Some(f(c)? / f(loopback_of(c)?)?)))
