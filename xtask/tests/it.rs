@@ -196,6 +196,160 @@ fn ctrl_c_keeps_finished_cells_and_resume_finishes_the_rest() {
     );
 }
 
+/// Spawns `cmd` in its own process group, reads its progress lines, and calls `signal` with its
+/// pid and the count of finished cells after each one; returns its exit status and stderr.
+fn watch_progress(
+    mut cmd: Command,
+    mut signal: impl FnMut(nix::unistd::Pid, usize, &str),
+) -> (std::process::ExitStatus, String) {
+    let mut child = cmd.process_group(0).stderr(Stdio::piped()).spawn().unwrap();
+    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+    let (mut seen, mut err) = (0, String::new());
+    for line in BufReader::new(child.stderr.take().unwrap())
+        .lines()
+        .map_while(Result::ok)
+    {
+        err.push_str(&line);
+        err.push('\n');
+        // A finished cell's progress line: `[one-core 3/12] spsc/...: ...`.
+        if line.starts_with('[') && line.contains('/') && line.contains("]") {
+            if let Some(progress) = line.split(']').next().and_then(|h| h.split(' ').nth(1)) {
+                if progress.contains('/') {
+                    seen += 1;
+                    signal(pid, seen, progress);
+                }
+            }
+        }
+    }
+    (child.wait().unwrap(), err)
+}
+
+fn argv(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+fn implementations_of(placement: &Value) -> BTreeSet<String> {
+    placement["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["implementation"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The reproduction: a deleted run's passes under the same name must not come back into
+/// a new run, neither when it runs nor when it is resumed after a `kill -9`.
+#[test]
+fn a_new_run_holds_only_its_own_data_and_resume_continues_only_the_run_it_names() {
+    let results = scratch("own-data");
+    let name = format!("own-data-{}", std::process::id());
+    let args = |implementation: &'static str| -> Vec<String> {
+        [
+            "--profile",
+            "smoke",
+            "--repeat",
+            "3",
+            "--placement",
+            "one-core",
+            "--workload",
+            "spsc",
+            "--impl",
+            implementation,
+            "--name",
+            &name,
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    };
+    let out = run(xtask(&results, &argv(&args("kanal"))));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let first = json(&results.join(&name).join("one-core.json"));
+    assert_eq!(
+        implementations_of(&first),
+        BTreeSet::from(["kanal".to_owned()])
+    );
+    fs::remove_dir_all(results.join(&name)).unwrap();
+
+    // The same name, another implementation; killed (SIGKILL: no handler runs) once its first
+    // process has finished.
+    let (status, err) = watch_progress(
+        xtask(&results, &argv(&args("crossbeam"))),
+        |pid, _, progress| {
+            let (done, total) = progress.split_once('/').unwrap();
+            let (done, total): (usize, usize) = (done.parse().unwrap(), total.parse().unwrap());
+            if done == total / 3 {
+                nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL).unwrap();
+            }
+        },
+    );
+    assert!(!status.success(), "the run was to be killed: {err}");
+    let out = run(xtask(&results, &["--resume", &name]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let resumed = json(&results.join(&name).join("one-core.json"));
+    assert_eq!(resumed["complete"], true, "{}", stderr(&out));
+    assert_eq!(
+        implementations_of(&resumed),
+        BTreeSet::from(["crossbeam".to_owned()]),
+        "the deleted run's cells came back"
+    );
+    // Every cell was measured by the new run's three processes, no more.
+    for cell in cells_with_status(&resumed, "ok") {
+        assert_eq!(cell["repeats"].as_array().unwrap().len(), 3, "{cell:#}");
+    }
+}
+
+/// SIGTERM stops a run as Ctrl-C does: to xtask alone (`kill PID`: the bench process is not
+/// signalled, xtask must stop it) and to the whole group (`timeout -s TERM` signals its child,
+/// then its group).
+#[test]
+fn sigterm_keeps_finished_cells_records_the_interruption_and_prints_the_resume_hint() {
+    let results = scratch("sigterm");
+    for (k, group) in [false, true].into_iter().enumerate() {
+        let name = format!("sigterm-{k}-{}", std::process::id());
+        let cmd = xtask(
+            &results,
+            &[
+                "--profile",
+                "smoke",
+                "--placement",
+                "one-core",
+                "--workload",
+                "spsc",
+                "--name",
+                &name,
+            ],
+        );
+        let (status, err) = watch_progress(cmd, |pid, seen, _| {
+            if seen == 3 {
+                let term = nix::sys::signal::Signal::SIGTERM;
+                if group {
+                    nix::sys::signal::killpg(pid, term).unwrap();
+                } else {
+                    nix::sys::signal::kill(pid, term).unwrap();
+                }
+            }
+        });
+        assert_eq!(status.code(), Some(130), "group {group}: {err}");
+        assert!(
+            err.contains(&format!("--resume {name}")),
+            "group {group}: no resume hint: {err}"
+        );
+        let run_dir = results.join(&name);
+        let partial = json(&run_dir.join("one-core.json"));
+        assert_eq!(partial["complete"], false);
+        assert!(cells_with_status(&partial, "ok").len() >= 3, "{partial:#}");
+        assert_eq!(json(&run_dir.join("environment.json"))["interrupted"], true);
+    }
+    // The resume still finishes it.
+    let name = format!("sigterm-0-{}", std::process::id());
+    let out = run(xtask(&results, &["--resume", &name]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        json(&results.join(&name).join("one-core.json"))["complete"],
+        true
+    );
+}
+
 #[test]
 fn bad_input_is_reported_before_anything_runs() {
     let results = scratch("bad-input");

@@ -3,15 +3,16 @@
 //!
 //! Per placement, the bench process writes its records (one line per finished cell,
 //! `chanbench-schema`'s types) and criterion's files under
-//! `target/chanbench/runs/<run>/<placement>/`; [`collect`] merges them into
+//! `target/chanbench/runs/<run>/<id>/<placement>/` (`<id>` fresh per run, so a run only ever
+//! reads its own passes); [`collect`] merges them into
 //! `<results>/<run>/<placement>.json`. Each placement's criterion files are kept apart, so
 //! criterion never compares one placement against another.
 //!
 //! Faults ([`process`]): the bench prints a `cell` line before each cell. A cell that shows no
 //! progress within `--cell-timeout` is killed and recorded as `timeout`; a cell during which the
 //! process dies (a panic) is recorded as `failed` with the panic message. Either way the bench is
-//! restarted with the finished and faulty cells skipped, so the matrix continues. On Ctrl-C the
-//! finished cells are already on disk: the partial results are written, [`run`] returns
+//! restarted with the finished and faulty cells skipped, so the matrix continues. On Ctrl-C (or
+//! SIGTERM, SIGHUP) the finished cells are already on disk: the partial results are written, [`run`] returns
 //! [`Outcome::Interrupted`], and `--resume <run>` runs what is missing.
 
 use std::{
@@ -91,6 +92,11 @@ const FINISHED: &str = "finished";
 /// A pass's faulty cells.
 const FAULTS: &str = "faults.json";
 
+/// The work area of every run's bench processes.
+fn runs_dir(root: &Path) -> PathBuf {
+    root.join("target/chanbench/runs")
+}
+
 /// Whether a pass has run to its end. Runs stored before passes had markers count as finished
 /// when their placement file says complete.
 fn pass_finished(out: &Path, dir: &Path, placement: Placement, repeat: u32) -> Result<bool> {
@@ -132,10 +138,10 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
         .collect::<Result<_>>()?;
     let ctx = launch(root, &mut environment, resuming, args.cell_timeout)?;
 
-    let work = Work {
-        dir: root.join("target/chanbench/runs").join(&run),
-        repeat: environment.request.repeat.max(1),
-    };
+    let work = Work::of(root, &environment);
+    if !resuming {
+        work.clear_stale(root, &run)?;
+    }
     let repeat = work.repeat;
     // Count each placement's cells first: this also lets the bench reject unknown names before
     // anything is measured.
@@ -211,13 +217,37 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
     Ok(Outcome::Done)
 }
 
-/// Where a run's passes work: `target/chanbench/runs/<run>/`.
+/// Where a run's passes work: `target/chanbench/runs/<run>/<id>/`, the id being the run's own
+/// seed (fresh for every new run, stored in its request). A run only ever reads passes from its
+/// own folder: a deleted run's passes under the same name, or another run's, are never resumed
+/// nor merged into its results.
 struct Work {
     dir: PathBuf,
     repeat: u32,
 }
 
 impl Work {
+    /// The work folder of the run `environment` describes.
+    fn of(root: &Path, environment: &Environment) -> Self {
+        Work {
+            dir: runs_dir(root)
+                .join(&environment.run)
+                .join(format!("{:016x}", environment.request.seed)),
+            repeat: environment.request.repeat.max(1),
+        }
+    }
+
+    /// A new run's name has no results folder, so whatever is left under its name in the work
+    /// area belongs to a deleted run (or one stored elsewhere): it is removed, not reused.
+    fn clear_stale(&self, root: &Path, run: &str) -> Result<()> {
+        let named = runs_dir(root).join(run);
+        if named.exists() {
+            fs::remove_dir_all(&named)
+                .with_context(|| format!("removing the stale work folder {}", named.display()))?;
+        }
+        Ok(())
+    }
+
     /// A pass is one placement's process (with its restarts past faulty cells), in its own
     /// folder when the run has several rounds.
     fn pass_dir(&self, placement: Placement, round: u32) -> PathBuf {
@@ -347,8 +377,10 @@ fn launch(
     }
     let interrupted = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&interrupted);
+    // Ctrl-C, and SIGTERM or SIGHUP (ctrlc's `termination`): `timeout`, a CI cancel and `kill` stop
+    // a run the same way, with its partial results stored and the resume hint printed.
     ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
-        .context("installing the Ctrl-C handler")?;
+        .context("installing the Ctrl-C and SIGTERM handler")?;
     let (exe, profile) = if variants.is_empty() {
         build(root, "matrix")?
     } else {
