@@ -4,9 +4,10 @@
 //! `async-spsc` and `async-ping-pong` cell on both runtime flavours, runs the matrix's own timed
 //! routine (on the pinned team, as criterion does) and the cell's plain twin (two threads, or two
 //! tasks on a runtime built by hand: `chanbench_workloads::calibrate`), interleaved, and prints one JSON record per
-//! cell to stdout: their medians and the ratio matrix / plain. Placement is the affinity mask,
-//! as for the matrix. `CHANBENCH_IMPL` selects implementations; `CHANBENCH_VALIDATE_ROUNDS`
-//! sets the rounds (default 41).
+//! cell to stdout: their medians and the ratio matrix / plain. With `CHANBENCH_STANDALONE` (the
+//! standalone program's path), each round also runs the standalone program as a fresh process.
+//! Placement is the affinity mask, as for the matrix. `CHANBENCH_IMPL` selects implementations;
+//! `CHANBENCH_VALIDATE_ROUNDS` sets the rounds (default 41).
 
 use std::env;
 
@@ -61,6 +62,7 @@ fn run() -> Result<()> {
     let filter = list_from_env("CHANBENCH_IMPL", &ids)?;
     // The same team as the matrix's, so the calibration sees the harness users' numbers come from.
     let team = Team::new(&cores, shape.team_size()).context("starting the worker team")?;
+    let standalone = calibration::Standalone::from_env();
     for cal in &matrix.calibrations {
         if filter
             .as_ref()
@@ -74,7 +76,14 @@ fn run() -> Result<()> {
             .find(|c| c.key.same_cell(&cal.key))
             .with_context(|| format!("calibration {} has no matrix cell", cal.key))?;
         eprintln!("{}", Line::Note(format!("calibrating {}", cal.key)));
-        let record = Record::Calibration(calibration::calibrate(&team, &cores, cell, cal, rounds));
+        let record = Record::Calibration(calibration::calibrate(
+            &team,
+            &cores,
+            cell,
+            cal,
+            standalone.as_ref(),
+            rounds,
+        )?);
         println!("{}", serde_json::to_string(&record)?);
     }
     Ok(())

@@ -17,6 +17,7 @@ mod placement;
 mod ranking;
 mod report;
 mod results;
+mod standalone;
 mod stats;
 mod units;
 mod validate;

@@ -1,12 +1,17 @@
 //! `cargo xtask validate`: the instrument's own bias on this machine.
 //!
-//! Builds the `validate` benchmark and runs it once per placement under `taskset`. For the `spsc`
-//! and `ping-pong` cells of `u64`s (capacity 1024, 1 and unbounded) of every implementation, it
-//! times the matrix's own routine (the pinned team, the start gate, the interval criterion sees)
-//! and a plain two-thread loop written without any of it, interleaved in one process, and reports
-//! matrix / plain per cell. A ratio away from 1 is the harness's bias, not the channel's speed; a
-//! cell outside `--tolerance` whose interval excludes 1 is `biased` and fails the command (exit
-//! status 3), so the check can fail; one whose interval includes 1 is `inconclusive` and listed.
+//! Builds the `validate` benchmark and the standalone calibration program ([`standalone`]), and
+//! runs the benchmark per placement under `taskset`, in interleaved processes. For the `spsc` and
+//! `ping-pong` cells of `u64`s (capacity 1024, 1 and unbounded) of every implementation, and the
+//! async `spsc` and `ping-pong` cells on both runtimes, each round times three things: the
+//! matrix's own routine (the pinned team, the start gate, the interval criterion sees), a plain
+//! two-thread (two-task) loop in the same process, and the standalone program, a fresh process
+//! that shares nothing with the harness. The verdict is on matrix / standalone: a ratio away from
+//! 1 is the harness's bias, not the channel's speed. matrix / plain stands beside it, so a gap
+//! shows whether it is the routine's (both ratios away from 1) or the process's (matrix and plain
+//! agree with each other, not with the standalone). A cell outside the tolerance (sync 0.10,
+//! async 0.15, or `--tolerance`) whose interval excludes 1 is `biased` and fails the command
+//! (exit status 3), so the check can fail; one whose interval includes 1 is `inconclusive`.
 
 use std::{
     path::{Path, PathBuf},
@@ -22,7 +27,7 @@ use crate::{
     environment::{self, Build, Host, now},
     placement::{self, Placement, core_list},
     results::write_atomic,
-    stats,
+    standalone, stats,
 };
 
 /// `cargo xtask validate` arguments.
@@ -42,13 +47,19 @@ pub struct Args {
     /// favour one side for all its rounds, so the runs of several are pooled.
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
     processes: u32,
-    /// The largest accepted distance of the median ratio from 1 (0.15: 0.85 to 1.15).
-    #[arg(long, value_name = "FRACTION", default_value_t = 0.15)]
-    tolerance: f64,
+    /// The largest accepted distance of the median ratio from 1 for every cell (default: 0.10
+    /// for sync cells, 0.90 to 1.10, and 0.15 for async cells, 0.85 to 1.15).
+    #[arg(long, value_name = "FRACTION")]
+    tolerance: Option<f64>,
     /// Where runs are stored; the record goes to `<DIR>/validate/<time>.json`.
     #[arg(long, value_name = "DIR", default_value = "results")]
     results: PathBuf,
 }
+
+/// The distance from 1 a sync cell's ratio may have by default.
+pub const SYNC_TOLERANCE: f64 = 0.10;
+/// The same for an async cell: a runtime's scheduling adds spread of its own.
+pub const ASYNC_TOLERANCE: f64 = 0.15;
 
 /// One cell's calibration: the `validate` benchmark's record (ns per message; ping-pong per
 /// round trip), pooled over processes, with xtask's judgement.
@@ -57,9 +68,17 @@ pub struct Calibration {
     /// The record; once pooled, `rounds` and the runs are every process's.
     #[serde(flatten)]
     pub record: CalibrationRecord,
-    /// The judgement, added by xtask.
+    /// The verdict: matrix against the standalone program (for records without standalone runs,
+    /// against the in-process plain loop), added by xtask.
     #[serde(default)]
     pub judgement: Option<Judgement>,
+    /// Matrix against the in-process plain loop, beside the verdict (when the standalone program
+    /// ran): which part of a gap is the routine's and which the process's.
+    #[serde(default)]
+    pub in_process: Option<Judgement>,
+    /// The median standalone run, ns per message (round trip).
+    #[serde(default)]
+    pub standalone_ns_per_msg: Option<f64>,
 }
 
 impl std::ops::Deref for Calibration {
@@ -88,6 +107,31 @@ impl Calibration {
         r.ratio_median = stats::median(&ratios);
         r.ratio_p25 = stats::percentile(&ratios, 25);
         r.ratio_p75 = stats::percentile(&ratios, 75);
+        self.standalone_ns_per_msg =
+            (!r.standalone_runs_ns.is_empty()).then(|| stats::median(&r.standalone_runs_ns));
+    }
+
+    /// The tolerance for this cell: `--tolerance`, or the sync or async default.
+    fn tolerance(&self, chosen: Option<f64>) -> f64 {
+        chosen.unwrap_or(if self.key.workload().is_async() {
+            ASYNC_TOLERANCE
+        } else {
+            SYNC_TOLERANCE
+        })
+    }
+
+    /// Judges the cell: against the standalone program when it ran (and against the plain loop
+    /// beside it), else against the plain loop.
+    fn judge(&mut self, tolerance: f64) {
+        let r = &self.record;
+        let in_process = judge(&r.matrix_runs_ns, &r.plain_runs_ns, tolerance);
+        if r.standalone_runs_ns.is_empty() {
+            self.judgement = Some(in_process);
+            self.in_process = None;
+        } else {
+            self.judgement = Some(judge(&r.matrix_runs_ns, &r.standalone_runs_ns, tolerance));
+            self.in_process = Some(in_process);
+        }
     }
 }
 
@@ -133,11 +177,12 @@ pub struct Bimodal {
     pub threshold_ns: f64,
     /// Slow matrix runs.
     pub matrix_slow: usize,
-    /// Slow plain runs.
-    pub plain_slow: usize,
+    /// Slow runs of the reference (the standalone program, or the plain loop).
+    #[serde(alias = "plain_slow")]
+    pub reference_slow: usize,
     /// Runs per side.
     pub runs: usize,
-    /// Fisher's exact test: is the harness more (or less) often slow than the plain loop?
+    /// Fisher's exact test: is the harness more (or less) often slow than the reference?
     pub p: f64,
 }
 
@@ -147,8 +192,9 @@ const BIMODAL_GAP: f64 = 2.0;
 /// A difference in the slow share is the harness's doing below this p.
 const BIMODAL_ALPHA: f64 = 0.01;
 
-/// Judges one calibration against `tolerance`.
-pub fn judge(c: &Calibration, tolerance: f64) -> Judgement {
+/// Judges the matrix's runs against a reference's (one per round, in round order) with
+/// `tolerance`.
+pub fn judge(matrix: &[f64], reference: &[f64], tolerance: f64) -> Judgement {
     let within = |r: f64| (r - 1.0).abs() <= tolerance;
     let verdict = |ratio: f64, lower: f64, upper: f64, regimes_agree: bool| {
         if !regimes_agree || (!within(ratio) && !(lower..=upper).contains(&1.0)) {
@@ -163,12 +209,7 @@ pub fn judge(c: &Calibration, tolerance: f64) -> Judgement {
         let ratios: Vec<f64> = m.iter().zip(p).map(|(a, b)| a / b).collect();
         stats::paired_log(&ratios).map_or((f64::NAN, f64::NAN), |d| (d.lower, d.upper))
     };
-    let mut all: Vec<f64> = c
-        .matrix_runs_ns
-        .iter()
-        .chain(&c.plain_runs_ns)
-        .copied()
-        .collect();
+    let mut all: Vec<f64> = matrix.iter().chain(reference).copied().collect();
     all.sort_by(f64::total_cmp);
     // The widest gap between neighbours; its geometric midpoint splits the regimes.
     let gap = all
@@ -176,33 +217,35 @@ pub fn judge(c: &Calibration, tolerance: f64) -> Judgement {
         .map(|w| (w[1] / w[0], (w[0] * w[1]).sqrt()))
         .max_by(|a, b| a.0.total_cmp(&b.0));
     let Some((_, threshold)) = gap.filter(|(factor, _)| *factor >= BIMODAL_GAP) else {
-        let (lower, upper) = paired(&c.matrix_runs_ns, &c.plain_runs_ns);
+        let (lower, upper) = paired(matrix, reference);
+        let ratios: Vec<f64> = matrix.iter().zip(reference).map(|(m, p)| m / p).collect();
+        let ratio = stats::median(&ratios);
         return Judgement {
-            ratio: c.ratio_median,
+            ratio,
             bimodal: None,
             lower,
             upper,
-            verdict: verdict(c.ratio_median, lower, upper, true),
+            verdict: verdict(ratio, lower, upper, true),
         };
     };
     let slow = |runs: &[f64]| runs.iter().filter(|&&r| r > threshold).count();
-    let (matrix_slow, plain_slow) = (slow(&c.matrix_runs_ns), slow(&c.plain_runs_ns));
-    let runs = c.matrix_runs_ns.len().min(c.plain_runs_ns.len());
+    let (matrix_slow, reference_slow) = (slow(matrix), slow(reference));
+    let runs = matrix.len().min(reference.len());
     let p = stats::fisher_exact(
         matrix_slow as u64,
-        c.matrix_runs_ns.len() as u64,
-        plain_slow as u64,
-        c.plain_runs_ns.len() as u64,
+        matrix.len() as u64,
+        reference_slow as u64,
+        reference.len() as u64,
     );
     // Compare within the regime most runs fell into, so both sides have runs there.
-    let slow_regime = matrix_slow + plain_slow > runs;
+    let slow_regime = matrix_slow + reference_slow > runs;
     let regime = |runs: &[f64]| -> Vec<f64> {
         runs.iter()
             .copied()
             .filter(|&r| (r > threshold) == slow_regime)
             .collect()
     };
-    let (m, pl) = (regime(&c.matrix_runs_ns), regime(&c.plain_runs_ns));
+    let (m, pl) = (regime(matrix), regime(reference));
     let (ratio, lower, upper) = match (m.is_empty(), pl.is_empty()) {
         (false, false) => {
             let ratio = stats::median(&m) / stats::median(&pl);
@@ -217,7 +260,7 @@ pub fn judge(c: &Calibration, tolerance: f64) -> Judgement {
         bimodal: Some(Bimodal {
             threshold_ns: threshold,
             matrix_slow,
-            plain_slow,
+            reference_slow,
             runs,
             p,
         }),
@@ -249,19 +292,25 @@ pub struct Validation {
     pub build: Build,
     /// `git rev-parse HEAD`.
     pub git_revision: Option<String>,
-    /// The accepted distance from 1.
+    /// The accepted distance from 1 (sync cells; every cell's, in records before async cells had
+    /// their own).
     pub tolerance: f64,
+    /// The accepted distance from 1 for async cells.
+    #[serde(default)]
+    pub async_tolerance: Option<f64>,
+    /// Whether each round ran the standalone program (a fresh process) beside the matrix.
+    #[serde(default)]
+    pub standalone: bool,
     /// Per placement.
     pub placements: Vec<PlacementCalibration>,
 }
 
 /// Runs `cargo xtask validate`; returns whether every ratio is within the tolerance.
 pub fn run(root: &Path, args: Args) -> Result<Outcome> {
-    if !(args.tolerance > 0.0 && args.tolerance < 1.0) {
-        bail!(
-            "--tolerance must be a fraction between 0 and 1, found {}",
-            args.tolerance
-        );
+    if let Some(t) = args.tolerance
+        && !(t > 0.0 && t < 1.0)
+    {
+        bail!("--tolerance must be a fraction between 0 and 1, found {t}");
     }
     bench::check_taskset()?;
     let mut known: Vec<&str> = chanbench_registry::implementations()
@@ -288,12 +337,15 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
     }
     let started = now();
     let (exe, profile) = bench::build(root, "validate")?;
+    let (program, _) = standalone::build(root)?;
     let mut validation = Validation {
         started: started.clone(),
         host: environment::host(),
         build: environment::build(root, profile)?,
         git_revision: environment::git_revision(root),
-        tolerance: args.tolerance,
+        tolerance: args.tolerance.unwrap_or(SYNC_TOLERANCE),
+        async_tolerance: Some(args.tolerance.unwrap_or(ASYNC_TOLERANCE)),
+        standalone: true,
         placements: Vec::new(),
     };
     let mut pooled: Vec<Vec<Calibration>> = vec![Vec::new(); placements.len()];
@@ -312,6 +364,7 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
                 .arg("--bench")
                 .env("CHANBENCH_VALIDATE_ROUNDS", args.rounds.to_string())
                 .env("CHANBENCH_IMPL", args.impls.join(","))
+                .env("CHANBENCH_STANDALONE", &program)
                 .stderr(Stdio::inherit())
                 .output()
                 .context("running the validate benchmark")?;
@@ -331,11 +384,14 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
                     Some(p) => {
                         p.record.matrix_runs_ns.extend(c.matrix_runs_ns);
                         p.record.plain_runs_ns.extend(c.plain_runs_ns);
+                        p.record.standalone_runs_ns.extend(c.standalone_runs_ns);
                         p.record.rounds += c.rounds;
                     }
                     None => pool.push(Calibration {
                         record: c,
                         judgement: None,
+                        in_process: None,
+                        standalone_ns_per_msg: None,
                     }),
                 }
             }
@@ -344,7 +400,8 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
     for ((placement, cores), mut cells) in placements.iter().zip(pooled) {
         for c in &mut cells {
             c.pool();
-            c.judgement = Some(judge(c, args.tolerance));
+            let tolerance = c.tolerance(args.tolerance);
+            c.judge(tolerance);
         }
         validation.placements.push(PlacementCalibration {
             placement: placement.name().to_owned(),
@@ -359,7 +416,16 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
     write_atomic(&path, &validation)?;
     let (outside, inconclusive) = print(&validation);
     eprintln!("stored in {}", path.display());
-    let range = format!("{:.2}..{:.2}", 1.0 - args.tolerance, 1.0 + args.tolerance);
+    let range = match args.tolerance {
+        Some(t) => format!("{:.2}..{:.2}", 1.0 - t, 1.0 + t),
+        None => format!(
+            "{:.2}..{:.2} (async {:.2}..{:.2})",
+            1.0 - SYNC_TOLERANCE,
+            1.0 + SYNC_TOLERANCE,
+            1.0 - ASYNC_TOLERANCE,
+            1.0 + ASYNC_TOLERANCE
+        ),
+    };
     if inconclusive > 0 {
         eprintln!(
             "{inconclusive} cell(s) outside {range} with an interval that includes 1: their runs \
@@ -369,7 +435,7 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
     if outside > 0 {
         eprintln!(
             "{outside} cell(s) biased: outside {range} beyond their noise; the harness measures \
-             them differently from a plain loop on this machine"
+             them differently from the standalone program on this machine"
         );
     } else {
         eprintln!("no bias beyond {range} found");
@@ -385,43 +451,75 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
 fn print(v: &Validation) -> (usize, usize) {
     let (mut outside, mut inconclusive) = (0, 0);
     println!(
-        "{:<11} {:<10} {:<10} {:<18} {:>15} {:>15} {:>7}  verdict",
-        "placement", "workload", "impl", "params", "matrix", "plain", "ratio"
+        "{:<11} {:<15} {:<17} {:<32} {:>16} {:>16} {:>7} {:>16} {:>7}  verdict (matrix / standalone)",
+        "placement",
+        "workload",
+        "impl",
+        "params",
+        "matrix",
+        "standalone",
+        "m / s",
+        "in-process plain",
+        "m / p"
     );
     for p in &v.placements {
         for c in &p.cells {
-            let j = c.judgement.clone().unwrap_or_else(|| judge(c, v.tolerance));
+            let j = match &c.judgement {
+                Some(j) => j.clone(),
+                None => judge(&c.matrix_runs_ns, &c.plain_runs_ns, v.tolerance),
+            };
             outside += usize::from(j.verdict == Verdict::Biased);
             inconclusive += usize::from(j.verdict == Verdict::Inconclusive);
             let unit = match c.key.workload().facts().unit {
                 Unit::RoundTrip => "ns/rt",
                 _ => "ns/msg",
             };
+            let reference = if c.in_process.is_some() {
+                "the standalone program"
+            } else {
+                "the plain loop"
+            };
             let note = match &j.bimodal {
-                None => format!("quartiles {:.3}..{:.3}", c.ratio_p25, c.ratio_p75),
+                None => String::new(),
                 Some(b) => format!(
-                    "bimodal: {} and {} of {} runs slower than {} (Fisher p = {:.2}); ratio within the {} regime",
+                    "bimodal: {} of {} matrix runs and {} of {reference}'s slower than {} \
+                     (Fisher p = {:.2}); ratio within the {} regime",
                     b.matrix_slow,
-                    b.plain_slow,
                     b.runs,
+                    b.reference_slow,
                     crate::units::time(b.threshold_ns),
                     b.p,
-                    if b.matrix_slow + b.plain_slow > b.runs {
+                    if b.matrix_slow + b.reference_slow > b.runs {
                         "slow"
                     } else {
                         "fast"
                     }
                 ),
             };
+            let time = |ns: Option<f64>| match ns {
+                Some(ns) => format!("{ns:>9.1} {unit:<6}"),
+                None => format!("{:>16}", "-"),
+            };
+            let (standalone, m_s, m_p) = match &c.in_process {
+                Some(plain) => (
+                    time(c.standalone_ns_per_msg),
+                    format!("{:>7.3}", j.ratio),
+                    format!("{:>7.3}", plain.ratio),
+                ),
+                None => (
+                    time(None),
+                    format!("{:>7}", "-"),
+                    format!("{:>7.3}", j.ratio),
+                ),
+            };
             println!(
-                "{:<11} {:<10} {:<10} {:<18} {:>9.1} {unit:<5} {:>9.1} {unit:<5} {:>7.3}  {}  {note}",
+                "{:<11} {:<15} {:<17} {:<32} {} {standalone} {m_s} {} {m_p}  {}  {note}",
                 p.placement,
                 c.key.workload().name(),
                 c.key.implementation(),
                 c.key.label(),
-                c.matrix_ns_per_msg,
-                c.plain_ns_per_msg,
-                j.ratio,
+                time(Some(c.matrix_ns_per_msg)),
+                time(Some(c.plain_ns_per_msg)),
                 match j.verdict {
                     Verdict::Ok => "ok".to_owned(),
                     Verdict::Biased => "BIASED".to_owned(),
@@ -439,6 +537,10 @@ mod tests {
     use super::*;
 
     fn calibration(matrix: Vec<f64>, plain: Vec<f64>) -> Calibration {
+        with_standalone(matrix, plain, Vec::new())
+    }
+
+    fn with_standalone(matrix: Vec<f64>, plain: Vec<f64>, standalone: Vec<f64>) -> Calibration {
         use chanbench_schema::{Capacity, CellKey, Params, Payload, SCHEMA, Workload};
         let params = Params::new(Capacity::Bounded(1), Payload::sized("u64", 8), 2);
         let mut c = Calibration {
@@ -454,11 +556,21 @@ mod tests {
                 ratio_p75: 0.0,
                 matrix_runs_ns: matrix,
                 plain_runs_ns: plain,
+                standalone_runs_ns: standalone,
             },
             judgement: None,
+            in_process: None,
+            standalone_ns_per_msg: None,
         };
         c.pool();
         c
+    }
+
+    /// The verdict `validate` stores for `c`.
+    fn judged(c: &Calibration, tolerance: f64) -> Judgement {
+        let mut c = c.clone();
+        c.judge(tolerance);
+        c.judgement.unwrap()
     }
 
     /// `n` values around `centre`, spread by `spread` (a fraction), deterministic.
@@ -472,13 +584,13 @@ mod tests {
     fn an_unbiased_cell_passes_and_a_biased_one_fails() {
         let ok = calibration(runs(21, 100.0, 0.1), runs(21, 99.0, 0.1));
         assert_eq!(
-            judge(&ok, 0.15).verdict,
+            judged(&ok, 0.15).verdict,
             Verdict::Ok,
             "{:?}",
-            judge(&ok, 0.15)
+            judged(&ok, 0.15)
         );
         let biased = calibration(runs(21, 130.0, 0.1), runs(21, 100.0, 0.1));
-        let j = judge(&biased, 0.15);
+        let j = judged(&biased, 0.15);
         assert_eq!(j.verdict, Verdict::Biased, "{j:?}");
         assert!(j.lower > 1.15, "{j:?}");
     }
@@ -489,7 +601,7 @@ mod tests {
         // of 1.3.
         let matrix = vec![55.0, 75.0, 95.0, 115.0, 130.0, 150.0, 175.0, 200.0, 235.0];
         let plain = vec![100.0; 9];
-        let j = judge(&calibration(matrix, plain), 0.15);
+        let j = judged(&calibration(matrix, plain), 0.15);
         assert_eq!(j.verdict, Verdict::Inconclusive, "{j:?}");
         assert!(j.lower < 1.0 && j.upper > 1.0, "{j:?}");
     }
@@ -508,13 +620,58 @@ mod tests {
                 })
                 .collect()
         };
-        let j = judge(&calibration(alike(0), alike(1)), 0.15);
+        let j = judged(&calibration(alike(0), alike(1)), 0.15);
         let b = j.bimodal.clone().expect("two regimes");
-        assert_eq!((b.matrix_slow, b.plain_slow), (10, 10));
+        assert_eq!((b.matrix_slow, b.reference_slow), (10, 10));
         assert_eq!(j.verdict, Verdict::Ok, "{j:?}");
         // The harness parks in every run where the plain loop never does: a bias, whatever the
         // speed within a regime.
-        let j = judge(&calibration(vec![50_000.0; 30], vec![700.0; 30]), 0.15);
+        let j = judged(&calibration(vec![50_000.0; 30], vec![700.0; 30]), 0.15);
         assert_eq!(j.verdict, Verdict::Biased, "{j:?}");
+    }
+
+    #[test]
+    fn the_verdict_is_against_the_standalone_program_with_the_in_process_loop_beside_it() {
+        // The routine agrees with the in-process loop, but the process as a whole is 30% slower
+        // than a fresh one: the bias the in-process twin cannot see.
+        let mut c = with_standalone(
+            runs(21, 130.0, 0.1),
+            runs(21, 129.0, 0.1),
+            runs(21, 100.0, 0.1),
+        );
+        c.judge(0.10);
+        let (verdict, beside) = (c.judgement.clone().unwrap(), c.in_process.clone().unwrap());
+        assert_eq!(verdict.verdict, Verdict::Biased, "{verdict:?}");
+        assert!((verdict.ratio - 1.3).abs() < 0.05, "{verdict:?}");
+        assert_eq!(beside.verdict, Verdict::Ok, "{beside:?}");
+        assert!(
+            c.standalone_ns_per_msg.unwrap() > 95.0 && c.standalone_ns_per_msg.unwrap() < 105.0
+        );
+        // Without standalone runs (a record from before it existed) the plain loop is the
+        // reference, as it was.
+        let mut old = calibration(runs(21, 130.0, 0.1), runs(21, 129.0, 0.1));
+        old.judge(0.10);
+        assert_eq!(old.judgement.unwrap().verdict, Verdict::Ok);
+        assert!(old.in_process.is_none());
+    }
+
+    #[test]
+    fn sync_cells_are_held_to_ten_percent_and_async_cells_to_fifteen() {
+        use chanbench_schema::{Capacity, CellKey, Params, Payload, Workload};
+        let sync = calibration(runs(5, 100.0, 0.0), runs(5, 100.0, 0.0));
+        assert_eq!(sync.tolerance(None), 0.10);
+        assert_eq!(sync.tolerance(Some(0.2)), 0.2);
+        let mut params = Params::new(Capacity::Unbounded, Payload::sized("u64", 8), 2);
+        params.runtime = Some("current-thread".to_owned());
+        let mut asynchronous = sync.clone();
+        asynchronous.record.key = CellKey::new(Workload::AsyncSpsc, "x", params);
+        assert_eq!(asynchronous.tolerance(None), 0.15);
+        // 12% off: biased for a sync cell, within an async cell's tolerance.
+        let (m, s) = (runs(21, 112.0, 0.02), runs(21, 100.0, 0.02));
+        assert_eq!(judge(&m, &s, sync.tolerance(None)).verdict, Verdict::Biased);
+        assert_eq!(
+            judge(&m, &s, asynchronous.tolerance(None)).verdict,
+            Verdict::Ok
+        );
     }
 }

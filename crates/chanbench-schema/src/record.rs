@@ -151,8 +151,9 @@ fn schema_1() -> u32 {
     1
 }
 
-/// One cell's calibration: its timed routine against its plain twin, interleaved in one process,
-/// ns per message (ping-pong: per round trip).
+/// One cell's calibration: its timed routine against its plain twin in the same process and
+/// against the standalone program (a fresh process per round, sharing nothing with the harness),
+/// interleaved, ns per message (ping-pong: per round trip).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CalibrationRecord {
     /// [`SCHEMA`].
@@ -162,7 +163,8 @@ pub struct CalibrationRecord {
     pub key: CellKey,
     /// Messages (round trips) in every run.
     pub messages_per_run: u64,
-    /// Rounds, each one matrix run and one plain run, in alternating order.
+    /// Rounds, each one matrix run, one plain run and (when it ran) one standalone run, in an
+    /// order that changes from round to round.
     pub rounds: usize,
     /// Median over rounds of the matrix's timed routine, ns per message.
     pub matrix_ns_per_msg: f64,
@@ -178,6 +180,10 @@ pub struct CalibrationRecord {
     pub matrix_runs_ns: Vec<f64>,
     /// Every plain run, ns per message, in round order.
     pub plain_runs_ns: Vec<f64>,
+    /// Every standalone run (one fresh process each), ns per message, in round order; empty when
+    /// the standalone program was not run (records written before it existed).
+    #[serde(default)]
+    pub standalone_runs_ns: Vec<f64>,
 }
 
 /// One configuration measured for every arm of a paired comparison, in interleaved rounds inside
