@@ -48,12 +48,17 @@ pub struct Calibration {
     pub plain: PlainRunner,
 }
 
-/// Untimed messages (round trips) each plain run starts with, on the same threads: a fresh
-/// thread's first messages pay for its empty allocator cache and cold stack, which the team's
-/// long-lived workers paid long ago. Measured without it, std-mpsc's and flume's unbounded
-/// `spsc` (which allocate as they go) read 14-17% slower in the plain loop across cores.
+/// Untimed messages (round trips) each plain run starts with, on the same threads: as many as
+/// the timed run (as a harness warms a routine up with the routine itself). A fresh thread's
+/// first messages pay for its empty allocator cache and cold stack, which the team's long-lived
+/// workers paid long ago: measured without a warm-up, std-mpsc's and flume's unbounded `spsc`
+/// (which allocate as they go) read 14-17% slower in the plain loop across cores. A warm-up of a
+/// quarter of the run was not enough in a fresh process: an unbounded channel's producer can run
+/// ahead by the whole run (on a current-thread runtime nothing stops it), and the heap pages the
+/// warm-up had not touched faulted in during the timed run (futures' unbounded `async-spsc` of
+/// 300,000 messages: 2,560 page faults, 47 ns/msg against 27 once the warm-up touched them).
 fn warm_up(messages: u64) -> u64 {
-    (messages / 4).max(100)
+    messages.max(100)
 }
 
 /// Sends `0..n` on `tx`, then drops it.
@@ -157,8 +162,9 @@ pub fn plain_ping_pong<C: Channel, M: Make<C>>(cores: &Cores, m: M, round_trips:
     })
 }
 
-/// A runtime of `flavor` built by hand, the way a user would: `multi_thread` with one worker per
-/// allowed core, each pinned to the cores in turn.
+/// A runtime of `flavor` built by hand, the way a user would: with every driver, as
+/// `#[tokio::main]` builds it (the matrix's runtimes have them too), and for `multi_thread` one
+/// worker per allowed core, each pinned to the cores in turn.
 fn plain_runtime(cores: &Cores, flavor: Flavor) -> tokio::runtime::Runtime {
     let mut builder = match flavor {
         Flavor::CurrentThread => tokio::runtime::Builder::new_current_thread(),
@@ -174,6 +180,7 @@ fn plain_runtime(cores: &Cores, flavor: Flavor) -> tokio::runtime::Runtime {
         }
     };
     builder
+        .enable_all()
         .build()
         .expect("plain calibration: cannot build a tokio runtime")
 }
