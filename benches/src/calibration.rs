@@ -39,6 +39,9 @@ impl Standalone {
     pub fn run(&self, key: &CellKey, messages: u64) -> Result<Duration> {
         let params = key.params();
         let mut cmd = Command::new(&self.program);
+        // A user's program runs with the C library's defaults: whatever xtask set for the bench
+        // process's allocator is not passed on.
+        cmd.env_remove("GLIBC_TUNABLES");
         cmd.arg(key.workload().name())
             .arg(key.implementation())
             .arg(params.capacity.to_string())
