@@ -113,12 +113,10 @@ fn a_hanging_cell_times_out_a_panicking_cell_fails_and_the_matrix_continues() {
     );
 }
 
-#[test]
-fn ctrl_c_keeps_finished_cells_and_resume_finishes_the_rest() {
-    let results = scratch("resume");
-    let name = format!("resume-{}", std::process::id());
-    let mut cmd = xtask(
-        &results,
+/// `cargo xtask bench` of the smoke profile's `spsc` cells on one core, as run `name`.
+fn smoke_spsc(results: &Path, name: &str) -> Command {
+    xtask(
+        results,
         &[
             "--profile",
             "smoke",
@@ -127,25 +125,21 @@ fn ctrl_c_keeps_finished_cells_and_resume_finishes_the_rest() {
             "--workload",
             "spsc",
             "--name",
-            &name,
+            name,
         ],
-    );
+    )
+}
+
+#[test]
+fn ctrl_c_keeps_finished_cells_and_resume_finishes_the_rest() {
+    let results = scratch("resume");
+    let name = format!("resume-{}", std::process::id());
     // Its own process group, as a shell gives a foreground job: Ctrl-C reaches xtask and the bench.
-    let mut child = cmd.process_group(0).stderr(Stdio::piped()).spawn().unwrap();
-    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
-    let mut seen = 0;
-    for line in BufReader::new(child.stderr.take().unwrap())
-        .lines()
-        .map_while(Result::ok)
-    {
-        if line.starts_with("[one-core ") && line.contains("/") {
-            seen += 1;
-            if seen == 3 {
-                nix::sys::signal::killpg(pid, nix::sys::signal::Signal::SIGINT).unwrap();
-            }
+    let (status, _) = watch_progress(smoke_spsc(&results, &name), |pid, seen, _| {
+        if seen == 3 {
+            nix::sys::signal::killpg(pid, nix::sys::signal::Signal::SIGINT).unwrap();
         }
-    }
-    let status = child.wait().unwrap();
+    });
     assert_eq!(status.code(), Some(130), "interrupted runs exit 130");
     let run_dir = results.join(&name);
     let partial = json(&run_dir.join("one-core.json"));
@@ -306,20 +300,7 @@ fn sigterm_keeps_finished_cells_records_the_interruption_and_prints_the_resume_h
     let results = scratch("sigterm");
     for (k, group) in [false, true].into_iter().enumerate() {
         let name = format!("sigterm-{k}-{}", std::process::id());
-        let cmd = xtask(
-            &results,
-            &[
-                "--profile",
-                "smoke",
-                "--placement",
-                "one-core",
-                "--workload",
-                "spsc",
-                "--name",
-                &name,
-            ],
-        );
-        let (status, err) = watch_progress(cmd, |pid, seen, _| {
+        let (status, err) = watch_progress(smoke_spsc(&results, &name), |pid, seen, _| {
             if seen == 3 {
                 let term = nix::sys::signal::Signal::SIGTERM;
                 if group {
