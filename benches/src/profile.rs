@@ -49,7 +49,8 @@ impl Profile {
             samples: 10,
             resamples: 1_000,
             cost_messages: 20_000,
-            cost_target: Duration::from_millis(40),
+            // Below the default's, which had to come down to 40 ms (below).
+            cost_target: Duration::from_millis(30),
             reduced: false,
             zero_cost_rounds: 101,
         },
@@ -60,7 +61,10 @@ impl Profile {
             samples: 10,
             resamples: 1_000,
             cost_messages: 50_000,
-            cost_target: Duration::from_millis(60),
+            // 40 ms, not 60: the default run came to 10 min 14 s from a fresh clone on 2 cores
+            // (2026-12-06), over its budget; the cost runs of the first round are the part of it
+            // that replicates nothing (the time is measured in every process).
+            cost_target: Duration::from_millis(40),
             reduced: false,
             zero_cost_rounds: 201,
         },
