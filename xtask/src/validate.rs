@@ -167,6 +167,43 @@ pub enum Verdict {
     Inconclusive,
 }
 
+/// Where a cell's gap to the standalone program lies, read from the in-process plain loop beside
+/// it: the loop shares the bench process with the matrix's routine but not the routine itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gap {
+    /// The in-process loop agrees with the matrix: the gap comes with the bench process (its
+    /// build, threads, heap, the code its loops were compiled into), not the routine.
+    Process,
+    /// The in-process loop disagrees with the matrix too: the routine measures differently.
+    Routine,
+    /// The in-process comparison is itself too noisy to tell.
+    Unclear,
+}
+
+impl Gap {
+    /// The gap of a cell judged `verdict` against the standalone program and `in_process` against
+    /// the plain loop in the bench process; `None` when the verdict is `ok`.
+    pub fn of(verdict: &Judgement, in_process: &Judgement) -> Option<Gap> {
+        if verdict.verdict == Verdict::Ok {
+            return None;
+        }
+        Some(match in_process.verdict {
+            Verdict::Ok => Gap::Process,
+            Verdict::Biased => Gap::Routine,
+            Verdict::Inconclusive => Gap::Unclear,
+        })
+    }
+
+    /// How the table says it.
+    fn says(self) -> &'static str {
+        match self {
+            Gap::Process => "the process's: the in-process loop agrees with the matrix",
+            Gap::Routine => "the routine's: the in-process loop disagrees too",
+            Gap::Unclear => "unclear: the in-process comparison is too noisy",
+        }
+    }
+}
+
 /// Runs that fall into a fast and a slow regime: a blocking channel's cross-core ping-pong is
 /// metastable (while both sides spin, a round trip is sub-microsecond; once one has parked, every
 /// round trip pays a kernel wake-up), and which regime a run lands in is the machine's roll, not
@@ -414,7 +451,12 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
         .join("validate")
         .join(format!("{}.json", started.replace(':', "")));
     write_atomic(&path, &validation)?;
-    let (outside, inconclusive) = print(&validation);
+    let Tally {
+        biased: outside,
+        inconclusive,
+        process,
+        routine,
+    } = print(&validation);
     eprintln!("stored in {}", path.display());
     let range = match args.tolerance {
         Some(t) => format!("{:.2}..{:.2}", 1.0 - t, 1.0 + t),
@@ -435,7 +477,9 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
     if outside > 0 {
         eprintln!(
             "{outside} cell(s) biased: outside {range} beyond their noise; the harness measures \
-             them differently from the standalone program on this machine"
+             them differently from the standalone program on this machine ({process} of them the \
+             bench process's, the in-process loop agreeing with the matrix; {routine} the \
+             routine's)"
         );
     } else {
         eprintln!("no bias beyond {range} found");
@@ -447,9 +491,20 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
     })
 }
 
-/// Prints the table; returns how many cells are biased and how many inconclusive.
-fn print(v: &Validation) -> (usize, usize) {
-    let (mut outside, mut inconclusive) = (0, 0);
+/// What the table counted.
+#[derive(Debug, Default)]
+struct Tally {
+    biased: usize,
+    inconclusive: usize,
+    /// Biased cells whose gap is the process's, and the routine's.
+    process: usize,
+    routine: usize,
+}
+
+/// Prints the table; returns how many cells are biased and inconclusive, and where the biased
+/// cells' gaps lie.
+fn print(v: &Validation) -> Tally {
+    let mut tally = Tally::default();
     println!(
         "{:<11} {:<15} {:<17} {:<32} {:>16} {:>16} {:>7} {:>16} {:>7}  verdict (matrix / standalone)",
         "placement",
@@ -468,8 +523,13 @@ fn print(v: &Validation) -> (usize, usize) {
                 Some(j) => j.clone(),
                 None => judge(&c.matrix_runs_ns, &c.plain_runs_ns, v.tolerance),
             };
-            outside += usize::from(j.verdict == Verdict::Biased);
-            inconclusive += usize::from(j.verdict == Verdict::Inconclusive);
+            tally.biased += usize::from(j.verdict == Verdict::Biased);
+            tally.inconclusive += usize::from(j.verdict == Verdict::Inconclusive);
+            let gap = c.in_process.as_ref().and_then(|plain| Gap::of(&j, plain));
+            if j.verdict == Verdict::Biased {
+                tally.process += usize::from(gap == Some(Gap::Process));
+                tally.routine += usize::from(gap == Some(Gap::Routine));
+            }
             let unit = match c.key.workload().facts().unit {
                 Unit::RoundTrip => "ns/rt",
                 _ => "ns/msg",
@@ -479,7 +539,7 @@ fn print(v: &Validation) -> (usize, usize) {
             } else {
                 "the plain loop"
             };
-            let note = match &j.bimodal {
+            let mut note = match &j.bimodal {
                 None => String::new(),
                 Some(b) => format!(
                     "bimodal: {} of {} matrix runs and {} of {reference}'s slower than {} \
@@ -496,6 +556,13 @@ fn print(v: &Validation) -> (usize, usize) {
                     }
                 ),
             };
+            if let Some(gap) = gap {
+                note = format!(
+                    "gap {}{}{note}",
+                    gap.says(),
+                    if note.is_empty() { "" } else { "; " }
+                );
+            }
             let time = |ns: Option<f64>| match ns {
                 Some(ns) => format!("{ns:>9.1} {unit:<6}"),
                 None => format!("{:>16}", "-"),
@@ -529,7 +596,7 @@ fn print(v: &Validation) -> (usize, usize) {
             );
         }
     }
-    (outside, inconclusive)
+    tally
 }
 
 #[cfg(test)]
@@ -673,5 +740,21 @@ mod tests {
             judge(&m, &s, asynchronous.tolerance(None)).verdict,
             Verdict::Ok
         );
+    }
+
+    #[test]
+    fn a_gap_lies_with_the_process_when_the_in_process_loop_agrees_with_the_matrix() {
+        let (matrix, fresh) = (runs(21, 130.0, 0.05), runs(21, 100.0, 0.05));
+        let verdict = judge(&matrix, &fresh, 0.10);
+        assert_eq!(verdict.verdict, Verdict::Biased);
+        // The loop in the bench process reads like the matrix: the process's gap.
+        let beside = judge(&matrix, &runs(21, 129.0, 0.05), 0.10);
+        assert_eq!(Gap::of(&verdict, &beside), Some(Gap::Process));
+        // It reads like the standalone program: the routine's.
+        let beside = judge(&matrix, &runs(21, 101.0, 0.05), 0.10);
+        assert_eq!(Gap::of(&verdict, &beside), Some(Gap::Routine));
+        // No gap to explain.
+        let ok = judge(&matrix, &runs(21, 128.0, 0.05), 0.10);
+        assert_eq!(Gap::of(&ok, &beside), None);
     }
 }
