@@ -12,8 +12,8 @@
 //! progress within `--cell-timeout` is killed and recorded as `timeout`; a cell during which the
 //! process dies (a panic) is recorded as `failed` with the panic message. Either way the bench is
 //! restarted with the finished and faulty cells skipped, so the matrix continues. On Ctrl-C (or
-//! SIGTERM, SIGHUP) the finished cells are already on disk: the partial results are written, [`run`] returns
-//! [`Outcome::Interrupted`], and `--resume <run>` runs what is missing.
+//! SIGTERM, SIGHUP) the finished cells are already on disk: the partial results are written,
+//! [`run`] returns [`Outcome::Interrupted`], and `--resume <run>` runs what is missing.
 
 use std::{
     ffi::OsString,
@@ -140,7 +140,7 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
 
     let work = Work::of(root, &environment);
     if !resuming {
-        work.clear_stale(root, &run)?;
+        work.clear_stale()?;
     }
     let repeat = work.repeat;
     // Count each placement's cells first: this also lets the bench reject unknown names before
@@ -239,10 +239,12 @@ impl Work {
 
     /// A new run's name has no results folder, so whatever is left under its name in the work
     /// area belongs to a deleted run (or one stored elsewhere): it is removed, not reused.
-    fn clear_stale(&self, root: &Path, run: &str) -> Result<()> {
-        let named = runs_dir(root).join(run);
+    fn clear_stale(&self) -> Result<()> {
+        let Some(named) = self.dir.parent() else {
+            return Ok(());
+        };
         if named.exists() {
-            fs::remove_dir_all(&named)
+            fs::remove_dir_all(named)
                 .with_context(|| format!("removing the stale work folder {}", named.display()))?;
         }
         Ok(())
