@@ -11,7 +11,6 @@ use chanbench_workloads::{
     matrix::{Cell, Mode},
     placement::{Cores, Team},
 };
-use statrs::statistics::{Data, Median, OrderStatistics};
 
 /// Wall time one run aims at: long enough that the ends of the interval (a start gate, a barrier,
 /// a thread's wake-up) weigh under a percent.
@@ -118,24 +117,29 @@ pub fn calibrate(
         }
     }
     let [matrix_runs, plain_runs, standalone_runs] = runs;
-    let ratios: Vec<f64> = matrix_runs
+    let ratios = matrix_runs
         .iter()
         .zip(&plain_runs)
         .map(|(m, p)| m / p)
         .collect();
-    let mut ratio_data = Data::new(ratios);
+    let paired = crate::Interleaved {
+        a: matrix_runs,
+        b: plain_runs,
+        ratios,
+    };
+    let (matrix_median, plain_median, ratio_median, ratio_p25, ratio_p75) = paired.summary();
     Ok(CalibrationRecord {
         schema: SCHEMA,
         key: calibration.key.clone(),
         messages_per_run: messages,
         rounds,
-        matrix_ns_per_msg: Data::new(matrix_runs.clone()).median(),
-        plain_ns_per_msg: Data::new(plain_runs.clone()).median(),
-        ratio_median: ratio_data.median(),
-        ratio_p25: ratio_data.percentile(25),
-        ratio_p75: ratio_data.percentile(75),
-        matrix_runs_ns: matrix_runs,
-        plain_runs_ns: plain_runs,
+        matrix_ns_per_msg: matrix_median,
+        plain_ns_per_msg: plain_median,
+        ratio_median,
+        ratio_p25,
+        ratio_p75,
+        matrix_runs_ns: paired.a,
+        plain_runs_ns: paired.b,
         standalone_runs_ns: standalone_runs,
     })
 }

@@ -143,7 +143,7 @@ fn read(path: &str) -> String {
     fs::read_to_string(path).unwrap_or_default()
 }
 
-fn command(program: &str, args: &[&str], dir: &Path) -> Option<String> {
+pub(crate) fn command(program: &str, args: &[&str], dir: &Path) -> Option<String> {
     let out = Command::new(program)
         .args(args)
         .current_dir(dir)

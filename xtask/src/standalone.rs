@@ -127,7 +127,7 @@ fn declares_global_allocator(dir: &Path) -> Result<Option<PathBuf>> {
 /// Reads the dependency graph of `manifest` for this host (`--locked`: as its lock file has it)
 /// and fails naming every chanbench package, local crate or global allocator in it.
 pub fn check_graph(manifest: &Path, locked: bool) -> Result<()> {
-    let host = host_triple()?;
+    let host = host_triple(manifest.parent().unwrap_or(Path::new(".")))?;
     let mut cmd = Command::new(crate::cargo::cargo());
     cmd.args(["metadata", "--format-version", "1", "--filter-platform"])
         .arg(&host)
@@ -161,13 +161,9 @@ pub fn check_graph(manifest: &Path, locked: bool) -> Result<()> {
 }
 
 /// This host's target triple, as rustc states it.
-fn host_triple() -> Result<String> {
-    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-    let out = Command::new(rustc)
-        .arg("-vV")
-        .output()
-        .context("running rustc -vV")?;
-    String::from_utf8_lossy(&out.stdout)
+fn host_triple(dir: &Path) -> Result<String> {
+    crate::environment::command("rustc", &["-vV"], dir)
+        .context("running `rustc -vV`")?
         .lines()
         .find_map(|l| l.strip_prefix("host: "))
         .map(str::to_owned)
