@@ -94,7 +94,10 @@ impl Start {
     }
 }
 
-/// A blocking channel of `u64`s, as a plain program uses it.
+/// A blocking channel of `u64`s, as a plain program uses it. `send` and `recv` are
+/// `#[inline(always)]`: a user's loop calls the library directly, and this trait must not add a
+/// call of its own (with `#[inline]`, kanal's were compiled out of line here, and its one-core
+/// `spsc` read 9.5 ns/msg against 7.3 with the calls inlined).
 trait Plain: Sized {
     type S: Send;
     type R: Send;
@@ -112,11 +115,11 @@ macro_rules! plain {
             fn make($cap: Option<usize>) -> Option<($s, $r)> {
                 $make
             }
-            #[inline]
+            #[inline(always)]
             fn send($tx: &$s, $v: u64) {
                 $send.expect("the receiver is gone")
             }
-            #[inline]
+            #[inline(always)]
             fn recv($rx: &$r) -> Option<u64> {
                 $recv.ok()
             }

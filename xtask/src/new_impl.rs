@@ -247,27 +247,27 @@ impl Channel for {ty} {{
     type RawSender<T: Send> = mpsc::Sender<T>;
     type RawReceiver<T: Send> = mpsc::Receiver<T>;
 
-    #[inline]
+    #[inline(always)]
     fn send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {{
         tx.send(msg).map_err(Into::into)
     }}
 
-    #[inline]
+    #[inline(always)]
     fn try_send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {{
         tx.send(msg).map_err(|e| TrySendError::Disconnected(e.0))
     }}
 
-    #[inline]
+    #[inline(always)]
     fn recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError> {{
         rx.recv().map_err(Into::into)
     }}
 
-    #[inline]
+    #[inline(always)]
     fn try_recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError> {{
         rx.try_recv().map_err(Into::into)
     }}
 
-    #[inline]
+    #[inline(always)]
     fn recv_timeout<T: Send>(
         rx: &Self::RawReceiver<T>,
         timeout: Duration,
@@ -335,22 +335,22 @@ impl AsyncChannel for {ty} {{
     type RawSender<T: Send> = mpsc::UnboundedSender<T>;
     type RawReceiver<T: Send> = mpsc::UnboundedReceiver<T>;
 
-    #[inline]
+    #[inline(always)]
     async fn send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {{
         tx.send(msg).map_err(|e| SendError::returned(e.0))
     }}
 
-    #[inline]
+    #[inline(always)]
     fn try_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {{
         tx.send(msg).map_err(|e| TrySendError::Disconnected(e.0))
     }}
 
-    #[inline]
+    #[inline(always)]
     async fn recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {{
         rx.recv().await.ok_or(RecvError)
     }}
 
-    #[inline]
+    #[inline(always)]
     fn try_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {{
         rx.try_recv().map_err(|e| match e {{
             mpsc::error::TryRecvError::Empty => TryRecvError::Empty,
@@ -367,12 +367,12 @@ impl AsyncUnbounded for {ty} {{
 }}
 
 impl Bridge for {ty} {{
-    #[inline]
+    #[inline(always)]
     fn blocking_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {{
         tx.send(msg).map_err(|e| SendError::returned(e.0))
     }}
 
-    #[inline]
+    #[inline(always)]
     fn blocking_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {{
         rx.blocking_recv().ok_or(RecvError)
     }}

@@ -31,12 +31,12 @@ impl AsyncChannel for AsyncChan {
     type RawSender<T: Send> = async_channel::Sender<T>;
     type RawReceiver<T: Send> = async_channel::Receiver<T>;
 
-    #[inline]
+    #[inline(always)]
     async fn send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
         tx.send(msg).await.map_err(|e| SendError::returned(e.0))
     }
 
-    #[inline]
+    #[inline(always)]
     fn try_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
         tx.try_send(msg).map_err(|e| match e {
             async_channel::TrySendError::Full(m) => TrySendError::Full(m),
@@ -44,14 +44,14 @@ impl AsyncChannel for AsyncChan {
         })
     }
 
-    #[inline]
+    #[inline(always)]
     async fn recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.recv()
             .await
             .map_err(|async_channel::RecvError| RecvError)
     }
 
-    #[inline]
+    #[inline(always)]
     fn try_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
         rx.try_recv().map_err(|e| match e {
             async_channel::TryRecvError::Empty => TryRecvError::Empty,
@@ -82,12 +82,12 @@ impl AsyncMultiConsumer for AsyncChan {
 }
 
 impl Bridge for AsyncChan {
-    #[inline]
+    #[inline(always)]
     fn blocking_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
         tx.send_blocking(msg).map_err(|e| SendError::returned(e.0))
     }
 
-    #[inline]
+    #[inline(always)]
     fn blocking_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.recv_blocking()
             .map_err(|async_channel::RecvError| RecvError)

@@ -102,13 +102,13 @@ pub struct AsyncReceiver<C: AsyncChannel, T: Send> {
 
 impl<C: AsyncChannel, T: Send> AsyncSender<C, T> {
     /// Sends `msg`, waiting while the channel is full. Fails once every receiver is dropped.
-    #[inline]
+    #[inline(always)]
     pub fn send(&mut self, msg: T) -> impl Future<Output = Result<(), SendError<T>>> + Send {
         C::send(&mut self.raw, msg)
     }
 
     /// Sends `msg` if that needs no waiting; otherwise returns it in the error.
-    #[inline]
+    #[inline(always)]
     pub fn try_send(&mut self, msg: T) -> Result<(), TrySendError<T>> {
         C::try_send(&mut self.raw, msg)
     }
@@ -122,7 +122,7 @@ impl<C: AsyncChannel, T: Send> AsyncSender<C, T> {
 
 impl<C: Bridge, T: Send> AsyncSender<C, T> {
     /// Sends from a plain thread (never a runtime's), blocking while the channel is full.
-    #[inline]
+    #[inline(always)]
     pub fn blocking_send(&mut self, msg: T) -> Result<(), SendError<T>> {
         C::blocking_send(&mut self.raw, msg)
     }
@@ -140,13 +140,13 @@ impl<C: AsyncChannel, T: Send> Clone for AsyncSender<C, T> {
 impl<C: AsyncChannel, T: Send> AsyncReceiver<C, T> {
     /// Receives a message, waiting while the channel is empty. Messages still queued when the
     /// last sender drops are delivered first; then this reports [`RecvError`].
-    #[inline]
+    #[inline(always)]
     pub fn recv(&mut self) -> impl Future<Output = Result<T, RecvError>> + Send {
         C::recv(&mut self.raw)
     }
 
     /// Receives a message if one is ready.
-    #[inline]
+    #[inline(always)]
     pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
         C::try_recv(&mut self.raw)
     }
@@ -160,7 +160,7 @@ impl<C: AsyncChannel, T: Send> AsyncReceiver<C, T> {
 
 impl<C: Bridge, T: Send> AsyncReceiver<C, T> {
     /// Receives on a plain thread (never a runtime's), blocking while the channel is empty.
-    #[inline]
+    #[inline(always)]
     pub fn blocking_recv(&mut self) -> Result<T, RecvError> {
         C::blocking_recv(&mut self.raw)
     }

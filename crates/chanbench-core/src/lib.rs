@@ -7,7 +7,7 @@
 //! its methods are one forwarding call each plus error mapping. Users never touch those raw
 //! handles: they hold [`Sender<C, T>`] and [`Receiver<C, T>`], thin wrappers with the familiar
 //! `send` / `recv` methods. Everything is static dispatch: the wrappers are generic over `C`, every
-//! forwarding method is `#[inline]`, and nothing is boxed or allocated on the send/recv path. A
+//! forwarding method is `#[inline]` (`#[inline(always)]` on the message path), and nothing is boxed or allocated on the send/recv path. A
 //! benchmark written against the wrappers therefore compiles down to the library's own calls, which
 //! the benchmark crate checks by measuring one library both directly and through the trait.
 //!
@@ -74,7 +74,9 @@ pub struct Library {
 /// A channel implementation: the required, always-present operations.
 ///
 /// Implement this on a zero-sized type in an adapter crate; every method must be a single
-/// forwarding call to the library plus error mapping, marked `#[inline]`. Then implement whichever
+/// forwarding call to the library plus error mapping, marked `#[inline]`, and `#[inline(always)]`
+/// for `send`, `try_send`, `recv`, `try_recv` and `recv_timeout` (left to the compiler, kanal's
+/// `send` was compiled as a call of its own per message). Then implement whichever
 /// capability traits the library really offers, and nothing else.
 pub trait Channel: Sized + 'static {
     /// Short, stable identifier used on command lines and in benchmark ids: lowercase, `-`-separated.
@@ -168,13 +170,13 @@ pub struct Receiver<C: Channel, T: Send> {
 
 impl<C: Channel, T: Send> Sender<C, T> {
     /// Sends `msg`, blocking while the channel is full. Fails once every receiver is dropped.
-    #[inline]
+    #[inline(always)]
     pub fn send(&self, msg: T) -> Result<(), SendError<T>> {
         C::send(&self.raw, msg)
     }
 
     /// Sends `msg` if that needs no waiting; otherwise returns it in the error.
-    #[inline]
+    #[inline(always)]
     pub fn try_send(&self, msg: T) -> Result<(), TrySendError<T>> {
         C::try_send(&self.raw, msg)
     }
@@ -198,19 +200,19 @@ impl<C: Channel, T: Send> Clone for Sender<C, T> {
 impl<C: Channel, T: Send> Receiver<C, T> {
     /// Receives a message, blocking while the channel is empty. Messages still queued when the
     /// last sender drops are delivered first; then this reports [`RecvError`].
-    #[inline]
+    #[inline(always)]
     pub fn recv(&self) -> Result<T, RecvError> {
         C::recv(&self.raw)
     }
 
     /// Receives a message if one is ready.
-    #[inline]
+    #[inline(always)]
     pub fn try_recv(&self) -> Result<T, TryRecvError> {
         C::try_recv(&self.raw)
     }
 
     /// Receives a message, waiting at most `timeout`.
-    #[inline]
+    #[inline(always)]
     pub fn recv_timeout(&self, timeout: Duration) -> Result<T, RecvTimeoutError> {
         C::recv_timeout(&self.raw, timeout)
     }

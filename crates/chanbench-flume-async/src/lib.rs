@@ -35,14 +35,14 @@ impl AsyncChannel for FlumeAsync {
     type RawSender<T: Send> = flume::Sender<T>;
     type RawReceiver<T: Send> = flume::Receiver<T>;
 
-    #[inline]
+    #[inline(always)]
     async fn send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
         tx.send_async(msg)
             .await
             .map_err(|e| SendError::returned(e.into_inner()))
     }
 
-    #[inline]
+    #[inline(always)]
     fn try_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
         tx.try_send(msg).map_err(|e| match e {
             flume::TrySendError::Full(m) => TrySendError::Full(m),
@@ -50,14 +50,14 @@ impl AsyncChannel for FlumeAsync {
         })
     }
 
-    #[inline]
+    #[inline(always)]
     async fn recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.recv_async()
             .await
             .map_err(|flume::RecvError::Disconnected| RecvError)
     }
 
-    #[inline]
+    #[inline(always)]
     fn try_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
         rx.try_recv().map_err(|e| match e {
             flume::TryRecvError::Empty => TryRecvError::Empty,
@@ -90,13 +90,13 @@ impl AsyncMultiConsumer for FlumeAsync {
 }
 
 impl Bridge for FlumeAsync {
-    #[inline]
+    #[inline(always)]
     fn blocking_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
         tx.send(msg)
             .map_err(|e| SendError::returned(e.into_inner()))
     }
 
-    #[inline]
+    #[inline(always)]
     fn blocking_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.recv()
             .map_err(|flume::RecvError::Disconnected| RecvError)

@@ -33,13 +33,13 @@ impl Channel for Flume {
     type RawSender<T: Send> = flume::Sender<T>;
     type RawReceiver<T: Send> = flume::Receiver<T>;
 
-    #[inline]
+    #[inline(always)]
     fn send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
         tx.send(msg)
             .map_err(|e| SendError::returned(e.into_inner()))
     }
 
-    #[inline]
+    #[inline(always)]
     fn try_send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
         tx.try_send(msg).map_err(|e| match e {
             flume::TrySendError::Full(msg) => TrySendError::Full(msg),
@@ -47,13 +47,13 @@ impl Channel for Flume {
         })
     }
 
-    #[inline]
+    #[inline(always)]
     fn recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.recv()
             .map_err(|flume::RecvError::Disconnected| RecvError)
     }
 
-    #[inline]
+    #[inline(always)]
     fn try_recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError> {
         rx.try_recv().map_err(|e| match e {
             flume::TryRecvError::Empty => TryRecvError::Empty,
@@ -61,7 +61,7 @@ impl Channel for Flume {
         })
     }
 
-    #[inline]
+    #[inline(always)]
     fn recv_timeout<T: Send>(
         rx: &Self::RawReceiver<T>,
         timeout: Duration,

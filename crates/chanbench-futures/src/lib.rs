@@ -60,7 +60,7 @@ impl AsyncChannel for FuturesMpsc {
     type RawReceiver<T: Send> = mpsc::Receiver<T>;
 
     /// The library's sink protocol: wait for room, then start the send.
-    #[inline]
+    #[inline(always)]
     async fn send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
         if poll_fn(|cx| tx.poll_ready(cx)).await.is_err() {
             return Err(SendError::returned(msg));
@@ -68,17 +68,17 @@ impl AsyncChannel for FuturesMpsc {
         tx.start_send(msg).map_err(|_| SendError::dropped())
     }
 
-    #[inline]
+    #[inline(always)]
     fn try_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
         tx.try_send(msg).map_err(try_send_error)
     }
 
-    #[inline]
+    #[inline(always)]
     async fn recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.recv().await.map_err(|_| RecvError)
     }
 
-    #[inline]
+    #[inline(always)]
     fn try_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
         rx.try_recv().map_err(try_recv_error)
     }
@@ -101,7 +101,7 @@ impl AsyncChannel for FuturesUnbounded {
     type RawReceiver<T: Send> = mpsc::UnboundedReceiver<T>;
 
     /// An unbounded send never waits: the future is ready at once.
-    #[inline]
+    #[inline(always)]
     fn send<T: Send>(
         tx: &mut Self::RawSender<T>,
         msg: T,
@@ -112,17 +112,17 @@ impl AsyncChannel for FuturesUnbounded {
         )
     }
 
-    #[inline]
+    #[inline(always)]
     fn try_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
         tx.unbounded_send(msg).map_err(try_send_error)
     }
 
-    #[inline]
+    #[inline(always)]
     async fn recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.recv().await.map_err(|_| RecvError)
     }
 
-    #[inline]
+    #[inline(always)]
     fn try_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
         rx.try_recv().map_err(try_recv_error)
     }

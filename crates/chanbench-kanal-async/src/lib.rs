@@ -34,13 +34,13 @@ impl AsyncChannel for KanalAsync {
     type RawSender<T: Send> = kanal::AsyncSender<T>;
     type RawReceiver<T: Send> = kanal::AsyncReceiver<T>;
 
-    #[inline]
+    #[inline(always)]
     async fn send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
         tx.send(msg).await.map_err(|_| SendError::dropped())
     }
 
     /// Through `try_send_option`, which leaves the message in place when it cannot be sent.
-    #[inline]
+    #[inline(always)]
     fn try_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
         let mut slot = Some(msg);
         let sent = tx.try_send_option(&mut slot);
@@ -51,12 +51,12 @@ impl AsyncChannel for KanalAsync {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     async fn recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.recv().await.map_err(|_| RecvError)
     }
 
-    #[inline]
+    #[inline(always)]
     fn try_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
         match rx.try_recv() {
             Ok(Some(msg)) => Ok(msg),
@@ -90,12 +90,12 @@ impl AsyncMultiConsumer for KanalAsync {
 }
 
 impl Bridge for KanalAsync {
-    #[inline]
+    #[inline(always)]
     fn blocking_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
         tx.as_sync().send(msg).map_err(|_| SendError::dropped())
     }
 
-    #[inline]
+    #[inline(always)]
     fn blocking_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.as_sync().recv().map_err(|_| RecvError)
     }

@@ -46,14 +46,14 @@ impl Channel for Kanal {
     type RawReceiver<T: Send> = kanal::Receiver<T>;
 
     /// On disconnection kanal has already dropped the message; there is nothing to return.
-    #[inline]
+    #[inline(always)]
     fn send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
         tx.send(msg).map_err(|_| SendError::dropped())
     }
 
     /// Through `try_send_option`, which leaves the message in place when it cannot be sent
     /// (`kanal::Sender::try_send` would drop it).
-    #[inline]
+    #[inline(always)]
     fn try_send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
         let mut slot = Some(msg);
         let sent = tx.try_send_option(&mut slot);
@@ -64,12 +64,12 @@ impl Channel for Kanal {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.recv().map_err(|_| RecvError)
     }
 
-    #[inline]
+    #[inline(always)]
     fn try_recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError> {
         match rx.try_recv() {
             Ok(Some(msg)) => Ok(msg),
@@ -78,7 +78,7 @@ impl Channel for Kanal {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn recv_timeout<T: Send>(
         rx: &Self::RawReceiver<T>,
         timeout: Duration,

@@ -55,28 +55,28 @@ impl Channel for StdMpsc {
     type RawSender<T: Send> = mpsc::Sender<T>;
     type RawReceiver<T: Send> = mpsc::Receiver<T>;
 
-    #[inline]
+    #[inline(always)]
     fn send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
         tx.send(msg).map_err(Into::into)
     }
 
     /// An unbounded channel is never full, so this is `send`.
-    #[inline]
+    #[inline(always)]
     fn try_send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
         tx.send(msg).map_err(|e| TrySendError::Disconnected(e.0))
     }
 
-    #[inline]
+    #[inline(always)]
     fn recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.recv().map_err(Into::into)
     }
 
-    #[inline]
+    #[inline(always)]
     fn try_recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError> {
         rx.try_recv().map_err(Into::into)
     }
 
-    #[inline]
+    #[inline(always)]
     fn recv_timeout<T: Send>(
         rx: &Self::RawReceiver<T>,
         timeout: Duration,

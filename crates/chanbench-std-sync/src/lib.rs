@@ -48,27 +48,27 @@ impl Channel for StdSync {
     type RawSender<T: Send> = mpsc::SyncSender<T>;
     type RawReceiver<T: Send> = mpsc::Receiver<T>;
 
-    #[inline]
+    #[inline(always)]
     fn send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
         tx.send(msg).map_err(Into::into)
     }
 
-    #[inline]
+    #[inline(always)]
     fn try_send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
         tx.try_send(msg).map_err(Into::into)
     }
 
-    #[inline]
+    #[inline(always)]
     fn recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.recv().map_err(Into::into)
     }
 
-    #[inline]
+    #[inline(always)]
     fn try_recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError> {
         rx.try_recv().map_err(Into::into)
     }
 
-    #[inline]
+    #[inline(always)]
     fn recv_timeout<T: Send>(
         rx: &Self::RawReceiver<T>,
         timeout: Duration,

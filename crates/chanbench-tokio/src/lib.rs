@@ -48,12 +48,12 @@ impl AsyncChannel for TokioMpsc {
     type RawSender<T: Send> = mpsc::Sender<T>;
     type RawReceiver<T: Send> = mpsc::Receiver<T>;
 
-    #[inline]
+    #[inline(always)]
     async fn send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
         tx.send(msg).await.map_err(|e| SendError::returned(e.0))
     }
 
-    #[inline]
+    #[inline(always)]
     fn try_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
         tx.try_send(msg).map_err(|e| match e {
             mpsc::error::TrySendError::Full(m) => TrySendError::Full(m),
@@ -61,12 +61,12 @@ impl AsyncChannel for TokioMpsc {
         })
     }
 
-    #[inline]
+    #[inline(always)]
     async fn recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.recv().await.ok_or(RecvError)
     }
 
-    #[inline]
+    #[inline(always)]
     fn try_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
         rx.try_recv().map_err(try_recv_error)
     }
@@ -80,12 +80,12 @@ impl AsyncBounded for TokioMpsc {
 }
 
 impl Bridge for TokioMpsc {
-    #[inline]
+    #[inline(always)]
     fn blocking_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
         tx.blocking_send(msg).map_err(|e| SendError::returned(e.0))
     }
 
-    #[inline]
+    #[inline(always)]
     fn blocking_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.blocking_recv().ok_or(RecvError)
     }
@@ -100,7 +100,7 @@ impl AsyncChannel for TokioUnbounded {
     type RawReceiver<T: Send> = mpsc::UnboundedReceiver<T>;
 
     /// An unbounded send never waits: the future is ready at once.
-    #[inline]
+    #[inline(always)]
     fn send<T: Send>(
         tx: &mut Self::RawSender<T>,
         msg: T,
@@ -108,17 +108,17 @@ impl AsyncChannel for TokioUnbounded {
         std::future::ready(tx.send(msg).map_err(|e| SendError::returned(e.0)))
     }
 
-    #[inline]
+    #[inline(always)]
     fn try_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
         tx.send(msg).map_err(|e| TrySendError::Disconnected(e.0))
     }
 
-    #[inline]
+    #[inline(always)]
     async fn recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.recv().await.ok_or(RecvError)
     }
 
-    #[inline]
+    #[inline(always)]
     fn try_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
         rx.try_recv().map_err(try_recv_error)
     }
@@ -132,12 +132,12 @@ impl AsyncUnbounded for TokioUnbounded {
 }
 
 impl Bridge for TokioUnbounded {
-    #[inline]
+    #[inline(always)]
     fn blocking_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
         tx.send(msg).map_err(|e| SendError::returned(e.0))
     }
 
-    #[inline]
+    #[inline(always)]
     fn blocking_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.blocking_recv().ok_or(RecvError)
     }
