@@ -23,6 +23,8 @@ use chanbench_workloads::{
 };
 
 fn main() {
+    // As the matrix's process does, so that its routine meets the allocator alike.
+    chanbench_workloads::alloc::fix_malloc_thresholds();
     if let Err(e) = run() {
         eprintln!("{}", Line::Error(format!("{e:#}")));
         std::process::exit(1);

@@ -56,6 +56,7 @@ use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 /// cells, in a binary `cargo xtask bench --variant` generates). Exits the process on an error,
 /// after printing it as a protocol `error:` line.
 pub fn main(extra: impl FnOnce(&mut Matrix)) {
+    chanbench_workloads::alloc::fix_malloc_thresholds();
     // Started as the transport family's peers' process: serve as one, then exit.
     chanbench_workloads::strategy::transport::process::serve_if_asked();
     if let Err(e) = run(extra) {

@@ -98,6 +98,11 @@ pub struct Build {
     /// Cargo's profile for the benchmark (opt level, debug info, assertions, overflow checks), as
     /// cargo reported it when building, plus `lto` and `codegen-units` from the manifest.
     pub profile: serde_json::Value,
+    /// glibc malloc's thresholds as the bench process fixes them at its start; `None` where the
+    /// C library is not glibc, and in runs stored before they were fixed (whose thresholds
+    /// followed what each process had run before).
+    #[serde(default)]
+    pub malloc_thresholds: Option<chanbench_schema::MallocThresholds>,
 }
 
 /// The selection a run was started with.
@@ -277,6 +282,7 @@ pub fn build(root: &Path, profile: serde_json::Value) -> Result<Build> {
         target_cpu,
         target_features,
         profile,
+        malloc_thresholds: chanbench_workloads::alloc::MALLOC_THRESHOLDS,
     })
 }
 
@@ -352,11 +358,24 @@ pub fn host_differences(
                 y.target_features.join(","),
             );
             check("profile", x.profile.to_string(), y.profile.to_string());
+            check(
+                "malloc thresholds",
+                thresholds(x.malloc_thresholds),
+                thresholds(y.malloc_thresholds),
+            );
         }
         (None, None) => {}
         _ => out.push("one run has no build flags recorded".to_owned()),
     }
     out
+}
+
+/// How a build's malloc thresholds read in a difference.
+fn thresholds(t: Option<chanbench_schema::MallocThresholds>) -> String {
+    t.map_or_else(
+        || "not fixed (the C library's own, which glibc adjusts as the process runs)".to_owned(),
+        |t| format!("fixed (mmap {} B, trim {} B)", t.mmap_bytes, t.trim_bytes),
+    )
 }
 
 /// `git rev-parse HEAD` in `root`, if it is a git checkout.

@@ -7,6 +7,7 @@
 //! which every reader checks ([`check_schema`]). Renaming a field here breaks the compilation of
 //! every reader and writer, not a rendered cell.
 
+pub mod allocator;
 pub mod cell;
 pub mod cost;
 pub mod profile;
@@ -14,6 +15,7 @@ pub mod protocol;
 pub mod record;
 pub mod workload;
 
+pub use allocator::MallocThresholds;
 pub use cell::{Capacity, CellKey, Params, Payload, Status};
 pub use cost::{Cost, Percentiles};
 pub use profile::ProfileName;

@@ -15,6 +15,44 @@ use std::{
     sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering},
 };
 
+use chanbench_schema::MallocThresholds;
+
+/// The thresholds every bench process fixes at its start ([`fix_malloc_thresholds`]): glibc's
+/// own defaults (128 KiB each), so every cell meets the allocator as a fresh program does, not as
+/// the cells before it left it. `None` where the C library is not glibc.
+pub const MALLOC_THRESHOLDS: Option<MallocThresholds> =
+    if cfg!(all(target_os = "linux", target_env = "gnu")) {
+        Some(MallocThresholds {
+            mmap_bytes: 128 * 1024,
+            trim_bytes: 128 * 1024,
+        })
+    } else {
+        None
+    };
+
+/// Fixes glibc malloc's thresholds at [`MALLOC_THRESHOLDS`] for this process (see
+/// [`MallocThresholds`] for why); does nothing where the C library is not glibc. Call it first
+/// thing in a bench process's `main`.
+///
+/// # Panics
+///
+/// If glibc refuses a value (it accepts both: they are its defaults).
+pub fn fix_malloc_thresholds() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if let Some(t) = MALLOC_THRESHOLDS {
+        for (option, name, bytes) in [
+            (libc::M_MMAP_THRESHOLD, "M_MMAP_THRESHOLD", t.mmap_bytes),
+            (libc::M_TRIM_THRESHOLD, "M_TRIM_THRESHOLD", t.trim_bytes),
+        ] {
+            let value = libc::c_int::try_from(bytes).expect("a threshold fits a C int");
+            // SAFETY: `mallopt` takes any option and value and reports a refusal by returning 0;
+            // no allocation is in progress on this thread, and glibc locks its own state.
+            let accepted = unsafe { libc::mallopt(option, value) };
+            assert_eq!(accepted, 1, "glibc refused {name} = {bytes}");
+        }
+    }
+}
+
 static COUNTING: AtomicBool = AtomicBool::new(false);
 static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
 static BYTES: AtomicU64 = AtomicU64::new(0);

@@ -201,6 +201,7 @@ pub fn conformance_main(builds: Vec<Checks>) {
 
 /// The generated binary's `main`: `arms` builds every arm's cells for the process's shape.
 pub fn main(arms: impl FnOnce(Shape) -> Vec<Arm>) {
+    crate::alloc::fix_malloc_thresholds();
     if let Err(e) = run_main(arms) {
         eprintln!("{}", Line::Error(e));
         std::process::exit(1);

@@ -263,6 +263,21 @@ mod tests {
                 .any(|x| x.starts_with("build target CPU: default → native")),
             "{d:?}"
         );
+        // So is a process whose allocator follows its history (a run stored before the malloc
+        // thresholds were fixed).
+        let mut fixed = env.clone();
+        fixed.build.as_mut().unwrap().malloc_thresholds =
+            Some(chanbench_schema::MallocThresholds {
+                mmap_bytes: 131_072,
+                trim_bytes: 131_072,
+            });
+        assert_eq!(
+            differences(&env, &fixed),
+            [
+                "build malloc thresholds: not fixed (the C library's own, which glibc adjusts as \
+                 the process runs) → fixed (mmap 131072 B, trim 131072 B)"
+            ]
+        );
         // A run stored before fingerprints were recorded cannot be vouched for.
         let mut old = env.clone();
         old.host = None;
