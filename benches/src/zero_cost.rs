@@ -14,7 +14,7 @@ use chanbench_workloads::{
     matrix::{Cell, Matrix},
     payload::Payload,
     placement::{Role, Team},
-    workload::{self, Measured},
+    workload::{self, Batched, Measured},
 };
 
 const CAPACITY: usize = 1024;
@@ -24,14 +24,14 @@ const CAPACITY: usize = 1024;
 /// trait / direct 1.000-1.007 either way; the 1.05 on another host did not reproduce.)
 fn direct_seq(team: &Team, capacity: usize, messages: u64) -> Measured {
     let batch = capacity.min(256) as u64;
-    let (tx, rx) = crossbeam_channel::bounded::<u64>(capacity);
+    let (tx, rx) = crossbeam_channel::bounded::<Batched<u64>>(capacity);
     let role: Role<u64> = Box::new(move || {
         let mut sent = 0;
         let mut received = 0;
         while sent < messages {
             let n = batch.min(messages - sent);
             for i in sent..sent + n {
-                if tx.send(i).is_err() {
+                if tx.send(Batched(i)).is_err() {
                     panic!("seq: send failed with the receiver alive");
                 }
             }
