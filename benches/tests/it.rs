@@ -72,21 +72,21 @@ fn unknown_names_list_the_valid_ones() {
 
 #[test]
 fn cost_runs_are_sized_from_the_pilot() {
-    let p = Profile::named("default").unwrap(); // 30 ms target, at most 50,000 messages
-    // 0.5 us per message: 60,000 wanted, capped at the profile's limit.
+    let p = Profile::named("default").unwrap(); // 40 ms target, at most 50,000 messages
+    // 0.5 us per message: 80,000 wanted, capped at the profile's limit.
     assert_eq!(
         p.cost_run_size(1_000, Duration::from_micros(500), None),
         50_000
     );
-    // 1 us per message: 30,000, under the limit.
+    // 1 us per message: 40,000, under the limit.
     assert_eq!(
         p.cost_run_size(1_000, Duration::from_millis(1), None),
-        30_000
+        40_000
     );
-    // 10 us per message (a blocking ping-pong): 3,000 messages, about 30 ms.
+    // 10 us per message (a blocking ping-pong): 4,000 messages, about 40 ms.
     assert_eq!(
         p.cost_run_size(1_000, Duration::from_millis(10), None),
-        3_000
+        4_000
     );
     // 1 ms per message: never fewer than the pilot.
     assert_eq!(p.cost_run_size(1_000, Duration::from_secs(1), None), 1_000);

@@ -18,8 +18,8 @@ use std::{
 use chanbench_schema::MallocThresholds;
 
 /// The thresholds every bench process fixes at its start ([`fix_malloc_thresholds`]): glibc's
-/// own defaults (128 KiB each), so every cell meets the allocator as a fresh program does, not as
-/// the cells before it left it. `None` where the C library is not glibc.
+/// own defaults (128 KiB each), the ones a fresh program starts with, whatever the cells before
+/// it freed. `None` where the C library is not glibc.
 pub const MALLOC_THRESHOLDS: Option<MallocThresholds> =
     if cfg!(all(target_os = "linux", target_env = "gnu")) {
         Some(MallocThresholds {

@@ -108,7 +108,8 @@ fn run_counted(team: &Team, workload: &str, roles: Vec<Role<u64>>, messages: u64
 /// `seq`'s message: the payload in a type of its own, so that `seq`'s channels are compiled apart
 /// from every other workload's.
 ///
-/// `seq` is the one workload that receives with `try_recv`. On the payload's own type, that call
+/// `seq` is the one channel workload that receives the payload types with `try_recv` (the
+/// strategy families' `try_recv`s take types of their own). On the payload's own type, that call
 /// is a second caller of the library's receive internals, and the compiler then stops inlining
 /// them into `recv` for every workload of that payload (std's and crossbeam's `start_recv` and
 /// `read`): a call per message that a program using only `send` and `recv` does not make. With
