@@ -8,6 +8,7 @@ mod ab;
 mod bench;
 mod cargo;
 mod charts;
+mod cli;
 mod compare;
 mod criterion;
 mod environment;

@@ -34,7 +34,8 @@ use crate::{
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Implementations to check, by id (default: all registered ones).
-    #[arg(long = "impl", value_name = "NAME", num_args = 1..)]
+    #[arg(long = "impl", value_name = "NAME", num_args = 1..,
+          long_help = crate::cli::implementations("Implementations to check, by id (default: all registered ones)."))]
     impls: Vec<String>,
     /// Placements to check (default: those this machine's cores allow).
     #[arg(long = "placement", value_enum, num_args = 1..)]

@@ -363,12 +363,14 @@ fn bad_input_is_reported_before_anything_runs() {
         stderr(&out)
     );
 
-    // An unknown workload is refused by name, with the table's workloads listed.
+    // An unknown workload is refused by name, with the table's workloads listed and the nearest
+    // one suggested.
     let out = run(xtask(&results, &["--workload", "spcs"]));
     assert!(
         !out.status.success()
-            && stderr(&out).contains("unknown workload \"spcs\"")
-            && stderr(&out).contains("ping-pong"),
+            && stderr(&out).contains("invalid value 'spcs'")
+            && stderr(&out).contains("async-ping-pong")
+            && stderr(&out).contains("a similar value exists: 'spsc'"),
         "{}",
         stderr(&out)
     );

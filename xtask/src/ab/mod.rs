@@ -46,7 +46,7 @@ use judge::Rules;
 #[derive(Debug, clap::Args)]
 pub struct Common {
     /// Workloads to compare (default: all).
-    #[arg(long = "workload", value_name = "NAME", num_args = 1..)]
+    #[arg(long = "workload", value_name = "NAME", num_args = 1.., value_parser = crate::cli::workload())]
     workloads: Vec<Workload>,
     /// Placements (default: those this machine's cores allow).
     #[arg(long = "placement", value_enum, num_args = 1..)]

@@ -48,11 +48,13 @@ pub use process::{build, check_taskset};
 /// `cargo xtask bench` arguments.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// How long to measure: smoke (seconds, for CI), quick, default or full.
-    #[arg(long, default_value = "default", conflicts_with = "resume")]
+    /// How long to measure (timings per profile: docs/guide.md, "Running the benchmarks").
+    #[arg(long, default_value = "default", conflicts_with = "resume", value_parser = crate::cli::profile())]
     profile: ProfileName,
     /// Implementations to run, by id (default: all registered ones and the baselines).
-    #[arg(long = "impl", value_name = "NAME", num_args = 1.., conflicts_with = "resume")]
+    #[arg(long = "impl", value_name = "NAME", num_args = 1.., conflicts_with = "resume",
+          long_help = crate::cli::implementations("Implementations to run, by id (default: all \
+          registered ones, and the baselines and strategies under their own names)."))]
     impls: Vec<String>,
     /// Variants of registered implementations to measure beside them, each under its own id:
     /// `crossbeam@0.5.6` (another published version), `kanal=path:../kanal` (a local crate),
@@ -60,9 +62,9 @@ pub struct Args {
     /// conformance suite before anything is measured; it has no native-select cells.
     #[arg(long = "variant", value_name = "SPEC", num_args = 1.., conflicts_with = "resume")]
     variants: Vec<String>,
-    /// Workloads to run (default: all): seq, spsc, mpsc, mpmc, fan-in, ping-pong, burst,
-    /// distribute, receive, sources, service, floor, zero-cost.
-    #[arg(long = "workload", value_name = "NAME", num_args = 1.., conflicts_with = "resume")]
+    /// Workloads to run (default: all; `cargo xtask workloads` prints their table).
+    #[arg(long = "workload", value_name = "NAME", num_args = 1.., conflicts_with = "resume",
+          value_parser = crate::cli::workload())]
     workloads: Vec<Workload>,
     /// Placements to run (default: those this machine's cores allow).
     #[arg(long = "placement", value_enum, num_args = 1.., conflicts_with = "resume")]
@@ -82,7 +84,7 @@ pub struct Args {
     /// Run every placement N times, each time as new processes, in interleaved rounds (all
     /// placements once, then again): the process is the unit of replication, and the report's
     /// "reproducible" and `cargo xtask compare` test their claims on these processes. Default:
-    /// the profile's (smoke 1, quick 3, default and full 5).
+    /// the profile's (see --profile).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100), conflicts_with = "resume")]
     repeat: Option<u32>,
 }
