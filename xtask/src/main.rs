@@ -20,6 +20,8 @@ mod report;
 mod results;
 mod standalone;
 mod stats;
+#[cfg(test)]
+mod tidy;
 mod units;
 mod validate;
 mod variant;

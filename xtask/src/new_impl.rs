@@ -154,7 +154,7 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
     println!(
         "created {} ({ty}, id `{name}`) and registered it.\n\
          Next: replace the std::sync::mpsc calls in crates/{package}/src/lib.rs with your library's\n\
-         (see README, \"Adding an implementation\"), then `cargo test -p {package}` and `cargo xtask bench`.",
+         (see docs/contributing.md, \"Adding an implementation\"), then `cargo test -p {package}` and `cargo xtask bench`.",
         dir.display()
     );
     Ok(())

@@ -14,7 +14,7 @@
 //! run is spent in the slow regime: 13-37 us per round trip for crossbeam here against 0.5-0.8
 //! us with both threads released by a spinning gate. So the plain loops use the same kind of
 //! [`StartGate`] as the team (spinning when each thread has a core, a barrier when they share
-//! one); the gate itself was chosen by measurement (ARCHITECTURE.md).
+//! one); the gate itself was chosen by measurement (docs/methodology.md, "Only the work is timed").
 //! `cargo xtask validate` runs each beside the matrix's own timed routine for the same cell,
 //! interleaved in one process, and prints their ratio: anything the harness adds (dispatch, the
 //! gate, the interval's ends, the worker threads) shows up there as a ratio away from 1.

@@ -10,7 +10,7 @@
 //! [`judge::judge`]): its fastest sample, the batch least disturbed by the machine. On a shared
 //! machine interference only ever adds time, and a disturbed process's median moves with it
 //! while its fastest batch mostly does not; measured on this 2-core VM, that doubled the share
-//! of a 10% slowdown's cells detected at the same false-alarm rate (README, "Comparing runs").
+//! of a 10% slowdown's cells detected at the same false-alarm rate (docs/findings/2026-11-23-reproduction-and-compare.md).
 //! A cell regressed only when its change is significant (Mann-Whitney U, p < `--alpha`), above
 //! `--threshold`, and above its noise floor (the typical difference between two processes of
 //! the same code in that run). Cells measured by one process on either side are tested on
