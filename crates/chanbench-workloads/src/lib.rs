@@ -24,6 +24,7 @@
 pub mod alloc;
 pub mod async_workload;
 pub mod calibrate;
+pub mod cores;
 pub mod cost;
 pub mod floor;
 pub mod knob;
