@@ -246,25 +246,3 @@ pub struct AsyncCapabilities {
     /// Implements [`Bridge`].
     pub bridge: bool,
 }
-
-/// The [`AsyncCapabilities`] of a concrete async implementation type, read from which
-/// capability traits it implements (concrete types only, like [`capabilities!`](crate::capabilities)).
-#[macro_export]
-macro_rules! async_capabilities {
-    ($chan:ty) => {{
-        #[allow(unused_imports)]
-        use $crate::probe::{
-            HasAsyncBounded, HasAsyncMultiConsumer, HasAsyncUnbounded, HasBridge, HasZeroCapacity,
-            LacksAsyncBounded, LacksAsyncMultiConsumer, LacksAsyncUnbounded, LacksBridge,
-            LacksZeroCapacity,
-        };
-        let probe = $crate::probe::Probe::<$chan>::new();
-        $crate::asynchronous::AsyncCapabilities {
-            bounded: (&probe).async_bounded(),
-            zero_capacity: (&probe).zero_capacity(),
-            unbounded: (&probe).async_unbounded(),
-            multi_consumer: (&probe).async_multi_consumer(),
-            bridge: (&probe).bridge(),
-        }
-    }};
-}

@@ -379,24 +379,3 @@ impl Capability {
         }
     }
 }
-
-/// The [`Capabilities`] of a concrete implementation type, read from which capability traits it
-/// implements. Works on concrete types only (it relies on method resolution at the call site).
-#[macro_export]
-macro_rules! capabilities {
-    ($chan:ty) => {{
-        #[allow(unused_imports)]
-        use $crate::probe::{
-            HasBounded, HasMultiConsumer, HasReturnsUnsent, HasSelect, HasUnbounded, LacksBounded,
-            LacksMultiConsumer, LacksReturnsUnsent, LacksSelect, LacksUnbounded,
-        };
-        let probe = $crate::probe::Probe::<$chan>::new();
-        $crate::Capabilities {
-            bounded: (&probe).bounded(),
-            unbounded: (&probe).unbounded(),
-            multi_consumer: (&probe).multi_consumer(),
-            select: (&probe).select(),
-            returns_unsent: (&probe).returns_unsent(),
-        }
-    }};
-}

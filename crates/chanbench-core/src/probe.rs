@@ -52,3 +52,46 @@ probe! {
     AsyncMultiConsumer: HasAsyncMultiConsumer, LacksAsyncMultiConsumer, async_multi_consumer;
     Bridge: HasBridge, LacksBridge, bridge;
 }
+
+/// The [`Capabilities`](crate::Capabilities) of a concrete implementation type, read from which capability traits it
+/// implements. Works on concrete types only (it relies on method resolution at the call site).
+#[macro_export]
+macro_rules! capabilities {
+    ($chan:ty) => {{
+        #[allow(unused_imports)]
+        use $crate::probe::{
+            HasBounded, HasMultiConsumer, HasReturnsUnsent, HasSelect, HasUnbounded, LacksBounded,
+            LacksMultiConsumer, LacksReturnsUnsent, LacksSelect, LacksUnbounded,
+        };
+        let probe = $crate::probe::Probe::<$chan>::new();
+        $crate::Capabilities {
+            bounded: (&probe).bounded(),
+            unbounded: (&probe).unbounded(),
+            multi_consumer: (&probe).multi_consumer(),
+            select: (&probe).select(),
+            returns_unsent: (&probe).returns_unsent(),
+        }
+    }};
+}
+
+/// The [`AsyncCapabilities`](crate::asynchronous::AsyncCapabilities) of a concrete async implementation type, read from which
+/// capability traits it implements (concrete types only, like [`capabilities!`](crate::capabilities)).
+#[macro_export]
+macro_rules! async_capabilities {
+    ($chan:ty) => {{
+        #[allow(unused_imports)]
+        use $crate::probe::{
+            HasAsyncBounded, HasAsyncMultiConsumer, HasAsyncUnbounded, HasBridge, HasZeroCapacity,
+            LacksAsyncBounded, LacksAsyncMultiConsumer, LacksAsyncUnbounded, LacksBridge,
+            LacksZeroCapacity,
+        };
+        let probe = $crate::probe::Probe::<$chan>::new();
+        $crate::asynchronous::AsyncCapabilities {
+            bounded: (&probe).async_bounded(),
+            zero_capacity: (&probe).zero_capacity(),
+            unbounded: (&probe).async_unbounded(),
+            multi_consumer: (&probe).async_multi_consumer(),
+            bridge: (&probe).bridge(),
+        }
+    }};
+}

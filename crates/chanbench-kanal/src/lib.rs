@@ -112,3 +112,4 @@ impl MultiConsumer for Kanal {
         rx.clone()
     }
 }
+// contributor loop probe

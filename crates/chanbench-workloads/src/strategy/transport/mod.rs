@@ -25,45 +25,37 @@
 //! the first peer's start to the handler's last frame. Every loop is bounded: a connection silent
 //! for [`STALL`] is an error, not a hang.
 
+mod frame;
 pub mod process;
 mod uring;
+mod wire;
 
+pub use frame::{Decoder, FrameError, HEADER, Handler, Header, MAX_FRAME, STALL};
 pub use uring::available as io_uring_available;
+pub use wire::{Address, Link, PeersIn, Socket};
+
+use frame::{Handled, Outcome, handled, io_error, stream_frames};
+use wire::{Wire, connect};
 
 use std::{
     fmt,
-    io::{self, ErrorKind, Read, Write},
-    net::{SocketAddr, TcpListener, TcpStream},
-    os::{
-        fd::AsRawFd,
-        linux::net::SocketAddrExt,
-        unix::net::{self as unix, UnixListener, UnixStream},
-    },
-    sync::{
-        Arc,
-        atomic::{AtomicU64, Ordering},
-    },
+    io::{ErrorKind, Read, Write},
+    net::TcpStream,
+    os::unix::net::UnixStream,
+    sync::Arc,
     thread,
     time::{Duration, Instant},
 };
 
 use chanbench_core::{Channel, Make};
 use hdrhistogram::Histogram;
-use serde::{Deserialize, Serialize};
-use thiserror::Error;
 
 use crate::{
     placement::{Role, Team},
     runtime::Flavor,
-    workload::{Measured, latency_histogram, split},
+    workload::{Measured, split},
 };
 
-/// Bytes of a frame's header.
-pub const HEADER: usize = 24;
-/// The largest frame a receiver accepts (header included).
-pub const MAX_FRAME: usize = 1 << 20;
-/// How long a connection may stay silent before its receiver gives up.
-pub const STALL: Duration = Duration::from_secs(10);
 /// Peer counts measured (N−1).
 pub const PEER_COUNTS: [usize; 4] = [1, 4, 16, 64];
 /// Payload bytes per frame measured.
@@ -136,469 +128,6 @@ impl Strategy {
     }
 }
 
-/// The kind of socket peers connect over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Socket {
-    /// TCP on 127.0.0.1.
-    Tcp,
-    /// A Unix domain stream socket with an abstract name.
-    Unix,
-}
-
-impl Socket {
-    /// Its name, in cell labels (`unix`; TCP, the default, is not named).
-    pub fn name(self) -> &'static str {
-        match self {
-            Socket::Tcp => "tcp",
-            Socket::Unix => "unix",
-        }
-    }
-}
-
-/// Where the peers run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PeersIn {
-    /// Team threads of the bench process.
-    Threads,
-    /// A process of their own ([`process`]).
-    Process,
-}
-
-/// How the peers reach the node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Link {
-    /// The socket kind.
-    pub socket: Socket,
-    /// Where the peers run.
-    pub peers_in: PeersIn,
-}
-
-impl Link {
-    /// TCP on loopback, peers as threads: the default.
-    pub const LOOPBACK: Link = Link {
-        socket: Socket::Tcp,
-        peers_in: PeersIn::Threads,
-    };
-
-    /// A link over `socket` with peers in `peers_in`.
-    pub fn new(socket: Socket, peers_in: PeersIn) -> Self {
-        Self { socket, peers_in }
-    }
-}
-
-/// Where a receiving node listens, as a peer in this process or another connects to it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Address {
-    /// A TCP address (127.0.0.1 and a port).
-    Tcp(SocketAddr),
-    /// A Unix socket's abstract name.
-    Unix(String),
-}
-
-impl fmt::Display for Address {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Address::Tcp(a) => write!(f, "{a}"),
-            Address::Unix(name) => write!(f, "unix:@{name}"),
-        }
-    }
-}
-
-impl Address {
-    /// A peer's end of a new connection to this address (TCP without Nagle's delay).
-    pub fn connect(&self) -> io::Result<Box<dyn Write + Send>> {
-        let cannot =
-            |e: io::Error| io::Error::new(e.kind(), format!("cannot connect to {self}: {e}"));
-        Ok(match self {
-            Address::Tcp(_) => Box::new(<TcpStream as Wire>::connect(self).map_err(cannot)?),
-            Address::Unix(_) => Box::new(<UnixStream as Wire>::connect(self).map_err(cannot)?),
-        })
-    }
-}
-
-/// A connected stream socket of one kind: what the receivers need of it, whatever the kind.
-trait Wire: Read + Write + AsRawFd + Send + Sized + 'static {
-    /// Its listener.
-    type Listener: Send;
-    /// The same socket registered with mio.
-    type Mio: mio::event::Source + Read;
-    /// The same socket on a tokio runtime.
-    type Tokio: tokio::io::AsyncRead + Unpin + Send + 'static;
-
-    /// A listener at `port` (TCP; 0: chosen by the OS) or a fresh abstract name (Unix), and
-    /// its address.
-    fn listen(port: u16) -> io::Result<(Self::Listener, Address)>;
-    /// The next connection, accepted (blocking or not, as the listener is set).
-    fn accept(listener: &Self::Listener) -> io::Result<Self>;
-    /// Accepts without blocking from now on.
-    fn nonblocking_listener(listener: &Self::Listener) -> io::Result<()>;
-    /// A peer's end of a connection to `address`, in this process.
-    fn connect(address: &Address) -> io::Result<Self>;
-    /// Sets non-blocking reads.
-    fn set_nonblocking(&self, on: bool) -> io::Result<()>;
-    /// Bounds a blocking read.
-    fn set_read_timeout(&self, limit: Option<Duration>) -> io::Result<()>;
-    /// For mio's registry.
-    fn into_mio(self) -> Self::Mio;
-    /// For a tokio runtime (the socket must be non-blocking).
-    fn into_tokio(self) -> io::Result<Self::Tokio>;
-}
-
-/// The [`Wire`] methods std, mio and tokio spell alike for both socket kinds: `$stream` and
-/// `$listener` are the std types' names, which mio and tokio reuse.
-macro_rules! spelled_alike {
-    ($stream:ident, $listener:ident) => {
-        fn accept(listener: &$listener) -> io::Result<Self> {
-            let (s, _) = listener.accept()?;
-            s.set_nonblocking(false)?;
-            Ok(s)
-        }
-        fn nonblocking_listener(listener: &$listener) -> io::Result<()> {
-            listener.set_nonblocking(true)
-        }
-        fn set_nonblocking(&self, on: bool) -> io::Result<()> {
-            $stream::set_nonblocking(self, on)
-        }
-        fn set_read_timeout(&self, limit: Option<Duration>) -> io::Result<()> {
-            $stream::set_read_timeout(self, limit)
-        }
-        fn into_mio(self) -> Self::Mio {
-            mio::net::$stream::from_std(self)
-        }
-        fn into_tokio(self) -> io::Result<Self::Tokio> {
-            tokio::net::$stream::from_std(self)
-        }
-    };
-}
-
-impl Wire for TcpStream {
-    type Listener = TcpListener;
-    type Mio = mio::net::TcpStream;
-    type Tokio = tokio::net::TcpStream;
-
-    fn listen(port: u16) -> io::Result<(TcpListener, Address)> {
-        let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
-            io::Error::new(
-                e.kind(),
-                format!("cannot listen on 127.0.0.1:{port}: {e} (is the port already taken?)"),
-            )
-        })?;
-        let address = Address::Tcp(listener.local_addr()?);
-        Ok((listener, address))
-    }
-    fn connect(address: &Address) -> io::Result<Self> {
-        let Address::Tcp(a) = address else {
-            return Err(io::Error::other(format!("{address} is not a TCP address")));
-        };
-        let s = TcpStream::connect(a)?;
-        s.set_nodelay(true)?;
-        Ok(s)
-    }
-    spelled_alike!(TcpStream, TcpListener);
-}
-
-/// Abstract Unix socket names made by this process so far.
-static UNIX_NAMES: AtomicU64 = AtomicU64::new(0);
-
-impl Wire for UnixStream {
-    type Listener = UnixListener;
-    type Mio = mio::net::UnixStream;
-    type Tokio = tokio::net::UnixStream;
-
-    fn listen(_port: u16) -> io::Result<(UnixListener, Address)> {
-        let name = format!(
-            "chanbench-transport-{}-{}",
-            std::process::id(),
-            UNIX_NAMES.fetch_add(1, Ordering::Relaxed)
-        );
-        let addr = unix::SocketAddr::from_abstract_name(&name)?;
-        let listener = UnixListener::bind_addr(&addr)
-            .map_err(|e| io::Error::new(e.kind(), format!("cannot listen on unix:@{name}: {e}")))?;
-        Ok((listener, Address::Unix(name)))
-    }
-    fn connect(address: &Address) -> io::Result<Self> {
-        let Address::Unix(name) = address else {
-            return Err(io::Error::other(format!("{address} is not a Unix address")));
-        };
-        UnixStream::connect_addr(&unix::SocketAddr::from_abstract_name(name)?)
-    }
-    spelled_alike!(UnixStream, UnixListener);
-}
-
-/// What went wrong on a connection or in the sequence of frames.
-#[derive(Debug, Error, PartialEq, Eq)]
-pub enum FrameError {
-    /// A frame announced more bytes than the limit.
-    #[error("peer {stream}: a frame of {len} bytes, over the limit of {limit}")]
-    TooLong {
-        /// The connection.
-        stream: usize,
-        /// The announced length.
-        len: usize,
-        /// The limit.
-        limit: usize,
-    },
-    /// A frame announced fewer bytes than its header.
-    #[error("peer {stream}: a frame of {len} bytes, shorter than its {HEADER}-byte header")]
-    TooShort {
-        /// The connection.
-        stream: usize,
-        /// The announced length.
-        len: usize,
-    },
-    /// The connection ended inside a frame.
-    #[error("peer {stream}: the connection ended {missing} bytes short of a whole frame")]
-    Truncated {
-        /// The connection.
-        stream: usize,
-        /// Bytes the frame still lacked.
-        missing: usize,
-    },
-    /// A frame arrived out of order, or claimed another peer's id.
-    #[error(
-        "peer {stream}: expected frame {expected} of peer {stream}, got frame {seq} of peer {peer}"
-    )]
-    OutOfOrder {
-        /// The connection.
-        stream: usize,
-        /// The peer id the frame claimed.
-        peer: usize,
-        /// The sequence number expected.
-        expected: u64,
-        /// The one received.
-        seq: u64,
-    },
-    /// A connection sent nothing for the stall limit ([`STALL`] in the cells).
-    #[error("peer {stream}: nothing received for {after:?}")]
-    Stalled {
-        /// The connection.
-        stream: usize,
-        /// The limit.
-        after: Duration,
-    },
-    /// A read failed.
-    #[error("peer {stream}: read failed: {message}")]
-    Io {
-        /// The connection.
-        stream: usize,
-        /// The error.
-        message: String,
-    },
-    /// The peers' process failed, or said something the node could not read.
-    #[error("the peers' process: {message}")]
-    Peers {
-        /// What went wrong, with what the process printed.
-        message: String,
-    },
-    /// Fewer frames arrived than were sent.
-    #[error("{handled} frames handled, {sent} sent")]
-    Missing {
-        /// Frames handled.
-        handled: u64,
-        /// Frames sent.
-        sent: u64,
-    },
-}
-
-/// A frame's header, as the handler sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Header {
-    /// The connection it arrived on.
-    pub stream: u32,
-    /// The peer id it claims.
-    pub peer: u32,
-    /// Its sequence number on that peer.
-    pub seq: u64,
-    /// When it was written, ns since the run's base instant.
-    pub sent: u64,
-}
-
-/// An incremental frame decoder for one connection: feed it whatever a read returned; it
-/// yields every whole frame's header and skips payloads without copying them.
-#[derive(Debug)]
-pub struct Decoder {
-    stream: usize,
-    header: [u8; HEADER],
-    have: usize,
-    /// Payload bytes of the current frame still to skip.
-    skip: usize,
-}
-
-impl Decoder {
-    /// A decoder for connection `stream`.
-    pub fn new(stream: usize) -> Self {
-        Self {
-            stream,
-            header: [0; HEADER],
-            have: 0,
-            skip: 0,
-        }
-    }
-
-    /// Decodes `bytes`, calling `frame` for each frame whose header is complete.
-    pub fn feed(
-        &mut self,
-        mut bytes: &[u8],
-        mut frame: impl FnMut(Header),
-    ) -> Result<(), FrameError> {
-        while !bytes.is_empty() {
-            if self.skip > 0 {
-                let n = self.skip.min(bytes.len());
-                self.skip -= n;
-                bytes = &bytes[n..];
-                continue;
-            }
-            let n = (HEADER - self.have).min(bytes.len());
-            self.header[self.have..self.have + n].copy_from_slice(&bytes[..n]);
-            self.have += n;
-            bytes = &bytes[n..];
-            if self.have == HEADER {
-                self.have = 0;
-                let word =
-                    |at: usize| u64::from_le_bytes(self.header[at..at + 8].try_into().unwrap());
-                let len = u32::from_le_bytes(self.header[0..4].try_into().unwrap()) as usize;
-                if len > MAX_FRAME {
-                    return Err(FrameError::TooLong {
-                        stream: self.stream,
-                        len,
-                        limit: MAX_FRAME,
-                    });
-                }
-                if len < HEADER {
-                    return Err(FrameError::TooShort {
-                        stream: self.stream,
-                        len,
-                    });
-                }
-                self.skip = len - HEADER;
-                frame(Header {
-                    stream: self.stream as u32,
-                    peer: u32::from_le_bytes(self.header[4..8].try_into().unwrap()),
-                    seq: word(8),
-                    sent: word(16),
-                });
-            }
-        }
-        Ok(())
-    }
-
-    /// The connection ended: an error if it ended inside a frame.
-    pub fn finish(&self) -> Result<(), FrameError> {
-        let missing = if self.have > 0 {
-            HEADER - self.have
-        } else {
-            self.skip
-        };
-        if missing > 0 {
-            Err(FrameError::Truncated {
-                stream: self.stream,
-                missing,
-            })
-        } else {
-            Ok(())
-        }
-    }
-}
-
-/// The handler: checks every frame's peer and sequence, counts, and with `RECORD` records each
-/// frame's latency from its write to the handler.
-#[derive(Debug)]
-pub struct Handler<const RECORD: bool> {
-    next: Vec<u64>,
-    handled: u64,
-    base: Instant,
-    histogram: Option<Histogram<u64>>,
-}
-
-impl<const RECORD: bool> Handler<RECORD> {
-    /// A handler for `streams` connections, timestamps relative to `base`.
-    pub fn new(streams: usize, base: Instant) -> Self {
-        Self {
-            next: vec![0; streams],
-            handled: 0,
-            base,
-            histogram: RECORD.then(latency_histogram),
-        }
-    }
-
-    /// Handles one frame.
-    #[inline]
-    pub fn handle(&mut self, h: Header) -> Result<(), FrameError> {
-        let stream = h.stream as usize;
-        let expected = self.next[stream];
-        if h.peer as usize != stream || h.seq != expected {
-            return Err(FrameError::OutOfOrder {
-                stream,
-                peer: h.peer as usize,
-                expected,
-                seq: h.seq,
-            });
-        }
-        self.next[stream] += 1;
-        self.handled += 1;
-        if let Some(hist) = self.histogram.as_mut() {
-            let now = self.base.elapsed().as_nanos() as u64;
-            hist.saturating_record(now.saturating_sub(h.sent).max(1));
-        }
-        Ok(())
-    }
-
-    /// Frames handled so far.
-    pub fn handled(&self) -> u64 {
-        self.handled
-    }
-}
-
-/// Both ends of `peers` connections over socket kind `S`: the peers' sides and the receiver's,
-/// connection `i` accepted as the `i`-th.
-fn connect<S: Wire>(peers: usize) -> io::Result<(Vec<S>, Vec<S>)> {
-    connect_at(0, peers)
-}
-
-/// [`connect`] with a TCP receiver listening on 127.0.0.1:`port` (0: chosen by the OS). A port
-/// already taken is an error that says so.
-fn connect_at<S: Wire>(port: u16, peers: usize) -> io::Result<(Vec<S>, Vec<S>)> {
-    let (listener, address) = S::listen(port)?;
-    let mut out = Vec::with_capacity(peers);
-    let mut into = Vec::with_capacity(peers);
-    for _ in 0..peers {
-        out.push(S::connect(&address)?);
-        into.push(S::accept(&listener)?);
-    }
-    Ok((out, into))
-}
-
-/// Writes `frames` frames of `payload` bytes from peer `id` to `stream`, numbered from 0, then
-/// closes it. `clock` gives the ns stamped in each frame (with `RECORD`); returns when it started.
-fn stream_frames<const RECORD: bool, T>(
-    mut stream: impl Write,
-    id: usize,
-    payload: usize,
-    frames: u64,
-    mut clock: impl FnMut() -> u64,
-    start: impl FnOnce() -> T,
-) -> io::Result<T> {
-    let mut frame = vec![0u8; HEADER + payload];
-    frame[0..4].copy_from_slice(&((HEADER + payload) as u32).to_le_bytes());
-    frame[4..8].copy_from_slice(&(id as u32).to_le_bytes());
-    let started = start();
-    for seq in 0..frames {
-        frame[8..16].copy_from_slice(&seq.to_le_bytes());
-        if RECORD {
-            frame[16..24].copy_from_slice(&clock().to_le_bytes());
-        }
-        stream.write_all(&frame).map_err(|e| {
-            io::Error::new(
-                e.kind(),
-                format!("peer {id} could not write frame {seq}: {e}"),
-            )
-        })?;
-    }
-    drop(stream);
-    Ok(started)
-}
-
 /// A peer in this process: a team role streaming its frames (after the team's gate).
 fn peer<const RECORD: bool>(
     stream: impl Write + Send + 'static,
@@ -614,30 +143,6 @@ fn peer<const RECORD: bool>(
             Err(e) => panic!("transport: {e}"),
         }
     })
-}
-
-/// What a role of a transport cell returns.
-enum Outcome {
-    /// A peer, and when it started.
-    Peer(Instant),
-    /// A reader thread (thread-per-stream): nothing to report.
-    Reader,
-    /// The handler: when it handled the last frame, what it counted, and its latencies.
-    Handled(Result<Handled, FrameError>),
-}
-
-/// The handler's result.
-struct Handled {
-    end: Instant,
-    handled: u64,
-    histogram: Option<Histogram<u64>>,
-}
-
-fn io_error(stream: usize, e: &io::Error) -> FrameError {
-    FrameError::Io {
-        stream,
-        message: e.to_string(),
-    }
 }
 
 /// Reads one connection with blocking reads until it closes, decoding into `frame`.
@@ -675,21 +180,6 @@ fn read_blocking<S: Wire>(
             Err(e) => return Err(io_error(stream, &e)),
         }
     }
-}
-
-/// The handler's end of a run: done when every frame sent was handled.
-fn handled<const RECORD: bool>(h: Handler<RECORD>, sent: u64) -> Result<Handled, FrameError> {
-    if h.handled != sent {
-        return Err(FrameError::Missing {
-            handled: h.handled,
-            sent,
-        });
-    }
-    Ok(Handled {
-        end: Instant::now(),
-        handled: h.handled,
-        histogram: h.histogram,
-    })
 }
 
 /// One thread reading every connection non-blocking, round-robin (`epoll`: false) or woken by
@@ -1207,6 +697,9 @@ fn receive_on<S: Wire, const RECORD: bool>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::TcpListener;
+
+    use super::wire::connect_at;
 
     const SHORT: Duration = Duration::from_millis(300);
 
