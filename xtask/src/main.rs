@@ -14,6 +14,7 @@ mod criterion;
 mod environment;
 mod migrate;
 mod new_impl;
+mod outcome;
 mod placement;
 mod ranking;
 mod report;
@@ -33,6 +34,7 @@ use std::{
 };
 
 use clap::{Parser, Subcommand};
+use outcome::Outcome;
 
 /// chanbench's tasks.
 #[derive(Debug, Parser)]
@@ -66,29 +68,6 @@ enum Task {
     Migrate(migrate::Args),
     /// Print the workload table: each workload's kind, unit, floor, latency and pacing.
     Workloads(workloads::Args),
-}
-
-/// How a task ended when it did not fail: each maps to one exit status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// It did its job: 0.
-    Done,
-    /// `compare --fail-on-regression` found a regression: 3.
-    Regressed,
-    /// `validate` found the harness biased on a cell: 3.
-    Biased,
-    /// Ctrl-C stopped `bench`; what finished is stored: 130 (the shell's code for SIGINT).
-    Interrupted,
-}
-
-impl Outcome {
-    fn exit_code(self) -> ExitCode {
-        match self {
-            Outcome::Done => ExitCode::SUCCESS,
-            Outcome::Regressed | Outcome::Biased => ExitCode::from(3),
-            Outcome::Interrupted => ExitCode::from(130),
-        }
-    }
 }
 
 fn main() -> ExitCode {

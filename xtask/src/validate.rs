@@ -23,8 +23,9 @@ use chanbench_schema::{CalibrationRecord, Record, Unit};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Outcome, bench,
+    bench,
     environment::{self, Build, Host, now},
+    outcome::Outcome,
     placement::{self, Placement, core_list},
     results::write_atomic,
     standalone, stats,

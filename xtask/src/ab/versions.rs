@@ -20,7 +20,8 @@ use super::{
     measure, scratch,
 };
 use crate::{
-    Outcome, charts,
+    charts,
+    outcome::Outcome,
     results::write_atomic,
     units::CSS,
     variant::{self, Variant},

@@ -31,8 +31,8 @@ use chanbench_schema::{ProfileName, Workload};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::{
-    Outcome,
     environment::{self, Environment, Request, now},
+    outcome::Outcome,
     placement::{self, Placement, core_list},
     report,
     results::{self, PlacementResults, Run, read_versioned, write_atomic},

@@ -21,7 +21,7 @@ use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 
-use crate::{Outcome, results::Run};
+use crate::{outcome::Outcome, results::Run};
 
 mod judge;
 mod pair;
