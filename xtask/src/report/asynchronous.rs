@@ -9,8 +9,8 @@ use chanbench_schema::{Cost, Workload};
 use maud::{Markup, html};
 
 use super::{
-    html,
     model::{PlacementRanking, View},
+    widgets::ranking_cell,
 };
 use crate::{ranking, results::CellResult, units::time_per};
 
@@ -179,7 +179,7 @@ pub fn section(view: &View<'_>) -> Markup {
                     td { a href=(format!("#w-{}", w.workload)) { (w.workload) } br; span.small { "per " (w.workload.facts().unit.name()) } }
                     td { (w.flavour) }
                     @for (_, r) in &w.per_placement {
-                        td { (html::ranking_cell(r.as_ref())) }
+                        td { (ranking_cell(r.as_ref())) }
                     }
                 }
             }

@@ -28,9 +28,11 @@ mod export;
 mod figures;
 mod html;
 mod model;
+mod names;
 mod strategies;
 #[cfg(test)]
 mod tests;
+mod widgets;
 
 pub use model::View;
 
@@ -72,14 +74,4 @@ pub fn write(run: &Run) -> Result<std::path::PathBuf> {
     let bmf = serde_json::to_string_pretty(&export::bmf(&rows)).context("serializing bmf.json")?;
     fs::write(dir.join("bmf.json"), bmf).context("writing bmf.json")?;
     Ok(index)
-}
-
-/// Distinct values in first-seen order.
-fn ordered<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<T> {
-    items.into_iter().fold(Vec::new(), |mut v, x| {
-        if !v.contains(&x) {
-            v.push(x);
-        }
-        v
-    })
 }

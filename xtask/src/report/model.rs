@@ -3,7 +3,7 @@
 
 use chanbench_schema::{Kind, Workload};
 
-use super::{ordered, strategies};
+use super::names::{label, ordered};
 use crate::{
     ranking::{self, Ranking},
     results::{PlacementResults, Run},
@@ -47,7 +47,7 @@ impl<'a> View<'a> {
                 .cloned()
                 .chain(cells().map(|c| c.implementation().to_owned()))
                 .chain(cells().filter_map(|c| c.params().strategy.clone()))
-                .chain(cells().map(strategies::label))
+                .chain(cells().map(label))
                 .chain(run.placements.iter().map(|p| p.placement.clone())),
         );
         View {

@@ -3,10 +3,16 @@
 use anyhow::Result;
 use chanbench_schema::Workload;
 
-use super::{Reading, label, lead::fastest, measured_by_placement, median, ratio, strategy};
+use super::{
+    lead::fastest,
+    reading::{Reading, measured_by_placement, median, ratio},
+};
 use crate::{
     charts::{self, Series},
-    report::{model::View, ordered},
+    report::{
+        model::View,
+        names::{label, ordered, strategy},
+    },
     results::CellResult,
     units::time_per,
 };

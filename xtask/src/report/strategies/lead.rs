@@ -3,7 +3,7 @@
 //! behind a channel ranking's "reproducible" ([`Replication::sure`]); samples within one process are
 //! never used.
 
-use super::median;
+use super::reading::{median, ratio};
 use crate::{
     ranking::{MIN_MARGIN, Replication},
     results::CellResult,
@@ -64,7 +64,7 @@ impl Lead {
 
     /// The lead over `other` in words.
     pub(super) fn said(&self, other: &str) -> String {
-        let ratio = super::ratio(self.ratio);
+        let ratio = ratio(self.ratio);
         match self.replication {
             Replication::NotReplicated => format!(
                 "{ratio} ahead of {other}, not replicated (fewer than two processes measured both)"

@@ -7,30 +7,16 @@ use anyhow::Result;
 use chanbench_schema::{Kind, Workload};
 use maud::{Markup, PreEscaped, html};
 
-use super::{html::matrix_table, model::View};
-use crate::{
-    results::{CellResult, PlacementResults},
-    stats,
-};
+use super::{model::View, widgets::matrix_table};
+use reading::Reading;
 
 mod distribute;
 mod lead;
+mod reading;
 mod receive;
 mod service;
 mod sources;
 mod transport;
-
-/// What a family's section says: a reading of the run, its charts, a note on the method.
-pub struct Reading {
-    /// The paragraph: what was measured.
-    pub text: String,
-    /// What this run found, listed under the paragraph one finding per item.
-    pub points: Vec<String>,
-    /// One chart per placement (SVG; empty strings are skipped).
-    pub charts: Vec<String>,
-    /// A note under the charts.
-    pub note: String,
-}
 
 /// A family's section builder.
 type Family = fn(&View<'_>) -> Result<Reading>;
@@ -111,59 +97,6 @@ pub fn section(view: &View<'_>) -> Result<Markup> {
         p { "Beyond one channel: the same job done by different concurrency strategies, through the same placements. Each family has a chart per placement, a reading of this run's numbers, and every cell in a table (times per message, item or request, as each family says)." }
         @for s in &sections { (s) }
     })
-}
-
-/// Each placement with its measured cells of `workload`; placements without any are skipped.
-fn measured_by_placement<'v>(
-    view: &'v View<'_>,
-    workload: Workload,
-) -> impl Iterator<Item = (&'v PlacementResults, Vec<&'v CellResult>)> {
-    view.run
-        .placements
-        .iter()
-        .map(move |p| (p, p.measured(workload)))
-        .filter(|(_, cells)| !cells.is_empty())
-}
-
-/// The strategy a cell runs (its parameters' `strategy`), or its implementation's name.
-fn strategy(c: &CellResult) -> &str {
-    c.params().strategy.as_deref().unwrap_or(c.implementation())
-}
-
-/// The cells that run strategy `s` and whose parameters `keep` selects.
-fn cells_of<'c>(
-    cells: &[&'c CellResult],
-    s: &str,
-    keep: impl Fn(&chanbench_schema::Params) -> bool,
-) -> Vec<&'c CellResult> {
-    cells
-        .iter()
-        .copied()
-        .filter(|c| strategy(c) == s && keep(c.params()))
-        .collect()
-}
-
-/// The strategy with the channel it runs over, if any: `pool-per-item (crossbeam)`, `rayon`.
-pub(super) fn label(c: &CellResult) -> String {
-    match strategy(c) {
-        s if s == c.implementation() => s.to_owned(),
-        s => format!("{s} ({})", c.implementation()),
-    }
-}
-
-/// The median of the present values; `None` when there are none.
-fn median(values: impl IntoIterator<Item = Option<f64>>) -> Option<f64> {
-    let v: Vec<f64> = values.into_iter().flatten().collect();
-    (!v.is_empty()).then(|| stats::median(&v))
-}
-
-fn ratio(x: f64) -> String {
-    format!("{x:.2}×")
-}
-
-/// A cell's CPU time per unit, from its cost run.
-fn cpu(c: &CellResult) -> Option<f64> {
-    Some(c.cost.as_ref()?.cpu_ns_per_msg)
 }
 
 #[cfg(test)]

@@ -5,10 +5,16 @@ use std::time::Duration;
 use anyhow::Result;
 use chanbench_schema::Workload;
 
-use super::{Reading, cells_of, cpu, lead::fastest, measured_by_placement, median, strategy};
+use super::{
+    lead::fastest,
+    reading::{Reading, cells_of, cpu, measured_by_placement, median},
+};
 use crate::{
     charts::{self, Dot},
-    report::{model::View, ordered},
+    report::{
+        model::View,
+        names::{ordered, strategy},
+    },
     results::CellResult,
     units::time,
 };

@@ -3,10 +3,13 @@
 use anyhow::Result;
 use chanbench_schema::Workload;
 
-use super::{Reading, measured_by_placement, median, ratio, strategy};
+use super::reading::{Reading, measured_by_placement, median, ratio};
 use crate::{
     charts::{self, Series},
-    report::{model::View, ordered},
+    report::{
+        model::View,
+        names::{ordered, strategy},
+    },
     units::time,
 };
 

@@ -5,13 +5,15 @@ use anyhow::Result;
 use chanbench_schema::Workload;
 
 use super::{
-    Reading, cells_of, cpu,
     lead::{Fastest, Lead, fastest},
-    measured_by_placement, median, ratio, strategy,
+    reading::{Reading, cells_of, cpu, measured_by_placement, median, ratio},
 };
 use crate::{
     charts::{self, Curve},
-    report::{model::View, ordered},
+    report::{
+        model::View,
+        names::{ordered, strategy},
+    },
     results::CellResult,
     units::{bytes, time},
 };

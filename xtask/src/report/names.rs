@@ -1,0 +1,27 @@
+//! How the report names and orders things: distinct values in the order first seen, and a
+//! strategy cell's label.
+
+use crate::results::CellResult;
+
+/// Distinct values in first-seen order.
+pub(super) fn ordered<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<T> {
+    items.into_iter().fold(Vec::new(), |mut v, x| {
+        if !v.contains(&x) {
+            v.push(x);
+        }
+        v
+    })
+}
+
+/// The strategy a cell runs (its parameters' `strategy`), or its implementation's name.
+pub(super) fn strategy(c: &CellResult) -> &str {
+    c.params().strategy.as_deref().unwrap_or(c.implementation())
+}
+
+/// The strategy with the channel it runs over, if any: `pool-per-item (crossbeam)`, `rayon`.
+pub(super) fn label(c: &CellResult) -> String {
+    match strategy(c) {
+        s if s == c.implementation() => s.to_owned(),
+        s => format!("{s} ({})", c.implementation()),
+    }
+}
