@@ -1,6 +1,7 @@
 //! `cargo xtask bench` end to end: faults, interruption and bad input, on small selections of the
 //! smoke matrix. Results go to a temporary folder. No timing is asserted; the watchdog's timeout
-//! only needs to be shorter than the test's patience.
+//! only needs to be shorter than the test's patience. Each test builds the benchmark in release
+//! and runs it, minutes in all, so they run only with `CHANBENCH_E2E=1` (`build.rs`); CI sets it.
 
 use std::{
     collections::BTreeSet,
@@ -50,6 +51,7 @@ fn cells_with_status<'a>(placement: &'a Value, status: &str) -> Vec<&'a Value> {
 }
 
 #[test]
+#[cfg_attr(not(chanbench_e2e), ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)")]
 fn a_hanging_cell_times_out_a_panicking_cell_fails_and_the_matrix_continues() {
     let results = scratch("faults");
     let name = format!("faults-{}", std::process::id());
@@ -131,6 +133,7 @@ fn smoke_spsc(results: &Path, name: &str) -> Command {
 }
 
 #[test]
+#[cfg_attr(not(chanbench_e2e), ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)")]
 fn ctrl_c_keeps_finished_cells_and_resume_finishes_the_rest() {
     let results = scratch("resume");
     let name = format!("resume-{}", std::process::id());
@@ -234,6 +237,7 @@ fn implementations_of(placement: &Value) -> BTreeSet<String> {
 /// The reproduction: a deleted run's passes under the same name must not come back into
 /// a new run, neither when it runs nor when it is resumed after a `kill -9`.
 #[test]
+#[cfg_attr(not(chanbench_e2e), ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)")]
 fn a_new_run_holds_only_its_own_data_and_resume_continues_only_the_run_it_names() {
     let results = scratch("own-data");
     let name = format!("own-data-{}", std::process::id());
@@ -296,6 +300,7 @@ fn a_new_run_holds_only_its_own_data_and_resume_continues_only_the_run_it_names(
 /// signalled, xtask must stop it) and to the whole group (`timeout -s TERM` signals its child,
 /// then its group).
 #[test]
+#[cfg_attr(not(chanbench_e2e), ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)")]
 fn sigterm_keeps_finished_cells_records_the_interruption_and_prints_the_resume_hint() {
     let results = scratch("sigterm");
     for (k, group) in [false, true].into_iter().enumerate() {
@@ -332,6 +337,7 @@ fn sigterm_keeps_finished_cells_records_the_interruption_and_prints_the_resume_h
 }
 
 #[test]
+#[cfg_attr(not(chanbench_e2e), ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)")]
 fn bad_input_is_reported_before_anything_runs() {
     let results = scratch("bad-input");
     let out = run(xtask(
@@ -466,6 +472,7 @@ fn copy_of_project(name: &str) -> PathBuf {
 }
 
 #[test]
+#[cfg_attr(not(chanbench_e2e), ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)")]
 fn scaffolded_implementations_compile_pass_conformance_and_are_registered() {
     let copy = copy_of_project("new-impl");
     let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
@@ -542,6 +549,7 @@ fn scaffolded_implementations_compile_pass_conformance_and_are_registered() {
 /// the failing conformance checks named; a version crates.io does not have is an error before
 /// anything is built.
 #[test]
+#[cfg_attr(not(chanbench_e2e), ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)")]
 fn variants_that_fail_conformance_or_do_not_exist_are_refused_by_ab_and_bench() {
     let scratch = scratch("ab-lossy");
     // crossbeam-channel as cargo downloaded it for this project, patched to drop one message in
