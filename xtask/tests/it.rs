@@ -51,7 +51,10 @@ fn cells_with_status<'a>(placement: &'a Value, status: &str) -> Vec<&'a Value> {
 }
 
 #[test]
-#[cfg_attr(not(chanbench_e2e), ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)")]
+#[cfg_attr(
+    not(chanbench_e2e),
+    ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)"
+)]
 fn a_hanging_cell_times_out_a_panicking_cell_fails_and_the_matrix_continues() {
     let results = scratch("faults");
     let name = format!("faults-{}", std::process::id());
@@ -133,7 +136,10 @@ fn smoke_spsc(results: &Path, name: &str) -> Command {
 }
 
 #[test]
-#[cfg_attr(not(chanbench_e2e), ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)")]
+#[cfg_attr(
+    not(chanbench_e2e),
+    ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)"
+)]
 fn ctrl_c_keeps_finished_cells_and_resume_finishes_the_rest() {
     let results = scratch("resume");
     let name = format!("resume-{}", std::process::id());
@@ -237,7 +243,10 @@ fn implementations_of(placement: &Value) -> BTreeSet<String> {
 /// The reproduction: a deleted run's passes under the same name must not come back into
 /// a new run, neither when it runs nor when it is resumed after a `kill -9`.
 #[test]
-#[cfg_attr(not(chanbench_e2e), ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)")]
+#[cfg_attr(
+    not(chanbench_e2e),
+    ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)"
+)]
 fn a_new_run_holds_only_its_own_data_and_resume_continues_only_the_run_it_names() {
     let results = scratch("own-data");
     let name = format!("own-data-{}", std::process::id());
@@ -300,7 +309,10 @@ fn a_new_run_holds_only_its_own_data_and_resume_continues_only_the_run_it_names(
 /// signalled, xtask must stop it) and to the whole group (`timeout -s TERM` signals its child,
 /// then its group).
 #[test]
-#[cfg_attr(not(chanbench_e2e), ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)")]
+#[cfg_attr(
+    not(chanbench_e2e),
+    ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)"
+)]
 fn sigterm_keeps_finished_cells_records_the_interruption_and_prints_the_resume_hint() {
     let results = scratch("sigterm");
     for (k, group) in [false, true].into_iter().enumerate() {
@@ -337,7 +349,10 @@ fn sigterm_keeps_finished_cells_records_the_interruption_and_prints_the_resume_h
 }
 
 #[test]
-#[cfg_attr(not(chanbench_e2e), ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)")]
+#[cfg_attr(
+    not(chanbench_e2e),
+    ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)"
+)]
 fn bad_input_is_reported_before_anything_runs() {
     let results = scratch("bad-input");
     let out = run(xtask(
@@ -472,7 +487,10 @@ fn copy_of_project(name: &str) -> PathBuf {
 }
 
 #[test]
-#[cfg_attr(not(chanbench_e2e), ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)")]
+#[cfg_attr(
+    not(chanbench_e2e),
+    ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)"
+)]
 fn scaffolded_implementations_compile_pass_conformance_and_are_registered() {
     let copy = copy_of_project("new-impl");
     let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
@@ -549,7 +567,10 @@ fn scaffolded_implementations_compile_pass_conformance_and_are_registered() {
 /// the failing conformance checks named; a version crates.io does not have is an error before
 /// anything is built.
 #[test]
-#[cfg_attr(not(chanbench_e2e), ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)")]
+#[cfg_attr(
+    not(chanbench_e2e),
+    ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)"
+)]
 fn variants_that_fail_conformance_or_do_not_exist_are_refused_by_ab_and_bench() {
     let scratch = scratch("ab-lossy");
     // crossbeam-channel as cargo downloaded it for this project, patched to drop one message in

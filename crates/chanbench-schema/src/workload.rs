@@ -86,6 +86,26 @@ pub enum Unit {
 }
 
 impl Unit {
+    /// Every unit, in the order the report explains them.
+    pub const ALL: [Unit; 5] = [
+        Unit::Message,
+        Unit::RoundTrip,
+        Unit::Item,
+        Unit::Request,
+        Unit::Frame,
+    ];
+
+    /// What one unit is, after its short form: `/round trip` is "one there and back".
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Unit::Message => "one message sent and received",
+            Unit::RoundTrip => "one there and back",
+            Unit::Item => "one item of a job",
+            Unit::Request => "one request answered",
+            Unit::Frame => "one frame read from a socket and handled",
+        }
+    }
+
     /// The unit after "per": `message`, `round trip`, `item`, `request`.
     pub fn name(self) -> &'static str {
         match self {

@@ -2,7 +2,7 @@
 //! by [`super::figures`] and the strategy sections by [`super::strategies`].
 
 use anyhow::Result;
-use chanbench_schema::{FloorRule, Workload};
+use chanbench_schema::{FloorRule, Pacing, Unit, Workload};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::{
@@ -18,21 +18,155 @@ use crate::{
     units::{CSS, time_per},
 };
 
-/// The page.
-pub fn page(view: &View<'_>) -> Result<Markup> {
-    let run = view.run;
-    let env = &run.environment;
-    let mut sections = Vec::new();
-    for w in view.channel_workloads() {
-        sections.push(workload_section(view, w)?);
+/// A part of the page: the anchor and label the nav links it by (none: it is not in the nav),
+/// and its markup, which holds that anchor.
+struct Section {
+    nav: Option<(String, String)>,
+    body: Markup,
+}
+
+impl Section {
+    fn linked(id: impl Into<String>, label: impl Into<String>, body: Markup) -> Section {
+        Section {
+            nav: Some((id.into(), label.into())),
+            body,
+        }
     }
+
+    fn unlinked(body: Markup) -> Section {
+        Section { nav: None, body }
+    }
+
+    /// Linked when `shown`: a section that renders nothing for this run has no link.
+    fn linked_if(shown: bool, id: &str, label: &str, body: Markup) -> Section {
+        if shown {
+            Section::linked(id, label, body)
+        } else {
+            Section::unlinked(body)
+        }
+    }
+}
+
+/// The page's sections, in order: the nav is generated from them.
+fn sections(view: &View<'_>) -> Result<Vec<Section>> {
+    let run = view.run;
     let mut payload_svgs = Vec::new();
     let mut cpu_svgs = Vec::new();
     for p in &run.placements {
         payload_svgs.extend(figures::payload_charts(view, p)?);
         cpu_svgs.push(figures::cpu_chart(view, p)?);
     }
-    let strategies = strategies::section(view)?;
+    let mut out = vec![
+        Section::linked("which", "Which channel", which_channel(view)),
+        Section::linked_if(
+            view.channel_workloads().any(|w| w.is_async()),
+            "async",
+            "async channels",
+            asynchronous::section(view),
+        ),
+        Section::unlinked(html! {
+            h2 { "Workloads" }
+            p { "Per workload: time per unit per configuration (capacity / payload / threads) and implementation on each placement; one core versus cross-core; latency percentiles where the workload records them; then the full table, best per row highlighted." }
+        }),
+    ];
+    for w in view.channel_workloads() {
+        out.push(Section::linked(
+            format!("w-{w}"),
+            w.name(),
+            workload_section(view, w)?,
+        ));
+    }
+    out.extend([
+        Section::linked_if(
+            strategies::FAMILIES.iter().any(|f| view.has(*f)),
+            "strategies",
+            "strategies",
+            strategies::section(view)?,
+        ),
+        Section::linked(
+            "payload",
+            "payload size",
+            html! {
+                h2 id="payload" { "Payload size" }
+                div.charts { @for svg in &payload_svgs { div.chart { (PreEscaped(svg)) } } }
+            },
+        ),
+        Section::linked(
+            "cpu",
+            "CPU versus wall",
+            html! {
+                h2 id="cpu" { "CPU time versus wall time" }
+                p { "Each dot is one cell's cost run. On the diagonal, one thread is busy for the whole time; above it, more than one core is burning CPU (spinning); far below it, threads sleep (parking). Spinning buys speed with cores: when threads share a core it costs the other thread its turn." }
+                div.charts { @for svg in &cpu_svgs { div.chart { (PreEscaped(svg)) } } }
+            },
+        ),
+        Section::linked("floor", "floor", floors(view)),
+        Section::linked("zero-cost", "zero-cost", zero_cost(view)),
+        Section::unlinked(problems(view)),
+    ]);
+    Ok(out)
+}
+
+/// The units note: each unit the run's workloads use, from the workload table, and how the
+/// headline figure is made.
+fn units_note(view: &View<'_>) -> String {
+    let present = |unit: Unit| -> Vec<Workload> {
+        Workload::ALL
+            .into_iter()
+            .filter(|w| w.facts().unit == unit && view.has(*w))
+            .collect()
+    };
+    let units: Vec<String> = Unit::ALL
+        .into_iter()
+        .filter_map(|unit| {
+            let workloads = present(unit);
+            match unit {
+                Unit::Message => Some(format!("{} is {}", unit.per(), unit.meaning())),
+                _ if workloads.is_empty() => None,
+                _ => Some(format!(
+                    "{} {} ({})",
+                    unit.per(),
+                    unit.meaning(),
+                    names(&workloads)
+                )),
+            }
+        })
+        .collect();
+    let latency: Vec<Workload> = Workload::ALL
+        .into_iter()
+        .filter(|w| w.facts().pacing != Pacing::Saturated && view.has(*w))
+        .collect();
+    let latency = if latency.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; {} time a message from its send to its receipt",
+            names(&latency)
+        )
+    };
+    format!(
+        "Every time is per unit of its workload, and says which: {}{latency}. Rates are the inverse. CPU time and context switches are per unit too, from a separate cost run of each cell (user + system time of the whole process, all threads, divided by its units). \"× floor\" is the time over the hardware floor's on the same placement. p99 is the 99th percentile of the cost run's latency: one way (send to receipt) or a round trip, as each chart's axis says. A cell's time is the median over its processes of each process's fastest sample (the batch least disturbed by the machine); \"typical\" is the median over processes of each process's median sample. The CSV and BMF ranges are the range over processes (with one process: criterion's 95% interval of its median).",
+        units.join(", ")
+    )
+}
+
+/// Workload names joined for prose: `a`, `a and b`, `a, b and c`.
+fn names(workloads: &[Workload]) -> String {
+    match workloads {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!(
+            "{} and {last}",
+            rest.iter().map(|w| w.name()).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+/// The page.
+pub fn page(view: &View<'_>) -> Result<Markup> {
+    let run = view.run;
+    let env = &run.environment;
+    let sections = sections(view)?;
     let title = format!("chanbench report: {}", env.run);
     Ok(html! {
         (DOCTYPE)
@@ -54,35 +188,17 @@ pub fn page(view: &View<'_>) -> Result<Markup> {
                 (metadata(view))
                 p.units {
                     strong { "Units. " }
-                    "Every time is per unit of its workload, and says which: /msg is one message sent and received, /round trip one there and back (ping-pong), /item one item of a job (distribute), /request one request answered (service); burst and receive time a message from its send to its receipt. Rates are the inverse. CPU time and context switches are per unit too, from a separate cost run of each cell (user + system time of the whole process, all threads, divided by its units). \"× floor\" is the time over the hardware floor's on the same placement. p99 is the 99th percentile of the cost run's latency: one way (send to receipt) or a round trip, as each chart's axis says. A cell's time is the median over its processes of each process's fastest sample (the batch least disturbed by the machine); \"typical\" is the median over processes of each process's median sample. The CSV and BMF ranges are the range over processes (with one process: criterion's 95% interval of its median)."
+                    (units_note(view))
                 }
                 nav {
-                    a href="#which" { "Which channel" } " · "
-                    @if view.channel_workloads().any(|w| w.is_async()) { a href="#async" { "async channels" } " · " }
-                    @for w in view.channel_workloads() { a href=(format!("#w-{w}")) { (w) } " · " }
-                    @if strategies::FAMILIES.iter().any(|f| view.has(*f)) { a href="#strategies" { "strategies" } " · " }
-                    a href="#payload" { "payload size" } " · "
-                    a href="#cpu" { "CPU versus wall" } " · "
-                    a href="#floor" { "floor" } " · "
-                    a href="#zero-cost" { "zero-cost" } " · "
+                    @for (id, label) in sections.iter().filter_map(|s| s.nav.as_ref()) {
+                        a href=(format!("#{id}")) { (label) } " · "
+                    }
                     a href="cells.csv" { "cells.csv" } " · "
                     a href="summary.md" { "summary.md" } " · "
                     a href="bmf.json" { "bmf.json" }
                 }
-                (which_channel(view))
-                (asynchronous::section(view))
-                h2 { "Workloads" }
-                p { "Per workload: time per unit per configuration (capacity / payload / threads) and implementation on each placement; one core versus cross-core; latency percentiles where the workload records them; then the full table, best per row highlighted." }
-                @for s in &sections { (s) }
-                (strategies)
-                h2 id="payload" { "Payload size" }
-                div.charts { @for svg in &payload_svgs { div.chart { (PreEscaped(svg)) } } }
-                h2 id="cpu" { "CPU time versus wall time" }
-                p { "Each dot is one cell's cost run. On the diagonal, one thread is busy for the whole time; above it, more than one core is burning CPU (spinning); far below it, threads sleep (parking). Spinning buys speed with cores: when threads share a core it costs the other thread its turn." }
-                div.charts { @for svg in &cpu_svgs { div.chart { (PreEscaped(svg)) } } }
-                (floors(view))
-                (zero_cost(view))
-                (problems(view))
+                @for s in &sections { (s.body) }
                 p.small { "Criterion's own per-benchmark HTML pages are not built: chanbench builds criterion without its html_reports feature to keep runs short; its raw estimates and samples are in target/chanbench/runs/" (env.run) "/ and in this run's JSON files." }
             }
         }

@@ -304,6 +304,30 @@ fn the_report_is_well_formed_escaped_and_complete() {
     // The HTML parser (html5ever) reports no error.
     let doc = scraper::Html::parse_document(&html);
     assert!(doc.errors.is_empty(), "HTML parse errors: {:?}", doc.errors);
+    // The nav is generated from the sections: every link lands on an id of the page, and every
+    // channel workload and the units of the fixture's workloads are there.
+    let links: Vec<&str> = doc
+        .select(&scraper::Selector::parse("nav a").unwrap())
+        .filter_map(|a| a.value().attr("href")?.strip_prefix('#'))
+        .collect();
+    for id in &links {
+        let on_page = scraper::Selector::parse(&format!("[id=\"{id}\"]")).unwrap();
+        assert!(
+            doc.select(&on_page).next().is_some(),
+            "nav #{id}: no such id"
+        );
+    }
+    assert!(
+        links.contains(&"which") && links.contains(&"zero-cost"),
+        "{links:?}"
+    );
+    for w in View::new(&run).channel_workloads() {
+        assert!(links.contains(&format!("w-{w}").as_str()), "{w}: {links:?}");
+    }
+    assert!(
+        html.contains("/round trip one there and back (ping-pong"),
+        "units note"
+    );
     // No script, no external resource: it opens from disk, offline.
     // (SVG's xmlns is a name, not a request.)
     for tag in ["<script", "<link", "src=", "href=\"http", "url(", "@import"] {
@@ -544,23 +568,37 @@ fn every_committed_run_renders_its_golden_report() {
     );
 }
 
-/// The first line at which `new` departs from `golden`, both quoted (shortened), or `None`.
+/// The first line at which `new` departs from `golden`, both quoted around the first character
+/// that differs (lines of a page can be long), or `None`.
 fn first_difference(golden: &str, new: &str) -> Option<String> {
     if golden == new {
         return None;
     }
-    let short = |s: Option<&str>| {
-        let s = s.unwrap_or("(end of file)");
-        s.chars().take(160).collect::<String>()
+    let around = |line: Option<&str>, at: usize| -> String {
+        let Some(line) = line else {
+            return "(end of file)".to_owned();
+        };
+        let chars: Vec<char> = line.chars().collect();
+        let from = at.saturating_sub(60);
+        chars[from.min(chars.len())..(at + 100).min(chars.len())]
+            .iter()
+            .collect()
     };
     let (mut g, mut n) = (golden.lines(), new.lines());
     for number in 1.. {
         let (a, b) = (g.next(), n.next());
         if a != b {
+            let at = a
+                .unwrap_or_default()
+                .chars()
+                .zip(b.unwrap_or_default().chars())
+                .take_while(|(x, y)| x == y)
+                .count();
             return Some(format!(
-                "line {number}: golden {:?}, now {:?}",
-                short(a),
-                short(b)
+                "line {number}, character {}: golden {:?}, now {:?}",
+                at + 1,
+                around(a, at),
+                around(b, at)
             ));
         }
         if a.is_none() {
@@ -575,11 +613,11 @@ fn a_report_that_changed_is_named_at_its_first_differing_line() {
     assert_eq!(first_difference("a\nb\n", "a\nb\n"), None);
     assert_eq!(
         first_difference("a\nb\nc", "a\nB\nc").as_deref(),
-        Some("line 2: golden \"b\", now \"B\"")
+        Some("line 2, character 1: golden \"b\", now \"B\"")
     );
     assert_eq!(
         first_difference("a\n", "a\nmore\n").as_deref(),
-        Some("line 2: golden \"(end of file)\", now \"more\"")
+        Some("line 2, character 1: golden \"(end of file)\", now \"more\"")
     );
 }
 
