@@ -1,0 +1,167 @@
+//! The conformance suite: generic checks any implementation runs with one macro call.
+//!
+//! Modelled on RustCrypto's `digest::new_test!` and `object_store`'s integration module: plain
+//! generic functions, plus [`conformance_tests!`](crate::conformance_tests) to stamp out one
+//! `#[test]` per check for a concrete implementation. An adapter's whole test file is:
+//!
+//! ```text
+//! chanbench_core::conformance_tests!(chanbench_flume::Flume,
+//!     flavors: [bounded, unbounded], extras: [multi_consumer, select, returns_unsent]);
+//! ```
+//!
+//! `flavors` are the constructors the checks run through: `unbounded` runs the core checks on
+//! `unbounded()`; `bounded` runs them, plus the capacity checks, on `bounded(4)` and again on
+//! `bounded(0)` (rendezvous). `extras` are the remaining capabilities; their checks run under every
+//! listed flavor. Listing a capability the type lacks does not compile; leaving out one it has
+//! fails the generated `capabilities_match_type_system` test. So the list cannot drift from the
+//! type.
+//!
+//! Every check runs in its own thread under a watchdog ([`run`]): an implementation that
+//! deadlocks fails with a message instead of hanging `cargo test`. No check relies on sleeping or
+//! on timing to pass; the only clocks are the watchdog, which only turns a hang into a failure,
+//! and `recv_timeout`'s own deadline.
+
+mod bounded;
+mod extras;
+mod general;
+mod limits;
+mod payloads;
+mod watchdog;
+
+pub use bounded::*;
+pub use extras::*;
+pub use general::*;
+pub use limits::*;
+pub use payloads::{LARGE_BYTES, Large, Payload};
+pub use watchdog::{Failure, NamedCheck, run, run_checks};
+
+// ---------------------------------------------------------------------------------------------
+// The macros. One table (`__conformance_flavor!` and `__conformance_group!`) lists the checks;
+// `$mode` decides whether they become `#[test]` functions (`tests`) or list entries (`(list v)`).
+
+/// Stamps out one `#[test]` per conformance check for an implementation; see the
+/// [module docs](crate::conformance). Needs the `conformance` feature of `chanbench-core`.
+#[macro_export]
+macro_rules! conformance_tests {
+    ($chan:ty, flavors: [$($flavor:ident),* $(,)?], extras: $extras:tt $(,)?) => {
+        mod conformance {
+            #[allow(unused_imports)]
+            use super::*;
+            $( $crate::__conformance_flavor!(tests; $chan; $flavor; $extras); )*
+
+            #[test]
+            fn capabilities_match_type_system() {
+                let listed = $crate::__conformance_listed!([$($flavor),*], $extras);
+                let actual = $crate::capabilities!($chan);
+                assert_eq!(
+                    listed, actual,
+                    "the capabilities listed in conformance_tests! differ from the traits {} implements",
+                    stringify!($chan)
+                );
+            }
+        }
+    };
+}
+
+/// The same checks as [`conformance_tests!`](crate::conformance_tests), as a list of
+/// `(name, check)` for [`run_checks`](crate::conformance::run_checks).
+#[macro_export]
+macro_rules! conformance_checks {
+    ($chan:ty, flavors: [$($flavor:ident),* $(,)?], extras: $extras:tt $(,)?) => {{
+        let mut checks: ::std::vec::Vec<$crate::conformance::NamedCheck> = ::std::vec::Vec::new();
+        $( $crate::__conformance_flavor!((list checks); $chan; $flavor; $extras); )*
+        checks
+    }};
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __conformance_listed {
+    ([$($flavor:ident),*], [$($extra:ident),* $(,)?]) => {{
+        let mut caps = $crate::Capabilities::default();
+        $( caps.$flavor = true; )*
+        $( caps.$extra = true; )*
+        caps
+    }};
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __conformance_flavor {
+    ($mode:tt; $chan:ty; unbounded; $extras:tt) => {
+        $crate::__conformance_module!($mode; unbounded; $chan; $crate::Unbound;
+            [core]; $extras);
+    };
+    ($mode:tt; $chan:ty; bounded; $extras:tt) => {
+        $crate::__conformance_module!($mode; bounded; $chan; $crate::Cap(4);
+            [core, bounded]; $extras);
+        $crate::__conformance_module!($mode; rendezvous; $chan; $crate::Cap(0);
+            [core, bounded, rendezvous]; $extras);
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __conformance_module {
+    (tests; $module:ident; $chan:ty; $make:expr; [$($group:ident),*]; [$($extra:ident),* $(,)?]) => {
+        mod $module {
+            #[allow(unused_imports)]
+            use super::*;
+            $( $crate::__conformance_group!(tests; ""; $chan; $make; $group); )*
+            $( $crate::__conformance_group!(tests; ""; $chan; $make; $extra); )*
+        }
+    };
+    ((list $v:ident); $module:ident; $chan:ty; $make:expr; [$($group:ident),*]; [$($extra:ident),* $(,)?]) => {
+        $( $crate::__conformance_group!((list $v); stringify!($module); $chan; $make; $group); )*
+        $( $crate::__conformance_group!((list $v); stringify!($module); $chan; $make; $extra); )*
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __conformance_group {
+    ($mode:tt; $prefix:expr; $chan:ty; $make:expr; core) => {
+        $crate::__conformance_stamp!($mode; $prefix; $chan; $make;
+            fifo_single_producer, mpsc_per_producer_fifo, payload_kinds,
+            pending_delivered_after_senders_drop, send_after_receiver_drop_fails,
+            blocked_receiver_woken_by_disconnect, recv_timeout_times_out,
+            recv_timeout_returns_on_message, drops_exactly_once);
+    };
+    ($mode:tt; $prefix:expr; $chan:ty; $make:expr; bounded) => {
+        $crate::__conformance_stamp!($mode; $prefix; $chan; $make;
+            capacity_try_send_full, blocked_sender_woken_by_disconnect);
+    };
+    ($mode:tt; $prefix:expr; $chan:ty; $make:expr; rendezvous) => {
+        $crate::__conformance_stamp!($mode; $prefix; $chan; $make; rendezvous_handoff);
+    };
+    ($mode:tt; $prefix:expr; $chan:ty; $make:expr; multi_consumer) => {
+        $crate::__conformance_stamp!($mode; $prefix; $chan; $make;
+            mpmc_no_loss_no_duplicates, mpmc_blocked_receivers_woken_by_disconnect);
+    };
+    ($mode:tt; $prefix:expr; $chan:ty; $make:expr; select) => {
+        $crate::__conformance_stamp!($mode; $prefix; $chan; $make; select_receives_from_every_source);
+    };
+    ($mode:tt; $prefix:expr; $chan:ty; $make:expr; returns_unsent) => {
+        $crate::__conformance_stamp!($mode; $prefix; $chan; $make; unsent_message_returned);
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __conformance_stamp {
+    (tests; $prefix:expr; $chan:ty; $make:expr; $($check:ident),*) => {$(
+        #[test]
+        fn $check() {
+            $crate::conformance::run(
+                concat!(module_path!(), "::", stringify!($check)),
+                || $crate::conformance::$check::<$chan, _>($make),
+            );
+        }
+    )*};
+    ((list $v:ident); $prefix:expr; $chan:ty; $make:expr; $($check:ident),*) => {$(
+        $v.push((
+            ::std::format!("{}::{}", $prefix, stringify!($check)),
+            ::std::boxed::Box::new(|| $crate::conformance::$check::<$chan, _>($make)),
+        ));
+    )*};
+}
