@@ -12,7 +12,7 @@ use regex::Regex;
 
 /// Files under `dir` whose name ends with one of `extensions`, skipping build output, stored runs
 /// and hidden folders.
-fn files(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) {
+pub(super) fn files(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) {
     for entry in fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();

@@ -1,10 +1,11 @@
-//! Tidy tests of the project itself (rust-analyzer's `tidy` is the model): the docs' links, and
-//! no import circle between the files of a crate.
+//! Tidy tests of the project itself (rust-analyzer's `tidy` is the model): the docs' links, no
+//! import circle between the files of a crate, no module or function too long.
 
 use std::path::{Path, PathBuf};
 
 mod docs;
 mod imports;
+mod sizes;
 
 /// The project's root (xtask's parent).
 fn root() -> PathBuf {
