@@ -5,293 +5,14 @@
 
 use std::{fs, path::Path};
 
-use chanbench_schema::{
-    Capacity, CellKey, Cost, Params, Payload, Percentiles, ProfileName, SCHEMA, Status, Workload,
-    ZeroCostRecord,
-};
+use chanbench_schema::{Capacity, Params, Payload, Workload};
+
+mod fixture;
+mod golden;
+
+use fixture::*;
 
 use super::*;
-use crate::{
-    environment::{Environment, LibraryVersion, Request},
-    results::{CellResult, Estimate, Estimates, PlacementResults, Samples},
-};
-
-/// The parameters of a channel cell.
-fn channel(capacity: Capacity, payload: &str, bytes: Option<u64>) -> Params {
-    let payload = Payload {
-        label: payload.to_owned(),
-        bytes,
-    };
-    Params::new(capacity, payload, 2)
-}
-
-fn u64_at(capacity: Capacity) -> Params {
-    channel(capacity, "u64", Some(8))
-}
-
-/// The parameters of a strategy cell.
-fn strategy(name: &str, set: impl FnOnce(&mut Params)) -> Params {
-    let mut params = Params::new(Capacity::None, Payload::opaque("instant"), 2).strategy(name);
-    set(&mut params);
-    params
-}
-
-fn cell(workload: Workload, implementation: &str, params: Params, ns: Option<f64>) -> CellResult {
-    let e = |v: f64| Estimate {
-        ns_per_msg: v,
-        lower: v * 0.95,
-        upper: v * 1.05,
-    };
-    let status = if ns.is_some() {
-        Status::Ok
-    } else {
-        Status::NotSupported
-    };
-    CellResult {
-        missing: if ns.is_some() {
-            vec![]
-        } else {
-            vec!["bounded".into()]
-        },
-        estimates: ns.map(|v| Estimates {
-            mean: e(v),
-            median: e(v),
-        }),
-        samples: ns.map(|v| Samples {
-            iters: vec![10.0, 20.0, 30.0],
-            times_ns: vec![v * 10.0, v * 20.5, v * 29.0],
-        }),
-        cost: ns.map(|v| Cost {
-            messages: 1000,
-            wall_ns: (v * 1000.0) as u64,
-            cpu_ns: (v * 1800.0) as u64,
-            voluntary_switches: 100,
-            involuntary_switches: 10,
-            allocations: Some(500),
-            allocated_bytes: Some(12_000),
-            wall_ns_per_msg: v,
-            cpu_ns_per_msg: v * 1.8,
-            voluntary_switches_per_msg: 0.1,
-            involuntary_switches_per_msg: 0.01,
-            allocations_per_msg: Some(0.5),
-            allocated_bytes_per_msg: Some(12.0),
-            latency: Some(Percentiles {
-                p50_ns: v as u64,
-                p99_ns: (v * 3.0) as u64,
-                p999_ns: (v * 9.0) as u64,
-                max_ns: (v * 20.0) as u64,
-                samples: 1000,
-            }),
-            peak_heap_bytes: Some((v as u64) * 512),
-            rss_before_bytes: Some(40 << 20),
-            peak_rss_bytes: Some((40 << 20) + (v as u64) * 1024),
-        }),
-        repeats: ns.map_or(vec![], |v| vec![v * 1.1, v * 1.12, v * 1.08]),
-        repeats_fastest: ns.map_or(vec![], |v| vec![v, v * 1.01, v * 0.99]),
-        ..CellResult::new(CellKey::new(workload, implementation, params), status)
-    }
-}
-
-/// A run with every kind of cell and chart, and an implementation id that needs escaping.
-pub(crate) fn fixture(dir: &Path) -> Run {
-    use Workload::*;
-    let impls = ["fast", "slow", "<b>&\"odd\""];
-    let placements = [
-        ("one-core", vec![0usize], 1.0),
-        ("cross-core", vec![0, 1], 3.0),
-    ];
-    let placements = placements
-        .iter()
-        .map(|(name, cores, scale)| {
-            let mut cells = vec![
-                cell(
-                    Floor,
-                    "atomic-ping-pong",
-                    u64_at(Capacity::None),
-                    Some(50.0 * scale),
-                ),
-                cell(
-                    Floor,
-                    "spsc-ring",
-                    u64_at(Capacity::Bounded(1024)),
-                    Some(5.0),
-                ),
-            ];
-            for (k, i) in impls.iter().enumerate() {
-                // On one core "slow" wins ping-pong; across cores "fast" does: a flip.
-                // The odd one is never the fastest; across cores it is the runner-up.
-                let pp = if k == 2 {
-                    if *name == "one-core" { 450.0 } else { 150.0 }
-                } else if (*name == "one-core") == (k == 1) {
-                    100.0
-                } else {
-                    300.0
-                };
-                cells.push(cell(
-                    PingPong,
-                    i,
-                    u64_at(Capacity::Bounded(1)),
-                    Some(pp * scale),
-                ));
-                let spsc = Some(10.0 * (k + 1) as f64);
-                cells.push(cell(Spsc, i, u64_at(Capacity::Bounded(1024)), spsc));
-                for (payload, bytes) in [("vec-1B-owned", 1), ("vec-1KiB-owned", 1024)] {
-                    let ns = 20.0 * (k + 1) as f64 + bytes as f64 / 100.0;
-                    let params = channel(Capacity::Bounded(1024), payload, Some(bytes));
-                    cells.push(cell(Spsc, i, params, Some(ns)));
-                }
-                let bounded = (k != 2).then_some(40.0 * (k + 1) as f64);
-                let mut params = u64_at(Capacity::Bounded(0));
-                params.producers = Some(2);
-                cells.push(cell(Mpsc, i, params, bounded));
-            }
-            // burst: "fast" is 2% ahead on the medians, but its processes scatter across
-            // "slow"'s: a winner, not a reproducible one.
-            let instant = || channel(Capacity::Bounded(1024), "instant", None);
-            let mut b = cell(Burst, "fast", instant(), Some(100.0));
-            b.repeats_fastest = vec![100.0, 110.0, 90.0];
-            cells.push(b);
-            let mut b = cell(Burst, "slow", instant(), Some(102.0));
-            b.repeats_fastest = vec![102.0, 92.0, 108.0];
-            cells.push(b);
-            // seq: every implementation is slower than another somewhere they both ran.
-            for (i, cap, ns) in [
-                ("fast", Capacity::Bounded(1024), 10.0),
-                ("slow", Capacity::Bounded(1024), 20.0),
-                ("<b>&\"odd\"", Capacity::Bounded(1024), 15.0),
-                ("slow", Capacity::Unbounded, 10.0),
-                ("fast", Capacity::Unbounded, 40.0),
-            ] {
-                cells.push(cell(Seq, i, u64_at(cap), Some(ns)));
-            }
-            // The strategy families: strategies without a channel under their own names.
-            let fine = |p: &mut Params| p.grain = Some("fine".into());
-            for (name, ns) in [("sequential", 100.0), ("rayon", 60.0)] {
-                cells.push(cell(
-                    Distribute,
-                    name,
-                    strategy(name, fine),
-                    Some(ns * scale),
-                ));
-            }
-            for (name, ns) in [("pool-per-item", 80.0), ("pool-batch-64", 50.0)] {
-                cells.push(cell(
-                    Distribute,
-                    "fast",
-                    strategy(name, fine),
-                    Some(ns * scale),
-                ));
-            }
-            for (wait, ns) in [("block", 5000.0), ("spin", 300.0)] {
-                for i in ["fast", "slow"] {
-                    let params = strategy(wait, |p| p.gap_ns = Some(1_000_000));
-                    cells.push(cell(Receive, i, params, Some(ns * scale)));
-                }
-            }
-            for (serve, ns) in [("merged", 40.0), ("round-robin", 90.0)] {
-                for n in [1, 64] {
-                    let params = strategy(serve, |p| p.sources = Some(n));
-                    cells.push(cell(Sources, "fast", params, Some(ns * n as f64)));
-                }
-            }
-            let service = |mode: &str, envelope: &str| {
-                strategy(mode, |p| p.envelope = Some(envelope.to_owned()))
-            };
-            for (mode, envelope, ns) in [
-                ("one-thread", "owned", 100.0),
-                ("one-thread", "boxed", 50.0),
-                ("two-threads", "owned", 1000.0),
-                ("two-threads", "boxed", 1100.0),
-            ] {
-                cells.push(cell(
-                    Service,
-                    "fast",
-                    service(mode, envelope),
-                    Some(ns * scale),
-                ));
-            }
-            cells.push(cell(
-                Service,
-                "direct-call",
-                service("direct-call", "owned"),
-                Some(10.0),
-            ));
-            let mut params = u64_at(Capacity::Bounded(1));
-            params.producers = Some(2);
-            let mut failed = cell(Mpsc, "slow", params, None);
-            failed.status = Status::Timeout;
-            failed.message = Some("no progress within 300 s </td>".into());
-            cells.push(failed);
-            PlacementResults {
-                schema: SCHEMA,
-                run: "fixture".into(),
-                placement: name.to_string(),
-                cores: cores.clone(),
-                profile: "quick".into(),
-                complete: true,
-                cells,
-                zero_cost: vec![ZeroCostRecord {
-                    schema: SCHEMA,
-                    workload: Seq,
-                    rounds: 5,
-                    messages_per_run: 1000,
-                    direct_median_ns_per_msg: 16.0,
-                    trait_median_ns_per_msg: 16.0,
-                    ratio_median: 1.001,
-                    ratio_p25: 0.99,
-                    ratio_p75: 1.01,
-                }],
-            }
-        })
-        .collect();
-    Run {
-        dir: dir.to_owned(),
-        environment: Environment {
-            schema: SCHEMA,
-            run: "fixture".into(),
-            profile: ProfileName::Quick,
-            cpu_model: "Test CPU <2 GHz>".into(),
-            logical_cores: 2,
-            physical_cores: 2,
-            allowed_cores: vec![0, 1],
-            hypervisor: false,
-            kernel: "6".into(),
-            os: "Test".into(),
-            rustc: "rustc 1.95.0".into(),
-            libraries: impls
-                .iter()
-                .map(|i| LibraryVersion {
-                    implementation: i.to_string(),
-                    library: "lib".into(),
-                    version: "1.0.0".into(),
-                })
-                .collect(),
-            git_revision: None,
-            git_dirty: Some(false),
-            load_average_before: vec![0.1, 0.2, 0.3],
-            started: "2026-11-23T00:00:00Z".into(),
-            ended: Some("2026-11-23T00:01:00Z".into()),
-            interrupted: false,
-            request: Request {
-                impls: vec![],
-                variants: vec![],
-                workloads: vec![],
-                placements: vec!["one-core".into(), "cross-core".into()],
-                repeat: 3,
-                seed: 7,
-            },
-            test_knobs: vec![],
-            host: Some(crate::environment::Host {
-                vendor: "GenuineTest".into(),
-                stepping: "<4>".into(),
-                hypervisor_vendor: "KVMKVMKVM".into(),
-                ..Default::default()
-            }),
-            build: None,
-        },
-        placements,
-    }
-}
 
 #[test]
 fn the_report_is_well_formed_escaped_and_complete() {
@@ -427,6 +148,16 @@ fn the_report_is_well_formed_escaped_and_complete() {
     );
     assert!(html.contains("not supported") && html.contains("lacks bounded"));
 
+    assert!(html.contains("not reproducible: the process-to-process spread leaves the margin"));
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_exports_hold_every_cell_with_its_unit_and_escape_ids() {
+    let dir = std::env::temp_dir().join(format!("chanbench-exports-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    let run = fixture(&dir);
+    write(&run).unwrap();
     // Exports: one CSV row per cell, BMF entries for measured cells, the Markdown table.
     let mut csv = csv::Reader::from_path(dir.join("report/cells.csv")).unwrap();
     let cells: usize = run.placements.iter().map(|p| p.cells.len()).sum();
@@ -465,7 +196,6 @@ fn the_report_is_well_formed_escaped_and_complete() {
         md.contains("| seq (per message) | no single winner |"),
         "{md}"
     );
-    assert!(html.contains("not reproducible: the process-to-process spread leaves the margin"));
     assert!(md.contains("vs `<b>&\"odd\"`"), "{md}");
     let _ = fs::remove_dir_all(&dir);
 }
@@ -491,134 +221,6 @@ fn every_name_keeps_one_colour_and_series_of_one_chart_differ() {
     assert_eq!(distinct.len(), names.len(), "{names:?} {colours:?}");
     // Implementations come first, in registry order: the same colour in every section.
     assert_eq!((view.colour_of("fast"), view.colour_of("slow")), (0, 1));
-}
-
-/// The files a report consists of, each compared byte for byte with its golden copy.
-const REPORT_FILES: [&str; 4] = ["index.html", "cells.csv", "summary.md", "bmf.json"];
-
-/// Every run under `results/` still loads and renders, and every committed one to exactly its
-/// committed report: those `report/` folders are the golden files, so a change to the report
-/// shows as their diff. A run of the user's own, which git does not track, is only rendered.
-/// `UPDATE_GOLDEN=1 cargo test -p xtask --bin xtask golden` rewrites the golden files in place.
-#[test]
-fn every_committed_run_renders_its_golden_report() {
-    let results = Path::new(env!("CARGO_MANIFEST_DIR")).join("../results");
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
-    let tracked = std::process::Command::new("git")
-        .args(["ls-files", "-z", "--", "."])
-        .current_dir(&results)
-        .output()
-        .expect("git, to tell the committed runs from the user's own");
-    assert!(tracked.status.success(), "git ls-files: {tracked:?}");
-    let tracked = String::from_utf8(tracked.stdout).unwrap();
-    let committed = |run: &Path, file: &str| {
-        let name = run.file_name().unwrap().to_string_lossy();
-        tracked
-            .split('\0')
-            .any(|p| p == format!("{name}/report/{file}"))
-    };
-    let mut compared = 0;
-    let mut rendered = 0;
-    let mut stale = Vec::new();
-    for entry in fs::read_dir(&results).unwrap() {
-        let dir = entry.unwrap().path();
-        if dir.is_symlink() || !dir.join("environment.json").exists() {
-            continue;
-        }
-        let mut run = Run::load(&results, &dir.to_string_lossy())
-            .unwrap_or_else(|e| panic!("{}: {e:#}", dir.display()));
-        let out = std::env::temp_dir().join(format!(
-            "chanbench-committed-{}-{}",
-            std::process::id(),
-            rendered
-        ));
-        let _ = fs::remove_dir_all(&out);
-        run.dir = out.clone();
-        write(&run).unwrap_or_else(|e| panic!("{}: {e:#}", dir.display()));
-        for file in REPORT_FILES {
-            let (new, golden) = (out.join("report").join(file), dir.join("report").join(file));
-            let new_text = fs::read_to_string(&new).unwrap();
-            if !committed(&dir, file) {
-                continue;
-            }
-            compared += 1;
-            if update {
-                fs::create_dir_all(golden.parent().unwrap()).unwrap();
-                fs::write(&golden, &new_text).unwrap();
-            } else if let Some(line) =
-                first_difference(&fs::read_to_string(&golden).unwrap_or_default(), &new_text)
-            {
-                stale.push(format!("{}: {line}", golden.display()));
-            }
-        }
-        let _ = fs::remove_dir_all(&out);
-        rendered += 1;
-    }
-    assert!(rendered >= 4, "the runs: {rendered}");
-    assert!(
-        compared >= 4 * 4,
-        "the committed reports' files: {compared}"
-    );
-    assert!(
-        stale.is_empty(),
-        "the report no longer renders as its golden files; if the change is intended, rewrite \
-         them with `UPDATE_GOLDEN=1 cargo test -p xtask --bin xtask golden` and commit their \
-         diff:\n{}",
-        stale.join("\n")
-    );
-}
-
-/// The first line at which `new` departs from `golden`, both quoted around the first character
-/// that differs (lines of a page can be long), or `None`.
-fn first_difference(golden: &str, new: &str) -> Option<String> {
-    if golden == new {
-        return None;
-    }
-    let around = |line: Option<&str>, at: usize| -> String {
-        let Some(line) = line else {
-            return "(end of file)".to_owned();
-        };
-        let chars: Vec<char> = line.chars().collect();
-        let from = at.saturating_sub(60);
-        chars[from.min(chars.len())..(at + 100).min(chars.len())]
-            .iter()
-            .collect()
-    };
-    let (mut g, mut n) = (golden.lines(), new.lines());
-    for number in 1.. {
-        let (a, b) = (g.next(), n.next());
-        if a != b {
-            let at = a
-                .unwrap_or_default()
-                .chars()
-                .zip(b.unwrap_or_default().chars())
-                .take_while(|(x, y)| x == y)
-                .count();
-            return Some(format!(
-                "line {number}, character {}: golden {:?}, now {:?}",
-                at + 1,
-                around(a, at),
-                around(b, at)
-            ));
-        }
-        if a.is_none() {
-            break;
-        }
-    }
-    Some("the same lines, other line endings".to_owned())
-}
-
-#[test]
-fn a_report_that_changed_is_named_at_its_first_differing_line() {
-    assert_eq!(first_difference("a\nb\n", "a\nb\n"), None);
-    assert_eq!(
-        first_difference("a\nb\nc", "a\nB\nc").as_deref(),
-        Some("line 2, character 1: golden \"b\", now \"B\"")
-    );
-    assert_eq!(
-        first_difference("a\n", "a\nmore\n").as_deref(),
-        Some("line 2, character 1: golden \"(end of file)\", now \"more\"")
-    );
 }
 
 #[test]
@@ -687,12 +289,10 @@ fn async_cells_are_ranked_per_runtime_flavour_and_set_beside_their_sync_twin() {
     let _ = fs::remove_dir_all(&dir);
 }
 
-#[test]
-fn the_transport_reading_keeps_the_other_links_apart_from_the_peer_sweep() {
-    let dir =
-        std::env::temp_dir().join(format!("chanbench-report-transport-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    let mut run = fixture(&dir);
+/// Transport cells on every placement of `run`: a peer sweep over loopback TCP (epoll leads up
+/// to 4 peers, tokio at 64), thread-per-stream over two channels, and the other links (a Unix
+/// socket, the peers in a process) at 4 peers.
+fn add_transport_cells(run: &mut Run) {
     let frame = |name: &str, peers: usize, threads: usize, set: fn(&mut Params)| {
         let mut params =
             Params::new(Capacity::None, Payload::sized("frame-1KiB", 1024), threads).strategy(name);
@@ -765,6 +365,15 @@ fn the_transport_reading_keeps_the_other_links_apart_from_the_peer_sweep() {
                 .push(cell(Workload::Transport, name, params, Some(process)));
         }
     }
+}
+
+#[test]
+fn the_transport_reading_keeps_the_other_links_apart_from_the_peer_sweep() {
+    let dir =
+        std::env::temp_dir().join(format!("chanbench-report-transport-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    let mut run = fixture(&dir);
+    add_transport_cells(&mut run);
     // Pad the report's shared palette (14 colours, then it wraps) with strategy names until two
     // transport strategies' places in it are 14 apart, so they would share a colour.
     let pad = |run: &mut Run, pads: usize| {
