@@ -128,6 +128,23 @@ pub fn write(dir: &Path, c: &Comparison, rules: Rules) -> Result<Summary> {
         rules.threshold,
         rules.alpha
     );
+    print_table(&rows, &text);
+
+    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut csv = csv::Writer::from_path(dir.join("ab.csv")).context("writing ab.csv")?;
+    for r in &rows {
+        csv.serialize(r).context("writing ab.csv")?;
+    }
+    csv.flush().context("writing ab.csv")?;
+    let md = markdown(&rows, &a.name, &b.name, &text);
+    fs::write(dir.join("summary.md"), md).context("writing summary.md")?;
+    let page = page(c, &rows, rules, &text)?;
+    fs::write(dir.join("index.html"), page.into_string()).context("writing index.html")?;
+    Ok(summary)
+}
+
+/// The table on stdout, the most changed cells last, then the summary.
+fn print_table(rows: &[Row], text: &str) {
     println!(
         "{:<10} {:>7} {:>8} {:>17} {:>8} {:>8} {:>9}  {:<10} cell",
         "verdict", "change", "B/A", "95% interval", "p", "A'/A", "disturbed", "placement"
@@ -150,16 +167,13 @@ pub fn write(dir: &Path, c: &Comparison, rules: Rules) -> Result<Summary> {
         );
     }
     println!("{text}");
+}
 
-    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let mut csv = csv::Writer::from_path(dir.join("ab.csv")).context("writing ab.csv")?;
-    for r in &rows {
-        csv.serialize(r).context("writing ab.csv")?;
-    }
-    csv.flush().context("writing ab.csv")?;
+/// `summary.md`: the summary and every cell that changed, for a pull request.
+fn markdown(rows: &[Row], a: &str, b: &str, text: &str) -> String {
     let mut md = format!(
         "## chanbench ab: `{}` against `{}`\n\n{text}\n\n| verdict | placement | cell | change | B/A | 95% interval | A'/A | runs disturbed, A / B |\n|---|---|---|---|---|---|---|---|\n",
-        b.name, a.name
+        b, a
     );
     for r in rows
         .iter()
@@ -181,7 +195,12 @@ pub fn write(dir: &Path, c: &Comparison, rules: Rules) -> Result<Summary> {
             r.disturbed_b * 100.0
         ));
     }
-    fs::write(dir.join("summary.md"), md).context("writing summary.md")?;
+    md
+}
+
+/// `index.html`: the summary, the arms, the chart of B/A and of the A/A control, every cell.
+fn page(c: &Comparison, rows: &[Row], rules: Rules, text: &str) -> Result<maud::Markup> {
+    let (a, b) = (&c.arms[0], &c.arms[2]);
     let change = |x: f64| (x - 1.0) * 100.0;
     let chart = charts::changes(
         &format!(
@@ -218,7 +237,7 @@ pub fn write(dir: &Path, c: &Comparison, rules: Rules) -> Result<Summary> {
         100.0,
     )?;
     let title = format!("chanbench ab: {} against {}", b.name, a.name);
-    let page = html! {
+    Ok(html! {
         (DOCTYPE)
         html lang="en" {
             head { meta charset="utf-8"; title { (title) } style { (PreEscaped(CSS)) } }
@@ -253,7 +272,5 @@ pub fn write(dir: &Path, c: &Comparison, rules: Rules) -> Result<Summary> {
                 }
             }
         }
-    };
-    fs::write(dir.join("index.html"), page.into_string()).context("writing index.html")?;
-    Ok(summary)
+    })
 }

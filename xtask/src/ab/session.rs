@@ -191,27 +191,7 @@ pub(super) fn measure(
         eprintln!("note: {note}");
     }
     let scratch = scratch(root)?;
-    let arm_infos: Vec<ArmInfo> = arms
-        .iter()
-        .map(|arm| ArmInfo {
-            name: arm.name.clone(),
-            implementation: arm.variant.info.id.to_owned(),
-            library: arm.variant.info.library.name.to_owned(),
-            version: arm.variant.library_version(arm.source.as_deref()),
-            source: match (&arm.variant.source, arm.knob) {
-                (_, true) => "A with extra work".to_owned(),
-                _ if arm.variant.info.library.name == "std" => {
-                    "the standard library (the adapter compiled again)".to_owned()
-                }
-                (variant::Source::Registered, _) if arm.source.is_none() => "registered".to_owned(),
-                (variant::Source::Path(p), _) => p.display().to_string(),
-                (variant::Source::Revision { repo, rev }, _) => {
-                    format!("{} at {rev}", repo.display())
-                }
-                _ => "crates.io".to_owned(),
-            },
-        })
-        .collect();
+    let arm_infos: Vec<ArmInfo> = arms.iter().map(arm_info).collect();
     for info in &arm_infos {
         eprintln!(
             "arm {}: {} {} ({})",
@@ -224,20 +204,7 @@ pub(super) fn measure(
     let (exe, profile) = build_runner(&ws, &scratch.join("target"), package)?;
     conformance(&exe)?;
 
-    let name = match &common.name {
-        Some(n) => n.clone(),
-        None => format!(
-            "{}-{}",
-            arms.iter()
-                .enumerate()
-                .filter(|(k, _)| *k != 1)
-                .map(|(_, a)| a.name.as_str())
-                .collect::<Vec<_>>()
-                .join("-vs-"),
-            environment::now().replace(':', "")
-        )
-        .replace(['/', ' ', '(', ')', '%', '+'], "_"),
-    };
+    let name = comparison_name(common, &arms);
     let started = environment::now();
     let mut stored: Vec<PlacementRecords> = placements
         .iter()
@@ -259,38 +226,7 @@ pub(super) fn measure(
             cmd.env("CHANBENCH_WORKLOAD", names.join(","));
         }
     };
-    // The knob's extra work is calibrated once per cell and placement, and every process uses
-    // it: calibrated in each process, the knob itself would differ between them.
-    let mut knob_files = Vec::new();
-    for (placement, cores) in &placements {
-        if work_knob.is_none() {
-            knob_files.push(None);
-            continue;
-        }
-        eprintln!(
-            "{} on cores {}: calibrating the work knob:",
-            placement.name(),
-            core_list(cores)
-        );
-        let mut cmd = Command::new("taskset");
-        cmd.arg("-c")
-            .arg(core_list(cores))
-            .arg(&exe)
-            .arg("--calibrate-knob");
-        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-        cmd.env("CHANBENCH_SEED", seed.to_string());
-        env_common(&mut cmd);
-        let (status, stdout) = run_watched(cmd, placement.name())?;
-        if !status.success() {
-            bail!(
-                "calibrating the work knob failed on {} ({status})",
-                placement.name()
-            );
-        }
-        let file = scratch.join(format!("knob-{}.jsonl", placement.name()));
-        fs::write(&file, stdout).with_context(|| format!("writing {}", file.display()))?;
-        knob_files.push(Some(file));
-    }
+    let knob_files = calibrate_knob(&placements, work_knob, &exe, seed, &scratch, &env_common)?;
     for process in 1..=common.processes {
         for (index, ((placement, cores), store)) in placements.iter().zip(&mut stored).enumerate() {
             eprintln!(
@@ -356,6 +292,91 @@ pub(super) fn measure(
         placements: stored,
     };
     Ok(comparison)
+}
+
+/// How an arm is described in the stored comparison.
+fn arm_info(arm: &ArmBuild) -> ArmInfo {
+    ArmInfo {
+        name: arm.name.clone(),
+        implementation: arm.variant.info.id.to_owned(),
+        library: arm.variant.info.library.name.to_owned(),
+        version: arm.variant.library_version(arm.source.as_deref()),
+        source: match (&arm.variant.source, arm.knob) {
+            (_, true) => "A with extra work".to_owned(),
+            _ if arm.variant.info.library.name == "std" => {
+                "the standard library (the adapter compiled again)".to_owned()
+            }
+            (variant::Source::Registered, _) if arm.source.is_none() => "registered".to_owned(),
+            (variant::Source::Path(p), _) => p.display().to_string(),
+            (variant::Source::Revision { repo, rev }, _) => {
+                format!("{} at {rev}", repo.display())
+            }
+            _ => "crates.io".to_owned(),
+        },
+    }
+}
+
+/// The comparison's name: `--name`, or the arms (the control left out) and the start time.
+fn comparison_name(common: &Common, arms: &[ArmBuild]) -> String {
+    match &common.name {
+        Some(n) => n.clone(),
+        None => format!(
+            "{}-{}",
+            arms.iter()
+                .enumerate()
+                .filter(|(k, _)| *k != 1)
+                .map(|(_, a)| a.name.as_str())
+                .collect::<Vec<_>>()
+                .join("-vs-"),
+            environment::now().replace(':', "")
+        )
+        .replace(['/', ' ', '(', ')', '%', '+'], "_"),
+    }
+}
+
+/// With `--work-knob`, calibrates the knob's extra work once per cell and placement, in one
+/// process each, and returns the file every measuring process reads it from (none without it).
+fn calibrate_knob(
+    placements: &[(Placement, Vec<usize>)],
+    work_knob: Option<f64>,
+    exe: &Path,
+    seed: u64,
+    scratch: &Path,
+    env_common: &dyn Fn(&mut Command),
+) -> Result<Vec<Option<PathBuf>>> {
+    // The knob's extra work is calibrated once per cell and placement, and every process uses
+    // it: calibrated in each process, the knob itself would differ between them.
+    let mut knob_files = Vec::new();
+    for (placement, cores) in placements {
+        if work_knob.is_none() {
+            knob_files.push(None);
+            continue;
+        }
+        eprintln!(
+            "{} on cores {}: calibrating the work knob:",
+            placement.name(),
+            core_list(cores)
+        );
+        let mut cmd = Command::new("taskset");
+        cmd.arg("-c")
+            .arg(core_list(cores))
+            .arg(exe)
+            .arg("--calibrate-knob");
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd.env("CHANBENCH_SEED", seed.to_string());
+        env_common(&mut cmd);
+        let (status, stdout) = run_watched(cmd, placement.name())?;
+        if !status.success() {
+            bail!(
+                "calibrating the work knob failed on {} ({status})",
+                placement.name()
+            );
+        }
+        let file = scratch.join(format!("knob-{}.jsonl", placement.name()));
+        fs::write(&file, stdout).with_context(|| format!("writing {}", file.display()))?;
+        knob_files.push(Some(file));
+    }
+    Ok(knob_files)
 }
 
 /// A cell of the paired runner may go this long without finishing before the runner is killed:
