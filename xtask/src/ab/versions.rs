@@ -181,29 +181,7 @@ pub fn write(dir: &Path, c: &Comparison, rules: Rules) -> Result<()> {
         csv.serialize(r).context("writing versions.csv")?;
     }
     csv.flush().context("writing versions.csv")?;
-    let mut md = format!(
-        "## chanbench versions: {} {}\n\n{}\n\n| placement | cell | version | change | 95% interval |\n|---|---|---|---|---|\n",
-        c.arms[0].library,
-        versions.join(", "),
-        summary
-            .iter()
-            .map(|s| format!("- {s}"))
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
-    for r in rows.iter().filter(|r| r.verdict != Verdict::Unchanged) {
-        md.push_str(&format!(
-            "| {} | `{}/{}` | {} | {} {:+.1}% | {:+.1}% .. {:+.1}% |\n",
-            r.placement,
-            r.workload,
-            r.params,
-            r.version,
-            r.verdict.name(),
-            (r.ratio - 1.0) * 100.0,
-            (r.lower - 1.0) * 100.0,
-            (r.upper - 1.0) * 100.0
-        ));
-    }
+    let md = markdown(c, &versions, &summary, &rows);
     fs::write(dir.join("summary.md"), md).context("writing summary.md")?;
     let mut svgs = Vec::new();
     for ((placement, workload), configurations) in &lines {
@@ -261,4 +239,32 @@ pub fn write(dir: &Path, c: &Comparison, rules: Rules) -> Result<()> {
     };
     fs::write(dir.join("index.html"), page.into_string()).context("writing index.html")?;
     Ok(())
+}
+
+/// `summary.md`: the summary per version and every cell that changed.
+fn markdown(c: &Comparison, versions: &[String], summary: &[String], rows: &[Row]) -> String {
+    let mut md = format!(
+        "## chanbench versions: {} {}\n\n{}\n\n| placement | cell | version | change | 95% interval |\n|---|---|---|---|---|\n",
+        c.arms[0].library,
+        versions.join(", "),
+        summary
+            .iter()
+            .map(|s| format!("- {s}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    for r in rows.iter().filter(|r| r.verdict != Verdict::Unchanged) {
+        md.push_str(&format!(
+            "| {} | `{}/{}` | {} | {} {:+.1}% | {:+.1}% .. {:+.1}% |\n",
+            r.placement,
+            r.workload,
+            r.params,
+            r.version,
+            r.verdict.name(),
+            (r.ratio - 1.0) * 100.0,
+            (r.lower - 1.0) * 100.0,
+            (r.upper - 1.0) * 100.0
+        ));
+    }
+    md
 }
