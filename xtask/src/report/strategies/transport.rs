@@ -120,31 +120,7 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
                 &curves,
             )?);
         }
-        let publish_strategies: Vec<&str> = ordered(publish.iter().map(|c| strategy(c)));
-        let publish_of = |s: &str| cells_of(&publish, s, |_| true);
-        if let Some(best) = fastest(&publish_strategies, &publish_of) {
-            let all: Vec<String> = publish_strategies
-                .iter()
-                .filter_map(|s| {
-                    let of = |f: &dyn Fn(&CellResult) -> Option<f64>| {
-                        median(publish_of(s).into_iter().map(f))
-                    };
-                    Some(format!(
-                        "{s} {}/msg (CPU {})",
-                        time(of(&|c| c.time_ns())?),
-                        of(&cpu).map_or("?".into(), time)
-                    ))
-                })
-                .collect();
-            sentences.push(format!(
-                "On {}, a client publishing 1,024 messages of 1 KiB over one connection: fastest {} at {}/msg{}; {}.",
-                p.placement,
-                best.name,
-                time(best.time),
-                best.lead,
-                all.join(", ")
-            ));
-        }
+        sentences.extend(publish_sentence(&p.placement, &publish));
         // The fastest strategy at each peer count, and where that changes.
         let mut leaders: Vec<(usize, String)> = Vec::new();
         for &n in &counts {
@@ -203,6 +179,33 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
         charts: charts_svg,
         note: "Lines are 1 KiB frames over loopback TCP with the peers as threads; thread-per-stream is the median over the channels it forwards through (the table has each). 16 B and 64 KiB frames are measured at 4 peers for the channel-less strategies; the Unix socket and the peers' process at 4 peers of 1 KiB for every strategy (thread-per-stream over the first registered channel), each read against the same receiver over loopback TCP. Every run sends at least 128 frames per peer, its time scaled to the frames asked for. Resident memory is the bench process's, what a cost run added at its peak.".to_owned(),
     })
+}
+
+/// The publish shape (one client, 1,024 messages per connection) on `placement`: the fastest,
+/// its lead, and every strategy's time and CPU per message.
+fn publish_sentence(placement: &str, publish: &[&CellResult]) -> Option<String> {
+    let strategies: Vec<&str> = ordered(publish.iter().map(|c| strategy(c)));
+    let of_strategy = |s: &str| cells_of(publish, s, |_| true);
+    let best = fastest(&strategies, &of_strategy)?;
+    let all: Vec<String> = strategies
+        .iter()
+        .filter_map(|s| {
+            let of =
+                |f: &dyn Fn(&CellResult) -> Option<f64>| median(of_strategy(s).into_iter().map(f));
+            Some(format!(
+                "{s} {}/msg (CPU {})",
+                time(of(&|c| c.time_ns())?),
+                of(&cpu).map_or("?".into(), time)
+            ))
+        })
+        .collect();
+    Some(format!(
+        "On {placement}, a client publishing 1,024 messages of 1 KiB over one connection: fastest {} at {}/msg{}; {}.",
+        best.name,
+        time(best.time),
+        best.lead,
+        all.join(", ")
+    ))
 }
 
 /// Each strategy at [`LINK_PEERS`] peers over each other link against loopback TCP with the
