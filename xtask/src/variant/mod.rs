@@ -7,6 +7,7 @@
 //! does not have, a path or revision that does not hold the library's crate.
 
 pub mod build;
+mod templates;
 pub mod workspace;
 
 use std::{

@@ -18,7 +18,7 @@ use std::{
 
 use anyhow::{Context, Result, bail};
 
-use super::Variant;
+use super::{Variant, templates};
 
 /// One arm as built.
 pub struct ArmBuild {
@@ -41,6 +41,28 @@ pub enum Runner {
     Bench,
 }
 
+/// What the runner is made of, gathered arm by arm.
+#[derive(Default)]
+struct Parts {
+    /// The workspace's members, quoted.
+    members: Vec<String>,
+    /// The runner's dependency lines.
+    dependencies: Vec<String>,
+    /// The paired runner's arms (`ab_arm.rs.in`, filled).
+    arms: Vec<String>,
+    /// The benchmark's variant names (`bench_variant.rs.in`, filled).
+    variants: Vec<String>,
+    /// The benchmark's variant cells.
+    cells: Vec<String>,
+    /// The benchmark's conformance checks, one per variant.
+    checks: Vec<String>,
+}
+
+/// A path as a manifest or a source file spells it.
+fn spelled(p: &Path) -> String {
+    p.display().to_string().replace('\\', "/")
+}
+
 /// Writes the workspace for `arms` (for [`Runner::Paired`] the first is A) into `ws` and
 /// returns the runner's package.
 pub fn generate(root: &Path, ws: &Path, arms: &[ArmBuild], runner: Runner) -> Result<&'static str> {
@@ -52,207 +74,231 @@ pub fn generate(root: &Path, ws: &Path, arms: &[ArmBuild], runner: Runner) -> Re
         // Start from the project's lock: the same versions of everything shared.
         fs::copy(root.join("Cargo.lock"), &lock).context("copying Cargo.lock")?;
     }
-    let path = |p: &Path| p.display().to_string().replace('\\', "/");
-    let core = path(&root.join("crates/chanbench-core"));
-    let mut members = vec!["\"runner\"".to_owned()];
-    let mut runner_deps = vec![
-        format!("chanbench-core = {{ path = \"{core}\", features = [\"conformance\"] }}"),
-        format!(
-            "chanbench-workloads = {{ path = \"{}\" }}",
-            path(&root.join("crates/chanbench-workloads"))
-        ),
-    ];
-    let mut arm_exprs = Vec::new();
-    let mut variant_items = Vec::new();
-    let mut variant_cells = Vec::new();
-    let mut variant_checks = Vec::new();
     let manifest: toml::Table = fs::read_to_string(root.join("Cargo.toml"))
         .context("reading Cargo.toml")?
         .parse()
         .context("parsing Cargo.toml")?;
-    for (k, arm) in arms.iter().enumerate() {
-        let info = &arm.variant.info;
-        let adapter_dir = root.join("crates").join(format!("chanbench-{}", info.id));
-        let adapter_crate = format!("chanbench_{}", info.id.replace('-', "_"));
-        let type_suffix = info
-            .type_name
-            .split_once("::")
-            .map(|(_, t)| t.to_owned())
-            .with_context(|| format!("{}: type path {}", info.id, info.type_name))?;
-        let (crate_name, ty) = match &arm.source {
-            _ if arm.knob => {
-                let base = arm_type(&arms[0], 0, &type_suffix, &adapter_crate);
-                (None, format!("chanbench_workloads::knob::Heavier<{base}>"))
-            }
-            None => (
-                Some((
-                    format!("chanbench-{}", info.id),
-                    format!("{{ path = \"{}\" }}", path(&adapter_dir)),
-                )),
-                format!("{adapter_crate}::{type_suffix}"),
+    let mut parts = Parts {
+        members: vec!["\"runner\"".to_owned()],
+        dependencies: vec![
+            format!(
+                "chanbench-core = {{ path = \"{}\", features = [\"conformance\"] }}",
+                spelled(&root.join("crates/chanbench-core"))
             ),
-            Some(source) => {
-                let library = info.library.name;
-                // A copy of a std adapter is the adapter compiled again, over the same std.
-                let dependency = if library == "std" {
-                    String::new()
-                } else {
-                    let copy = sources.join(format!("arm{k}-{library}"));
-                    copy_crate(source, &copy, &format!("arm{k}"))?;
-                    format!(
-                        "{library} = {}\n",
-                        dependency_spec(&manifest, library, &copy)?
-                    )
-                };
-                let dir = ws.join(format!("arm-{k}"));
-                fs::create_dir_all(&dir)?;
-                fs::write(
-                    dir.join("Cargo.toml"),
-                    format!(
-                        "[package]\nname = \"chanbench-arm-{k}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-                         # The registered adapter's source, unchanged.\n[lib]\npath = \"{}\"\n\n\
-                         [dependencies]\nchanbench-core = {{ path = \"{core}\" }}\n{dependency}",
-                        path(&adapter_dir.join("src/lib.rs"))
-                    ),
-                )?;
-                members.push(format!("\"arm-{k}\""));
-                (
-                    Some((
-                        format!("chanbench-arm-{k}"),
-                        format!("{{ path = \"../arm-{k}\" }}"),
-                    )),
-                    arm_type(arm, k, &type_suffix, &adapter_crate),
-                )
-            }
-        };
-        if let Some((name, spec)) = crate_name {
-            let line = format!("{name} = {spec}");
-            if !runner_deps.contains(&line) {
-                runner_deps.push(line);
-            }
-        }
-        // In the benchmark every arm is a variant, under its own id.
-        let ty = match runner {
-            Runner::Paired => ty,
-            Runner::Bench => {
-                let library = info.library.name;
-                let version = arm.variant.library_version(arm.source.as_deref());
-                variant_items.push(format!(
-                    "/// {name}\nstruct Variant{k};\n\nimpl VariantName for Variant{k} {{\n    const ID: &'static str = {name:?};\n    const NAME: &'static str = {full:?};\n    const LIBRARY: chanbench_core::Library = chanbench_core::Library {{ name: {library:?}, version: {version:?} }};\n}}\n",
-                    name = arm.name,
-                    full = if info.name == library {
-                        format!("{library} {version}")
-                    } else {
-                        format!("{} ({library} {version})", info.name)
-                    },
-                ));
-                format!("Renamed<{ty}, Variant{k}>")
-            }
-        };
-        // The registered build is checked by `cargo test`; every other arm here, first.
-        let checks = if arm.source.is_some() || arm.knob {
-            let caps = info.capabilities;
-            let flavors: Vec<&str> = [("bounded", caps.bounded), ("unbounded", caps.unbounded)]
-                .into_iter()
-                .filter(|(_, has)| *has)
-                .map(|(n, _)| n)
-                .collect();
-            // The knob's wrapper and a variant's have no native select.
-            let extras: Vec<&str> = [
-                ("multi_consumer", caps.multi_consumer),
-                (
-                    "select",
-                    caps.select && !arm.knob && runner == Runner::Paired,
-                ),
-                ("returns_unsent", caps.returns_unsent),
-            ]
-            .into_iter()
-            .filter(|(_, has)| *has)
-            .map(|(n, _)| n)
-            .collect();
-            Some(format!(
-                "Box::new(|| chanbench_core::conformance_checks!({ty}, flavors: [{}], extras: [{}]))",
-                flavors.join(", "),
-                extras.join(", ")
-            ))
-        } else {
-            None
-        };
-        if runner == Runner::Bench {
-            variant_cells.push(format!("        register_impl!(&mut *matrix, {ty});"));
-            variant_checks.push(format!(
-                "            ({:?}.to_owned(), {}),",
-                arm.name,
-                checks.context("a variant has a source of its own, so it is checked")?
-            ));
-            continue;
-        }
-        let checks = match checks {
-            Some(c) => format!("Some({c})"),
-            None => "None".to_owned(),
-        };
-        arm_exprs.push(format!(
-            "        Arm {{\n            name: {:?}.to_owned(),\n            knob: {},\n            checks: {checks},\n            matrix: {{\n                let mut m = Matrix::new(shape, false);\n                register_impl!(&mut m, {ty});\n                m\n            }},\n        }},",
-            arm.name, arm.knob
-        ));
+            format!(
+                "chanbench-workloads = {{ path = \"{}\" }}",
+                spelled(&root.join("crates/chanbench-workloads"))
+            ),
+        ],
+        ..Parts::default()
+    };
+    for (k, arm) in arms.iter().enumerate() {
+        let ty = arm_crate(root, ws, &manifest, arms, k, &mut parts)?;
+        add_arm(arm, k, ty, runner, &mut parts)?;
     }
     fs::write(
         ws.join("Cargo.toml"),
-        format!(
-            "# Generated by `cargo xtask ab`; rewritten on every run.\n[workspace]\nresolver = \"3\"\nmembers = [{}]\nexclude = [\"sources\"]\n\n\
-             [profile.release]\ndebug = 1\n",
-            members.join(", ")
-        ),
+        templates::fill(
+            templates::WORKSPACE,
+            &[("\"MEMBERS\"", &parts.members.join(", "))],
+        )?,
     )?;
-    let runner_dir = ws.join("runner");
-    fs::create_dir_all(runner_dir.join("src"))?;
-    if runner == Runner::Bench {
-        runner_deps.push(format!(
-            "benches = {{ path = \"{}\" }}",
-            path(&root.join("benches"))
-        ));
-        fs::write(
-            runner_dir.join("Cargo.toml"),
-            format!(
-                "[package]\nname = \"chanbench-bench-runner\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{}\n",
-                runner_deps.join("\n")
-            ),
-        )?;
-        fs::write(
-            runner_dir.join("src/main.rs"),
-            format!(
-                "//! Generated by `cargo xtask bench --variant`: the benchmark matrix and every variant's cells.\n\n\
-                 #[allow(unused_imports)]\nuse chanbench_workloads::{{matrix::Matrix, register_impl, variant::{{Renamed, VariantName}}}};\n\n\
-                 #[global_allocator]\nstatic ALLOC: chanbench_workloads::alloc::CountingAlloc = chanbench_workloads::alloc::CountingAlloc;\n\n\
-                 {}\n\
-                 fn main() {{\n    if std::env::args().any(|a| a == \"--conformance\") {{\n        \
-                 chanbench_workloads::paired::conformance_main(vec![\n{}\n        ]);\n        return;\n    }}\n    \
-                 benches::runner::main(|matrix: &mut Matrix| {{\n{}\n    }});\n}}\n",
-                variant_items.join("\n"),
-                variant_checks.join("\n"),
-                variant_cells.join("\n")
-            ),
-        )?;
-        return Ok("chanbench-bench-runner");
+    write_runner(root, &ws.join("runner"), runner, parts)
+}
+
+/// Gives arm `k` a crate of its own where it has a library source of its own (its manifest
+/// written, its dependency added to the runner's), and returns its implementation's type.
+fn arm_crate(
+    root: &Path,
+    ws: &Path,
+    manifest: &toml::Table,
+    arms: &[ArmBuild],
+    k: usize,
+    parts: &mut Parts,
+) -> Result<String> {
+    let arm = &arms[k];
+    let info = &arm.variant.info;
+    let adapter_dir = root.join("crates").join(format!("chanbench-{}", info.id));
+    let adapter_crate = format!("chanbench_{}", info.id.replace('-', "_"));
+    let type_suffix = info
+        .type_name
+        .split_once("::")
+        .map(|(_, t)| t.to_owned())
+        .with_context(|| format!("{}: type path {}", info.id, info.type_name))?;
+    let (dependency, ty) = match &arm.source {
+        _ if arm.knob => {
+            let base = arm_type(&arms[0], 0, &type_suffix, &adapter_crate);
+            (None, format!("chanbench_workloads::knob::Heavier<{base}>"))
+        }
+        None => (
+            Some(format!(
+                "chanbench-{} = {{ path = \"{}\" }}",
+                info.id,
+                spelled(&adapter_dir)
+            )),
+            format!("{adapter_crate}::{type_suffix}"),
+        ),
+        Some(source) => {
+            let library = info.library.name;
+            // A copy of a std adapter is the adapter compiled again, over the same std.
+            let library_line = if library == "std" {
+                String::new()
+            } else {
+                let copy = ws.join("sources").join(format!("arm{k}-{library}"));
+                copy_crate(source, &copy, &format!("arm{k}"))?;
+                format!("{library} = {}", dependency_spec(manifest, library, &copy)?)
+            };
+            let dir = ws.join(format!("arm-{k}"));
+            fs::create_dir_all(&dir)?;
+            let arm_manifest = templates::fill(
+                templates::ARM,
+                &[
+                    ("ARM", &k.to_string()),
+                    ("ADAPTER_SOURCE", &spelled(&adapter_dir.join("src/lib.rs"))),
+                    ("CORE", &spelled(&root.join("crates/chanbench-core"))),
+                    ("# LIBRARY", &library_line),
+                ],
+            )?;
+            fs::write(dir.join("Cargo.toml"), arm_manifest)?;
+            parts.members.push(format!("\"arm-{k}\""));
+            (
+                Some(format!("chanbench-arm-{k} = {{ path = \"../arm-{k}\" }}")),
+                arm_type(arm, k, &type_suffix, &adapter_crate),
+            )
+        }
+    };
+    if let Some(line) = dependency
+        && !parts.dependencies.contains(&line)
+    {
+        parts.dependencies.push(line);
     }
-    fs::write(
-        runner_dir.join("Cargo.toml"),
-        format!(
-            "[package]\nname = \"chanbench-ab-runner\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{}\n",
-            runner_deps.join("\n")
+    Ok(ty)
+}
+
+/// Adds arm `k` (of type `ty`) to the runner: an arm of the paired runner, or a variant of the
+/// benchmark under its own id; every arm but the registered build with its conformance checks.
+fn add_arm(arm: &ArmBuild, k: usize, ty: String, runner: Runner, parts: &mut Parts) -> Result<()> {
+    let info = &arm.variant.info;
+    // In the benchmark every arm is a variant, under its own id.
+    let ty = match runner {
+        Runner::Paired => ty,
+        Runner::Bench => {
+            let library = info.library.name;
+            let version = arm.variant.library_version(arm.source.as_deref());
+            let full = if info.name == library {
+                format!("{library} {version}")
+            } else {
+                format!("{} ({library} {version})", info.name)
+            };
+            parts.variants.push(templates::fill(
+                templates::BENCH_VARIANT,
+                &[
+                    ("VARIANT_DOC", &arm.name),
+                    ("VariantK", &format!("Variant{k}")),
+                    ("VARIANT_ID", &format!("{:?}", arm.name)),
+                    ("VARIANT_NAME", &format!("{full:?}")),
+                    ("VARIANT_LIBRARY", &format!("{library:?}")),
+                    ("VARIANT_VERSION", &format!("{version:?}")),
+                ],
+            )?);
+            format!("Renamed<{ty}, Variant{k}>")
+        }
+    };
+    let checks = conformance_checks(arm, &ty, runner);
+    match runner {
+        Runner::Bench => {
+            parts
+                .cells
+                .push(format!("register_impl!(&mut *matrix, {ty});"));
+            parts.checks.push(format!(
+                "({:?}.to_owned(), {}),",
+                arm.name,
+                checks.context("a variant has a source of its own, so it is checked")?
+            ));
+        }
+        Runner::Paired => {
+            let checks = checks.map_or("None".to_owned(), |c| format!("Some({c})"));
+            let expr = templates::fill(
+                templates::AB_ARM,
+                &[
+                    ("ARM_NAME", &format!("{:?}", arm.name)),
+                    ("ARM_KNOB", &arm.knob.to_string()),
+                    ("ARM_CHECKS", &checks),
+                    ("ArmType", &ty),
+                ],
+            )?;
+            parts.arms.push(format!("{},", expr.trim_end()));
+        }
+    }
+    Ok(())
+}
+
+/// The conformance checks of an arm that is not the registered build (`cargo test` checks that
+/// one), as an expression; `None` for the registered build.
+fn conformance_checks(arm: &ArmBuild, ty: &str, runner: Runner) -> Option<String> {
+    if arm.source.is_none() && !arm.knob {
+        return None;
+    }
+    let caps = arm.variant.info.capabilities;
+    let flavors: Vec<&str> = [("bounded", caps.bounded), ("unbounded", caps.unbounded)]
+        .into_iter()
+        .filter(|(_, has)| *has)
+        .map(|(n, _)| n)
+        .collect();
+    // The knob's wrapper and a variant's have no native select.
+    let extras: Vec<&str> = [
+        ("multi_consumer", caps.multi_consumer),
+        (
+            "select",
+            caps.select && !arm.knob && runner == Runner::Paired,
         ),
-    )?;
-    fs::write(
-        runner_dir.join("src/main.rs"),
-        format!(
-            "//! Generated by `cargo xtask ab`: the arms of one comparison, in order.\n\n\
-             #[allow(unused_imports)]\nuse chanbench_workloads::{{matrix::Matrix, paired::{{self, Arm}}, register_impl}};\n\n\
-             #[global_allocator]\nstatic ALLOC: chanbench_workloads::alloc::CountingAlloc = chanbench_workloads::alloc::CountingAlloc;\n\n\
-             fn main() {{\n    paired::main(|shape| vec![\n{}\n    ]);\n}}\n",
-            arm_exprs.join("\n")
+        ("returns_unsent", caps.returns_unsent),
+    ]
+    .into_iter()
+    .filter(|(_, has)| *has)
+    .map(|(n, _)| n)
+    .collect();
+    Some(format!(
+        "Box::new(|| chanbench_core::conformance_checks!({ty}, flavors: [{}], extras: [{}]))",
+        flavors.join(", "),
+        extras.join(", ")
+    ))
+}
+
+/// Writes the runner's manifest and `main.rs` into `dir`; returns its package.
+fn write_runner(root: &Path, dir: &Path, runner: Runner, mut parts: Parts) -> Result<&'static str> {
+    fs::create_dir_all(dir.join("src"))?;
+    let (package, main) = match runner {
+        Runner::Bench => {
+            parts.dependencies.push(format!(
+                "benches = {{ path = \"{}\" }}",
+                spelled(&root.join("benches"))
+            ));
+            let main = templates::fill(
+                templates::BENCH_MAIN,
+                &[
+                    ("// VARIANTS", &parts.variants.join("\n")),
+                    ("// CHECKS", &parts.checks.join("\n")),
+                    ("// CELLS", &parts.cells.join("\n")),
+                ],
+            )?;
+            ("chanbench-bench-runner", main)
+        }
+        Runner::Paired => (
+            "chanbench-ab-runner",
+            templates::fill(templates::AB_MAIN, &[("// ARMS", &parts.arms.join("\n"))])?,
         ),
+    };
+    let manifest = templates::fill(
+        templates::RUNNER,
+        &[
+            ("PACKAGE", package),
+            ("# DEPENDENCIES", &parts.dependencies.join("\n")),
+        ],
     )?;
-    Ok("chanbench-ab-runner")
+    fs::write(dir.join("Cargo.toml"), manifest)?;
+    fs::write(dir.join("src/main.rs"), main)?;
+    Ok(package)
 }
 
 /// The Rust type of arm `k`'s implementation.
