@@ -46,7 +46,7 @@ impl Standalone {
             .arg(params.capacity.to_string())
             .arg(messages.to_string());
         if let Some(runtime) = &params.runtime {
-            cmd.arg(runtime);
+            cmd.arg(runtime.name());
         }
         let out = cmd
             .output()

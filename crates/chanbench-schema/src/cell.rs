@@ -8,7 +8,10 @@ use std::{fmt, time::Duration};
 
 use serde::{Deserialize, Serialize};
 
-use crate::workload::{Kind, Workload};
+use crate::{
+    vocabulary::{Envelope, Grain, PeersIn, Runtime, Socket},
+    workload::{Kind, Workload},
+};
 
 /// A channel's capacity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -78,30 +81,30 @@ pub struct Params {
     pub consumers: Option<usize>,
     /// Sources (fan-in, sources).
     pub sources: Option<usize>,
-    /// The distribute job's grain: `fine`, `medium`, `coarse`.
-    pub grain: Option<String>,
+    /// The distribute job's grain.
+    pub grain: Option<Grain>,
     /// The receive workload's gap between messages, ns.
     pub gap_ns: Option<u64>,
     /// Messages per burst.
     pub burst: Option<u64>,
     /// The burst workload's pause between bursts, ns.
     pub pause_ns: Option<u64>,
-    /// The service message's envelope: `owned` or `boxed`.
-    pub envelope: Option<String>,
+    /// The service message's envelope.
+    pub envelope: Option<Envelope>,
     /// The tokio runtime flavour of an async cell: `current-thread` or `multi-thread`
     /// (absent from runs before the async cells).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runtime: Option<String>,
+    pub runtime: Option<Runtime>,
     /// Peers sending to the receiving node (transport; absent from runs before it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peers: Option<usize>,
     /// The socket kind of a transport cell whose peers do not use TCP: `unix` (absent: TCP).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub socket: Option<String>,
+    pub socket: Option<Socket>,
     /// Where a transport cell's peers run when not as threads of the bench process: `process`
     /// (absent: threads).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub peers_in: Option<String>,
+    pub peers_in: Option<PeersIn>,
 }
 
 impl Params {
@@ -168,7 +171,7 @@ impl Params {
         parts.extend(self.peers_in.as_ref().map(|p| format!("peers-in={p}")));
         parts.extend(self.burst.map(|n| format!("burst={n}")));
         parts.extend(self.pause_ns.map(|p| format!("pause={}", duration(p))));
-        parts.extend(self.envelope.clone());
+        parts.extend(self.envelope.map(|e| e.name().to_owned()));
         parts.extend(self.runtime.as_ref().map(|r| format!("rt={r}")));
         parts.join("/")
     }
@@ -337,7 +340,7 @@ mod tests {
         );
         let mut pool =
             Params::new(Capacity::Unbounded, Payload::opaque("items"), 3).strategy("pool-batch-64");
-        pool.grain = Some("fine".into());
+        pool.grain = Some(Grain::Fine);
         assert_eq!(pool.label(Workload::Distribute), "pool-batch-64/grain=fine");
         let mut burst = Params::new(Capacity::Unbounded, Payload::opaque("instant"), 2);
         burst.burst = Some(8);
@@ -361,15 +364,15 @@ mod tests {
             frames.label(Workload::Transport),
             "thread-per-stream/frame-1KiB/peers=4"
         );
-        frames.socket = Some("unix".into());
-        frames.peers_in = Some("process".into());
+        frames.socket = Some(Socket::Unix);
+        frames.peers_in = Some(PeersIn::Process);
         assert_eq!(
             frames.label(Workload::Transport),
             "thread-per-stream/frame-1KiB/peers=4/socket=unix/peers-in=process"
         );
         let mut task = Params::new(Capacity::Bounded(1024), u64(), 2);
         task.producers = Some(1);
-        task.runtime = Some("multi-thread".into());
+        task.runtime = Some(Runtime::MultiThread);
         assert_eq!(
             task.label(Workload::AsyncMpsc),
             "cap=1024/u64/producers=1/rt=multi-thread"

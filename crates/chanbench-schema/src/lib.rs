@@ -14,6 +14,7 @@ pub mod profile;
 pub mod protocol;
 pub mod record;
 pub mod version;
+pub mod vocabulary;
 pub mod workload;
 
 pub use allocator::MallocThresholds;
@@ -25,4 +26,5 @@ pub use record::{
     Record, ZeroCostRecord,
 };
 pub use version::{SCHEMA, SchemaMismatch, check_schema};
+pub use vocabulary::{Envelope, Grain, PeersIn, Runtime, Socket};
 pub use workload::{Floor, FloorRule, Kind, Latency, Pacing, Unit, Workload, WorkloadFacts};

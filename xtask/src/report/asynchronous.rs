@@ -5,7 +5,7 @@
 //! channel workloads' ([`super::html`]); this adds what only async cells have: a runtime flavour
 //! per cell, and a sync twin for the libraries with both halves.
 
-use chanbench_schema::{Cost, Workload};
+use chanbench_schema::{Cost, Runtime, Workload};
 use maud::{Markup, html};
 
 use super::{
@@ -15,7 +15,7 @@ use super::{
 use crate::{ranking, results::CellResult, units::time_per};
 
 /// The runtime flavours, as async cells name them.
-pub const FLAVOURS: [&str; 2] = ["current-thread", "multi-thread"];
+pub const FLAVOURS: [Runtime; 2] = [Runtime::CurrentThread, Runtime::MultiThread];
 
 /// An async workload's ranking on one runtime flavour, per placement.
 pub struct AsyncWinners {
@@ -32,7 +32,7 @@ pub fn winners(view: &View<'_>) -> Vec<AsyncWinners> {
     let mut out = Vec::new();
     for workload in view.channel_workloads().filter(|w| w.is_async()) {
         for flavour in FLAVOURS {
-            let on = |c: &CellResult| c.params().runtime.as_deref() == Some(flavour);
+            let on = |c: &CellResult| c.params().runtime == Some(flavour);
             let per_placement: Vec<PlacementRanking> = view
                 .run
                 .placements
@@ -45,7 +45,7 @@ pub fn winners(view: &View<'_>) -> Vec<AsyncWinners> {
             if per_placement.iter().any(|(_, r)| r.is_some()) {
                 out.push(AsyncWinners {
                     workload,
-                    flavour,
+                    flavour: flavour.name(),
                     per_placement,
                 });
             }
@@ -101,10 +101,11 @@ pub fn sync_versus_async<'a>(view: &View<'a>) -> Vec<SyncAsync<'a>> {
                 continue;
             };
             for sync_cell in p.measured(sync) {
-                let on = |flavour: &str| {
-                    asynchronous.iter().copied().find(|a| {
-                        same_job(sync_cell, a) && a.params().runtime.as_deref() == Some(flavour)
-                    })
+                let on = |flavour: Runtime| {
+                    asynchronous
+                        .iter()
+                        .copied()
+                        .find(|a| same_job(sync_cell, a) && a.params().runtime == Some(flavour))
                 };
                 let async_cells = FLAVOURS.map(on);
                 if async_cells.iter().any(Option::is_some) {
@@ -161,9 +162,9 @@ pub fn section(view: &View<'_>) -> Markup {
     html! {
         h2 id="async" { "Async channels" }
         p {
-            "Async cells run on a tokio runtime of either flavour: " code { "current-thread" }
+            "Async cells run on a tokio runtime of either flavour: " code { (Runtime::CurrentThread) }
             " (every task on one thread, the runtime inside one " code { "block_on" } " per run) or "
-            code { "multi-thread" } " (one worker per allowed core, pinned; nothing inside "
+            code { (Runtime::MultiThread) } " (one worker per allowed core, pinned; nothing inside "
             code { "block_on" } "). Tasks are spawned before the clock starts and released by one \
             gate; the time runs from the first task's start to the last one's end. The bridges \
             put a plain thread on the team's next core: a blocking worker feeding a task \

@@ -74,7 +74,7 @@ pub fn parse_params(workload: Workload, label: &str) -> Result<Params> {
             "consumers" => params.consumers = Some(number()?),
             "sources" => params.sources = Some(number()?),
             "burst" => params.burst = Some(number()? as u64),
-            "grain" => params.grain = Some(value.to_owned()),
+            "grain" => params.grain = Some(value.parse().with_context(|| label.to_owned())?),
             "gap" => params.gap_ns = Some(nanos(value).with_context(|| label.to_owned())?),
             "pause" => params.pause_ns = Some(nanos(value).with_context(|| label.to_owned())?),
             // A plain part, or one whose `=` is its own (the receive strategy `sleep=50µs`).
@@ -90,7 +90,9 @@ pub fn parse_params(workload: Workload, label: &str) -> Result<Params> {
         }
         Kind::Strategy => {
             params.strategy = next();
-            params.envelope = next();
+            params.envelope = next()
+                .map(|e| e.parse().with_context(|| label.to_owned()))
+                .transpose()?;
         }
         Kind::Baseline if workload == Workload::ZeroCost => {
             params.strategy = next();
@@ -284,7 +286,7 @@ mod tests {
             (Some("sleep=50µs"), Some(1_000_000))
         );
         let p = parse_params(Workload::Service, "one-thread/owned").unwrap();
-        assert_eq!(p.envelope.as_deref(), Some("owned"));
+        assert_eq!(p.envelope, Some(chanbench_schema::Envelope::Owned));
     }
 
     #[test]

@@ -128,7 +128,7 @@ fn sync_cells_are_held_to_ten_percent_and_async_cells_to_fifteen() {
     assert_eq!(sync.tolerance(None), 0.10);
     assert_eq!(sync.tolerance(Some(0.2)), 0.2);
     let mut params = Params::new(Capacity::Unbounded, Payload::sized("u64", 8), 2);
-    params.runtime = Some("current-thread".to_owned());
+    params.runtime = Some(chanbench_schema::Runtime::CurrentThread);
     let mut asynchronous = sync.clone();
     asynchronous.record.key = CellKey::new(Workload::AsyncSpsc, "x", params);
     assert_eq!(asynchronous.tolerance(None), 0.15);

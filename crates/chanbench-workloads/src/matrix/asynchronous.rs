@@ -20,7 +20,7 @@ impl Matrix {
             Flavor::MultiThread => self.shape.cores,
         } + usize::from(bridge);
         let mut params = Params::new(capacity, u64::describe(), threads);
-        params.runtime = Some(flavor.name().to_owned());
+        params.runtime = Some(flavor.runtime());
         params
     }
 

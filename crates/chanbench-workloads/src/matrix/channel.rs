@@ -172,7 +172,7 @@ impl Matrix {
                     };
                     let mut params = Params::new(capacity, job_items(rounds), self.shape.cores + 1)
                         .strategy(strategy);
-                    params.grain = Some(grain.to_owned());
+                    params.grain = Some(grain);
                     self.add(Cell::new(
                         Distribute,
                         C::ID,

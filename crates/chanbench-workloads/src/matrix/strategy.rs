@@ -3,13 +3,15 @@
 
 use chanbench_schema::Params;
 
+use chanbench_schema::Grain;
+
 use super::*;
 
 impl Matrix {
-    pub(super) fn grains(&self) -> Vec<(&'static str, u32)> {
+    pub(super) fn grains(&self) -> Vec<(Grain, u32)> {
         GRAINS
             .into_iter()
-            .filter(|(g, _)| !self.reduced || *g == "medium")
+            .filter(|(g, _)| !self.reduced || *g == Grain::Medium)
             .collect()
     }
 
@@ -182,7 +184,7 @@ impl Matrix {
         let params = |strategy: &str, threads| {
             let mut p =
                 Params::new(capacity_of(m), service_message::<E>(), threads).strategy(strategy);
-            p.envelope = Some(E::LABEL.to_owned());
+            p.envelope = Some(E::KIND);
             p
         };
         self.add(Cell::new(
@@ -223,7 +225,7 @@ impl Matrix {
             for (name, job, threads, spawns_threads) in strategies {
                 let mut params =
                     Params::new(Capacity::None, job_items(rounds), threads).strategy(name);
-                params.grain = Some(grain.to_owned());
+                params.grain = Some(grain);
                 let cell = Cell::new(
                     Distribute,
                     name,
@@ -237,7 +239,7 @@ impl Matrix {
         fn direct<E: Envelope>() -> (Params, Runner) {
             let mut params =
                 Params::new(Capacity::None, service_message::<E>(), 1).strategy("direct-call");
-            params.envelope = Some(E::LABEL.to_owned());
+            params.envelope = Some(E::KIND);
             (
                 params,
                 Box::new(|team, _, n| service::direct_call::<E>(team, n)),
@@ -338,8 +340,8 @@ pub(super) fn transport_params(
     let mut params = Params::new(capacity, payload_desc, strategy.threads(link, peers, cores))
         .strategy(strategy.to_string());
     params.peers = Some(peers);
-    params.socket = (link.socket != Socket::Tcp).then(|| link.socket.name().to_owned());
-    params.peers_in = (link.peers_in == PeersIn::Process).then(|| "process".to_owned());
+    params.socket = (link.socket != Socket::Tcp).then_some(link.socket);
+    params.peers_in = (link.peers_in == PeersIn::Process).then_some(link.peers_in);
     params
 }
 
@@ -351,5 +353,5 @@ pub(super) fn job_items(rounds: u32) -> chanbench_schema::Payload {
 /// The service workload's message, in envelope `E`.
 pub(super) fn service_message<E: Envelope>() -> chanbench_schema::Payload {
     let bytes = std::mem::size_of::<Message>();
-    chanbench_schema::Payload::sized(format!("{}-{bytes}B", E::LABEL), bytes as u64)
+    chanbench_schema::Payload::sized(format!("{}-{bytes}B", E::KIND), bytes as u64)
 }

@@ -28,9 +28,14 @@ impl Flavor {
 
     /// As cell parameters and reports name it.
     pub fn name(self) -> &'static str {
+        self.runtime().name()
+    }
+
+    /// The flavour as the schema stores it.
+    pub fn runtime(self) -> chanbench_schema::Runtime {
         match self {
-            Flavor::CurrentThread => "current-thread",
-            Flavor::MultiThread => "multi-thread",
+            Flavor::CurrentThread => chanbench_schema::Runtime::CurrentThread,
+            Flavor::MultiThread => chanbench_schema::Runtime::MultiThread,
         }
     }
 

@@ -17,6 +17,7 @@ use std::{
 };
 
 use chanbench_core::{Make, MultiConsumer};
+use chanbench_schema::Grain;
 use rayon::prelude::*;
 
 use crate::{
@@ -28,7 +29,11 @@ use crate::{
 pub const JOB_ITEMS: u64 = 1024;
 
 /// The grains: rounds of the hash per item.
-pub const GRAINS: [(&str, u32); 3] = [("fine", 4), ("medium", 256), ("coarse", 16384)];
+pub const GRAINS: [(Grain, u32); 3] = [
+    (Grain::Fine, 4),
+    (Grain::Medium, 256),
+    (Grain::Coarse, 16384),
+];
 
 /// Items per message in the batched worker pool.
 pub const BATCH: u64 = 64;

@@ -77,7 +77,7 @@ pub const OK: u32 = 200;
 /// How a message travels: owned or boxed.
 pub trait Envelope: Send + 'static {
     /// `owned` or `boxed`.
-    const LABEL: &'static str;
+    const KIND: chanbench_schema::Envelope;
     /// The request with sequence number `seq`.
     fn request(seq: u64) -> Self;
     /// Its message.
@@ -85,7 +85,7 @@ pub trait Envelope: Send + 'static {
 }
 
 impl Envelope for Message {
-    const LABEL: &'static str = "owned";
+    const KIND: chanbench_schema::Envelope = chanbench_schema::Envelope::Owned;
     #[inline]
     fn request(seq: u64) -> Self {
         new_message(seq)
@@ -97,7 +97,7 @@ impl Envelope for Message {
 }
 
 impl Envelope for Box<Message> {
-    const LABEL: &'static str = "boxed";
+    const KIND: chanbench_schema::Envelope = chanbench_schema::Envelope::Boxed;
     #[inline]
     fn request(seq: u64) -> Self {
         Box::new(new_message(seq))

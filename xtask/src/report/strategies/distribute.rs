@@ -17,8 +17,8 @@ use crate::{
     units::time_per,
 };
 
-fn grain(c: &CellResult) -> Option<&str> {
-    c.params().grain.as_deref()
+fn grain(c: &CellResult) -> Option<&'static str> {
+    c.params().grain.map(|g| g.name())
 }
 
 pub fn reading(view: &View<'_>) -> Result<Reading> {

@@ -1,7 +1,7 @@
 //! service: time per request, one thread against two, owned against boxed, and the direct call.
 
 use anyhow::Result;
-use chanbench_schema::Workload;
+use chanbench_schema::{Envelope, Workload};
 
 use super::reading::{Reading, measured_by_placement, median, ratio};
 use crate::{
@@ -41,17 +41,20 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
             &groups,
             &series,
         )?);
-        let at = |mode: &str, envelope: &str| {
+        let at = |mode: &str, envelope: Envelope| {
             median(
                 cells
                     .iter()
                     .filter(|c| strategy(c) == mode)
-                    .filter(|c| c.params().envelope.as_deref() == Some(envelope))
+                    .filter(|c| c.params().envelope == Some(envelope))
                     .map(|c| c.time_ns()),
             )
         };
         let mut parts = Vec::new();
-        if let (Some(one), Some(two)) = (at("one-thread", "owned"), at("two-threads", "owned")) {
+        if let (Some(one), Some(two)) = (
+            at("one-thread", Envelope::Owned),
+            at("two-threads", Envelope::Owned),
+        ) {
             parts.push(format!(
                 "two threads took {} the one-thread service loop ({} against {} per request, owned)",
                 ratio(two / one),
@@ -60,7 +63,9 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
             ));
         }
         for mode in ["one-thread", "two-threads"] {
-            if let (Some(owned), Some(boxed)) = (at(mode, "owned"), at(mode, "boxed")) {
+            if let (Some(owned), Some(boxed)) =
+                (at(mode, Envelope::Owned), at(mode, Envelope::Boxed))
+            {
                 parts.push(format!(
                     "{mode}: boxed {} owned ({} against {})",
                     ratio(boxed / owned),
@@ -69,7 +74,7 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
                 ));
             }
         }
-        if let Some(direct) = at("direct-call", "owned") {
+        if let Some(direct) = at("direct-call", Envelope::Owned) {
             parts.push(format!(
                 "a direct call without queues took {}",
                 time(direct)

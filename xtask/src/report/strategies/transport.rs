@@ -2,7 +2,7 @@
 //! where one strategy overtakes another.
 
 use anyhow::Result;
-use chanbench_schema::Workload;
+use chanbench_schema::{PeersIn, Socket, Workload};
 
 use super::{
     lead::{Fastest, Lead, fastest},
@@ -28,25 +28,30 @@ fn loopback(c: &CellResult) -> bool {
     c.params().socket.is_none() && c.params().peers_in.is_none()
 }
 
-/// The other links, each with the parameter that names it and the value, and how to say it.
-const LINKS: [(&str, &str, &str); 2] = [
-    ("socket", "unix", "over a Unix socket"),
+/// A link other than the sweep's (loopback TCP, peers as threads).
+#[derive(Clone, Copy)]
+enum OtherLink {
+    /// Another socket, the peers as threads.
+    Socket(Socket),
+    /// The peers elsewhere, over loopback TCP.
+    PeersIn(PeersIn),
+}
+
+/// The other links, and how to say each.
+const LINKS: [(OtherLink, &str); 2] = [
+    (OtherLink::Socket(Socket::Unix), "over a Unix socket"),
     (
-        "peers-in",
-        "process",
+        OtherLink::PeersIn(PeersIn::Process),
         "with the peers in a process of their own",
     ),
 ];
 
-fn on_link(c: &CellResult, key: &str, value: &str) -> bool {
+fn on_link(c: &CellResult, link: OtherLink) -> bool {
     let p = c.params();
-    let v = match key {
-        "socket" => p.socket.as_deref(),
-        _ => p.peers_in.as_deref(),
-    };
-    v == Some(value)
-        && (key == "socket" || p.socket.is_none())
-        && (key == "peers-in" || p.peers_in.is_none())
+    match link {
+        OtherLink::Socket(s) => p.socket == Some(s) && p.peers_in.is_none(),
+        OtherLink::PeersIn(w) => p.peers_in == Some(w) && p.socket.is_none(),
+    }
 }
 
 pub fn reading(view: &View<'_>) -> Result<Reading> {
@@ -221,11 +226,11 @@ fn links(placement: &str, sweep: &[&CellResult], cells: &[&CellResult]) -> Vec<S
         })
     };
     let time_of = |c: &CellResult| c.time_ns();
-    for (key, value, said) in LINKS {
+    for (link, said) in LINKS {
         let on: Vec<&CellResult> = cells
             .iter()
             .copied()
-            .filter(|c| on_link(c, key, value) && c.params().peers == Some(LINK_PEERS))
+            .filter(|c| on_link(c, link) && c.params().peers == Some(LINK_PEERS))
             .collect();
         let strategies: Vec<&str> = ordered(on.iter().map(|c| strategy(c)));
         let of = |s: &str| cells_of(&on, s, |_| true);

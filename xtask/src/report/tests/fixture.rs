@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use chanbench_schema::{
-    Capacity, CellKey, Cost, Params, Payload, Percentiles, ProfileName, SCHEMA, Status, Workload,
-    ZeroCostRecord,
+    Capacity, CellKey, Cost, Envelope, Grain, Params, Payload, Percentiles, ProfileName, SCHEMA,
+    Status, Workload, ZeroCostRecord,
 };
 
 use crate::{
@@ -216,7 +216,7 @@ pub(super) fn strategy_cells(scale: f64) -> Vec<CellResult> {
     use Workload::*;
     let mut cells = Vec::new();
     // The strategy families: strategies without a channel under their own names.
-    let fine = |p: &mut Params| p.grain = Some("fine".into());
+    let fine = |p: &mut Params| p.grain = Some(Grain::Fine);
     for (name, ns) in [("sequential", 100.0), ("rayon", 60.0)] {
         cells.push(cell(
             Distribute,
@@ -245,13 +245,12 @@ pub(super) fn strategy_cells(scale: f64) -> Vec<CellResult> {
             cells.push(cell(Sources, "fast", params, Some(ns * n as f64)));
         }
     }
-    let service =
-        |mode: &str, envelope: &str| strategy(mode, |p| p.envelope = Some(envelope.to_owned()));
+    let service = |mode: &str, envelope: Envelope| strategy(mode, |p| p.envelope = Some(envelope));
     for (mode, envelope, ns) in [
-        ("one-thread", "owned", 100.0),
-        ("one-thread", "boxed", 50.0),
-        ("two-threads", "owned", 1000.0),
-        ("two-threads", "boxed", 1100.0),
+        ("one-thread", Envelope::Owned, 100.0),
+        ("one-thread", Envelope::Boxed, 50.0),
+        ("two-threads", Envelope::Owned, 1000.0),
+        ("two-threads", Envelope::Boxed, 1100.0),
     ] {
         cells.push(cell(
             Service,
@@ -263,7 +262,7 @@ pub(super) fn strategy_cells(scale: f64) -> Vec<CellResult> {
     cells.push(cell(
         Service,
         "direct-call",
-        service("direct-call", "owned"),
+        service("direct-call", Envelope::Owned),
         Some(10.0),
     ));
     cells

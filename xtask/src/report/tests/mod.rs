@@ -5,7 +5,7 @@
 
 use std::{fs, path::Path};
 
-use chanbench_schema::{Capacity, Params, Payload, Workload};
+use chanbench_schema::{Capacity, Params, Payload, PeersIn, Runtime, Socket, Workload};
 
 mod fixture;
 mod golden;
@@ -230,12 +230,13 @@ fn async_cells_are_ranked_per_runtime_flavour_and_set_beside_their_sync_twin() {
     let mut run = fixture(&dir);
     // "slow" wins on current-thread, "fast" on multi-thread, by 2x in every process.
     for placement in &mut run.placements {
-        for (flavour, fast_ns, slow_ns) in
-            [("current-thread", 80.0, 40.0), ("multi-thread", 30.0, 60.0)]
-        {
+        for (flavour, fast_ns, slow_ns) in [
+            (Runtime::CurrentThread, 80.0, 40.0),
+            (Runtime::MultiThread, 30.0, 60.0),
+        ] {
             for (i, ns) in [("fast", fast_ns), ("slow", slow_ns)] {
                 let mut params = u64_at(Capacity::Bounded(1024));
-                params.runtime = Some(flavour.to_owned());
+                params.runtime = Some(flavour);
                 placement
                     .cells
                     .push(cell(Workload::AsyncSpsc, i, params, Some(ns)));
@@ -348,18 +349,16 @@ fn add_transport_cells(run: &mut Run) {
                 .cells
                 .push(cell(Workload::Transport, channel, params, Some(ns)));
         }
-        let params = frame("thread-per-stream", 4, 9, |p| {
-            p.socket = Some("unix".into())
-        });
+        let params = frame("thread-per-stream", 4, 9, |p| p.socket = Some(Socket::Unix));
         placement
             .cells
             .push(cell(Workload::Transport, "chan-a", params, Some(400.0)));
         for (name, unix, process) in [("epoll", 400.0, 1200.0), ("polling", 120.0, 180.0)] {
-            let params = frame(name, 4, 5, |p| p.socket = Some("unix".into()));
+            let params = frame(name, 4, 5, |p| p.socket = Some(Socket::Unix));
             placement
                 .cells
                 .push(cell(Workload::Transport, name, params, Some(unix)));
-            let params = frame(name, 4, 1, |p| p.peers_in = Some("process".into()));
+            let params = frame(name, 4, 1, |p| p.peers_in = Some(PeersIn::Process));
             placement
                 .cells
                 .push(cell(Workload::Transport, name, params, Some(process)));

@@ -16,34 +16,7 @@ use std::{
 
 use serde::{Deserialize, Serialize};
 
-/// The kind of socket peers connect over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Socket {
-    /// TCP on 127.0.0.1.
-    Tcp,
-    /// A Unix domain stream socket with an abstract name.
-    Unix,
-}
-
-impl Socket {
-    /// Its name, in cell labels (`unix`; TCP, the default, is not named).
-    pub fn name(self) -> &'static str {
-        match self {
-            Socket::Tcp => "tcp",
-            Socket::Unix => "unix",
-        }
-    }
-}
-
-/// Where the peers run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PeersIn {
-    /// Team threads of the bench process.
-    Threads,
-    /// A process of their own ([`process`]).
-    Process,
-}
+pub use chanbench_schema::{PeersIn, Socket};
 
 /// How the peers reach the node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
