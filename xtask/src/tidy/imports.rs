@@ -86,8 +86,11 @@ fn collect_uses(
         match item {
             Item::Use(u) => {
                 let mut named = Vec::new();
-                use_names(&u.tree, &mut Vec::new(), &mut named);
-                for (name, path) in named {
+                use_tree(&u.tree, &mut Vec::new(), &mut named);
+                for (name, path) in named
+                    .into_iter()
+                    .filter_map(|(name, path)| Some((name?, path)))
+                {
                     out.entry(at.clone())
                         .or_default()
                         .insert(name, absolute(at, &children, &path));
@@ -105,32 +108,35 @@ fn collect_uses(
     }
 }
 
-/// The names a `use` tree binds, each with the path it stands for (globs bind nothing).
-fn use_names(tree: &UseTree, prefix: &mut Vec<String>, out: &mut Vec<(String, Vec<String>)>) {
+/// Every path of a `use` tree, with the name it binds (`None`: a glob, which binds no one name).
+fn use_tree(
+    tree: &UseTree,
+    prefix: &mut Vec<String>,
+    out: &mut Vec<(Option<String>, Vec<String>)>,
+) {
     match tree {
         UseTree::Path(p) => {
             prefix.push(p.ident.to_string());
-            use_names(&p.tree, prefix, out);
+            use_tree(&p.tree, prefix, out);
             prefix.pop();
+        }
+        UseTree::Name(n) if n.ident == "self" => {
+            out.push((prefix.last().cloned(), prefix.clone()));
         }
         UseTree::Name(n) => {
             let mut p = prefix.clone();
-            if n.ident == "self" {
-                out.push((p.last().cloned().unwrap_or_default(), p));
-            } else {
-                p.push(n.ident.to_string());
-                out.push((n.ident.to_string(), p));
-            }
+            p.push(n.ident.to_string());
+            out.push((Some(n.ident.to_string()), p));
         }
         UseTree::Rename(r) => {
             let mut p = prefix.clone();
             p.push(r.ident.to_string());
-            out.push((r.rename.to_string(), p));
+            out.push((Some(r.rename.to_string()), p));
         }
-        UseTree::Glob(_) => {}
+        UseTree::Glob(_) => out.push((None, prefix.clone())),
         UseTree::Group(g) => {
             for t in &g.items {
-                use_names(t, prefix, out);
+                use_tree(t, prefix, out);
             }
         }
     }
@@ -203,33 +209,6 @@ fn absolute(at: &[String], children: &BTreeSet<String>, segments: &[String]) -> 
     Some(out)
 }
 
-/// Every path of a `use` tree, as segments.
-fn use_paths(tree: &UseTree, prefix: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
-    match tree {
-        UseTree::Path(p) => {
-            prefix.push(p.ident.to_string());
-            use_paths(&p.tree, prefix, out);
-            prefix.pop();
-        }
-        UseTree::Name(n) => {
-            let mut p = prefix.clone();
-            p.push(n.ident.to_string());
-            out.push(p);
-        }
-        UseTree::Rename(r) => {
-            let mut p = prefix.clone();
-            p.push(r.ident.to_string());
-            out.push(p);
-        }
-        UseTree::Glob(_) => out.push(prefix.clone()),
-        UseTree::Group(g) => {
-            for t in &g.items {
-                use_paths(t, prefix, out);
-            }
-        }
-    }
-}
-
 /// Paths in a token stream that start with `crate`, `super`, `self` or a name in `children`,
 /// followed by `::` (macros' bodies included: they are tokens to syn).
 fn token_paths(tokens: TokenStream, children: &BTreeSet<String>, out: &mut Vec<Vec<String>>) {
@@ -279,7 +258,11 @@ fn imports(items: &[Item], at: &ModPath, out: &mut Vec<ModPath>) {
     for item in items {
         let mut paths = Vec::new();
         match item {
-            Item::Use(u) => use_paths(&u.tree, &mut Vec::new(), &mut paths),
+            Item::Use(u) => {
+                let mut all = Vec::new();
+                use_tree(&u.tree, &mut Vec::new(), &mut all);
+                paths.extend(all.into_iter().map(|(_, path)| path));
+            }
             Item::Mod(m) => {
                 if let Some((_, inner)) = &m.content {
                     let mut inner_at = at.clone();
