@@ -21,6 +21,7 @@ mod report;
 mod results;
 mod standalone;
 mod stats;
+mod template;
 #[cfg(test)]
 mod tidy;
 mod units;

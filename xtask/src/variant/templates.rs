@@ -1,9 +1,7 @@
 //! The generated workspace's files, as templates (`templates/`): Cargo manifests and the
-//! runners' `main.rs`, each with named placeholders that [`fill`] replaces. The `.rs.in` files
+//! runners' `main.rs`, each with named placeholders that [`fill`](crate::template::fill) replaces. The `.rs.in` files
 //! are formatted Rust and the manifests valid TOML as they stand; a test checks both, and that a
 //! filled template parses.
-
-use anyhow::{Result, bail};
 
 /// The generated workspace's manifest: `"MEMBERS"`.
 pub const WORKSPACE: &str = include_str!("templates/workspace.toml");
@@ -21,23 +19,12 @@ pub const BENCH_MAIN: &str = include_str!("templates/bench_main.rs.in");
 /// `VARIANT_LIBRARY`, `VARIANT_VERSION`.
 pub const BENCH_VARIANT: &str = include_str!("templates/bench_variant.rs.in");
 
-/// `template` with each placeholder replaced by its value; every placeholder must occur in it.
-pub fn fill(template: &str, values: &[(&str, &str)]) -> Result<String> {
-    let mut out = template.to_owned();
-    for (placeholder, value) in values {
-        if !out.contains(placeholder) {
-            bail!("the template has no placeholder {placeholder:?}");
-        }
-        out = out.replace(placeholder, value);
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use std::{path::Path, process::Command};
 
     use super::*;
+    use crate::template::fill;
 
     const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/variant/templates");
 

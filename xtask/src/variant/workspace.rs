@@ -19,6 +19,7 @@ use std::{
 use anyhow::{Context, Result, bail};
 
 use super::{Variant, templates};
+use crate::template;
 
 /// One arm as built.
 pub struct ArmBuild {
@@ -98,7 +99,7 @@ pub fn generate(root: &Path, ws: &Path, arms: &[ArmBuild], runner: Runner) -> Re
     }
     fs::write(
         ws.join("Cargo.toml"),
-        templates::fill(
+        template::fill(
             templates::WORKSPACE,
             &[("\"MEMBERS\"", &parts.members.join(", "))],
         )?,
@@ -150,7 +151,7 @@ fn arm_crate(
             };
             let dir = ws.join(format!("arm-{k}"));
             fs::create_dir_all(&dir)?;
-            let arm_manifest = templates::fill(
+            let arm_manifest = template::fill(
                 templates::ARM,
                 &[
                     ("ARM", &k.to_string()),
@@ -190,7 +191,7 @@ fn add_arm(arm: &ArmBuild, k: usize, ty: String, runner: Runner, parts: &mut Par
             } else {
                 format!("{} ({library} {version})", info.name)
             };
-            parts.variants.push(templates::fill(
+            parts.variants.push(template::fill(
                 templates::BENCH_VARIANT,
                 &[
                     ("VARIANT_DOC", &arm.name),
@@ -218,7 +219,7 @@ fn add_arm(arm: &ArmBuild, k: usize, ty: String, runner: Runner, parts: &mut Par
         }
         Runner::Paired => {
             let checks = checks.map_or("None".to_owned(), |c| format!("Some({c})"));
-            let expr = templates::fill(
+            let expr = template::fill(
                 templates::AB_ARM,
                 &[
                     ("ARM_NAME", &format!("{:?}", arm.name)),
@@ -274,7 +275,7 @@ fn write_runner(root: &Path, dir: &Path, runner: Runner, mut parts: Parts) -> Re
                 "benches = {{ path = \"{}\" }}",
                 spelled(&root.join("benches"))
             ));
-            let main = templates::fill(
+            let main = template::fill(
                 templates::BENCH_MAIN,
                 &[
                     ("// VARIANTS", &parts.variants.join("\n")),
@@ -286,10 +287,10 @@ fn write_runner(root: &Path, dir: &Path, runner: Runner, mut parts: Parts) -> Re
         }
         Runner::Paired => (
             "chanbench-ab-runner",
-            templates::fill(templates::AB_MAIN, &[("// ARMS", &parts.arms.join("\n"))])?,
+            template::fill(templates::AB_MAIN, &[("// ARMS", &parts.arms.join("\n"))])?,
         ),
     };
-    let manifest = templates::fill(
+    let manifest = template::fill(
         templates::RUNNER,
         &[
             ("PACKAGE", package),

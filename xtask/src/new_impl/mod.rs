@@ -12,6 +12,8 @@ use std::{fs, path::Path};
 
 use anyhow::{Context, Result, bail};
 
+use crate::template;
+
 /// `cargo xtask new-impl` arguments.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -128,8 +130,8 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
         fs::write(path, text).with_context(|| format!("writing {}", path.display()))
     };
     if args.asynchronous {
-        write(&dir.join("Cargo.toml"), cargo_toml_async(&package, &name))?;
-        write(&dir.join("src/lib.rs"), lib_rs_async(&name, &ty))?;
+        write(&dir.join("Cargo.toml"), cargo_toml_async(&package, &name)?)?;
+        write(&dir.join("src/lib.rs"), lib_rs_async(&name, &ty)?)?;
         write(
             &dir.join("tests/it.rs"),
             format!(
@@ -138,8 +140,8 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
             ),
         )?;
     } else {
-        write(&dir.join("Cargo.toml"), cargo_toml(&package, &name))?;
-        write(&dir.join("src/lib.rs"), lib_rs(&name, &ty))?;
+        write(&dir.join("Cargo.toml"), cargo_toml(&package, &name)?)?;
+        write(&dir.join("src/lib.rs"), lib_rs(&name, &ty)?)?;
         write(
             &dir.join("tests/it.rs"),
             format!(
@@ -186,204 +188,91 @@ fn insert_after_run(
     Ok(out.join("\n") + "\n")
 }
 
-/// The scaffold's manifest up to its first dependency, shared by both kinds.
-fn manifest_head(package: &str, name: &str, trait_name: &str) -> String {
-    format!(
-        r#"[package]
-name = "{package}"
-description = "{name} behind the chanbench {trait_name} trait"
-version.workspace = true
-edition.workspace = true
-rust-version.workspace = true
-license.workspace = true
-publish.workspace = true
-
-[dependencies]
-chanbench-core.workspace = true
-"#
-    )
-}
-
-fn cargo_toml(package: &str, name: &str) -> String {
-    let head = manifest_head(package, name, "Channel");
-    format!(
-        r#"{head}# Your library, pinned exactly in the root Cargo.toml's [workspace.dependencies]:
-# my-channel-lib.workspace = true
-
-[dev-dependencies]
-chanbench-core = {{ workspace = true, features = ["conformance"] }}
-
-[lints]
-workspace = true
-"#
-    )
-}
-
-fn lib_rs(name: &str, ty: &str) -> String {
-    format!(
-        r#"//! {name} behind the chanbench [`Channel`] trait. Forwarding only.
-//!
-//! Scaffolded by `cargo xtask new-impl`: every method below forwards to `std::sync::mpsc` as a
-//! placeholder. Replace each call with your library's, set `LIBRARY` to its crate and exact
-//! version, and implement exactly the capability traits it has (`Bounded`, `Unbounded`,
-//! `MultiConsumer`, `Select`, `ReturnsUnsent`); then list the same ones in `tests/it.rs`.
-
-use std::{{sync::mpsc, time::Duration}};
-
-use chanbench_core::{{
-    Channel, Library, RecvError, RecvTimeoutError, ReturnsUnsent, SendError, TryRecvError,
-    TrySendError, Unbounded,
-}};
-
-/// {name}.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct {ty};
-
-impl Channel for {ty} {{
-    const ID: &'static str = "{name}";
-    const NAME: &'static str = "{name}";
-    const LIBRARY: Library = Library {{ name: "std", version: chanbench_core::RUSTC_VERSION }};
-
-    type RawSender<T: Send> = mpsc::Sender<T>;
-    type RawReceiver<T: Send> = mpsc::Receiver<T>;
-
-    #[inline(always)]
-    fn send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {{
-        tx.send(msg).map_err(Into::into)
-    }}
-
-    #[inline(always)]
-    fn try_send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {{
-        tx.send(msg).map_err(|e| TrySendError::Disconnected(e.0))
-    }}
-
-    #[inline(always)]
-    fn recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError> {{
-        rx.recv().map_err(Into::into)
-    }}
-
-    #[inline(always)]
-    fn try_recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError> {{
-        rx.try_recv().map_err(Into::into)
-    }}
-
-    #[inline(always)]
-    fn recv_timeout<T: Send>(
-        rx: &Self::RawReceiver<T>,
-        timeout: Duration,
-    ) -> Result<T, RecvTimeoutError> {{
-        rx.recv_timeout(timeout).map_err(Into::into)
-    }}
-}}
-
-impl Unbounded for {ty} {{
-    #[inline]
-    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {{
-        mpsc::channel()
-    }}
-}}
-
-impl ReturnsUnsent for {ty} {{}}
-"#
-    )
-}
+/// The sync adapter's manifest: `@package@`, `@name@`.
+const ADAPTER_TOML: &str = include_str!("templates/adapter.toml");
+/// The sync adapter, forwarding to `std::sync::mpsc` as a placeholder: `MyChan`, `my-chan`.
+const ADAPTER_RS: &str = include_str!("templates/adapter.rs.in");
+/// The async adapter's manifest: `@package@`, `@name@`.
+const ASYNC_ADAPTER_TOML: &str = include_str!("templates/async_adapter.toml");
+/// The async adapter, forwarding to tokio's unbounded channel: `MyChan`, `my-chan`,
+/// `TOKIO_VERSION`.
+const ASYNC_ADAPTER_RS: &str = include_str!("templates/async_adapter.rs.in");
 
 /// The tokio version the async scaffold's placeholder reports (the workspace pins it).
 const TOKIO: &str = "1.54.1";
 
-fn cargo_toml_async(package: &str, name: &str) -> String {
-    let head = manifest_head(package, name, "AsyncChannel");
-    format!(
-        r#"{head}# The placeholder's library; replace it with yours, pinned exactly in the root Cargo.toml's
-# [workspace.dependencies]: my-channel-lib.workspace = true
-tokio.workspace = true
+fn cargo_toml(package: &str, name: &str) -> Result<String> {
+    template::fill(ADAPTER_TOML, &[("@package@", package), ("@name@", name)])
+}
 
-[dev-dependencies]
-chanbench-core = {{ workspace = true, features = ["async-conformance"] }}
+fn lib_rs(name: &str, ty: &str) -> Result<String> {
+    template::fill(ADAPTER_RS, &[("MyChan", ty), ("my-chan", name)])
+}
 
-[lints]
-workspace = true
-"#
+fn cargo_toml_async(package: &str, name: &str) -> Result<String> {
+    template::fill(
+        ASYNC_ADAPTER_TOML,
+        &[("@package@", package), ("@name@", name)],
     )
 }
 
-fn lib_rs_async(name: &str, ty: &str) -> String {
-    format!(
-        r#"//! {name} behind the chanbench [`AsyncChannel`] trait. Forwarding only.
-//!
-//! Scaffolded by `cargo xtask new-impl --async`: every method below forwards to tokio's
-//! unbounded channel as a placeholder. Replace each call with your library's, set `LIBRARY` to
-//! its crate and exact version, and implement exactly the capability traits it has
-//! (`AsyncBounded`, `ZeroCapacity`, `AsyncUnbounded`, `AsyncMultiConsumer`, `Bridge`); then list
-//! the same ones in `tests/it.rs`.
-
-use chanbench_core::{{
-    Library, RecvError, SendError, TryRecvError, TrySendError,
-    asynchronous::{{AsyncChannel, AsyncUnbounded, Bridge}},
-}};
-use tokio::sync::mpsc;
-
-/// {name}.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct {ty};
-
-impl AsyncChannel for {ty} {{
-    const ID: &'static str = "{name}";
-    const NAME: &'static str = "{name}";
-    const LIBRARY: Library = Library {{ name: "tokio", version: "{TOKIO}" }};
-
-    type RawSender<T: Send> = mpsc::UnboundedSender<T>;
-    type RawReceiver<T: Send> = mpsc::UnboundedReceiver<T>;
-
-    #[inline(always)]
-    async fn send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {{
-        tx.send(msg).map_err(|e| SendError::returned(e.0))
-    }}
-
-    #[inline(always)]
-    fn try_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {{
-        tx.send(msg).map_err(|e| TrySendError::Disconnected(e.0))
-    }}
-
-    #[inline(always)]
-    async fn recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {{
-        rx.recv().await.ok_or(RecvError)
-    }}
-
-    #[inline(always)]
-    fn try_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {{
-        rx.try_recv().map_err(|e| match e {{
-            mpsc::error::TryRecvError::Empty => TryRecvError::Empty,
-            mpsc::error::TryRecvError::Disconnected => TryRecvError::Disconnected,
-        }})
-    }}
-}}
-
-impl AsyncUnbounded for {ty} {{
-    #[inline]
-    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {{
-        mpsc::unbounded_channel()
-    }}
-}}
-
-impl Bridge for {ty} {{
-    #[inline(always)]
-    fn blocking_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {{
-        tx.send(msg).map_err(|e| SendError::returned(e.0))
-    }}
-
-    #[inline(always)]
-    fn blocking_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {{
-        rx.blocking_recv().ok_or(RecvError)
-    }}
-}}
-"#
+fn lib_rs_async(name: &str, ty: &str) -> Result<String> {
+    template::fill(
+        ASYNC_ADAPTER_RS,
+        &[("MyChan", ty), ("my-chan", name), ("TOKIO_VERSION", TOKIO)],
     )
 }
 
 #[cfg(test)]
 mod tests {
+    use std::process::Command;
+
     use super::*;
+
+    #[test]
+    fn the_templates_are_formatted_rust_and_toml_and_fill_completely() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/new_impl/templates");
+        let rustfmt = Command::new("rustfmt")
+            .args([
+                "--check",
+                "--edition",
+                "2024",
+                "adapter.rs.in",
+                "async_adapter.rs.in",
+            ])
+            .current_dir(dir)
+            .output()
+            .expect("rustfmt, which cargo fmt uses");
+        assert!(
+            rustfmt.status.success(),
+            "templates not formatted: {}",
+            String::from_utf8_lossy(&rustfmt.stdout)
+        );
+        for (text, ty) in [
+            (lib_rs("ring-chan", "RingChan").unwrap(), "RingChan"),
+            (lib_rs_async("ring-chan", "RingChan").unwrap(), "RingChan"),
+        ] {
+            let file = syn::parse_file(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+            assert!(file.items.len() > 3);
+            assert!(text.contains(&format!("pub struct {ty};")) && text.contains("\"ring-chan\""));
+            assert!(
+                !text.contains("MyChan")
+                    && !text.contains("my-chan")
+                    && !text.contains("TOKIO_VERSION")
+            );
+        }
+        for text in [
+            cargo_toml("chanbench-ring-chan", "ring-chan").unwrap(),
+            cargo_toml_async("chanbench-ring-chan", "ring-chan").unwrap(),
+        ] {
+            let table: toml::Table = text.parse().unwrap();
+            assert_eq!(
+                table["package"]["name"].as_str(),
+                Some("chanbench-ring-chan")
+            );
+            assert!(!text.contains('@'), "{text}");
+        }
+    }
 
     #[test]
     fn inserts_after_the_first_run_of_matching_lines() {
