@@ -112,4 +112,3 @@ impl MultiConsumer for Kanal {
         rx.clone()
     }
 }
-// contributor loop probe
