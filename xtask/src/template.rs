@@ -13,3 +13,19 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> Result<String> {
     }
     Ok(out)
 }
+
+/// Fails unless rustfmt finds the Rust templates `files` in `dir` formatted.
+#[cfg(test)]
+pub fn assert_formatted(dir: &str, files: &[&str]) {
+    let rustfmt = std::process::Command::new("rustfmt")
+        .args(["--check", "--edition", "2024"])
+        .args(files)
+        .current_dir(dir)
+        .output()
+        .expect("rustfmt, which cargo fmt uses");
+    assert!(
+        rustfmt.status.success(),
+        "templates not formatted: {}",
+        String::from_utf8_lossy(&rustfmt.stdout)
+    );
+}

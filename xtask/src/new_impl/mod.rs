@@ -225,29 +225,12 @@ fn lib_rs_async(name: &str, ty: &str) -> Result<String> {
 
 #[cfg(test)]
 mod tests {
-    use std::process::Command;
-
     use super::*;
 
     #[test]
     fn the_templates_are_formatted_rust_and_toml_and_fill_completely() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/new_impl/templates");
-        let rustfmt = Command::new("rustfmt")
-            .args([
-                "--check",
-                "--edition",
-                "2024",
-                "adapter.rs.in",
-                "async_adapter.rs.in",
-            ])
-            .current_dir(dir)
-            .output()
-            .expect("rustfmt, which cargo fmt uses");
-        assert!(
-            rustfmt.status.success(),
-            "templates not formatted: {}",
-            String::from_utf8_lossy(&rustfmt.stdout)
-        );
+        template::assert_formatted(dir, &["adapter.rs.in", "async_adapter.rs.in"]);
         for (text, ty) in [
             (lib_rs("ring-chan", "RingChan").unwrap(), "RingChan"),
             (lib_rs_async("ring-chan", "RingChan").unwrap(), "RingChan"),

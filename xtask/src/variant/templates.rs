@@ -21,7 +21,7 @@ pub const BENCH_VARIANT: &str = include_str!("templates/bench_variant.rs.in");
 
 #[cfg(test)]
 mod tests {
-    use std::{path::Path, process::Command};
+    use std::path::Path;
 
     use super::*;
     use crate::template::fill;
@@ -35,16 +35,9 @@ mod tests {
             syn::parse_file(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
         }
         syn::parse_str::<syn::Expr>(AB_ARM).expect("ab_arm.rs.in is an expression");
-        let rustfmt = Command::new("rustfmt")
-            .args(["--check", "--edition", "2024"])
-            .args(["ab_main.rs.in", "bench_main.rs.in", "bench_variant.rs.in"])
-            .current_dir(DIR)
-            .output()
-            .expect("rustfmt, which cargo fmt uses");
-        assert!(
-            rustfmt.status.success(),
-            "templates not formatted: {}",
-            String::from_utf8_lossy(&rustfmt.stdout)
+        crate::template::assert_formatted(
+            DIR,
+            &["ab_main.rs.in", "bench_main.rs.in", "bench_variant.rs.in"],
         );
         for (name, text) in [("workspace", WORKSPACE), ("arm", ARM), ("runner", RUNNER)] {
             text.parse::<toml::Table>()
