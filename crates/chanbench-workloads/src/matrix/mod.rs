@@ -26,13 +26,15 @@
 //! Which cells an implementation gets follows from the capability traits it implements (via
 //! [`register_impl!`](crate::register_impl)); cells it cannot run are listed by
 //! [`Matrix::unsupported`] as not supported, with the capability missing, never silently dropped.
-//! The `reduced` matrix (the smoke profile) keeps every family and workload but sweeps three
-//! payloads, one pause, one grain, one message rate and two source counts (1 and 64).
+//! Each family registers its own cells in its own file (`streaming.rs`, `ping_pong.rs`, ...);
+//! `dispatch.rs` lists, per capability, which families register (one line each); `sweep.rs`
+//! holds what they sweep, in full and in the smoke profile's reduced matrix; `mode.rs` turns a
+//! run's mode into the jobs' const generic, once.
 
 use std::{fmt, time::Duration};
 
 use chanbench_core::{
-    Capabilities, Capability, Channel, Make, Select,
+    Capabilities, Capability, Channel, Make,
     asynchronous::{AsyncCapabilities, AsyncChannel, MakeAsync},
 };
 pub use chanbench_schema::Capacity;
@@ -42,38 +44,34 @@ use crate::{
     async_workload,
     calibrate::{self, Calibration},
     floor,
-    payload::{Boxed, Inline, Payload, VecCloned, VecOwned},
+    payload::Payload,
     placement::Team,
     runtime::Flavor,
-    strategy::{
-        distribute::{self, BATCH, GRAINS},
-        receive::{self, GAPS, WAITS},
-        service::{self, Envelope, Message},
-        sources::{self, SELECT, SERVES, SOURCE_COUNTS, Serve},
-        transport::{self, CHANNEL_LESS, Link, PAYLOADS, PEER_COUNTS, PeersIn, Socket},
-    },
-    workload::{self, Measured},
+    strategy::{sources::Serve, transport::io_uring_available},
+    workload::Measured,
 };
 
 mod asynchronous;
-mod channel;
+mod burst;
+mod dispatch;
+mod distribute;
+mod fan_in;
+mod mode;
+mod ping_pong;
+mod receive;
 #[doc(hidden)]
 pub mod register;
-mod strategy;
+mod service;
+mod sources;
+mod streaming;
+mod sweep;
+mod transport;
 
-use Workload::{
-    AsyncMpmc, AsyncMpsc, AsyncPingPong, AsyncSpsc, Burst, Distribute, FanIn, Mpmc, PingPong,
-    Receive, Seq, Service, Sources, Spsc, TaskToThread, ThreadToTask, Transport,
-};
+pub use mode::Mode;
+use mode::by_mode;
+pub use sweep::{BURST_PAUSES, Sweep};
 
-/// Timed runs (criterion) or the cost run (also records latencies).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// For criterion: nothing recorded beyond the elapsed time.
-    Timed,
-    /// The fixed-size cost run: latency histograms where the workload has them.
-    Cost,
-}
+use Workload::{AsyncMpmc, AsyncMpsc, AsyncPingPong, AsyncSpsc, TaskToThread, ThreadToTask};
 
 /// Runs `run` with the heap shifted: a live allocation of a random 16 B to 4 KiB (from `rng`)
 /// while the run builds its channels and works, so that no one heap layout's luck (two ends of a
@@ -106,6 +104,19 @@ fn stamped<C: Channel, M: Make<C>>(m: M, threads: usize) -> Params {
 /// Parameters of a cell of flavor `m` carrying `P`, on `threads` threads.
 fn params_of<C: Channel, M: Make<C>, P: Payload>(m: M, threads: usize) -> Params {
     Params::new(capacity_of(m), P::describe(), threads)
+}
+
+/// Whether flavor `m` is a streaming one (capacity 1024 or unbounded), which most families run.
+fn is_large<C: Channel, M: Make<C>>(m: M) -> bool {
+    matches!(
+        capacity_of(m),
+        Capacity::Bounded(1024) | Capacity::Unbounded
+    )
+}
+
+/// Whether flavor `m` is a round-trip one (capacity 1 or unbounded), which `ping-pong` runs.
+fn is_small<C: Channel, M: Make<C>>(m: M) -> bool {
+    matches!(capacity_of(m), Capacity::Bounded(1) | Capacity::Unbounded)
 }
 
 /// Thread counts, derived from the cores the run may use and an explicit oversubscription factor.
@@ -142,14 +153,17 @@ impl Shape {
 
     /// Workers a team needs to run every cell.
     pub fn team_size(&self) -> usize {
-        let most_sources = sources::SOURCE_COUNTS.into_iter().max().unwrap_or(1);
+        let most_sources = crate::strategy::sources::SOURCE_COUNTS
+            .into_iter()
+            .max()
+            .unwrap_or(1);
         [
             self.mpsc_producers + 1,
             self.mpmc_producers + self.mpmc_consumers,
             self.fan_in_sources + 1,
             // distribute: a dispatcher and a worker per core.
             self.cores + 1,
-            sources::threads(most_sources, Serve::ThreadPerSource),
+            crate::strategy::sources::threads(most_sources, Serve::ThreadPerSource),
         ]
         .into_iter()
         .max()
@@ -309,16 +323,6 @@ impl AsyncNeed {
     }
 }
 
-/// Payloads in the smoke profile's reduced sweep.
-const REDUCED_PAYLOADS: [&str; 3] = ["zst", "inline-1KiB", "vec-64KiB-cloned"];
-/// The burst workload's pauses.
-pub const BURST_PAUSES: [Duration; 3] = [
-    Duration::ZERO,
-    Duration::from_micros(100),
-    Duration::from_millis(1),
-];
-/// Messages per burst.
-pub const BURST_LEN: u64 = 8;
 /// Bounded capacities of the streaming workloads.
 pub const STREAMING_CAPACITIES: [usize; 3] = [0, 1, 1024];
 /// Bytes of payload the cost run may move, which bounds it for large payloads.
@@ -330,8 +334,8 @@ const COST_PAUSE_BUDGET: Duration = Duration::from_millis(250);
 pub struct Matrix {
     /// The thread counts.
     pub shape: Shape,
-    /// Whether this is the reduced (smoke) matrix.
-    pub reduced: bool,
+    /// What it sweeps: in full, or the smoke profile's reduced picks.
+    pub sweep: Sweep,
     /// The cells.
     pub cells: Vec<Cell>,
     /// Plain twins of the `spsc` and `ping-pong` cells of `u64`s at capacity 1024, 1 and
@@ -350,10 +354,10 @@ impl Matrix {
     pub fn new(shape: Shape, reduced: bool) -> Self {
         Self {
             shape,
-            reduced,
+            sweep: Sweep::new(reduced),
             cells: Vec::new(),
             calibrations: Vec::new(),
-            io_uring: transport::io_uring_available(),
+            io_uring: io_uring_available(),
             implementations: Vec::new(),
             async_implementations: Vec::new(),
         }
@@ -442,10 +446,6 @@ impl Matrix {
         self.cells.iter().any(|c| {
             c.implementation() == id && c.workload() == cell.workload() && c.label() == cell.label()
         })
-    }
-
-    fn keep_payload<P: Payload>(&self) -> bool {
-        !self.reduced || REDUCED_PAYLOADS.contains(&P::label().as_str())
     }
 
     fn cost_limit_for_bytes(bytes: usize) -> Option<u64> {

@@ -1,0 +1,106 @@
+//! What the matrix sweeps, in full and in the smoke profile's reduced matrix: the one place the
+//! smoke rules live. The reduced matrix keeps every family and workload but sweeps three payloads,
+//! one pause, one grain, one message rate, two source counts and two peer counts.
+
+use std::time::Duration;
+
+use chanbench_schema::Grain;
+
+use crate::strategy::{distribute::GRAINS, receive::GAPS, sources::SOURCE_COUNTS, transport};
+
+/// The `burst` workload's pauses.
+pub const BURST_PAUSES: [Duration; 3] = [
+    Duration::ZERO,
+    Duration::from_micros(100),
+    Duration::from_millis(1),
+];
+
+/// The sweeps of one matrix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sweep {
+    /// Whether this is the reduced (smoke) matrix.
+    pub reduced: bool,
+    /// Payloads of the `spsc` sweep and `ping-pong` beside `u64`, by label (`None`: all).
+    pub payloads: Option<Vec<&'static str>>,
+    /// `burst`'s pauses.
+    pub pauses: Vec<Duration>,
+    /// `distribute`'s grains, with their hash rounds per item.
+    pub grains: Vec<(Grain, u32)>,
+    /// `receive`'s gaps between messages.
+    pub gaps: Vec<Duration>,
+    /// `sources`' source counts.
+    pub source_counts: Vec<usize>,
+    /// `transport`'s peer counts over loopback TCP.
+    pub peer_counts: Vec<usize>,
+    /// `transport`'s frame sizes beside 1 KiB (from 4 peers, channel-less receivers).
+    pub other_frames: Vec<usize>,
+    /// Whether thread-per-stream over the first registered channel also runs the other links.
+    pub first_channel_links: bool,
+}
+
+impl Sweep {
+    /// The full sweep, or the reduced one.
+    pub fn new(reduced: bool) -> Self {
+        let frames = transport::PAYLOADS.into_iter().filter(|&p| p != 1024);
+        if !reduced {
+            return Self {
+                reduced,
+                payloads: None,
+                pauses: BURST_PAUSES.to_vec(),
+                grains: GRAINS.to_vec(),
+                gaps: GAPS.to_vec(),
+                source_counts: SOURCE_COUNTS.to_vec(),
+                peer_counts: transport::PEER_COUNTS.to_vec(),
+                other_frames: frames.collect(),
+                first_channel_links: true,
+            };
+        }
+        Self {
+            reduced,
+            payloads: Some(vec!["zst", "inline-1KiB", "vec-64KiB-cloned"]),
+            pauses: vec![Duration::from_micros(100)],
+            grains: GRAINS
+                .into_iter()
+                .filter(|(g, _)| *g == Grain::Medium)
+                .collect(),
+            gaps: vec![Duration::from_micros(100)],
+            source_counts: vec![1, 64],
+            peer_counts: vec![1, 64],
+            other_frames: Vec::new(),
+            first_channel_links: false,
+        }
+    }
+
+    /// Whether the payload sweep keeps the payload labelled `label` (`u64` always).
+    pub fn keeps_payload(&self, label: &str) -> bool {
+        label == "u64" || self.payloads.as_ref().is_none_or(|p| p.contains(&label))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn within<T: PartialEq + std::fmt::Debug>(what: &str, reduced: &[T], full: &[T]) {
+        assert!(!reduced.is_empty(), "the smoke matrix keeps some {what}");
+        for x in reduced {
+            assert!(
+                full.contains(x),
+                "smoke {what} {x:?} is not in the full sweep"
+            );
+        }
+    }
+
+    #[test]
+    fn the_reduced_sweep_picks_from_the_full_one() {
+        let (full, smoke) = (Sweep::new(false), Sweep::new(true));
+        within("pauses", &smoke.pauses, &full.pauses);
+        within("grains", &smoke.grains, &full.grains);
+        within("gaps", &smoke.gaps, &full.gaps);
+        within("source counts", &smoke.source_counts, &full.source_counts);
+        within("peer counts", &smoke.peer_counts, &full.peer_counts);
+        assert!(full.keeps_payload("vec-1MiB-owned"));
+        assert!(smoke.keeps_payload("u64") && smoke.keeps_payload("zst"));
+        assert!(!smoke.keeps_payload("vec-1MiB-owned"));
+    }
+}
