@@ -27,11 +27,13 @@
 
 mod frame;
 pub mod process;
+mod publish;
 mod receivers;
 mod uring;
 mod wire;
 
 pub use frame::{Decoder, FrameError, HEADER, Handler, Header, MAX_FRAME, STALL};
+pub use publish::{PUBLISH, publish};
 pub use uring::available as io_uring_available;
 pub use wire::{Address, Link, PeersIn, Socket};
 
@@ -39,17 +41,9 @@ use frame::{Handled, Outcome, handled, io_error, stream_frames};
 use receivers::{read_blocking, single_thread, tokio_spawn};
 use wire::{Wire, connect};
 
-use std::{
-    fmt,
-    io::Write,
-    net::TcpStream,
-    os::unix::net::UnixStream,
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::{fmt, io::Write, net::TcpStream, os::unix::net::UnixStream, sync::Arc, time::Instant};
 
 use chanbench_core::{Channel, Make};
-use hdrhistogram::Histogram;
 
 use crate::{
     placement::{Role, Team},
@@ -142,52 +136,6 @@ fn peer<const RECORD: bool>(
         match stream_frames::<RECORD, _>(stream, id, payload, frames, clock, Instant::now) {
             Ok(start) => Outcome::Peer(start),
             Err(e) => panic!("transport: {e}"),
-        }
-    })
-}
-
-/// Messages a client publishes over one connection in the publish shape (the small
-/// messaging library's own benchmark in our design notes).
-pub const PUBLISH: u64 = 1024;
-
-/// **publish**: a client publishing [`PUBLISH`] messages to a server over one connection, as
-/// many times as it takes to cover `messages`. Each publish is one run of `once` (a fresh
-/// connection, made before its clock starts); their times add up. A timed run's time is scaled
-/// to `messages`; a cost run reports what it sent.
-///
-/// # Errors
-///
-/// The first publish's error.
-pub fn publish<const RECORD: bool>(
-    messages: u64,
-    mut once: impl FnMut() -> Result<Measured, FrameError>,
-) -> Result<Measured, FrameError> {
-    let publishes = messages.div_ceil(PUBLISH).max(1);
-    let mut elapsed = Duration::ZERO;
-    let mut sent = 0;
-    let mut latency: Option<Histogram<u64>> = None;
-    for _ in 0..publishes {
-        let m = once()?;
-        elapsed += m.elapsed;
-        sent += m.messages;
-        if let Some(h) = m.latency {
-            match latency.as_mut() {
-                Some(all) => all.add(&h).expect("latency histograms share their bounds"),
-                None => latency = Some(h),
-            }
-        }
-    }
-    Ok(if RECORD {
-        Measured {
-            elapsed,
-            messages: sent,
-            latency,
-        }
-    } else {
-        Measured {
-            elapsed: elapsed.mul_f64(messages as f64 / sent as f64),
-            messages,
-            latency,
         }
     })
 }

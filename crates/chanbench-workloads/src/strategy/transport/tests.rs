@@ -2,7 +2,7 @@
 //! errors, and every strategy end to end at small sizes.
 
 use super::*;
-use std::{io::ErrorKind, net::TcpListener};
+use std::{io::ErrorKind, net::TcpListener, time::Duration};
 
 use super::wire::connect_at;
 
