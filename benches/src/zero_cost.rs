@@ -9,7 +9,7 @@ use std::hint::black_box;
 
 use chanbench_core::Cap;
 use chanbench_crossbeam::Crossbeam;
-use chanbench_schema::{Capacity, Params, SCHEMA, Workload, ZeroCostRecord};
+use chanbench_schema::{Capacity, Params, SCHEMA, Strategy, Workload, ZeroCostRecord};
 use chanbench_workloads::{
     matrix::{Cell, Matrix},
     payload::Payload,
@@ -92,7 +92,7 @@ fn direct_spsc(team: &Team, messages: u64) -> Measured {
 pub fn add_cells(matrix: &mut Matrix) {
     let cell = |implementation: &'static str, side: Workload, threads, run| {
         let params = Params::new(Capacity::Bounded(CAPACITY), u64::describe(), threads)
-            .strategy(side.name());
+            .strategy(Strategy::Side(side));
         Cell::new(Workload::ZeroCost, implementation, params, &[], run)
     };
     matrix.add(cell(

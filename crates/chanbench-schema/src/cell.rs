@@ -9,6 +9,7 @@ use std::{fmt, time::Duration};
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    strategy::Strategy,
     vocabulary::{Envelope, Grain, PeersIn, Runtime, Socket},
     workload::{Kind, Workload},
 };
@@ -72,9 +73,9 @@ pub struct Params {
     pub payload: Payload,
     /// Threads the cell runs on (`None`: stored by schema 1, which did not keep it).
     pub threads: Option<usize>,
-    /// The strategy or variant: `merged` / `select` (fan-in), the distribute, receive, sources
-    /// and service strategies, the zero-cost side (`seq`, `spsc`).
-    pub strategy: Option<String>,
+    /// The strategy: `merged` / `select` (fan-in), the distribute, receive, sources, service
+    /// and transport strategies, the zero-cost side (`seq`, `spsc`).
+    pub strategy: Option<Strategy>,
     /// Producers (mpsc, mpmc).
     pub producers: Option<usize>,
     /// Consumers (mpmc).
@@ -131,7 +132,7 @@ impl Params {
     }
 
     /// Sets the strategy.
-    pub fn strategy(mut self, strategy: impl Into<String>) -> Self {
+    pub fn strategy(mut self, strategy: impl Into<Strategy>) -> Self {
         self.strategy = Some(strategy.into());
         self
     }
@@ -144,7 +145,7 @@ impl Params {
         let kind = workload.facts().kind;
         let mut parts: Vec<String> = Vec::new();
         if kind != Kind::Channel {
-            parts.extend(self.strategy.clone());
+            parts.extend(self.strategy.map(|s| s.to_string()));
         }
         if kind != Kind::Strategy {
             if self.capacity != Capacity::None {
@@ -153,7 +154,7 @@ impl Params {
             parts.push(self.payload.label.clone());
         }
         if kind == Kind::Channel {
-            parts.extend(self.strategy.clone());
+            parts.extend(self.strategy.map(|s| s.to_string()));
         }
         // A transport cell's frame size is its point (`thread-per-stream/frame-1KiB/peers=4`);
         // other strategy cells' payloads are named by their other parameters.
@@ -325,6 +326,7 @@ impl fmt::Display for Status {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::strategy::{Receiver, Serve};
 
     fn u64() -> Payload {
         Payload::sized("u64", 8)
@@ -332,14 +334,14 @@ mod tests {
 
     #[test]
     fn labels_follow_the_kind_of_workload() {
-        let mut fan_in = Params::new(Capacity::Bounded(1024), u64(), 5).strategy("merged");
+        let mut fan_in = Params::new(Capacity::Bounded(1024), u64(), 5).strategy(Serve::Merged);
         fan_in.sources = Some(4);
         assert_eq!(
             fan_in.label(Workload::FanIn),
             "cap=1024/u64/merged/sources=4"
         );
-        let mut pool =
-            Params::new(Capacity::Unbounded, Payload::opaque("items"), 3).strategy("pool-batch-64");
+        let mut pool = Params::new(Capacity::Unbounded, Payload::opaque("items"), 3)
+            .strategy(Strategy::Pool { batch: 64 });
         pool.grain = Some(Grain::Fine);
         assert_eq!(pool.label(Workload::Distribute), "pool-batch-64/grain=fine");
         let mut burst = Params::new(Capacity::Unbounded, Payload::opaque("instant"), 2);
@@ -349,7 +351,8 @@ mod tests {
             burst.label(Workload::Burst),
             "cap=unbounded/instant/burst=8/pause=100µs"
         );
-        let side = Params::new(Capacity::Bounded(1024), u64(), 1).strategy("seq");
+        let side =
+            Params::new(Capacity::Bounded(1024), u64(), 1).strategy(Strategy::Side(Workload::Seq));
         assert_eq!(side.label(Workload::ZeroCost), "seq/cap=1024/u64");
         let atomic = Params::new(Capacity::None, u64(), 2);
         assert_eq!(atomic.label(Workload::Floor), "u64");
@@ -358,7 +361,7 @@ mod tests {
             Payload::sized("frame-1KiB", 1024),
             9,
         )
-        .strategy("thread-per-stream");
+        .strategy(Receiver::ThreadPerStream);
         frames.peers = Some(4);
         assert_eq!(
             frames.label(Workload::Transport),

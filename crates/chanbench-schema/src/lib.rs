@@ -13,6 +13,7 @@ pub mod cost;
 pub mod profile;
 pub mod protocol;
 pub mod record;
+pub mod strategy;
 pub mod version;
 pub mod vocabulary;
 pub mod workload;
@@ -25,6 +26,7 @@ pub use record::{
     CalibrationRecord, CellRecord, ConformanceRecord, KnobCalibration, KnobRecord, PairedRecord,
     Record, ZeroCostRecord,
 };
+pub use strategy::{Answer, Receiver, Serve, Split, Strategy, Wait};
 pub use version::{SCHEMA, SchemaMismatch, check_schema};
 pub use vocabulary::{Envelope, Grain, PeersIn, Runtime, Socket};
 pub use workload::{Floor, FloorRule, Kind, Latency, Pacing, Unit, Workload, WorkloadFacts};

@@ -57,6 +57,8 @@ macro_rules! vocabulary {
     };
 }
 
+pub(crate) use vocabulary;
+
 vocabulary!(
     /// A `distribute` job's work per item.
     Grain, "grain" {

@@ -11,7 +11,7 @@ use std::{
 };
 
 use chanbench_core::{Capability, Library, conformance::run_checks};
-use chanbench_schema::{FloorRule, Latency, Params, Payload, Workload};
+use chanbench_schema::{FloorRule, Latency, Params, Payload, Receiver, Strategy, Workload};
 use chanbench_workloads::{
     alloc::CountingAlloc,
     cost::measure_cost,
@@ -241,7 +241,7 @@ fn cost_metrics_are_non_zero_where_they_must_be() {
             // theirs, before the last one starts).
             let params = cell.key.params();
             let peers = params.peers.unwrap() as u64;
-            let uring = params.strategy.as_deref() == Some("io-uring");
+            let uring = params.strategy == Some(Strategy::Receiver(Receiver::IoUring));
             let least = (64 << 10) * if uring { peers } else { 1 };
             let peak = cost
                 .peak_heap_bytes

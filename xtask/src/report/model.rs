@@ -46,7 +46,7 @@ impl<'a> View<'a> {
                 .iter()
                 .cloned()
                 .chain(cells().map(|c| c.implementation().to_owned()))
-                .chain(cells().filter_map(|c| c.params().strategy.clone()))
+                .chain(cells().filter_map(|c| c.params().strategy.map(|s| s.to_string())))
                 .chain(cells().map(label))
                 .chain(run.placements.iter().map(|p| p.placement.clone())),
         );

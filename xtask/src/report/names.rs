@@ -14,14 +14,16 @@ pub(super) fn ordered<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<T
 }
 
 /// The strategy a cell runs (its parameters' `strategy`), or its implementation's name.
-pub(super) fn strategy(c: &CellResult) -> &str {
-    c.params().strategy.as_deref().unwrap_or(c.implementation())
+pub(super) fn strategy(c: &CellResult) -> String {
+    c.params()
+        .strategy
+        .map_or_else(|| c.implementation().to_owned(), |s| s.to_string())
 }
 
 /// The strategy with the channel it runs over, if any: `pool-per-item (crossbeam)`, `rayon`.
 pub(super) fn label(c: &CellResult) -> String {
     match strategy(c) {
-        s if s == c.implementation() => s.to_owned(),
+        s if s == c.implementation() => s,
         s => format!("{s} ({})", c.implementation()),
     }
 }

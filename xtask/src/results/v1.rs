@@ -10,7 +10,8 @@ use std::{
 
 use anyhow::{Context, Result, bail};
 use chanbench_schema::{
-    Capacity, CellKey, Cost, Kind, Params, Payload, SCHEMA, Status, Workload, ZeroCostRecord,
+    Capacity, CellKey, Cost, Kind, Params, Payload, SCHEMA, Status, Strategy, Workload,
+    ZeroCostRecord,
 };
 use serde::Deserialize;
 
@@ -83,19 +84,23 @@ pub fn parse_params(workload: Workload, label: &str) -> Result<Params> {
     }
     let mut plain = plain.into_iter();
     let mut next = || plain.next().map(str::to_owned);
+    let strategy = |s: Option<String>| -> Result<Option<Strategy>> {
+        s.map(|s| s.parse().with_context(|| label.to_owned()))
+            .transpose()
+    };
     match kind {
         Kind::Channel => {
             params.payload = payload(next().as_deref().unwrap_or_default());
-            params.strategy = next();
+            params.strategy = strategy(next())?;
         }
         Kind::Strategy => {
-            params.strategy = next();
+            params.strategy = strategy(next())?;
             params.envelope = next()
                 .map(|e| e.parse().with_context(|| label.to_owned()))
                 .transpose()?;
         }
         Kind::Baseline if workload == Workload::ZeroCost => {
-            params.strategy = next();
+            params.strategy = strategy(next())?;
             params.payload = payload(next().as_deref().unwrap_or_default());
         }
         Kind::Baseline => params.payload = payload(next().as_deref().unwrap_or_default()),
@@ -258,6 +263,8 @@ pub fn migrate(dir: &Path) -> Result<Vec<PathBuf>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chanbench_schema::Wait;
+    use std::time::Duration;
 
     #[test]
     fn every_kind_of_stored_label_reads_back_into_the_same_cell() {
@@ -282,8 +289,11 @@ mod tests {
         assert_eq!(p.payload.bytes, Some(64 << 10));
         let p = parse_params(Workload::Receive, "sleep=50µs/gap=1ms").unwrap();
         assert_eq!(
-            (p.strategy.as_deref(), p.gap_ns),
-            (Some("sleep=50µs"), Some(1_000_000))
+            (p.strategy, p.gap_ns),
+            (
+                Some(Strategy::Wait(Wait::Sleep(Duration::from_micros(50)))),
+                Some(1_000_000)
+            )
         );
         let p = parse_params(Workload::Service, "one-thread/owned").unwrap();
         assert_eq!(p.envelope, Some(chanbench_schema::Envelope::Owned));

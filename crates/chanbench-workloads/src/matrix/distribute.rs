@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use chanbench_core::MultiConsumer;
-use chanbench_schema::{Capacity, Params, Payload as Described};
+use chanbench_schema::{Capacity, Params, Payload as Described, Split, Strategy};
 
 use super::{Capability, Cell, Make, Matrix, Workload::Distribute, capacity_of, is_large};
 use crate::{
@@ -24,12 +24,8 @@ pub(super) fn multi_consumer<C: MultiConsumer, M: Make<C>>(
     }
     for (grain, rounds) in x.sweep.grains.clone() {
         for batch in [1, BATCH] {
-            let strategy = match batch {
-                1 => "pool-per-item".to_owned(),
-                b => format!("pool-batch-{b}"),
-            };
             let mut params = Params::new(capacity_of(m), job_items(rounds), x.shape.cores + 1)
-                .strategy(strategy);
+                .strategy(Strategy::Pool { batch });
             params.grain = Some(grain);
             x.add(Cell::new(
                 Distribute,
@@ -51,18 +47,20 @@ pub(super) fn multi_consumer<C: MultiConsumer, M: Make<C>>(
 pub(super) fn channel_less(x: &mut Matrix) {
     type JobFn = fn(&Team, u64, u32) -> (Duration, distribute::Outcome);
     let cores = x.shape.cores;
-    // (name, job, threads it runs on, whether it spawns them per job)
-    let strategies: [(&'static str, JobFn, usize, bool); 5] = [
-        ("sequential", distribute::sequential, 1, false),
-        ("rayon", distribute::rayon, cores, false),
-        ("team-split", distribute::team_split, cores, false),
-        ("scope-split", distribute::scope_split, cores, true),
+    // (split, job, threads it runs on, whether it spawns them per job)
+    let strategies: [(Split, JobFn, usize, bool); 5] = [
+        (Split::Sequential, distribute::sequential, 1, false),
+        (Split::Rayon, distribute::rayon, cores, false),
+        (Split::TeamSplit, distribute::team_split, cores, false),
+        (Split::ScopeSplit, distribute::scope_split, cores, true),
         // A dispatcher and a worker per core.
-        ("mutex-queue", distribute::mutex_queue, cores + 1, false),
+        (Split::MutexQueue, distribute::mutex_queue, cores + 1, false),
     ];
     for (grain, rounds) in x.sweep.grains.clone() {
-        for (name, job, threads, spawns_threads) in strategies {
-            let mut params = Params::new(Capacity::None, job_items(rounds), threads).strategy(name);
+        for (split, job, threads, spawns_threads) in strategies {
+            let name = split.name();
+            let mut params =
+                Params::new(Capacity::None, job_items(rounds), threads).strategy(split);
             params.grain = Some(grain);
             let cell = Cell::new(
                 Distribute,

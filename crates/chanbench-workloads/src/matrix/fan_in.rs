@@ -15,7 +15,7 @@ pub(super) fn flavor<C: Channel, M: Make<C>>(x: &mut Matrix, m: M, needs: &'stat
     }
     let count = x.shape.fan_in_sources;
     let merged = Serve::Merged;
-    let mut params = stamped(m, threads(count, merged)).strategy(merged.to_string());
+    let mut params = stamped(m, threads(count, merged)).strategy(merged);
     params.sources = Some(count);
     x.add(Cell::new(
         FanIn,

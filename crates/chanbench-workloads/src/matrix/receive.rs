@@ -16,7 +16,7 @@ pub(super) fn flavor<C: Channel, M: Make<C>>(x: &mut Matrix, m: M, needs: &'stat
     for gap in x.sweep.gaps.clone() {
         let limit = (COST_PAUSE_BUDGET.as_nanos() / gap.as_nanos().max(1)) as u64;
         for wait in WAITS {
-            let mut params = stamped(m, 2).strategy(wait.to_string());
+            let mut params = stamped(m, 2).strategy(wait);
             params.gap_ns = Some(gap.as_nanos() as u64);
             let cell = Cell::new(
                 Receive,

@@ -1,7 +1,7 @@
 //! The `service` family: requests answered by one thread holding the state, by a second thread
 //! over two channels, or by a direct call without a channel.
 
-use chanbench_schema::{Capacity, Params, Payload as Described};
+use chanbench_schema::{Answer, Capacity, Params, Payload as Described};
 
 use super::{
     Capability, Cell, Channel, Make, Matrix, Runner, Workload::Service, by_mode, capacity_of,
@@ -18,22 +18,22 @@ pub(super) fn flavor<C: Channel, M: Make<C>>(x: &mut Matrix, m: M, needs: &'stat
 }
 
 fn add<C: Channel, M: Make<C>, E: Envelope>(x: &mut Matrix, m: M, needs: &'static [Capability]) {
-    let params = |strategy: &str, threads| {
-        let mut p = Params::new(capacity_of(m), message::<E>(), threads).strategy(strategy);
+    let params = |answer: Answer, threads| {
+        let mut p = Params::new(capacity_of(m), message::<E>(), threads).strategy(answer);
         p.envelope = Some(E::KIND);
         p
     };
     x.add(Cell::new(
         Service,
         C::ID,
-        params("one-thread", 1),
+        params(Answer::OneThread, 1),
         needs,
         Box::new(move |team, _, n| service::one_thread::<C, M, E>(team, m, n)),
     ));
     x.add(Cell::new(
         Service,
         C::ID,
-        params("two-threads", 2),
+        params(Answer::TwoThreads, 2),
         needs,
         Box::new(move |team, mode, n| {
             by_mode!(mode, |COST| service::two_threads::<C, M, E, COST>(
@@ -46,7 +46,8 @@ fn add<C: Channel, M: Make<C>, E: Envelope>(x: &mut Matrix, m: M, needs: &'stati
 /// The direct call, owned and boxed, under its own name.
 pub(super) fn channel_less(x: &mut Matrix) {
     fn direct<E: Envelope>() -> (Params, Runner) {
-        let mut params = Params::new(Capacity::None, message::<E>(), 1).strategy("direct-call");
+        let mut params =
+            Params::new(Capacity::None, message::<E>(), 1).strategy(Answer::DirectCall);
         params.envelope = Some(E::KIND);
         (
             params,
@@ -54,7 +55,13 @@ pub(super) fn channel_less(x: &mut Matrix) {
         )
     }
     for (params, run) in [direct::<Message>(), direct::<Box<Message>>()] {
-        x.add(Cell::new(Service, "direct-call", params, &[], run));
+        x.add(Cell::new(
+            Service,
+            Answer::DirectCall.name(),
+            params,
+            &[],
+            run,
+        ));
     }
 }
 

@@ -4,7 +4,9 @@
 use chanbench_core::Select;
 
 use super::{Capability, Cell, Channel, Make, Matrix, Workload, by_mode, is_large, stamped};
-use crate::strategy::sources::{self, SELECT, SERVES};
+use chanbench_schema::Strategy;
+
+use crate::strategy::sources::{self, SERVES};
 
 /// The ways over any channel, per source count of the sweep.
 pub(super) fn flavor<C: Channel, M: Make<C>>(x: &mut Matrix, m: M, needs: &'static [Capability]) {
@@ -13,7 +15,7 @@ pub(super) fn flavor<C: Channel, M: Make<C>>(x: &mut Matrix, m: M, needs: &'stat
     }
     for count in x.sweep.source_counts.clone() {
         for serve in SERVES {
-            let mut params = stamped(m, sources::threads(count, serve)).strategy(serve.to_string());
+            let mut params = stamped(m, sources::threads(count, serve)).strategy(serve);
             params.sources = Some(count);
             x.add(Cell::new(
                 Workload::Sources,
@@ -47,7 +49,7 @@ pub(super) fn select_cell<C: Select, M: Make<C>>(
     count: usize,
     needs: &'static [Capability],
 ) -> Cell {
-    let mut params = stamped(m, count + 1).strategy(SELECT);
+    let mut params = stamped(m, count + 1).strategy(Strategy::Select);
     params.sources = Some(count);
     Cell::new(
         workload,

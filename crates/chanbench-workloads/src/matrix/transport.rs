@@ -235,7 +235,7 @@ fn params(
     };
     let described = Described::sized(label, payload as u64);
     let threads = strategy.threads(link, peers, x.shape.cores);
-    let mut params = Params::new(capacity, described, threads).strategy(strategy.to_string());
+    let mut params = Params::new(capacity, described, threads).strategy(strategy.receiver());
     params.peers = Some(peers);
     params.socket = (link.socket != Socket::Tcp).then_some(link.socket);
     params.peers_in = (link.peers_in == PeersIn::Process).then_some(link.peers_in);

@@ -12,7 +12,6 @@
 //! sleeping sender's small share included, which is the same for every receiver.
 
 use std::{
-    fmt,
     hash::{BuildHasher, RandomState},
     thread,
     time::{Duration, Instant},
@@ -26,29 +25,7 @@ use crate::{
     workload::{Measured, latency_histogram, nanos},
 };
 
-/// How the receiver waits for the next message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Wait {
-    /// `recv()`: the channel parks the thread and the sender wakes it.
-    Block,
-    /// `try_recv()` in a loop with a spin hint between polls.
-    Spin,
-    /// `try_recv()`, then `thread::yield_now()` when empty.
-    Yield,
-    /// `try_recv()`, then `thread::sleep(interval)` when empty.
-    Sleep(Duration),
-}
-
-impl fmt::Display for Wait {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Wait::Block => f.write_str("block"),
-            Wait::Spin => f.write_str("spin"),
-            Wait::Yield => f.write_str("yield"),
-            Wait::Sleep(d) => write!(f, "sleep={d:?}"),
-        }
-    }
-}
+pub use chanbench_schema::Wait;
 
 /// The receivers compared.
 pub const WAITS: [Wait; 5] = [

@@ -12,7 +12,9 @@
 //! time per message is the inverse of throughput. With `RECORD`, each message's latency from its
 //! send to the handler is recorded.
 
-use std::{fmt, hint::black_box, thread, time::Instant};
+use std::{hint::black_box, thread, time::Instant};
+
+use chanbench_schema::Strategy;
 
 use chanbench_core::{Channel, Make, Receiver, RecvError, Select, Sender, TryRecvError};
 use hdrhistogram::Histogram;
@@ -23,32 +25,11 @@ use crate::{
 };
 
 /// How the handler is reached over any channel; native select is [`serve_select`], for channels
-/// that have it, and is named [`SELECT`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Serve {
-    /// A forwarding thread per source into one channel.
-    ThreadPerSource,
-    /// Round-robin `try_recv` over one channel per source.
-    RoundRobin,
-    /// One channel shared by every source.
-    Merged,
-}
+/// that have it.
+pub use chanbench_schema::Serve;
 
 /// The ways [`serve`] reaches the handler.
 pub const SERVES: [Serve; 3] = [Serve::ThreadPerSource, Serve::RoundRobin, Serve::Merged];
-
-/// The name of the native-select strategy.
-pub const SELECT: &str = "select";
-
-impl fmt::Display for Serve {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Serve::ThreadPerSource => "thread-per-source",
-            Serve::RoundRobin => "round-robin",
-            Serve::Merged => "merged",
-        })
-    }
-}
 
 /// The source counts measured.
 pub const SOURCE_COUNTS: [usize; 4] = [1, 4, 16, 64];
@@ -117,7 +98,7 @@ fn drain<C: Channel, const RECORD: bool>(rx: Receiver<C, Instant>) -> Role<Handl
     })
 }
 
-fn finish(team: &Team, serve: &str, roles: Vec<Role<Handled>>, messages: u64) -> Measured {
+fn finish(team: &Team, serve: Strategy, roles: Vec<Role<Handled>>, messages: u64) -> Measured {
     let mut timed = team.run(roles);
     let (handled, histogram) = timed.results.pop().expect("the handler is the last role");
     assert_eq!(
@@ -202,7 +183,7 @@ pub fn serve<C: Channel, M: Make<C>, const RECORD: bool>(
         }
     };
     roles.push(handler);
-    finish(team, &serve.to_string(), roles, messages)
+    finish(team, Strategy::Serve(serve), roles, messages)
 }
 
 /// Native select over one channel per source.
@@ -239,5 +220,5 @@ pub fn serve_select<C: Select, M: Make<C>, const RECORD: bool>(
         }
         h.done()
     }));
-    finish(team, SELECT, roles, messages)
+    finish(team, Strategy::Select, roles, messages)
 }

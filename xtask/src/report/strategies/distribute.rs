@@ -1,7 +1,7 @@
 //! distribute: speedup over sequential per grain and strategy.
 
 use anyhow::Result;
-use chanbench_schema::Workload;
+use chanbench_schema::{Split, Strategy, Workload};
 
 use super::{
     lead::fastest,
@@ -11,7 +11,7 @@ use crate::{
     charts::{self, Series},
     report::{
         model::View,
-        names::{label, ordered, strategy},
+        names::{label, ordered},
     },
     results::CellResult,
     units::time_per,
@@ -34,7 +34,8 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
                 .find(|c| label(c) == l && grain(c) == Some(g))
                 .and_then(|c| c.time_ns())
         };
-        let speedup = |l: &str, g: &str| Some(time_of("sequential", g)? / time_of(l, g)?);
+        let sequential = Split::Sequential.name();
+        let speedup = |l: &str, g: &str| Some(time_of(sequential, g)? / time_of(l, g)?);
         let series: Vec<Series> = labels
             .iter()
             .map(|l| Series {
@@ -64,7 +65,7 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
                     .collect()
             };
             let best = fastest(&names, &of_grain);
-            if let (Some(best), Some(seq)) = (best, time_of("sequential", g))
+            if let (Some(best), Some(seq)) = (best, time_of(sequential, g))
                 && let Some(s) = speedup(&best.name, g)
             {
                 parts.push(format!(
@@ -81,8 +82,10 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
             median(
                 cells
                     .iter()
-                    .filter(|c| strategy(c).starts_with("pool-batch") == batched)
-                    .filter(|c| strategy(c).starts_with("pool-"))
+                    .filter(|c| match c.params().strategy {
+                        Some(Strategy::Pool { batch }) => (batch > 1) == batched,
+                        _ => false,
+                    })
                     .filter(|c| grain(c) == Some(finest))
                     .map(|c| speedup(&label(c), finest)),
             )
@@ -95,8 +98,8 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
             ));
         }
         if let (Some(scope), Some(team)) = (
-            speedup("scope-split", finest),
-            speedup("team-split", finest),
+            speedup(Split::ScopeSplit.name(), finest),
+            speedup(Split::TeamSplit.name(), finest),
         ) {
             parts.push(format!(
                 "spawning scoped threads per job gave {} against {} for the same split on existing threads",

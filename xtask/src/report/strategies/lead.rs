@@ -100,13 +100,14 @@ pub(super) struct Fastest {
 
 /// The fastest of `strategies` by median time, with its lead over the next. `cells_of` gives a
 /// strategy's cells.
-pub(super) fn fastest<'c>(
-    strategies: &[&str],
+pub(super) fn fastest<'c, S: AsRef<str>>(
+    strategies: &[S],
     cells_of: &dyn Fn(&str) -> Vec<&'c CellResult>,
 ) -> Option<Fastest> {
     let mut timed: Vec<(&str, f64)> = strategies
         .iter()
-        .filter_map(|s| Some((*s, median(cells_of(s).iter().map(|c| c.time_ns()))?)))
+        .map(AsRef::as_ref)
+        .filter_map(|s| Some((s, median(cells_of(s).iter().map(|c| c.time_ns()))?)))
         .collect();
     timed.sort_by(|a, b| a.1.total_cmp(&b.1));
     let &(name, time) = timed.first()?;
@@ -123,14 +124,15 @@ pub(super) fn fastest<'c>(
 
 #[cfg(test)]
 mod tests {
-    use chanbench_schema::{Capacity, CellKey, Params, Payload, Status, Workload};
+    use chanbench_schema::{Capacity, CellKey, Params, Payload, Receiver, Status, Workload};
 
     use super::*;
 
-    /// A transport cell of `name` measured by processes whose fastest samples are `times`.
-    fn measured(name: &str, implementation: &str, times: &[f64]) -> CellResult {
-        let params =
-            Params::new(Capacity::None, Payload::sized("frame-1KiB", 1024), 2).strategy(name);
+    /// A transport cell of `implementation` measured by processes whose fastest samples are
+    /// `times`.
+    fn measured(implementation: &str, times: &[f64]) -> CellResult {
+        let params = Params::new(Capacity::None, Payload::sized("frame-1KiB", 1024), 2)
+            .strategy(Receiver::ThreadPerStream);
         CellResult {
             repeats_fastest: times.to_vec(),
             ..CellResult::new(
@@ -142,26 +144,26 @@ mod tests {
 
     #[test]
     fn a_lead_is_sure_only_when_every_process_sees_it_above_five_percent() {
-        let a = measured("a", "a", &[100.0, 102.0, 98.0, 101.0]);
+        let a = measured("a", &[100.0, 102.0, 98.0, 101.0]);
         // 10% behind in every process.
-        let steady = measured("b", "b", &[110.0, 112.2, 107.8, 111.1]);
+        let steady = measured("b", &[110.0, 112.2, 107.8, 111.1]);
         let lead = Lead::of(&[&a], &[&steady]).unwrap();
         assert!(lead.sure(), "{lead:?}");
         assert!(lead.said("b").starts_with("1.10× ahead of b, reproducible"));
         // 10% behind in the median, but one process has it ahead: within the spread.
-        let scattered = measured("c", "c", &[125.0, 112.2, 85.0, 108.0]);
+        let scattered = measured("c", &[125.0, 112.2, 85.0, 108.0]);
         let lead = Lead::of(&[&a], &[&scattered]).unwrap();
         assert!(!lead.sure(), "{lead:?}");
         assert!(lead.said("c").starts_with("not surely ahead of c"));
         // 3% behind in every process: sure, but not by 5%.
-        let close = measured("d", "d", &[103.0, 105.06, 100.94, 104.03]);
+        let close = measured("d", &[103.0, 105.06, 100.94, 104.03]);
         assert!(!Lead::of(&[&a], &[&close]).unwrap().sure());
     }
 
     #[test]
     fn a_lead_seen_by_one_process_is_not_replicated_and_never_sure() {
-        let a = measured("a", "a", &[100.0]);
-        let b = measured("b", "b", &[300.0]);
+        let a = measured("a", &[100.0]);
+        let b = measured("b", &[300.0]);
         let lead = Lead::of(&[&a], &[&b]).unwrap();
         assert_eq!(
             lead,
@@ -173,7 +175,7 @@ mod tests {
         assert!(!lead.sure());
         assert!(lead.said("b").contains("not replicated"));
         // Processes that cannot be paired are not either.
-        let three = measured("c", "c", &[300.0, 310.0, 290.0]);
+        let three = measured("c", &[300.0, 310.0, 290.0]);
         assert_eq!(
             Lead::of(&[&a], &[&three]).unwrap().replication,
             Replication::NotReplicated
@@ -182,11 +184,11 @@ mod tests {
 
     #[test]
     fn a_strategy_over_several_channels_is_timed_per_process_by_the_median_over_them() {
-        let x = measured("s", "chan-x", &[100.0, 200.0, 300.0]);
-        let y = measured("s", "chan-y", &[120.0, 180.0, 330.0]);
-        let z = measured("s", "chan-z", &[110.0, 190.0, 310.0]);
+        let x = measured("chan-x", &[100.0, 200.0, 300.0]);
+        let y = measured("chan-y", &[120.0, 180.0, 330.0]);
+        let z = measured("chan-z", &[110.0, 190.0, 310.0]);
         assert_eq!(per_process(&[&x, &y, &z]), Some(vec![110.0, 190.0, 310.0]));
-        let short = measured("t", "chan-w", &[1000.0]);
+        let short = measured("chan-w", &[1000.0]);
         assert_eq!(per_process(&[&x, &short]), None);
         let f = fastest(&["s", "t"], &|s| match s {
             "s" => vec![&x, &y, &z],

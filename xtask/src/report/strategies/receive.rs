@@ -23,7 +23,7 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
     let mut charts_svg = Vec::new();
     let mut sentences = Vec::new();
     for (p, cells) in measured_by_placement(view, Workload::Receive) {
-        let waits: Vec<&str> = ordered(cells.iter().map(|c| strategy(c)));
+        let waits: Vec<String> = ordered(cells.iter().map(|c| strategy(c)));
         let names: Vec<(String, usize)> = waits
             .iter()
             .map(|w| (w.to_string(), view.colour_of(w)))

@@ -1,15 +1,12 @@
 //! service: time per request, one thread against two, owned against boxed, and the direct call.
 
 use anyhow::Result;
-use chanbench_schema::{Envelope, Workload};
+use chanbench_schema::{Answer, Envelope, Strategy, Workload};
 
 use super::reading::{Reading, measured_by_placement, median, ratio};
 use crate::{
     charts::{self, Series},
-    report::{
-        model::View,
-        names::{ordered, strategy},
-    },
+    report::{model::View, names::ordered},
     units::time,
 };
 
@@ -41,19 +38,19 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
             &groups,
             &series,
         )?);
-        let at = |mode: &str, envelope: Envelope| {
+        let at = |answer: Answer, envelope: Envelope| {
             median(
                 cells
                     .iter()
-                    .filter(|c| strategy(c) == mode)
+                    .filter(|c| c.params().strategy == Some(Strategy::Answer(answer)))
                     .filter(|c| c.params().envelope == Some(envelope))
                     .map(|c| c.time_ns()),
             )
         };
         let mut parts = Vec::new();
         if let (Some(one), Some(two)) = (
-            at("one-thread", Envelope::Owned),
-            at("two-threads", Envelope::Owned),
+            at(Answer::OneThread, Envelope::Owned),
+            at(Answer::TwoThreads, Envelope::Owned),
         ) {
             parts.push(format!(
                 "two threads took {} the one-thread service loop ({} against {} per request, owned)",
@@ -62,7 +59,7 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
                 time(one)
             ));
         }
-        for mode in ["one-thread", "two-threads"] {
+        for mode in [Answer::OneThread, Answer::TwoThreads] {
             if let (Some(owned), Some(boxed)) =
                 (at(mode, Envelope::Owned), at(mode, Envelope::Boxed))
             {
@@ -74,7 +71,7 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
                 ));
             }
         }
-        if let Some(direct) = at("direct-call", Envelope::Owned) {
+        if let Some(direct) = at(Answer::DirectCall, Envelope::Owned) {
             parts.push(format!(
                 "a direct call without queues took {}",
                 time(direct)

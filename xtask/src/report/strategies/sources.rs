@@ -21,7 +21,7 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
     let mut charts_svg = Vec::new();
     let mut sentences = Vec::new();
     for (p, cells) in measured_by_placement(view, Workload::Sources) {
-        let serves: Vec<&str> = ordered(cells.iter().map(|c| strategy(c)));
+        let serves: Vec<String> = ordered(cells.iter().map(|c| strategy(c)));
         let mut counts: Vec<usize> = ordered(cells.iter().filter_map(|c| c.params().sources));
         counts.sort_unstable();
         let cells_at = |s: &str, n: usize| cells_of(&cells, s, |p| p.sources == Some(n));

@@ -60,7 +60,7 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
     // The family's strategies in the report's colour order, each coloured by its place here: the
     // report's palette is shared by every name of the run and wraps, so two strategies of one
     // chart could draw in one colour.
-    let mut names: Vec<&str> = ordered(
+    let mut names: Vec<String> = ordered(
         view.run
             .placements
             .iter()
@@ -85,7 +85,7 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
             .copied()
             .filter(|c| c.params().burst.is_some())
             .collect();
-        let strategies: Vec<&str> = ordered(sweep.iter().map(|c| strategy(c)));
+        let strategies: Vec<String> = ordered(sweep.iter().map(|c| strategy(c)));
         let mut counts: Vec<usize> = ordered(sweep.iter().filter_map(|c| c.params().peers));
         counts.sort_unstable();
         let cells_at = |s: &str, n: usize| cells_of(&sweep, s, |p| p.peers == Some(n));
@@ -189,7 +189,7 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
 /// The publish shape (one client, 1,024 messages per connection) on `placement`: the fastest,
 /// its lead, and every strategy's time and CPU per message.
 fn publish_sentence(placement: &str, publish: &[&CellResult]) -> Option<String> {
-    let strategies: Vec<&str> = ordered(publish.iter().map(|c| strategy(c)));
+    let strategies: Vec<String> = ordered(publish.iter().map(|c| strategy(c)));
     let of_strategy = |s: &str| cells_of(publish, s, |_| true);
     let best = fastest(&strategies, &of_strategy)?;
     let all: Vec<String> = strategies
@@ -232,7 +232,7 @@ fn links(placement: &str, sweep: &[&CellResult], cells: &[&CellResult]) -> Vec<S
             .copied()
             .filter(|c| on_link(c, link) && c.params().peers == Some(LINK_PEERS))
             .collect();
-        let strategies: Vec<&str> = ordered(on.iter().map(|c| strategy(c)));
+        let strategies: Vec<String> = ordered(on.iter().map(|c| strategy(c)));
         let of = |s: &str| cells_of(&on, s, |_| true);
         let at = |s: &str, f: &dyn Fn(&CellResult) -> Option<f64>| median(of(s).into_iter().map(f));
         let against = |s: &str, f: &dyn Fn(&CellResult) -> Option<f64>| {

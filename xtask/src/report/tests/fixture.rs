@@ -5,7 +5,7 @@ use std::path::Path;
 
 use chanbench_schema::{
     Capacity, CellKey, Cost, Envelope, Grain, Params, Payload, Percentiles, ProfileName, SCHEMA,
-    Status, Workload, ZeroCostRecord,
+    Status, Strategy, Workload, ZeroCostRecord,
 };
 
 use crate::{
@@ -28,7 +28,8 @@ pub(super) fn u64_at(capacity: Capacity) -> Params {
 
 /// The parameters of a strategy cell.
 pub(super) fn strategy(name: &str, set: impl FnOnce(&mut Params)) -> Params {
-    let mut params = Params::new(Capacity::None, Payload::opaque("instant"), 2).strategy(name);
+    let strategy: Strategy = name.parse().expect("a strategy's name");
+    let mut params = Params::new(Capacity::None, Payload::opaque("instant"), 2).strategy(strategy);
     set(&mut params);
     params
 }

@@ -5,7 +5,7 @@
 
 use std::{fs, path::Path};
 
-use chanbench_schema::{Capacity, Params, Payload, PeersIn, Runtime, Socket, Workload};
+use chanbench_schema::{Capacity, Params, Payload, PeersIn, Runtime, Socket, Strategy, Workload};
 
 mod fixture;
 mod golden;
@@ -295,8 +295,9 @@ fn async_cells_are_ranked_per_runtime_flavour_and_set_beside_their_sync_twin() {
 /// socket, the peers in a process) at 4 peers.
 fn add_transport_cells(run: &mut Run) {
     let frame = |name: &str, peers: usize, threads: usize, set: fn(&mut Params)| {
-        let mut params =
-            Params::new(Capacity::None, Payload::sized("frame-1KiB", 1024), threads).strategy(name);
+        let strategy: Strategy = name.parse().expect("a strategy's name");
+        let mut params = Params::new(Capacity::None, Payload::sized("frame-1KiB", 1024), threads)
+            .strategy(strategy);
         params.peers = Some(peers);
         set(&mut params);
         params
@@ -378,7 +379,7 @@ fn the_transport_reading_keeps_the_other_links_apart_from_the_peer_sweep() {
     let pad = |run: &mut Run, pads: usize| {
         for placement in &mut run.placements {
             for k in 0..pads {
-                let params = strategy(&format!("pad-{k}"), |_| {});
+                let params = strategy(&format!("pool-batch-{}", k + 2), |_| {});
                 // Before the transport cells: names enter the palette in the order of the cells.
                 placement
                     .cells

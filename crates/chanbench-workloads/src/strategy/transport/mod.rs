@@ -44,6 +44,7 @@ use wire::{Wire, connect};
 use std::{fmt, io::Write, net::TcpStream, os::unix::net::UnixStream, sync::Arc, time::Instant};
 
 use chanbench_core::{Channel, Make};
+use chanbench_schema::Receiver;
 
 use crate::{
     placement::{Role, Team},
@@ -82,21 +83,26 @@ pub const CHANNEL_LESS: [Strategy; 5] = [
 
 impl fmt::Display for Strategy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        self.receiver().fmt(f)
     }
 }
 
 impl Strategy {
+    /// As the schema stores it: the cells' strategy.
+    pub fn receiver(self) -> Receiver {
+        match self {
+            Strategy::ThreadPerStream => Receiver::ThreadPerStream,
+            Strategy::Polling => Receiver::Polling,
+            Strategy::Epoll => Receiver::Epoll,
+            Strategy::Tokio(Flavor::CurrentThread) => Receiver::TokioCurrentThread,
+            Strategy::Tokio(Flavor::MultiThread) => Receiver::TokioMultiThread,
+            Strategy::IoUring => Receiver::IoUring,
+        }
+    }
+
     /// Its name: the cells' strategy, and a channel-less strategy's implementation id.
     pub fn name(self) -> &'static str {
-        match self {
-            Strategy::ThreadPerStream => "thread-per-stream",
-            Strategy::Polling => "polling",
-            Strategy::Epoll => "epoll",
-            Strategy::Tokio(Flavor::CurrentThread) => "tokio-current-thread",
-            Strategy::Tokio(Flavor::MultiThread) => "tokio-multi-thread",
-            Strategy::IoUring => "io-uring",
-        }
+        self.receiver().name()
     }
 
     /// Threads of the receiving node with `peers` peers and `cores` allowed cores.
