@@ -8,6 +8,7 @@ mod ab;
 mod bench;
 mod cargo;
 mod charts;
+mod check;
 mod cli;
 mod compare;
 mod criterion;
@@ -69,6 +70,9 @@ enum Task {
     Migrate(migrate::Args),
     /// Print the workload table: each workload's kind, unit, floor, latency and pacing.
     Workloads(workloads::Args),
+    /// Check that a stored run is whole (every requested workload measured, every cell with its
+    /// estimates and cost, its report well-formed), or the newest validation record.
+    Check(check::Args),
 }
 
 fn main() -> ExitCode {
@@ -86,6 +90,7 @@ fn main() -> ExitCode {
             Task::Validate(args) => validate::run(&root, args),
             Task::Migrate(args) => migrate::run(&root, args).map(|()| Outcome::Done),
             Task::Workloads(args) => workloads::run(args).map(|()| Outcome::Done),
+            Task::Check(args) => check::run(&root, args),
         });
     match result {
         Ok(outcome) => {

@@ -303,6 +303,17 @@ fn a_new_run_holds_only_its_own_data_and_resume_continues_only_the_run_it_names(
     for cell in cells_with_status(&resumed, "ok") {
         assert_eq!(cell["repeats"].as_array().unwrap().len(), 3, "{cell:#}");
     }
+    // The resumed run is whole: what `cargo xtask check` requires of the workload it asked for.
+    let out = run(check(&results, &name));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("one-core (cores"));
+}
+
+/// `cargo xtask check` of run `name` under `results`.
+fn check(results: &Path, name: &str) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    cmd.args(["check", "--results"]).arg(results).arg(name);
+    cmd
 }
 
 /// SIGTERM stops a run as Ctrl-C does: to xtask alone (`kill PID`: the bench process is not

@@ -55,6 +55,11 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
     Ok(())
 }
 
+/// The rows `cells.csv` holds for `view`'s run.
+pub fn csv_rows(view: &View<'_>) -> usize {
+    export::rows(view).len()
+}
+
 /// Writes the report of `run` and its exports; returns the page's path.
 pub fn write(run: &Run) -> Result<std::path::PathBuf> {
     let dir = run.dir.join("report");

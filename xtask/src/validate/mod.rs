@@ -24,7 +24,8 @@ use serde::{Deserialize, Serialize};
 
 mod judge;
 
-use judge::{ASYNC_TOLERANCE, Calibration, Gap, SYNC_TOLERANCE, Verdict, judge};
+pub use judge::Verdict;
+use judge::{ASYNC_TOLERANCE, Calibration, Gap, SYNC_TOLERANCE, judge};
 
 use crate::{
     bench,

@@ -1,0 +1,93 @@
+//! A run's report on disk: whole, self-contained, every chart well-formed, every link inside the
+//! page resolving, a section per workload measured, and the exports beside it.
+
+use std::{collections::BTreeSet, fs};
+
+use anyhow::{Context, Result};
+use chanbench_schema::Kind;
+use regex::Regex;
+
+use crate::{
+    report::{View, csv_rows},
+    results::Run,
+};
+
+/// What was checked (one line) and the problems found.
+pub fn check(run: &Run) -> Result<(String, Vec<String>)> {
+    let dir = run.dir.join("report");
+    let read = |name: &str| {
+        fs::read_to_string(dir.join(name))
+            .with_context(|| format!("reading {}/{name}", dir.display()))
+    };
+    let html = read("index.html")?;
+    let mut problems = Vec::new();
+    let svg = Regex::new(r"(?s)<svg.*?</svg>").expect("a valid pattern");
+    let charts: Vec<&str> = svg.find_iter(&html).map(|m| m.as_str()).collect();
+    for (i, chart) in charts.iter().enumerate() {
+        if let Err(e) = roxmltree::Document::parse(chart) {
+            problems.push(format!("chart {} of the page is malformed: {e}", i + 1));
+        }
+    }
+    if html.contains("<script") || html.contains(" src=") {
+        problems.push("the page loads something: it must be self-contained".to_owned());
+    }
+    let ids: BTreeSet<&str> = Regex::new(r#" id="([^"]+)""#)
+        .expect("a valid pattern")
+        .captures_iter(&html)
+        .filter_map(|c| c.get(1).map(|m| m.as_str()))
+        .collect();
+    for link in Regex::new(r##"href="#([^"]+)""##)
+        .expect("a valid pattern")
+        .captures_iter(&html)
+        .filter_map(|c| c.get(1))
+    {
+        if !ids.contains(link.as_str()) {
+            problems.push(format!("a link to #{} leads nowhere", link.as_str()));
+        }
+    }
+    let view = View::new(run);
+    let mut sections: Vec<String> = view.channel_workloads().map(|w| format!("w-{w}")).collect();
+    if view.workloads_of(Kind::Strategy).next().is_some() {
+        sections.push("strategies".to_owned());
+    }
+    for section in sections {
+        if !ids.contains(section.as_str()) {
+            problems.push(format!("no section #{section}"));
+        }
+    }
+    let measured: BTreeSet<&str> = run
+        .placements
+        .iter()
+        .flat_map(|p| &p.cells)
+        .filter(|c| c.status == chanbench_schema::Status::Ok)
+        .filter(|c| c.workload().facts().kind == Kind::Channel)
+        .map(|c| c.implementation())
+        .collect();
+    for id in measured {
+        if !html.contains(id) {
+            problems.push(format!("{id} was measured and the page never names it"));
+        }
+    }
+    let rows = csv::Reader::from_reader(read("cells.csv")?.as_bytes())
+        .records()
+        .count();
+    let expected = csv_rows(&view);
+    if rows != expected {
+        problems.push(format!("cells.csv has {rows} rows, the run {expected}"));
+    }
+    let bmf: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&read("bmf.json")?).context("reading bmf.json")?;
+    if bmf.is_empty() {
+        problems.push("bmf.json is empty".to_owned());
+    }
+    if !read("summary.md")?.starts_with("## chanbench run") {
+        problems.push("summary.md does not start with its heading".to_owned());
+    }
+    let said = format!(
+        "report: {} KiB, {} charts, {rows} CSV rows, {} BMF entries",
+        html.len() / 1024,
+        charts.len(),
+        bmf.len()
+    );
+    Ok((said, problems))
+}
