@@ -326,7 +326,7 @@ impl fmt::Display for Status {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::strategy::{Receiver, Serve};
+    use crate::strategy::{Pool, Receiver, Serve};
 
     fn u64() -> Payload {
         Payload::sized("u64", 8)
@@ -341,7 +341,7 @@ mod tests {
             "cap=1024/u64/merged/sources=4"
         );
         let mut pool = Params::new(Capacity::Unbounded, Payload::opaque("items"), 3)
-            .strategy(Strategy::Pool { batch: 64 });
+            .strategy(Pool { batch: 64 });
         pool.grain = Some(Grain::Fine);
         assert_eq!(pool.label(Workload::Distribute), "pool-batch-64/grain=fine");
         let mut burst = Params::new(Capacity::Unbounded, Payload::opaque("instant"), 2);

@@ -26,7 +26,7 @@ pub use record::{
     CalibrationRecord, CellRecord, ConformanceRecord, KnobCalibration, KnobRecord, PairedRecord,
     Record, ZeroCostRecord,
 };
-pub use strategy::{Answer, Receiver, Serve, Split, Strategy, Wait};
+pub use strategy::{Answer, NativeSelect, Pool, Receiver, Serve, Split, Strategy, Wait};
 pub use version::{SCHEMA, SchemaMismatch, check_schema};
 pub use vocabulary::{Envelope, Grain, PeersIn, Runtime, Socket};
 pub use workload::{Floor, FloorRule, Kind, Latency, Pacing, Unit, Workload, WorkloadFacts};

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use chanbench_core::MultiConsumer;
-use chanbench_schema::{Capacity, Params, Payload as Described, Split, Strategy};
+use chanbench_schema::{Capacity, Params, Payload as Described, Pool, Split};
 
 use super::{Capability, Cell, Make, Matrix, Workload::Distribute, capacity_of, is_large};
 use crate::{
@@ -25,7 +25,7 @@ pub(super) fn multi_consumer<C: MultiConsumer, M: Make<C>>(
     for (grain, rounds) in x.sweep.grains.clone() {
         for batch in [1, BATCH] {
             let mut params = Params::new(capacity_of(m), job_items(rounds), x.shape.cores + 1)
-                .strategy(Strategy::Pool { batch });
+                .strategy(Pool { batch });
             params.grain = Some(grain);
             x.add(Cell::new(
                 Distribute,

@@ -4,7 +4,7 @@
 use chanbench_core::Select;
 
 use super::{Capability, Cell, Channel, Make, Matrix, Workload, by_mode, is_large, stamped};
-use chanbench_schema::Strategy;
+use chanbench_schema::NativeSelect;
 
 use crate::strategy::sources::{self, SERVES};
 
@@ -49,7 +49,7 @@ pub(super) fn select_cell<C: Select, M: Make<C>>(
     count: usize,
     needs: &'static [Capability],
 ) -> Cell {
-    let mut params = stamped(m, count + 1).strategy(Strategy::Select);
+    let mut params = stamped(m, count + 1).strategy(NativeSelect);
     params.sources = Some(count);
     Cell::new(
         workload,

@@ -14,7 +14,7 @@
 
 use std::{hint::black_box, thread, time::Instant};
 
-use chanbench_schema::Strategy;
+use chanbench_schema::{NativeSelect, Strategy};
 
 use chanbench_core::{Channel, Make, Receiver, RecvError, Select, Sender, TryRecvError};
 use hdrhistogram::Histogram;
@@ -220,5 +220,5 @@ pub fn serve_select<C: Select, M: Make<C>, const RECORD: bool>(
         }
         h.done()
     }));
-    finish(team, Strategy::Select, roles, messages)
+    finish(team, Strategy::Select(NativeSelect), roles, messages)
 }

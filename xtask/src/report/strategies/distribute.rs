@@ -1,7 +1,7 @@
 //! distribute: speedup over sequential per grain and strategy.
 
 use anyhow::Result;
-use chanbench_schema::{Split, Strategy, Workload};
+use chanbench_schema::{Pool, Split, Strategy, Workload};
 
 use super::{
     lead::fastest,
@@ -83,7 +83,7 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
                 cells
                     .iter()
                     .filter(|c| match c.params().strategy {
-                        Some(Strategy::Pool { batch }) => (batch > 1) == batched,
+                        Some(Strategy::Pool(Pool { batch })) => (batch > 1) == batched,
                         _ => false,
                     })
                     .filter(|c| grain(c) == Some(finest))

@@ -128,21 +128,118 @@ impl FromStr for Wait {
     }
 }
 
-/// The strategy of a cell: its family's way, or the zero-cost pair's side.
+/// Native select over one channel per source (`sources`, `fan-in`): `select`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Strategy {
+pub struct NativeSelect;
+
+impl fmt::Display for NativeSelect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("select")
+    }
+}
+
+impl FromStr for NativeSelect {
+    type Err = UnknownName;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        (s == "select")
+            .then_some(NativeSelect)
+            .ok_or_else(|| UnknownName {
+                what: "select",
+                found: s.to_owned(),
+                expected: "select".to_owned(),
+            })
+    }
+}
+
+/// `distribute` through a pool of workers reading a multi-consumer channel, `batch` items per
+/// message: `pool-per-item` (1), `pool-batch-64`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Pool {
+    /// Items per message.
+    pub batch: u64,
+}
+
+impl fmt::Display for Pool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.batch {
+            1 => f.write_str("pool-per-item"),
+            b => write!(f, "pool-batch-{b}"),
+        }
+    }
+}
+
+impl FromStr for Pool {
+    type Err = UnknownName;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let batch = match s {
+            "pool-per-item" => Some(1),
+            _ => s.strip_prefix("pool-batch-").and_then(|b| b.parse().ok()),
+        };
+        batch
+            .filter(|&b| b > 1 || s == "pool-per-item")
+            .map(|batch| Pool { batch })
+            .ok_or_else(|| UnknownName {
+                what: "pool",
+                found: s.to_owned(),
+                expected: "pool-per-item, pool-batch-<items>".to_owned(),
+            })
+    }
+}
+
+/// The table of strategy families: `Variant(Type)`, each type with `Display` and `FromStr` over
+/// its names (a `vocabulary!`), generating [`Strategy`], its text and serde forms, and a `From`
+/// per family. A name must belong to one family: the first that reads it wins, and a test reads
+/// every name back.
+macro_rules! strategies {
+    ($($(#[$doc:meta])* $variant:ident($ty:ty),)*) => {
+        /// The strategy of a cell: its family's way, or the zero-cost pair's side.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Strategy {
+            $($(#[$doc])* $variant($ty),)*
+        }
+
+        impl fmt::Display for Strategy {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    $(Strategy::$variant(s) => s.fmt(f),)*
+                }
+            }
+        }
+
+        impl FromStr for Strategy {
+            type Err = UnknownName;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $(if let Ok(v) = s.parse::<$ty>() {
+                    return Ok(Strategy::$variant(v));
+                })*
+                Err(UnknownName {
+                    what: "strategy",
+                    found: s.to_owned(),
+                    expected: [$(stringify!($variant)),*].join(", ").to_lowercase(),
+                })
+            }
+        }
+
+        $(impl From<$ty> for Strategy {
+            fn from(v: $ty) -> Self {
+                Strategy::$variant(v)
+            }
+        })*
+    };
+}
+
+strategies! {
     /// `sources` (and `fan-in`'s `merged`) over channels without select.
     Serve(Serve),
-    /// Native select over one channel per source (`sources`, `fan-in`): `select`.
-    Select,
+    /// Native select (`sources`, `fan-in`).
+    Select(NativeSelect),
     /// `receive`'s way of waiting.
     Wait(Wait),
-    /// `distribute` through a pool of workers reading a multi-consumer channel, `batch` items
-    /// per message: `pool-per-item` (1), `pool-batch-64`.
-    Pool {
-        /// Items per message.
-        batch: u64,
-    },
+    /// `distribute` through a pool over a channel.
+    Pool(Pool),
     /// `distribute` without a channel.
     Split(Split),
     /// `service`'s way of answering.
@@ -151,84 +248,6 @@ pub enum Strategy {
     Receiver(Receiver),
     /// The side of the zero-cost pair: the workload both of its cells run (`seq`, `spsc`).
     Side(Workload),
-}
-
-impl fmt::Display for Strategy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Strategy::Serve(s) => s.fmt(f),
-            Strategy::Select => f.write_str("select"),
-            Strategy::Wait(w) => w.fmt(f),
-            Strategy::Pool { batch: 1 } => f.write_str("pool-per-item"),
-            Strategy::Pool { batch } => write!(f, "pool-batch-{batch}"),
-            Strategy::Split(s) => s.fmt(f),
-            Strategy::Answer(a) => a.fmt(f),
-            Strategy::Receiver(r) => r.fmt(f),
-            Strategy::Side(w) => w.fmt(f),
-        }
-    }
-}
-
-impl FromStr for Strategy {
-    type Err = UnknownName;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let pool = match s {
-            "pool-per-item" => Some(1),
-            _ => s.strip_prefix("pool-batch-").and_then(|b| b.parse().ok()),
-        };
-        let found = [
-            s.parse().ok().map(Strategy::Serve),
-            (s == "select").then_some(Strategy::Select),
-            s.parse().ok().map(Strategy::Wait),
-            pool.map(|batch| Strategy::Pool { batch }),
-            s.parse().ok().map(Strategy::Split),
-            s.parse().ok().map(Strategy::Answer),
-            s.parse().ok().map(Strategy::Receiver),
-            s.parse().ok().map(Strategy::Side),
-        ];
-        found
-            .into_iter()
-            .flatten()
-            .next()
-            .ok_or_else(|| UnknownName {
-                what: "strategy",
-                found: s.to_owned(),
-                expected: "a serve, select, a wait, a pool, a split, an answer, a transport \
-                       receiver or a workload"
-                    .to_owned(),
-            })
-    }
-}
-
-impl From<Serve> for Strategy {
-    fn from(s: Serve) -> Self {
-        Strategy::Serve(s)
-    }
-}
-
-impl From<Wait> for Strategy {
-    fn from(w: Wait) -> Self {
-        Strategy::Wait(w)
-    }
-}
-
-impl From<Split> for Strategy {
-    fn from(s: Split) -> Self {
-        Strategy::Split(s)
-    }
-}
-
-impl From<Answer> for Strategy {
-    fn from(a: Answer) -> Self {
-        Strategy::Answer(a)
-    }
-}
-
-impl From<Receiver> for Strategy {
-    fn from(r: Receiver) -> Self {
-        Strategy::Receiver(r)
-    }
 }
 
 /// Stored as its name.
@@ -254,14 +273,14 @@ mod tests {
     fn every() -> Vec<Strategy> {
         let mut all: Vec<Strategy> = Vec::new();
         all.extend(Serve::ALL.iter().map(|&s| Strategy::Serve(s)));
-        all.push(Strategy::Select);
+        all.push(Strategy::Select(NativeSelect));
         all.extend(
             [Wait::Block, Wait::Spin, Wait::Yield]
                 .into_iter()
                 .chain([50_000, 1_000_000].map(|ns| Wait::Sleep(Duration::from_nanos(ns))))
                 .map(Strategy::Wait),
         );
-        all.extend([1, 64].map(|batch| Strategy::Pool { batch }));
+        all.extend([1, 64].map(|batch| Strategy::Pool(Pool { batch })));
         all.extend(Split::ALL.iter().map(|&s| Strategy::Split(s)));
         all.extend(Answer::ALL.iter().map(|&a| Strategy::Answer(a)));
         all.extend(Receiver::ALL.iter().map(|&r| Strategy::Receiver(r)));
@@ -291,7 +310,7 @@ mod tests {
                 "sleep=1ms",
                 Strategy::Wait(Wait::Sleep(Duration::from_millis(1))),
             ),
-            ("pool-batch-64", Strategy::Pool { batch: 64 }),
+            ("pool-batch-64", Strategy::Pool(Pool { batch: 64 })),
             (
                 "tokio-multi-thread",
                 Strategy::Receiver(Receiver::TokioMultiThread),
@@ -301,7 +320,7 @@ mod tests {
         ] {
             assert_eq!(name.parse::<Strategy>(), Ok(strategy));
         }
-        for bad in ["sleep=soon", "pool-batch-", "sideways"] {
+        for bad in ["sleep=soon", "pool-batch-", "pool-batch-1", "sideways"] {
             let err = bad.parse::<Strategy>().unwrap_err();
             assert_eq!(err.found, bad);
         }
