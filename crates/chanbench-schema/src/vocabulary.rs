@@ -17,6 +17,13 @@ pub struct UnknownName {
     pub expected: String,
 }
 
+/// A vocabulary's values to check its names by: every value where there are finitely many,
+/// typical ones otherwise.
+pub trait Examples: Sized {
+    /// The values.
+    fn examples() -> Vec<Self>;
+}
+
 macro_rules! vocabulary {
     ($(#[$doc:meta])* $ty:ident, $what:literal { $($(#[$vdoc:meta])* $variant:ident => $name:literal,)* }) => {
         $(#[$doc])*
@@ -34,6 +41,12 @@ macro_rules! vocabulary {
                 match self {
                     $($ty::$variant => $name,)*
                 }
+            }
+        }
+
+        impl Examples for $ty {
+            fn examples() -> Vec<Self> {
+                $ty::ALL.to_vec()
             }
         }
 

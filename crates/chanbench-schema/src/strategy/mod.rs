@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::{
     vocabulary::Runtime,
-    vocabulary::{UnknownName, vocabulary},
+    vocabulary::{Examples, UnknownName, vocabulary},
     workload::Workload,
 };
 
@@ -128,6 +128,22 @@ impl FromStr for Wait {
     }
 }
 
+impl Examples for Wait {
+    fn examples() -> Vec<Self> {
+        let sleeps = [50_000, 1_000_000].map(|ns| Wait::Sleep(Duration::from_nanos(ns)));
+        [Wait::Block, Wait::Spin, Wait::Yield]
+            .into_iter()
+            .chain(sleeps)
+            .collect()
+    }
+}
+
+impl Examples for Workload {
+    fn examples() -> Vec<Self> {
+        Workload::ALL.to_vec()
+    }
+}
+
 /// Native select over one channel per source (`sources`, `fan-in`): `select`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NativeSelect;
@@ -149,6 +165,12 @@ impl FromStr for NativeSelect {
                 found: s.to_owned(),
                 expected: "select".to_owned(),
             })
+    }
+}
+
+impl Examples for NativeSelect {
+    fn examples() -> Vec<Self> {
+        vec![NativeSelect]
     }
 }
 
@@ -188,9 +210,15 @@ impl FromStr for Pool {
     }
 }
 
-/// The table of strategy families: `Variant(Type)`, each type with `Display` and `FromStr` over
-/// its names (a `vocabulary!`), generating [`Strategy`], its text and serde forms, and a `From`
-/// per family. A name must belong to one family: the first that reads it wins, and a test reads
+impl Examples for Pool {
+    fn examples() -> Vec<Self> {
+        vec![Pool { batch: 1 }, Pool { batch: 64 }]
+    }
+}
+
+/// The table of strategy families: `Variant(Type)`, each type with `Display`, `FromStr` and
+/// [`Examples`] over its names (a `vocabulary!` has all three), generating [`Strategy`], its text
+/// and serde forms, and a `From` per family. A name must belong to one family: the first that reads it wins, and a test reads
 /// every name back.
 macro_rules! strategies {
     ($($(#[$doc:meta])* $variant:ident($ty:ty),)*) => {
@@ -220,6 +248,14 @@ macro_rules! strategies {
                     found: s.to_owned(),
                     expected: [$(stringify!($variant)),*].join(", ").to_lowercase(),
                 })
+            }
+        }
+
+        impl Examples for Strategy {
+            fn examples() -> Vec<Self> {
+                let mut all = Vec::new();
+                $(all.extend(<$ty as Examples>::examples().into_iter().map(Strategy::$variant));)*
+                all
             }
         }
 
@@ -269,28 +305,11 @@ impl<'de> Deserialize<'de> for Strategy {
 mod tests {
     use super::*;
 
-    /// Every strategy the bench registers, and the zero-cost sides.
-    fn every() -> Vec<Strategy> {
-        let mut all: Vec<Strategy> = Vec::new();
-        all.extend(Serve::ALL.iter().map(|&s| Strategy::Serve(s)));
-        all.push(Strategy::Select(NativeSelect));
-        all.extend(
-            [Wait::Block, Wait::Spin, Wait::Yield]
-                .into_iter()
-                .chain([50_000, 1_000_000].map(|ns| Wait::Sleep(Duration::from_nanos(ns))))
-                .map(Strategy::Wait),
-        );
-        all.extend([1, 64].map(|batch| Strategy::Pool(Pool { batch })));
-        all.extend(Split::ALL.iter().map(|&s| Strategy::Split(s)));
-        all.extend(Answer::ALL.iter().map(|&a| Strategy::Answer(a)));
-        all.extend(Receiver::ALL.iter().map(|&r| Strategy::Receiver(r)));
-        all.extend([Workload::Seq, Workload::Spsc].map(Strategy::Side));
-        all
-    }
-
     #[test]
     fn every_strategy_reads_back_from_its_name_as_itself() {
-        for s in every() {
+        let every = Strategy::examples();
+        assert!(every.len() > 20, "{every:?}");
+        for s in every {
             let name = s.to_string();
             assert_eq!(name.parse::<Strategy>(), Ok(s), "{name} is another's name");
             let json = serde_json::to_string(&s).unwrap();
