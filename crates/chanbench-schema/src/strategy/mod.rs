@@ -225,7 +225,11 @@ macro_rules! strategies {
         /// The strategy of a cell: its family's way, or the zero-cost pair's side.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Strategy {
-            $($(#[$doc])* $variant($ty),)*
+            $(
+                #[doc = concat!("A [`", stringify!($ty), "`].")]
+                $(#[$doc])*
+                $variant($ty),
+            )*
         }
 
         impl fmt::Display for Strategy {
