@@ -5,22 +5,20 @@
 
 use chanbench_core::{Capability, Channel, Make, MultiConsumer, Select};
 
-use super::{
-    Matrix, burst, distribute, fan_in, ping_pong, receive, service, sources, streaming, transport,
-};
+use super::Matrix;
 
 impl Matrix {
     /// The cells every channel implementation runs under flavor `m`; `needs` names the flavor's
     /// capability. Each family decides which capacities it runs.
     pub fn add_flavor<C: Channel, M: Make<C>>(&mut self, m: M, needs: &'static [Capability]) {
-        streaming::flavor(self, m, needs);
-        fan_in::flavor(self, m, needs);
-        receive::flavor(self, m, needs);
-        sources::flavor(self, m, needs);
-        service::flavor(self, m, needs);
-        transport::flavor(self, m, needs);
-        burst::flavor(self, m, needs);
-        ping_pong::flavor(self, m, needs);
+        super::streaming::flavor(self, m, needs);
+        super::fan_in::flavor(self, m, needs);
+        super::receive::flavor(self, m, needs);
+        super::sources::flavor(self, m, needs);
+        super::service::flavor(self, m, needs);
+        super::transport::flavor(self, m, needs);
+        super::burst::flavor(self, m, needs);
+        super::ping_pong::flavor(self, m, needs);
     }
 
     /// The cells of multi-consumer channels under flavor `m`.
@@ -29,20 +27,20 @@ impl Matrix {
         m: M,
         needs: &'static [Capability],
     ) {
-        streaming::multi_consumer(self, m, needs);
-        distribute::multi_consumer(self, m, needs);
+        super::streaming::multi_consumer(self, m, needs);
+        super::distribute::multi_consumer(self, m, needs);
     }
 
     /// The cells of channels with native select under flavor `m`.
     pub fn add_select<C: Select, M: Make<C>>(&mut self, m: M, needs: &'static [Capability]) {
-        fan_in::select(self, m, needs);
-        sources::select(self, m, needs);
+        super::fan_in::select(self, m, needs);
+        super::sources::select(self, m, needs);
     }
 
     /// The strategies without a channel, registered once under their own names.
     pub fn add_strategies(&mut self) {
-        distribute::channel_less(self);
-        service::channel_less(self);
-        transport::channel_less(self);
+        super::distribute::channel_less(self);
+        super::service::channel_less(self);
+        super::transport::channel_less(self);
     }
 }
