@@ -38,7 +38,7 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
         validation::newest(&results)?
     } else {
         let run = Run::load(&results, &args.run)?;
-        let (mut said, mut problems) = stored::check(&run);
+        let (mut said, mut problems) = stored::check(&run, &stored::expected(&run));
         let (page, broken) = report::check(&run)?;
         said.push(page);
         problems.extend(broken);

@@ -6,17 +6,24 @@ use chanbench_schema::{Latency, Params, Runtime, Status, Workload};
 
 use crate::results::{CellResult, Run};
 
-/// What was checked (a line per placement) and the problems found.
-pub fn check(run: &Run) -> (Vec<String>, Vec<String>) {
+/// The workloads a run of this build must have measured: the ones it asked for, or every
+/// workload of the table.
+pub fn expected(run: &Run) -> BTreeSet<Workload> {
+    let asked = &run.environment.request.workloads;
+    if asked.is_empty() {
+        Workload::ALL.into_iter().collect()
+    } else {
+        asked.iter().copied().collect()
+    }
+}
+
+/// What was checked (a line per placement) and the problems found, with `expected` the
+/// workloads every placement must have measured.
+pub fn check(run: &Run, expected: &BTreeSet<Workload>) -> (Vec<String>, Vec<String>) {
     let mut problems = Vec::new();
     let mut said = Vec::new();
     environment(run, &mut problems);
     let request = &run.environment.request;
-    let expected: BTreeSet<Workload> = if request.workloads.is_empty() {
-        Workload::ALL.into_iter().collect()
-    } else {
-        request.workloads.iter().copied().collect()
-    };
     for p in &run.placements {
         let at = |c: &CellResult| format!("{}: {}", p.placement, c.id());
         if p.schema != run.environment.schema {
