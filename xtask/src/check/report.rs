@@ -5,7 +5,7 @@ use std::{collections::BTreeSet, fs};
 
 use anyhow::{Context, Result};
 use chanbench_schema::Kind;
-use regex::Regex;
+use regex_lite::Regex;
 
 use crate::{
     report::{View, csv_rows},
