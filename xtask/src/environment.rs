@@ -6,6 +6,8 @@ use anyhow::{Context, Result};
 use chanbench_schema::{ProfileName, Workload};
 use serde::{Deserialize, Serialize};
 
+use crate::topology::Topology;
+
 /// What a run was measured on. Times are RFC 3339, UTC.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Environment {
@@ -84,6 +86,9 @@ pub struct Host {
     pub kernel_build: String,
     /// The hypervisor's CPUID signature (`KVMKVMKVM`, `Microsoft Hv`, ...), empty on bare metal.
     pub hypervisor_vendor: String,
+    /// The machine's topology from sysfs (absent from runs before it was recorded: unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topology: Option<Topology>,
 }
 
 /// How the benchmark binary was built: flags that change the code measured.
@@ -228,6 +233,7 @@ pub fn host() -> Host {
         flags,
         kernel_build: read("/proc/sys/kernel/version").trim().to_owned(),
         hypervisor_vendor: hypervisor_vendor(under_hypervisor),
+        topology: Topology::system(),
     }
 }
 
@@ -308,6 +314,10 @@ pub fn host_differences(
             check("caches", &x.caches.join(", "), &y.caches.join(", "));
             check("kernel build", &x.kernel_build, &y.kernel_build);
             check("hypervisor", &x.hypervisor_vendor, &y.hypervisor_vendor);
+            // A run stored without a topology is unknown there, not another host.
+            if let (Some(p), Some(q)) = (&x.topology, &y.topology) {
+                check("topology", &p.summary(), &q.summary());
+            }
             if x.flags != y.flags {
                 let gone: Vec<&str> = x
                     .flags
@@ -484,4 +494,32 @@ pub fn capture(
 /// The time now, RFC 3339 in UTC, to the second.
 pub fn now() -> String {
     humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::topology::fake;
+
+    #[test]
+    fn a_run_without_a_topology_is_unknown_there_and_two_topologies_are_compared() {
+        let dir = std::env::temp_dir().join(format!("chanbench-sysfs-env-{}", std::process::id()));
+        let vm = Host {
+            topology: Some(fake::vm_2vcpu().topology(&dir)),
+            ..Host::default()
+        };
+        let old = Host::default();
+        let zen = Host {
+            topology: Some(fake::zen_2ccd().topology(&dir)),
+            ..Host::default()
+        };
+        let build = Build::default();
+        let differ =
+            |a: &Host, b: &Host| host_differences((Some(a), Some(&build)), (Some(b), Some(&build)));
+        assert_eq!(differ(&old, &vm), Vec::<String>::new());
+        let said = differ(&vm, &zen);
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(said[0].starts_with("host topology: 2 CPUs"), "{said:?}");
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

@@ -25,6 +25,7 @@ mod stats;
 mod template;
 #[cfg(test)]
 mod tidy;
+mod topology;
 mod units;
 mod validate;
 mod variant;

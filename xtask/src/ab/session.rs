@@ -186,7 +186,8 @@ pub(super) fn measure(
 ) -> Result<Comparison> {
     bench::check_taskset()?;
     let allowed = placement::allowed_cores()?;
-    let (placements, notes) = placement::choose(&common.placements, &allowed)?;
+    let topology = crate::topology::Topology::system();
+    let (placements, notes) = placement::choose(&common.placements, &allowed, topology.as_ref())?;
     for note in notes {
         eprintln!("note: {note}");
     }

@@ -132,9 +132,14 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
         .map(|name| {
             let placement = Placement::named(name)
                 .with_context(|| format!("{}: unknown placement {name:?}", dir.display()))?;
-            let cores = placement.cores(&allowed).with_context(|| {
-                format!("placement {name} needs more cores than this process may use ({allowed:?})")
-            })?;
+            let cores = placement
+                .cores(
+                    environment.host.as_ref().and_then(|h| h.topology.as_ref()),
+                    &allowed,
+                )
+                .map_err(|why| {
+                    anyhow::anyhow!("placement {name} cannot run here: {why} ({allowed:?})")
+                })?;
             Ok((placement, cores))
         })
         .collect::<Result<_>>()?;
@@ -307,7 +312,8 @@ fn plan(
 
 /// A new run: its placements, name and request, and the machine's environment.
 fn start(root: &Path, results_root: &Path, args: &Args, allowed: &[usize]) -> Result<Environment> {
-    let (placements, notes) = placement::choose(&args.placements, allowed)?;
+    let topology = crate::topology::Topology::system();
+    let (placements, notes) = placement::choose(&args.placements, allowed, topology.as_ref())?;
     for note in notes {
         eprintln!("note: {note}");
     }

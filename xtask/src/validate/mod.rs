@@ -124,7 +124,8 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
         }
     }
     let allowed = placement::allowed_cores()?;
-    let (placements, notes) = placement::choose(&args.placements, &allowed)?;
+    let topology = crate::topology::Topology::system();
+    let (placements, notes) = placement::choose(&args.placements, &allowed, topology.as_ref())?;
     for note in notes {
         eprintln!("note: {note}");
     }
