@@ -141,31 +141,4 @@ impl Topology {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::fake;
-
-    #[test]
-    fn a_fake_tree_reads_back_as_the_machine_it_fakes() {
-        let dir = std::env::temp_dir().join(format!("chanbench-sysfs-read-{}", std::process::id()));
-        let xeon = fake::xeon_2s().topology(&dir);
-        assert_eq!(xeon.cpus.len(), 16);
-        assert_eq!(xeon.counts(), (8, 2, 2));
-        assert_eq!(xeon.cpu(8).map(|c| c.core), xeon.cpu(0).map(|c| c.core));
-        assert_eq!(
-            xeon.summary(),
-            "16 CPUs, 8 cores, 2 packages, 2 nodes; L3 shared by 8"
-        );
-        let arm = fake::arm_board().topology(&dir);
-        assert_eq!(arm.nodes.len(), 0, "no NUMA nodes shown");
-        assert_eq!(
-            arm.summary(),
-            "8 CPUs, 8 cores, 1 package, 1 node; L2 shared by 4"
-        );
-        assert!(
-            arm.caches.iter().all(|c| c.level > 1 || c.cpus.len() == 1),
-            "instruction caches are left out, data caches kept: {:?}",
-            arm.caches
-        );
-        let _ = std::fs::remove_dir_all(dir);
-    }
-}
+mod tests;
