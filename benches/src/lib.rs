@@ -11,7 +11,7 @@ pub mod zero_cost;
 
 pub use chanbench_workloads::matrix::heap_shifted;
 use chanbench_workloads::{
-    matrix::{Matrix, Shape},
+    matrix::{Matrix, Shape, Sweep},
     registered_matrix,
 };
 pub use interleaved::{Interleaved, interleave};
@@ -20,7 +20,12 @@ pub use interleaved::{Interleaved, interleave};
 /// channel, the floor baselines and the zero-cost pair (and, for xtask's tests only, the fault
 /// fixtures).
 pub fn build_matrix(shape: Shape, reduced: bool) -> Matrix {
-    let mut matrix = registered_matrix!(shape, reduced);
+    build_matrix_sweeping(shape, Sweep::new(reduced))
+}
+
+/// [`build_matrix`] with `sweep` (the thread-count sweep, where asked for).
+pub fn build_matrix_sweeping(shape: Shape, sweep: Sweep) -> Matrix {
+    let mut matrix = registered_matrix!(@sweep shape, sweep);
     zero_cost::add_cells(&mut matrix);
     fault_fixtures::add_cells_if_enabled(&mut matrix);
     matrix

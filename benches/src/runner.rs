@@ -38,16 +38,16 @@ use std::{
 };
 
 use crate::{
-    build_matrix, heap_shifted,
+    build_matrix_sweeping, heap_shifted,
     profile::{Profile, Slowdown, list_from_env, oversubscription_from_env},
     record::Recorder,
     zero_cost,
 };
 use anyhow::{Context, Result};
-use chanbench_schema::{CellRecord, Record, Status, Workload, protocol::Line};
+use chanbench_schema::{CellRecord, ProfileName, Record, Status, Workload, protocol::Line};
 use chanbench_workloads::{
     cost::{Cost, measure_cost},
-    matrix::{Cell, Matrix, Mode, Shape},
+    matrix::{Cell, Matrix, Mode, Shape, Sweep, THREAD_SWEPT},
     placement::{Cores, Team},
 };
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
@@ -69,7 +69,18 @@ fn run(extra: impl FnOnce(&mut Matrix)) -> Result<()> {
     let profile = Profile::from_env()?;
     let cores = Cores::allowed()?;
     let shape = Shape::new(cores.len(), oversubscription_from_env()?);
-    let mut matrix = build_matrix(shape, profile.reduced);
+    let workload_filter = list_from_env("CHANBENCH_WORKLOAD", &Workload::names())?;
+    // The thread-count sweep runs in the full profile, or when one of its workloads is named.
+    let named = |w: &Workload| {
+        workload_filter
+            .as_ref()
+            .is_some_and(|f| f.iter().any(|x| x == w.name()))
+    };
+    let mut sweep = Sweep::new(profile.reduced);
+    if profile.name == ProfileName::Full || THREAD_SWEPT.iter().any(named) {
+        sweep = sweep.with_threads(cores.len());
+    }
+    let mut matrix = build_matrix_sweeping(shape, sweep);
     extra(&mut matrix);
     if let Err(why) = &matrix.io_uring {
         note(format!(
@@ -85,7 +96,6 @@ fn run(extra: impl FnOnce(&mut Matrix)) -> Result<()> {
     }
     let implementations: Vec<&str> = implementations.iter().map(String::as_str).collect();
     let impl_filter = list_from_env("CHANBENCH_IMPL", &implementations)?;
-    let workload_filter = list_from_env("CHANBENCH_WORKLOAD", &Workload::names())?;
     let slowdown = Slowdown::from_env(&implementations)?;
     let wanted = |workload: Workload, implementation: &str| {
         workload_filter
@@ -122,7 +132,7 @@ fn run(extra: impl FnOnce(&mut Matrix)) -> Result<()> {
     let mut rng = fastrand::Rng::with_seed(seed);
     rng.shuffle(&mut matrix.cells);
     let mut recorder = Recorder::create(&costs_path, skip.is_some())?;
-    let team = Team::new(&cores, shape.team_size()).context("starting the worker team")?;
+    let team = Team::new(&cores, matrix.team_size()).context("starting the worker team")?;
     note(format!(
         "profile {}, seed {seed}, cores {:?}, {} cells ({} not supported), workers pinned to {:?}",
         profile.name,

@@ -15,7 +15,7 @@ use chanbench_schema::{FloorRule, Latency, Params, Payload, Receiver, Strategy, 
 use chanbench_workloads::{
     alloc::CountingAlloc,
     cost::measure_cost,
-    matrix::{Capacity, Cell, Matrix, Mode, Shape},
+    matrix::{Capacity, Cell, Matrix, Mode, Shape, Sweep, thread_counts},
     placement::{Cores, Team},
     register_impl, registered_matrix,
     strategy::{
@@ -37,11 +37,16 @@ fn serial() -> MutexGuard<'static, ()> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// The matrix of every registered implementation; the full one with the thread-count sweep.
 fn full_matrix(reduced: bool) -> Matrix {
     // The transport cells' peers' processes: libtest's `main` cannot serve as one.
     transport::process::use_program(env!("CARGO_BIN_EXE_chanbench-peers"));
     let cores = Cores::allowed().expect("affinity mask");
-    registered_matrix!(Shape::new(cores.len(), 1), reduced)
+    let sweep = match reduced {
+        true => Sweep::new(true),
+        false => Sweep::new(false).with_threads(cores.len()),
+    };
+    registered_matrix!(@sweep Shape::new(cores.len(), 1), sweep)
 }
 
 fn os_threads() -> usize {
@@ -126,12 +131,12 @@ fn every_cell_runs_and_delivers_every_message_without_spawning_threads() {
     let matrix = full_matrix(false);
     let cores = Cores::allowed().unwrap();
     let before_team = threads::created();
-    let team = Team::new(&cores, matrix.shape.team_size()).unwrap();
+    let team = Team::new(&cores, matrix.team_size()).unwrap();
     // The counter sees what the team creates: its workers, its rayon pool and the multi-thread
     // runtime's workers (the current-thread runtime has none).
     assert_eq!(
         threads::created() - before_team,
-        matrix.shape.team_size() + 2 * cores.len(),
+        matrix.team_size() + 2 * cores.len(),
         "the pthread_create counter must see the team's threads"
     );
     let os = os_threads();
@@ -181,7 +186,7 @@ fn a_role_that_spawns_a_thread_fails_the_every_cell_check() {
 fn latency_is_recorded_in_cost_runs_only() {
     let _serial = serial();
     let matrix = full_matrix(true);
-    let team = Team::new(&Cores::allowed().unwrap(), matrix.shape.team_size()).unwrap();
+    let team = Team::new(&Cores::allowed().unwrap(), matrix.team_size()).unwrap();
     for cell in matrix.cells.iter().filter(|c| records_latency(c)) {
         let n = small(cell.cost_limit);
         let measured = (cell.run)(&team, Mode::Cost, n);
@@ -202,7 +207,7 @@ fn latency_is_recorded_in_cost_runs_only() {
 fn cost_metrics_are_non_zero_where_they_must_be() {
     let _serial = serial();
     let matrix = full_matrix(true);
-    let team = Team::new(&Cores::allowed().unwrap(), matrix.shape.team_size()).unwrap();
+    let team = Team::new(&Cores::allowed().unwrap(), matrix.team_size()).unwrap();
     for cell in &matrix.cells {
         let cost = measure_cost(|| (cell.run)(&team, Mode::Cost, small(cell.cost_limit)));
         assert!(
@@ -479,7 +484,7 @@ fn split_shares_differ_by_at_most_one() {
 fn every_distribute_strategy_computes_the_sequential_result() {
     let _serial = serial();
     let matrix = full_matrix(false);
-    let team = Team::new(&Cores::allowed().unwrap(), matrix.shape.team_size()).unwrap();
+    let team = Team::new(&Cores::allowed().unwrap(), matrix.team_size()).unwrap();
     // A partial job, a whole job, and more than one core's share of either.
     for items in [1, 7, 100, JOB_ITEMS] {
         for (_, rounds) in GRAINS.into_iter().take(2) {
@@ -744,4 +749,52 @@ fn runtimes_pin_every_worker_to_one_allowed_core_and_current_thread_stays_on_the
         Flavor::ALL.map(Flavor::name),
         ["current-thread", "multi-thread"]
     );
+}
+
+#[test]
+fn the_thread_sweep_registers_its_points_once_and_only_when_asked() {
+    assert_eq!(thread_counts(1), [1, 2, 4, 8]);
+    assert_eq!(thread_counts(2), [1, 2, 4, 8]);
+    assert_eq!(thread_counts(64), [1, 2, 4, 8, 16, 32, 64, 128]);
+    let shape = Shape::new(2, 1);
+    let points = |m: &Matrix, w: Workload, id: &str, cap: Capacity| -> Vec<(usize, usize)> {
+        let mut v: Vec<(usize, usize)> = m
+            .cells
+            .iter()
+            .filter(|c| c.workload() == w && c.implementation() == id)
+            .map(|c| c.key.params())
+            .filter(|p| {
+                p.capacity == cap && p.runtime != Some(chanbench_schema::Runtime::CurrentThread)
+            })
+            .map(|p| (p.producers.unwrap_or(0), p.consumers.unwrap_or(0)))
+            .collect();
+        v.sort_unstable();
+        v
+    };
+    let plain = registered_matrix!(shape, false);
+    let swept = registered_matrix!(@sweep shape, Sweep::new(false).with_threads(2));
+    let cap = Capacity::Bounded(1024);
+    // Without the sweep, the machine-shaped point alone.
+    assert_eq!(points(&plain, Workload::Mpsc, "crossbeam", cap), [(2, 0)]);
+    assert_eq!(points(&plain, Workload::Mpmc, "crossbeam", cap), [(2, 2)]);
+    // With it, every count once: the shaped point is one of them, not a second cell.
+    assert_eq!(
+        points(&swept, Workload::Mpsc, "crossbeam", cap),
+        [(1, 0), (2, 0), (4, 0), (8, 0)]
+    );
+    assert_eq!(
+        points(&swept, Workload::Mpmc, "crossbeam", Capacity::Unbounded),
+        [(1, 1), (1, 8), (2, 2), (4, 4), (8, 1), (8, 8)]
+    );
+    assert_eq!(
+        points(&swept, Workload::AsyncMpsc, "tokio-mpsc", cap),
+        [(1, 0), (2, 0), (4, 0), (8, 0)]
+    );
+    // Small capacities keep the shaped point only; the team grows to the largest point.
+    assert_eq!(
+        points(&swept, Workload::Mpsc, "crossbeam", Capacity::Bounded(0)),
+        [(2, 0)]
+    );
+    let most = swept.cells.iter().map(Cell::threads).max().unwrap();
+    assert!(most >= 16 && swept.team_size() >= most);
 }

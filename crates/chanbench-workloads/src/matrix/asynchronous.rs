@@ -39,7 +39,15 @@ impl Matrix {
         let producers = self.shape.mpsc_producers;
         for flavor in Flavor::ALL {
             if streaming {
-                for (workload, producers) in [(AsyncSpsc, 1), (AsyncMpsc, producers)] {
+                // The thread-count sweep's producer tasks, on the multi-thread runtime.
+                let swept = match flavor {
+                    Flavor::MultiThread => self.sweep.producers.clone(),
+                    Flavor::CurrentThread => Vec::new(),
+                };
+                let points = [(AsyncSpsc, 1), (AsyncMpsc, producers)]
+                    .into_iter()
+                    .chain(swept.into_iter().map(|p| (AsyncMpsc, p)));
+                for (workload, producers) in points {
                     let mut params = self.async_params::<C, M>(m, flavor, false);
                     params.producers = (workload == AsyncMpsc).then_some(producers);
                     let cell = Cell::new_async(

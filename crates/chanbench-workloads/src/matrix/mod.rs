@@ -69,7 +69,7 @@ mod transport;
 
 pub use mode::Mode;
 use mode::by_mode;
-pub use sweep::{BURST_PAUSES, Sweep};
+pub use sweep::{BURST_PAUSES, Sweep, THREAD_SWEPT, thread_counts};
 
 use Workload::{AsyncMpmc, AsyncMpsc, AsyncPingPong, AsyncSpsc, TaskToThread, ThreadToTask};
 
@@ -352,15 +352,26 @@ impl Matrix {
     /// An empty matrix; add implementations with [`register_impl!`](crate::register_impl) and the
     /// baselines with [`Matrix::add_floor`].
     pub fn new(shape: Shape, reduced: bool) -> Self {
+        Self::sweeping(shape, Sweep::new(reduced))
+    }
+
+    /// An empty matrix that sweeps `sweep`.
+    pub fn sweeping(shape: Shape, sweep: Sweep) -> Self {
         Self {
             shape,
-            sweep: Sweep::new(reduced),
+            sweep,
             cells: Vec::new(),
             calibrations: Vec::new(),
             io_uring: io_uring_available(),
             implementations: Vec::new(),
             async_implementations: Vec::new(),
         }
+    }
+
+    /// Workers a team needs to run every cell: the shape's, or more for the thread-count sweep.
+    pub fn team_size(&self) -> usize {
+        let most = self.cells.iter().map(Cell::threads).max().unwrap_or(1);
+        self.shape.team_size().max(most)
     }
 
     /// Records that the async implementation `C`, with these capabilities, was registered.

@@ -51,8 +51,11 @@ macro_rules! register_async_impl {
 #[macro_export]
 macro_rules! registered_matrix {
     ($shape:expr, $reduced:expr) => {{
+        $crate::registered_matrix!(@sweep $shape, $crate::matrix::Sweep::new($reduced))
+    }};
+    (@sweep $shape:expr, $sweep:expr) => {{
         use $crate::{register_async_impls, register_impls};
-        let mut matrix = $crate::matrix::Matrix::new($shape, $reduced);
+        let mut matrix = $crate::matrix::Matrix::sweeping($shape, $sweep);
         chanbench_registry::for_each_impl!(register_impls, (&mut matrix));
         chanbench_registry::for_each_async_impl!(register_async_impls, (&mut matrix));
         matrix.add_strategies();

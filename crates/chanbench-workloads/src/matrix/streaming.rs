@@ -22,6 +22,11 @@ pub(super) fn flavor<C: Channel, M: Make<C>>(x: &mut Matrix, m: M, needs: &'stat
     if !is_large(m) {
         return;
     }
+    // The thread-count sweep, where asked for: the machine-shaped point above is one of its
+    // points, measured once.
+    for p in x.sweep.producers.clone() {
+        add::<C, M, u64>(x, Mpsc, m, needs, p);
+    }
     x.add(Cell::new(
         Seq,
         C::ID,
@@ -79,15 +84,22 @@ pub(super) fn multi_consumer<C: MultiConsumer, M: Make<C>>(
     m: M,
     needs: &'static [Capability],
 ) {
-    let (p, c) = (x.shape.mpmc_producers, x.shape.mpmc_consumers);
-    let mut params = params_of::<C, M, u64>(m, p + c);
-    params.producers = Some(p);
-    params.consumers = Some(c);
-    x.add(Cell::new(
-        Mpmc,
-        C::ID,
-        params,
-        needs,
-        Box::new(move |team, _, n| workload::mpmc::<C, M, u64>(team, m, p, c, n)),
-    ));
+    let shaped = (x.shape.mpmc_producers, x.shape.mpmc_consumers);
+    let swept = if is_large(m) {
+        x.sweep.mpmc.clone()
+    } else {
+        Vec::new()
+    };
+    for (p, c) in std::iter::once(shaped).chain(swept) {
+        let mut params = params_of::<C, M, u64>(m, p + c);
+        params.producers = Some(p);
+        params.consumers = Some(c);
+        x.add(Cell::new(
+            Mpmc,
+            C::ID,
+            params,
+            needs,
+            Box::new(move |team, _, n| workload::mpmc::<C, M, u64>(team, m, p, c, n)),
+        ));
+    }
 }

@@ -36,6 +36,24 @@ pub struct Sweep {
     pub other_frames: Vec<usize>,
     /// Whether thread-per-stream over the first registered channel also runs the other links.
     pub first_channel_links: bool,
+    /// The thread-count sweep's producer counts (`mpsc`, `async-mpsc` on the multi-thread
+    /// runtime) beside the machine-shaped point; empty unless asked for ([`Sweep::with_threads`]).
+    pub producers: Vec<usize>,
+    /// The thread-count sweep's producers x consumers (`mpmc`).
+    pub mpmc: Vec<(usize, usize)>,
+}
+
+/// The workloads the thread-count sweep covers.
+pub const THREAD_SWEPT: [chanbench_schema::Workload; 3] = [
+    chanbench_schema::Workload::Mpsc,
+    chanbench_schema::Workload::Mpmc,
+    chanbench_schema::Workload::AsyncMpsc,
+];
+
+/// Powers of two from 1 to at least 8 and at least twice `cores`.
+pub fn thread_counts(cores: usize) -> Vec<usize> {
+    let top = (2 * cores).max(8);
+    std::iter::successors(Some(1), |&n| (n < top).then_some(n * 2)).collect()
 }
 
 impl Sweep {
@@ -53,6 +71,8 @@ impl Sweep {
                 peer_counts: transport::PEER_COUNTS.to_vec(),
                 other_frames: frames.collect(),
                 first_channel_links: true,
+                producers: Vec::new(),
+                mpmc: Vec::new(),
             };
         }
         Self {
@@ -68,7 +88,22 @@ impl Sweep {
             peer_counts: vec![1, 64],
             other_frames: Vec::new(),
             first_channel_links: false,
+            producers: Vec::new(),
+            mpmc: Vec::new(),
         }
+    }
+
+    /// With the thread-count sweep for a process of `cores` cores: producers 1, 2, 4 ... up to
+    /// [`thread_counts`]' top, and for `mpmc` n x n at each count plus the ends 1 x top and
+    /// top x 1. Points with more roles than cores are kept (the report marks them
+    /// oversubscribed).
+    pub fn with_threads(mut self, cores: usize) -> Self {
+        let counts = thread_counts(cores);
+        let top = *counts.last().expect("at least one count");
+        self.mpmc = counts.iter().map(|&n| (n, n)).collect();
+        self.mpmc.extend([(1, top), (top, 1)]);
+        self.producers = counts;
+        self
     }
 
     /// Whether the payload sweep keeps the payload labelled `label` (`u64` always).
