@@ -231,14 +231,21 @@ pub struct Curve {
     pub colour: usize,
     /// `(x, y)` points, in x order.
     pub points: Vec<(f64, f64)>,
+    /// Each point's interval `(low, high)`, drawn as a vertical bar; empty: none.
+    pub ranges: Vec<(f64, f64)>,
 }
 
 /// Lines with points, both axes logarithmic.
 pub fn log_log_lines(title: &str, x_desc: &str, y_desc: &str, curves: &[Curve]) -> Result<String> {
     let points = || curves.iter().flat_map(|c| c.points.iter().copied());
+    let spans = || {
+        curves
+            .iter()
+            .flat_map(|c| c.ranges.iter().flat_map(|&(lo, hi)| [lo, hi]))
+    };
     let (Some((xlo, xhi)), Some((ylo, yhi))) = (
         log_bounds(points().map(|p| p.0)),
-        log_bounds(points().map(|p| p.1)),
+        log_bounds(points().map(|p| p.1).chain(spans())),
     ) else {
         return Ok(String::new());
     };
@@ -255,6 +262,9 @@ pub fn log_log_lines(title: &str, x_desc: &str, y_desc: &str, curves: &[Curve]) 
                 colour.stroke_width(2),
             ))?;
             chart.draw_series(c.points.iter().map(|p| Circle::new(*p, 3, colour.filled())))?;
+            chart.draw_series(c.points.iter().zip(&c.ranges).map(|(&(x, y), &(lo, hi))| {
+                ErrorBar::new_vertical(x, lo, y, hi, colour.stroke_width(1), 6)
+            }))?;
         }
         Ok(())
     })

@@ -120,6 +120,7 @@ pub fn payload_charts(view: &View<'_>, placement: &PlacementResults) -> Result<V
                     name: i.clone(),
                     colour: view.colour_of(i),
                     points,
+                    ranges: Vec::new(),
                 }
             })
             .filter(|c| c.points.len() >= 2)

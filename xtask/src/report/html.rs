@@ -8,7 +8,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use super::{
     asynchronous, figures,
     model::View,
-    strategies,
+    scaling, strategies,
     widgets::{matrix_table, ranking_cell},
 };
 use crate::{
@@ -77,6 +77,7 @@ fn sections(view: &View<'_>) -> Result<Vec<Section>> {
         ));
     }
     out.extend([
+        Section::linked_if(scaling::shown(view), "scaling", "scaling", scaling::section(view)?),
         Section::linked_if(
             strategies::FAMILIES.iter().any(|f| view.has(*f)),
             "strategies",

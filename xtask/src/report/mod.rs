@@ -29,6 +29,7 @@ mod figures;
 mod html;
 mod model;
 mod names;
+mod scaling;
 mod strategies;
 #[cfg(test)]
 mod tests;

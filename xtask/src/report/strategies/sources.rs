@@ -37,6 +37,7 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
                     .iter()
                     .filter_map(|&n| Some((n as f64, at(s, n, &|c| c.time_ns())?)))
                     .collect(),
+                ranges: Vec::new(),
             })
             .collect();
         charts_svg.push(charts::log_log_lines(

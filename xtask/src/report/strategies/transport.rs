@@ -113,6 +113,7 @@ pub fn reading(view: &View<'_>) -> Result<Reading> {
                         .iter()
                         .filter_map(|&n| Some((n as f64, at(s, n, f)?)))
                         .collect(),
+                    ranges: Vec::new(),
                 })
                 .collect();
             charts_svg.push(charts::log_log_lines(
