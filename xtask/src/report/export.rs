@@ -33,6 +33,10 @@ pub struct Row {
     allocated_bytes_per_unit: Option<f64>,
     /// Threads the cell runs on in the bench process.
     threads: Option<usize>,
+    /// Producers and consumers (`mpsc`, `mpmc` and their async twins: the thread-count sweep's
+    /// axis).
+    producers: Option<usize>,
+    consumers: Option<usize>,
     /// The most heap the cost run held at once, bytes.
     peak_heap_bytes: Option<u64>,
     /// The process's resident memory when the cost run started, and what the run added at its
@@ -83,6 +87,8 @@ pub fn rows(view: &View<'_>) -> Vec<Row> {
                     allocations_per_unit: cost.and_then(|k| k.allocations_per_msg),
                     allocated_bytes_per_unit: cost.and_then(|k| k.allocated_bytes_per_msg),
                     threads: c.params().threads,
+                    producers: c.params().producers,
+                    consumers: c.params().consumers,
                     peak_heap_bytes: cost.and_then(|k| k.peak_heap_bytes),
                     rss_before_bytes: cost.and_then(|k| k.rss_before_bytes),
                     rss_growth_bytes: cost.and_then(|k| k.rss_growth_bytes()),
