@@ -14,7 +14,7 @@ use std::env;
 use anyhow::{Context, Result};
 use benches::{
     build_matrix, calibration,
-    profile::{list_from_env, oversubscription_from_env},
+    profile::{list_from_env, refuse_oversubscribe_env},
 };
 use chanbench_schema::{Record, protocol::Line};
 use chanbench_workloads::{
@@ -50,7 +50,8 @@ fn run() -> Result<()> {
         Err(_) => 41,
     };
     let cores = Cores::allowed()?;
-    let shape = Shape::new(cores.len(), oversubscription_from_env()?);
+    refuse_oversubscribe_env()?;
+    let shape = Shape::new(cores.len(), 1);
     let matrix = build_matrix(shape, false);
     let mut ids: Vec<&str> = chanbench_registry::implementations()
         .iter()

@@ -187,21 +187,21 @@ pub fn parse_list(var: &str, value: Option<&str>, valid: &[&str]) -> Result<Opti
     Ok(Some(items))
 }
 
-/// `CHANBENCH_OVERSUBSCRIBE`: worker roles per allowed core for the multi-producer workloads.
-pub fn oversubscription_from_env() -> Result<usize> {
-    parse_oversubscription(env::var("CHANBENCH_OVERSUBSCRIBE").ok().as_deref())
+/// `CHANBENCH_OVERSUBSCRIBE`, which the thread-count sweep replaced: refused where set, so a
+/// script that sets it learns what measures oversubscription now.
+pub fn refuse_oversubscribe_env() -> Result<()> {
+    refuse_oversubscribe(env::var("CHANBENCH_OVERSUBSCRIBE").ok().as_deref())
 }
 
-/// Parses an oversubscription factor: unset means 1, otherwise a whole number of at least 1.
-pub fn parse_oversubscription(value: Option<&str>) -> Result<usize> {
+/// Refuses any value of `CHANBENCH_OVERSUBSCRIBE`.
+pub fn refuse_oversubscribe(value: Option<&str>) -> Result<()> {
     match value {
-        None => Ok(1),
-        Some(v) => match v.trim().parse::<usize>() {
-            Ok(n) if n >= 1 => Ok(n),
-            _ => {
-                bail!("CHANBENCH_OVERSUBSCRIBE: expected a whole number of at least 1, found {v:?}")
-            }
-        },
+        None => Ok(()),
+        Some(v) => bail!(
+            "CHANBENCH_OVERSUBSCRIBE={v} is gone: the thread-count sweep measures producers from 1 to \
+             twice the cores and beyond, oversubscribed points marked (cargo xtask bench --workload \
+             mpsc mpmc async-mpsc); unset it"
+        ),
     }
 }
 

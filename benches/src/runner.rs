@@ -39,7 +39,7 @@ use std::{
 
 use crate::{
     build_matrix_sweeping, heap_shifted,
-    profile::{Profile, Slowdown, list_from_env, oversubscription_from_env},
+    profile::{Profile, Slowdown, list_from_env, refuse_oversubscribe_env},
     record::Recorder,
     zero_cost,
 };
@@ -68,7 +68,8 @@ pub fn main(extra: impl FnOnce(&mut Matrix)) {
 fn run(extra: impl FnOnce(&mut Matrix)) -> Result<()> {
     let profile = Profile::from_env()?;
     let cores = Cores::allowed()?;
-    let shape = Shape::new(cores.len(), oversubscription_from_env()?);
+    refuse_oversubscribe_env()?;
+    let shape = Shape::new(cores.len(), 1);
     let workload_filter = list_from_env("CHANBENCH_WORKLOAD", &Workload::names())?;
     // The thread-count sweep runs in the full profile, or when one of its workloads is named.
     let named = |w: &Workload| {

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use benches::{
     build_matrix,
-    profile::{Profile, Slowdown, parse_list, parse_oversubscription},
+    profile::{Profile, Slowdown, parse_list, refuse_oversubscribe},
 };
 use chanbench_schema::{Pacing, ProfileName, Workload};
 use chanbench_workloads::matrix::Shape;
@@ -64,10 +64,12 @@ fn unknown_names_list_the_valid_ones() {
     );
     assert_eq!(parse_list("X", Some(" , "), &valid).unwrap(), None);
     assert_eq!(parse_list("X", None, &valid).unwrap(), None);
-    assert_eq!(parse_oversubscription(None).unwrap(), 1);
-    assert_eq!(parse_oversubscription(Some("3")).unwrap(), 3);
-    assert!(parse_oversubscription(Some("0")).is_err());
-    assert!(parse_oversubscription(Some("many")).is_err());
+    assert!(refuse_oversubscribe(None).is_ok());
+    let err = refuse_oversubscribe(Some("3")).unwrap_err().to_string();
+    assert!(
+        err.contains("thread-count sweep") && err.contains("=3"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -119,7 +119,8 @@ fn is_small<C: Channel, M: Make<C>>(m: M) -> bool {
     matches!(capacity_of(m), Capacity::Bounded(1) | Capacity::Unbounded)
 }
 
-/// Thread counts, derived from the cores the run may use and an explicit oversubscription factor.
+/// Thread counts, derived from the cores the run may use (and, for tests, a factor of roles per
+/// core; the bench uses 1 and measures oversubscription with the thread-count sweep).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shape {
     /// Cores the process may use.
