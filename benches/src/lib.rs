@@ -2,6 +2,7 @@
 //! tests share: profiles and cell selection, the zero-cost check, the cost-record output.
 
 pub mod calibration;
+pub mod core_to_core;
 pub mod fault_fixtures;
 pub mod interleaved;
 pub mod profile;

@@ -59,6 +59,8 @@ pub fn main(extra: impl FnOnce(&mut Matrix)) {
     chanbench_workloads::alloc::fix_malloc_thresholds();
     // Started as the transport family's peers' process: serve as one, then exit.
     chanbench_workloads::strategy::transport::process::serve_if_asked();
+    // Started to measure the core-to-core matrix: measure it, then exit.
+    crate::core_to_core::run_if_asked();
     if let Err(e) = run(extra) {
         eprintln!("{}", Line::Error(format!("{e:#}")));
         std::process::exit(1);

@@ -483,6 +483,104 @@ pub fn across_versions(
     })
 }
 
+/// A mark on a heatmap cell: its row, its column and what to call it.
+pub struct Mark {
+    /// Row index.
+    pub row: usize,
+    /// Column index.
+    pub column: usize,
+    /// The label drawn in the legend beside the marked cell's outline.
+    pub name: String,
+}
+
+/// A square heatmap of `values[row][column]` (none: grey), labelled by `labels`, each cell's
+/// value printed with `format`; fast (low) green, slow (high) red, `marks` outlined in black and
+/// listed in the legend.
+pub fn heatmap(
+    title: &str,
+    labels: &[String],
+    values: &[Vec<Option<f64>>],
+    format: &dyn Fn(f64) -> String,
+    marks: &[Mark],
+) -> Result<String> {
+    let n = labels.len();
+    let known = || values.iter().flatten().flatten().copied();
+    let (lo, hi) = (
+        known().fold(f64::INFINITY, f64::min),
+        known().fold(0.0_f64, f64::max),
+    );
+    if n == 0 || !lo.is_finite() {
+        return Ok(String::new());
+    }
+    let entries: Vec<(String, RGBColor)> = marks
+        .iter()
+        .map(|m| (format!("outlined: {}", m.name), BLACK))
+        .collect();
+    render(&entries, |root| {
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, (FONT, 16))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(50)
+            .build_cartesian_2d(-0.5..n as f64 - 0.5, -0.5..n as f64 - 0.5)?;
+        // Cell `i` spans i - 0.5 .. i + 0.5, so a label at the integer `i` sits at its middle;
+        // the y axis counts from the top.
+        let label = |v: &f64, flip: bool| {
+            let i = v.round();
+            if (v - i).abs() > 1e-9 || i < 0.0 {
+                return String::new();
+            }
+            let i = i as usize;
+            let i = if flip {
+                n.wrapping_sub(1).wrapping_sub(i)
+            } else {
+                i
+            };
+            labels.get(i).cloned().unwrap_or_default()
+        };
+        let x_label = |v: &f64| label(v, false);
+        let y_label = |v: &f64| label(v, true);
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_labels(n.min(32))
+            .y_labels(n.min(32))
+            .x_label_formatter(&x_label)
+            .y_label_formatter(&y_label)
+            .x_desc("CPU")
+            .y_desc("CPU")
+            .label_style((FONT, 12))
+            .draw()?;
+        let shade = |v: f64| {
+            let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.0 };
+            HSLColor(0.33 * (1.0 - t), 0.55, 0.62)
+        };
+        for (r, row) in values.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                let (x, y) = (c as f64, (n - 1 - r) as f64);
+                let fill = v.map_or(RGBColor(225, 225, 225).to_rgba(), |v| shade(v).to_rgba());
+                let cell = [(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)];
+                chart.draw_series([Rectangle::new(cell, fill.filled())])?;
+                if let Some(v) = v
+                    && n <= 16
+                {
+                    let at = (x, y);
+                    let style = TextStyle::from((FONT, 12))
+                        .color(&BLACK)
+                        .pos(Pos::new(HPos::Center, VPos::Center));
+                    chart.draw_series([Text::new(format(*v), at, style)])?;
+                }
+            }
+        }
+        for m in marks {
+            let (x, y) = (m.column as f64, (n - 1 - m.row) as f64);
+            let cell = [(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)];
+            chart.draw_series([Rectangle::new(cell, BLACK.stroke_width(3))])?;
+        }
+        Ok(())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

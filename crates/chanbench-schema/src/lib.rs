@@ -9,6 +9,7 @@
 
 pub mod allocator;
 pub mod cell;
+pub mod core_to_core;
 pub mod cost;
 pub mod profile;
 pub mod protocol;
@@ -20,6 +21,7 @@ pub mod workload;
 
 pub use allocator::MallocThresholds;
 pub use cell::{Capacity, CellKey, Params, Payload, Status};
+pub use core_to_core::CoreToCore;
 pub use cost::{Cost, Percentiles};
 pub use profile::ProfileName;
 pub use record::{

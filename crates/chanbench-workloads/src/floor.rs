@@ -15,6 +15,7 @@ use std::{
         atomic::{AtomicU64, AtomicUsize, Ordering},
     },
     thread,
+    time::Instant,
 };
 
 use crate::{
@@ -125,5 +126,93 @@ pub fn spsc_ring(team: &Team, messages: u64) -> Measured {
         elapsed: timed.elapsed,
         messages,
         latency: None,
+    }
+}
+
+/// The core-to-core matrix: for every pair of `cpus`, two threads pinned one to each bounce an
+/// atomic; each of `repeats` measurements times `round_trips` round trips after a tenth as many
+/// untimed ones (so the peer is spinning, not waking, when the clock starts), and each pair's
+/// figure is its fastest measurement, ns per round trip. A pair whose threads could not be pinned
+/// has none. Waits spin, then yield after [`SPINS_BEFORE_YIELD`] fruitless spins, so a pair that
+/// shares a core still finishes.
+pub fn core_to_core(cpus: &[usize], round_trips: u64, repeats: usize) -> Vec<Vec<Option<f64>>> {
+    let n = cpus.len();
+    let mut ns = vec![vec![None; n]; n];
+    for i in 0..n {
+        for j in i + 1..n {
+            let figure = pair_round_trip(cpus[i], cpus[j], round_trips, repeats);
+            ns[i][j] = figure;
+            ns[j][i] = figure;
+        }
+    }
+    ns
+}
+
+fn pair_round_trip(a: usize, b: usize, round_trips: u64, repeats: usize) -> Option<f64> {
+    let warm = (round_trips / 10).max(1);
+    let total = repeats as u64 * (warm + round_trips);
+    let turn = AtomicU64::new(0);
+    let pin = |cpu| core_affinity::set_for_current(core_affinity::CoreId { id: cpu });
+    // Round trip `k` (from 0): the pinger writes 2k + 1, the ponger answers 2k + 2.
+    let bounce = |k: u64| {
+        turn.store(2 * k + 1, Ordering::Release);
+        wait_until(SPINS_BEFORE_YIELD, || {
+            turn.load(Ordering::Acquire) == 2 * k + 2
+        });
+    };
+    thread::scope(|s| {
+        let ponger = s.spawn(|| {
+            let pinned = pin(b);
+            for k in 0..total {
+                wait_until(SPINS_BEFORE_YIELD, || {
+                    turn.load(Ordering::Acquire) == 2 * k + 1
+                });
+                turn.store(2 * k + 2, Ordering::Release);
+            }
+            pinned
+        });
+        let pinned = pin(a);
+        let mut k = 0;
+        let mut fastest = f64::INFINITY;
+        for _ in 0..repeats {
+            for _ in 0..warm {
+                bounce(k);
+                k += 1;
+            }
+            let start = Instant::now();
+            for _ in 0..round_trips {
+                bounce(k);
+                k += 1;
+            }
+            fastest = fastest.min(start.elapsed().as_nanos() as f64 / round_trips as f64);
+        }
+        let both = pinned && ponger.join().expect("the ponger panicked");
+        both.then_some(fastest)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_core_to_core_matrix_is_symmetric_empty_on_the_diagonal_and_none_where_unpinnable() {
+        let allowed = crate::cores::Cores::allowed().unwrap();
+        let mut cpus: Vec<usize> = allowed.ids().iter().copied().take(2).collect();
+        // A CPU outside the mask (within the 1024 a cpu_set_t holds): its thread cannot be pinned.
+        cpus.push(1000);
+        let ns = core_to_core(&cpus, 200, 2);
+        assert_eq!(ns.len(), cpus.len());
+        for (i, row) in ns.iter().enumerate() {
+            assert_eq!(row[i], None, "the diagonal");
+            for (j, v) in row.iter().enumerate() {
+                assert_eq!(*v, ns[j][i], "symmetric at {i},{j}");
+            }
+        }
+        let last = cpus.len() - 1;
+        assert!(ns[0][last].is_none(), "an unpinnable pair has no figure");
+        if cpus.len() == 3 {
+            assert!(ns[0][1].is_some_and(|v| v > 0.0), "{ns:?}");
+        }
     }
 }

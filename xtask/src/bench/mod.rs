@@ -40,6 +40,7 @@ use crate::{
 };
 
 mod collect;
+mod core_to_core;
 mod process;
 
 use process::{Interrupted, Launch, Pass};
@@ -144,6 +145,20 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
         })
         .collect::<Result<_>>()?;
     let ctx = launch(root, &mut environment, resuming, args.cell_timeout)?;
+    if !dir.join(core_to_core::FILE).exists() {
+        let topology = environment.host.as_ref().and_then(|h| h.topology.as_ref());
+        let cpus = core_to_core::cpus(topology, &allowed);
+        // The floor under the placements' pairs; a failure is said, and the run goes on.
+        match core_to_core::measure(&ctx, &cpus, &dir) {
+            Ok(Some(m)) => eprintln!(
+                "core to core: {} CPUs measured, {} pairs",
+                m.cpus.len(),
+                m.cpus.len() * (m.cpus.len() - 1) / 2
+            ),
+            Ok(None) => {}
+            Err(e) => eprintln!("note: {e:#}"),
+        }
+    }
 
     let work = Work::of(root, &environment);
     if !resuming {

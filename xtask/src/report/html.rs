@@ -6,7 +6,7 @@ use chanbench_schema::{FloorRule, Pacing, Unit, Workload};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::{
-    asynchronous, figures,
+    asynchronous, core_to_core, figures,
     model::View,
     scaling, strategies,
     widgets::{matrix_table, ranking_cell},
@@ -102,6 +102,12 @@ fn sections(view: &View<'_>) -> Result<Vec<Section>> {
             },
         ),
         Section::linked("floor", "floor", floors(view)),
+        Section::linked_if(
+            view.run.core_to_core.is_some(),
+            "core-to-core",
+            "core to core",
+            core_to_core::section(view)?,
+        ),
         Section::linked("zero-cost", "zero-cost", zero_cost(view)),
         Section::unlinked(problems(view)),
     ]);

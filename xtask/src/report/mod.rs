@@ -24,6 +24,7 @@ use anyhow::{Context, Result};
 use crate::results::Run;
 
 mod asynchronous;
+mod core_to_core;
 mod export;
 mod figures;
 mod html;

@@ -292,6 +292,8 @@ pub struct Run {
     pub environment: Environment,
     /// `<placement>.json` for each placement the run has results for.
     pub placements: Vec<PlacementResults>,
+    /// `core-to-core.json`, where the run measured it.
+    pub core_to_core: Option<chanbench_schema::CoreToCore>,
 }
 
 impl Run {
@@ -335,10 +337,13 @@ impl Run {
         if placements.is_empty() {
             bail!("{} has no results yet", dir.display());
         }
+        let matrix = dir.join("core-to-core.json");
+        let core_to_core = matrix.exists().then(|| read_json(&matrix)).transpose()?;
         Ok(Run {
             dir,
             environment,
             placements,
+            core_to_core,
         })
     }
 

@@ -4,8 +4,8 @@
 use super::{Pair, Topology};
 
 impl Topology {
-    /// The allowed CPUs, one per physical core (the lowest id of each).
-    fn one_per_core(&self, allowed: &[usize]) -> Vec<usize> {
+    /// The allowed CPUs, one per physical core (the first allowed of each).
+    pub fn one_per_core(&self, allowed: &[usize]) -> Vec<usize> {
         let mut seen = Vec::new();
         let mut out = Vec::new();
         for &id in allowed {
@@ -29,7 +29,7 @@ impl Topology {
     }
 
     /// The last-level cache of CPU `id`, by its CPUs.
-    fn last_level_of(&self, id: usize) -> Option<&[usize]> {
+    pub fn last_level_of(&self, id: usize) -> Option<&[usize]> {
         let level = self.last_level()?;
         self.caches
             .iter()

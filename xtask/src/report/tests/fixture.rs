@@ -109,6 +109,7 @@ pub(crate) fn fixture(dir: &Path) -> Run {
             .iter()
             .map(|(name, cores, scale)| placement(name, cores, *scale, &impls))
             .collect(),
+        core_to_core: None,
     }
 }
 

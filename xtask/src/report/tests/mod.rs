@@ -457,3 +457,48 @@ fn the_transport_reading_keeps_the_other_links_apart_from_the_peer_sweep() {
     );
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_core_to_core_matrix_is_drawn_with_the_placements_pairs_marked() {
+    let dir = std::env::temp_dir().join(format!("chanbench-report-c2c-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    let mut run = fixture(&dir);
+    assert!(
+        !html::page(&View::new(&run))
+            .unwrap()
+            .into_string()
+            .contains("id=\"core-to-core\"")
+    );
+    run.core_to_core = Some(chanbench_schema::CoreToCore {
+        schema: chanbench_schema::SCHEMA,
+        cpus: vec![0, 1, 2],
+        round_trips: 100,
+        repeats: 2,
+        ns: vec![
+            vec![None, Some(61.0), Some(180.0)],
+            vec![Some(61.0), None, None],
+            vec![Some(180.0), None, None],
+        ],
+    });
+    let page = html::page(&View::new(&run)).unwrap().into_string();
+    assert!(page.contains("href=\"#core-to-core\""), "the nav links it");
+    let at = page.find("id=\"core-to-core\"").expect("the section");
+    let section = &page[at..];
+    let svg = &section[section.find("<svg").unwrap()..section.find("</svg>").unwrap() + 6];
+    roxmltree::Document::parse(svg).expect("a well-formed heatmap");
+    assert!(
+        svg.contains("\n61\n") && svg.contains("\n180\n"),
+        "each value printed in its cell"
+    );
+    assert!(
+        svg.contains("cross-core: CPUs 0 and 1"),
+        "the fixture's cross-core pair is marked"
+    );
+    let table = &section[section.find("<table>").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert!(
+        table.contains("<td>0 and 1</td><td>61.00 ns</td>"),
+        "{table}"
+    );
+    let _ = fs::remove_dir_all(&dir);
+}
