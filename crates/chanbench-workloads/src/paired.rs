@@ -36,7 +36,7 @@ use statrs::statistics::{Data, Median};
 
 use crate::{
     knob,
-    matrix::{Cell, Matrix, Mode, Shape, heap_shifted},
+    matrix::{Cell, Matrix, Mode, Shape, Sweep, THREAD_SWEPT, heap_shifted},
     placement::{Cores, Team},
     strategy::distribute::work,
 };
@@ -199,8 +199,9 @@ pub fn conformance_main(builds: Vec<Checks>) {
     }
 }
 
-/// The generated binary's `main`: `arms` builds every arm's cells for the process's shape.
-pub fn main(arms: impl FnOnce(Shape) -> Vec<Arm>) {
+/// The generated binary's `main`: `arms` builds every arm's cells for the process's shape and
+/// sweep (the thread-count sweep when `CHANBENCH_WORKLOAD` names one of its workloads).
+pub fn main(arms: impl FnOnce(Shape, &Sweep) -> Vec<Arm>) {
     crate::alloc::fix_malloc_thresholds();
     if let Err(e) = run_main(arms) {
         eprintln!("{}", Line::Error(e));
@@ -208,10 +209,18 @@ pub fn main(arms: impl FnOnce(Shape) -> Vec<Arm>) {
     }
 }
 
-fn run_main(arms: impl FnOnce(Shape) -> Vec<Arm>) -> Result<(), String> {
+fn run_main(arms: impl FnOnce(Shape, &Sweep) -> Vec<Arm>) -> Result<(), String> {
     let cores = Cores::allowed().map_err(|e| e.to_string())?;
     let shape = Shape::new(cores.len(), 1);
-    let mut arms = arms(shape);
+    let named = env::var("CHANBENCH_WORKLOAD").unwrap_or_default();
+    let swept = named
+        .split(',')
+        .any(|w| THREAD_SWEPT.iter().any(|t| t.name() == w.trim()));
+    let sweep = match swept {
+        true => Sweep::new(false).with_threads(cores.len()),
+        false => Sweep::new(false),
+    };
+    let mut arms = arms(shape, &sweep);
     let mut out = io::stdout().lock();
     let mut emit = |record: &Record| -> Result<(), String> {
         let line = serde_json::to_string(record).map_err(|e| e.to_string())?;
@@ -225,7 +234,8 @@ fn run_main(arms: impl FnOnce(Shape) -> Vec<Arm>) -> Result<(), String> {
         return conformance(checks, &mut emit);
     }
     let options = Options::from_env()?;
-    let team = Team::new(&cores, shape.team_size()).map_err(|e| e.to_string())?;
+    let size = arms.iter().map(|a| a.matrix.team_size()).max().unwrap_or(2);
+    let team = Team::new(&cores, size).map_err(|e| e.to_string())?;
     let cells = paired_cells(&arms, options.workloads.as_deref());
     let mut rng = fastrand::Rng::with_seed(options.seed);
     let mut order: Vec<usize> = (0..cells.len()).collect();

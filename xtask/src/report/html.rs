@@ -258,7 +258,7 @@ fn metadata(view: &View<'_>) -> Markup {
         .iter()
         .map(|l| format!("{} = {} {}", l.implementation, l.library, l.version))
         .collect();
-    let rows: Vec<(&str, String)> = vec![
+    let mut rows: Vec<(&str, String)> = vec![
         ("run", env.run.clone()),
         ("CPU", env.cpu_model.clone()),
         (
@@ -352,6 +352,10 @@ fn metadata(view: &View<'_>) -> Markup {
                 .join(", "),
         ),
     ];
+    // Runs from before the topology was recorded have no row (unknown), so their page is as it was.
+    if let Some(t) = env.host.as_ref().and_then(|h| h.topology.as_ref()) {
+        rows.insert(4, ("topology", t.summary()));
+    }
     html! {
         table.meta {
             @for (k, v) in rows { tr { th { (k) } td { (v) } } }

@@ -502,3 +502,30 @@ fn a_core_to_core_matrix_is_drawn_with_the_placements_pairs_marked() {
     );
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_topology_is_a_row_of_the_metadata_where_the_run_recorded_it() {
+    let dir = std::env::temp_dir().join(format!("chanbench-report-topo-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    let mut run = fixture(&dir);
+    let row = "<th>topology</th>";
+    assert!(
+        !html::page(&View::new(&run))
+            .unwrap()
+            .into_string()
+            .contains(row)
+    );
+    let topology = crate::topology::fake::vm_2vcpu().topology(&dir.join("sysfs"));
+    run.environment.host = Some(crate::environment::Host {
+        topology: Some(topology),
+        ..Default::default()
+    });
+    let page = html::page(&View::new(&run)).unwrap().into_string();
+    assert!(
+        page.contains(
+            "<th>topology</th><td>2 CPUs, 2 cores, 1 package, 1 node; L3 shared by 2</td>"
+        ),
+        "the summary"
+    );
+    let _ = fs::remove_dir_all(&dir);
+}
