@@ -193,7 +193,7 @@ fn part(
                     td { (speed(base).map_or("—".to_owned(), |t| rate(t, unit))) }
                     @for &pt in points.iter().filter(|&&pt| pt != base) {
                         td { (match (speed(pt), speed(base)) {
-                            (Some(t), Some(b)) => format!("{:.2}×", t / b),
+                            (Some(t), Some(b)) => times(t / b),
                             _ => "—".to_owned(),
                         }) }
                     }
@@ -207,6 +207,12 @@ fn part(
     })
 }
 
+/// A ratio with two significant digits (`0.48×`, `0.0008×`, `20×`).
+fn times(x: f64) -> String {
+    let digits = if x >= 0.1 { 2 } else { (1.0 - x.log10().floor()) as usize };
+    format!("{x:.digits$}×")
+}
+
 /// Where throughput falls below half the peak after it, in sweep order, or that it holds.
 fn collapse(
     line: &[(Point, f64)],
@@ -218,7 +224,7 @@ fn collapse(
     };
     let after = line.iter().filter(|(pt, _)| pt.roles() > at.roles());
     match after.clone().find(|(_, t)| *t < top / 2.0) {
-        Some((pt, t)) => format!("at {} ({:.2}× peak)", mark(*pt), t / top),
+        Some((pt, t)) => format!("at {} ({} peak)", mark(*pt), times(t / top)),
         None if after.count() == 0 => "peaks at the last point".to_owned(),
         None => "holds (≥ 0.5× peak)".to_owned(),
     }
@@ -249,6 +255,9 @@ mod tests {
         assert_eq!(collapse(&line[..3], peak, &mark), "holds (≥ 0.5× peak)");
         assert_eq!(collapse(&line[..2], peak, &mark), "peaks at the last point");
         assert_eq!(pt(8, Some(1)).roles(), 9);
+        assert_eq!(times(0.4812), "0.48×");
+        assert_eq!(times(0.000_776), "0.00078×");
+        assert_eq!(times(19.98), "19.98×");
         assert!(!pt(1, Some(8)).on_line() && pt(4, Some(4)).on_line());
     }
 }
