@@ -334,6 +334,22 @@ mod tests {
             let dir = tree(machine.name);
             let t = machine.topology(&dir);
             let all: Vec<usize> = t.cpus.iter().map(|c| c.id).collect();
+            // The thread-count sweep's points: powers of two to twice the CPUs, at least 8.
+            let top = *chanbench_workloads::matrix::thread_counts(all.len())
+                .last()
+                .unwrap();
+            let want_top = match machine.name {
+                "2-socket Xeon with SMT" | "2-socket Xeon, siblings adjacent" => 32,
+                "16-core Zen, two CCDs" => 64,
+                "ARM board, two clusters, no SMT" => 16,
+                _ => 8,
+            };
+            if top != want_top {
+                wrong.push(format!(
+                    "{}: the sweep goes to {top}, not {want_top}",
+                    machine.name
+                ));
+            }
             wrong.extend(mismatches(
                 machine.name,
                 &|p| p.cores(Some(&t), &all).ok(),

@@ -209,7 +209,11 @@ fn part(
 
 /// A ratio with two significant digits (`0.48×`, `0.0008×`, `20×`).
 fn times(x: f64) -> String {
-    let digits = if x >= 0.1 { 2 } else { (1.0 - x.log10().floor()) as usize };
+    let digits = if x >= 0.1 {
+        2
+    } else {
+        (1.0 - x.log10().floor()) as usize
+    };
     format!("{x:.digits$}×")
 }
 

@@ -6,12 +6,14 @@ use std::{fs, path::Path};
 use super::Topology;
 
 /// A machine to fake: each CPU's (package, core within the package, NUMA node), its data and
-/// unified caches as (level, kind, size, CPUs), and whether it shows NUMA nodes.
+/// unified caches as (level, kind, size, CPUs), whether it shows NUMA nodes, and each CPU's
+/// cluster where it shows clusters (its die is its package).
 pub struct Machine {
     pub name: &'static str,
     pub cpus: Vec<(u32, u32, u32)>,
     pub caches: Vec<(u8, &'static str, &'static str, Vec<usize>)>,
     pub numa: bool,
+    pub clusters: Option<fn(usize) -> u32>,
 }
 
 fn list(ids: &[usize]) -> String {
@@ -44,6 +46,12 @@ impl Machine {
                 &dir.join("topology/physical_package_id"),
                 &package.to_string(),
             );
+            write(&dir.join("topology/die_id"), "0");
+            // Unknown, as this VM shows it, unless the machine has clusters.
+            write(&dir.join("topology/cluster_id"), "65535");
+            if let Some(cluster) = self.clusters {
+                write(&dir.join("topology/cluster_id"), &cluster(id).to_string());
+            }
             write(&dir.join("topology/core_id"), &core.to_string());
             write(&dir.join("topology/core_cpus_list"), &list(&siblings));
             write(&dir.join("topology/thread_siblings_list"), &list(&siblings));
@@ -98,6 +106,7 @@ pub fn xeon_2s() -> Machine {
         cpus,
         caches,
         numa: true,
+        clusters: None,
     }
 }
 
@@ -119,6 +128,7 @@ pub fn xeon_2s_adjacent() -> Machine {
         cpus,
         caches,
         numa: true,
+        clusters: None,
     }
 }
 
@@ -135,6 +145,7 @@ pub fn zen_2ccd() -> Machine {
         cpus,
         caches,
         numa: true,
+        clusters: Some(|id| (id % 16 / 8) as u32),
     }
 }
 
@@ -154,6 +165,7 @@ pub fn arm_board() -> Machine {
         cpus,
         caches,
         numa: false,
+        clusters: Some(|id| (id / 4) as u32),
     }
 }
 
@@ -166,5 +178,6 @@ pub fn vm_2vcpu() -> Machine {
         cpus: vec![(0, 0, 0), (0, 1, 0)],
         caches,
         numa: true,
+        clusters: None,
     }
 }

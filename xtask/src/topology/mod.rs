@@ -2,8 +2,8 @@
 //! nodes, and every data cache with the CPUs that share it. Read from Linux's sysfs through
 //! corescout-substrate (pure Rust, no C library a fresh machine might lack, and it reads a root
 //! we name, so the tests read fake trees of machines we do not have). Stored in our own types, so
-//! a stored run does not depend on that crate's format. Dies and clusters are not read (the crate
-//! does not); a cache shared by a cluster shows as that cache.
+//! a stored run does not depend on that crate's format. The crate does not read dies and clusters:
+//! those are two numbers per CPU (`topology/die_id`, `topology/cluster_id`), read here.
 
 mod pairs;
 
@@ -30,6 +30,12 @@ pub struct Cpu {
     pub package: u32,
     /// Its NUMA node, where the kernel shows nodes.
     pub node: Option<u32>,
+    /// Its die within the package (`topology/die_id`), where the kernel shows one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub die: Option<u32>,
+    /// Its cluster (`topology/cluster_id`: cores sharing an L2 or a CCX), where shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<u32>,
 }
 
 /// A data or unified cache instance and the CPUs sharing it.
@@ -64,11 +70,24 @@ impl Topology {
             .logical_cpus
             .iter()
             .filter(|c| c.online)
-            .map(|c| Cpu {
-                id: c.id as usize,
-                core: c.physical,
-                package: c.package_id,
-                node: c.numa_node,
+            .map(|c| {
+                // The kernel writes -1 (shown as 65535 on some) where it does not know.
+                let number = |name: &str| {
+                    let path = format!("devices/system/cpu/cpu{}/topology/{name}", c.id);
+                    let text = std::fs::read_to_string(sys.join(path)).ok()?;
+                    text.trim()
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|&n| n < u32::from(u16::MAX))
+                };
+                Cpu {
+                    id: c.id as usize,
+                    core: c.physical,
+                    package: c.package_id,
+                    node: c.numa_node,
+                    die: number("die_id"),
+                    cluster: number("cluster_id"),
+                }
             })
             .collect();
         let caches = t
@@ -105,6 +124,21 @@ impl Topology {
         self.cpus.iter().find(|c| c.id == id)
     }
 
+    /// The dies and the clusters, counted (0 where the kernel shows none).
+    pub fn dies_and_clusters(&self) -> (usize, usize) {
+        let dies: BTreeSet<(u32, u32)> = self
+            .cpus
+            .iter()
+            .filter_map(|c| Some((c.package, c.die?)))
+            .collect();
+        let clusters: BTreeSet<(u32, u32)> = self
+            .cpus
+            .iter()
+            .filter_map(|c| Some((c.package, c.cluster?)))
+            .collect();
+        (dies.len(), clusters.len())
+    }
+
     /// The physical cores, the packages and the NUMA nodes (at least 1), counted.
     pub fn counts(&self) -> (usize, usize, usize) {
         let cores: BTreeSet<u32> = self.cpus.iter().map(|c| c.core).collect();
@@ -117,7 +151,8 @@ impl Topology {
         self.caches.iter().map(|c| c.level).max()
     }
 
-    /// One line for the host fingerprint: `2 CPUs, 2 cores, 1 package, 1 node; L3 shared by 2`.
+    /// One line for the host fingerprint: `2 CPUs, 2 cores, 1 package, 1 node; L3 shared by 2`,
+    /// with the dies where a package has several and the clusters where they group cores.
     pub fn summary(&self) -> String {
         let (cores, packages, nodes) = self.counts();
         let mut line = format!(
@@ -126,6 +161,13 @@ impl Topology {
             if packages == 1 { "" } else { "s" },
             if nodes == 1 { "" } else { "s" },
         );
+        let (dies, clusters) = self.dies_and_clusters();
+        if dies > packages {
+            line.push_str(&format!(", {dies} dies"));
+        }
+        if clusters > 0 && clusters < cores {
+            line.push_str(&format!(", {clusters} clusters"));
+        }
         if let Some(level) = self.last_level() {
             let widths: BTreeSet<usize> = self
                 .caches
