@@ -129,6 +129,10 @@ pub struct Request {
     /// of placement `i` uses `seed + (round << 8) + i`, so a resumed pass replays its order.
     #[serde(default)]
     pub seed: u64,
+    /// What became of the placements not run: aliases (the same CPUs as one run), skips (what
+    /// the machine lacks) and those that run on request.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub placement_notes: Vec<String>,
 }
 
 fn one() -> u32 {

@@ -329,7 +329,7 @@ fn plan(
 fn start(root: &Path, results_root: &Path, args: &Args, allowed: &[usize]) -> Result<Environment> {
     let topology = crate::topology::Topology::system();
     let (placements, notes) = placement::choose(&args.placements, allowed, topology.as_ref())?;
-    for note in notes {
+    for note in &notes {
         eprintln!("note: {note}");
     }
     let run = match &args.name {
@@ -354,6 +354,7 @@ fn start(root: &Path, results_root: &Path, args: &Args, allowed: &[usize]) -> Re
             .collect(),
         repeat: args.repeat.unwrap_or(args.profile.processes()),
         seed: fastrand::u64(..),
+        placement_notes: notes,
     };
     environment::capture(root, &run, args.profile, allowed, request)
 }

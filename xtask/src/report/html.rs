@@ -352,6 +352,10 @@ fn metadata(view: &View<'_>) -> Markup {
                 .join(", "),
         ),
     ];
+    let notes = &env.request.placement_notes;
+    if !notes.is_empty() {
+        rows.push(("placements not run", notes.join("; ")));
+    }
     // Runs from before the topology was recorded have no row (unknown), so their page is as it was.
     if let Some(t) = env.host.as_ref().and_then(|h| h.topology.as_ref()) {
         rows.insert(4, ("topology", t.summary()));

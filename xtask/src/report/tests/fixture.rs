@@ -305,6 +305,7 @@ pub(super) fn environment(impls: &[&str]) -> Environment {
             placements: vec!["one-core".into(), "cross-core".into()],
             repeat: 3,
             seed: 7,
+            placement_notes: vec![],
         },
         test_knobs: vec![],
         host: Some(crate::environment::Host {

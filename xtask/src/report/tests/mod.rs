@@ -504,10 +504,16 @@ fn a_core_to_core_matrix_is_drawn_with_the_placements_pairs_marked() {
 }
 
 #[test]
-fn the_topology_is_a_row_of_the_metadata_where_the_run_recorded_it() {
+fn the_topology_and_the_placements_not_run_are_rows_of_the_metadata_where_recorded() {
     let dir = std::env::temp_dir().join(format!("chanbench-report-topo-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     let mut run = fixture(&dir);
+    run.environment.request.placement_notes = vec!["cross-node skipped: one NUMA node".into()];
+    let page = html::page(&View::new(&run)).unwrap().into_string();
+    assert!(
+        page.contains("<th>placements not run</th><td>cross-node skipped: one NUMA node</td>"),
+        "the notes are a row"
+    );
     let row = "<th>topology</th>";
     assert!(
         !html::page(&View::new(&run))
