@@ -409,7 +409,10 @@ fn bad_input_is_reported_before_anything_runs() {
 
     let out = run(xtask(&results, &["--placement", "sideways"]));
     assert!(
-        !out.status.success() && stderr(&out).contains("one-core, cross-core, all-cores"),
+        !out.status.success()
+            && stderr(&out).contains(
+                "one-core, smt-siblings, cross-core, same-cache, cross-cache, cross-node, all-cores"
+            ),
         "{}",
         stderr(&out)
     );
@@ -426,7 +429,9 @@ fn bad_input_is_reported_before_anything_runs() {
     ]);
     let out = run(cmd);
     assert!(
-        !out.status.success() && stderr(&out).contains("cross-core needs more cores"),
+        !out.status.success()
+            && stderr(&out).contains("placement cross-core cannot run here")
+            && stderr(&out).contains("fewer than two allowed physical cores"),
         "{}",
         stderr(&out)
     );

@@ -145,6 +145,19 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
         })
         .collect::<Result<_>>()?;
     let ctx = launch(root, &mut environment, resuming, args.cell_timeout)?;
+    let work = Work::of(root, &environment);
+    if !resuming {
+        work.clear_stale()?;
+    }
+    let repeat = work.repeat;
+    // Count each placement's cells first: this also lets the bench reject unknown names before
+    // anything is measured.
+    let mut listed = Vec::new();
+    for (placement, cores) in &placements {
+        let out = work.dir.join(placement.name());
+        listed.push(process::list_cells(&ctx, cores, &out)?);
+    }
+    // After the listing, which refuses unknown names: a refused run stores nothing.
     if !dir.join(core_to_core::FILE).exists() {
         let topology = environment.host.as_ref().and_then(|h| h.topology.as_ref());
         let cpus = core_to_core::cpus(topology, &allowed);
@@ -160,18 +173,6 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
         }
     }
 
-    let work = Work::of(root, &environment);
-    if !resuming {
-        work.clear_stale()?;
-    }
-    let repeat = work.repeat;
-    // Count each placement's cells first: this also lets the bench reject unknown names before
-    // anything is measured.
-    let mut listed = Vec::new();
-    for (placement, cores) in &placements {
-        let out = work.dir.join(placement.name());
-        listed.push(process::list_cells(&ctx, cores, &out)?);
-    }
     let plan = plan(&environment, resuming, &dir, &work, &placements, &listed)?;
     let total: u64 = plan.iter().map(|p| p.remaining).sum();
     if resuming && plan.is_empty() {

@@ -59,7 +59,9 @@ impl Topology {
         let mut sorted = allowed.to_vec();
         sorted.sort_unstable();
         for (i, &a) in sorted.iter().enumerate() {
-            let core = self.cpu(a)?.core;
+            let Some(core) = self.cpu(a).map(|c| c.core) else {
+                continue;
+            };
             if let Some(&b) = sorted[i + 1..]
                 .iter()
                 .find(|&&b| self.cpu(b).is_some_and(|c| c.core == core))
