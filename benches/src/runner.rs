@@ -47,7 +47,7 @@ use anyhow::{Context, Result};
 use chanbench_schema::{CellRecord, ProfileName, Record, Status, Workload, protocol::Line};
 use chanbench_workloads::{
     cost::{Cost, measure_cost},
-    matrix::{Cell, Matrix, Mode, Shape, Sweep, THREAD_SWEPT},
+    matrix::{Cell, Matrix, Mode, Shape, Sweep, names_swept},
     placement::{Cores, Team},
 };
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
@@ -74,13 +74,11 @@ fn run(extra: impl FnOnce(&mut Matrix)) -> Result<()> {
     let shape = Shape::new(cores.len(), 1);
     let workload_filter = list_from_env("CHANBENCH_WORKLOAD", &Workload::names())?;
     // The thread-count sweep runs in the full profile, or when one of its workloads is named.
-    let named = |w: &Workload| {
-        workload_filter
-            .as_ref()
-            .is_some_and(|f| f.iter().any(|x| x == w.name()))
-    };
+    let named = workload_filter
+        .as_ref()
+        .is_some_and(|f| names_swept(f.iter().map(String::as_str)));
     let mut sweep = Sweep::new(profile.reduced);
-    if profile.name == ProfileName::Full || THREAD_SWEPT.iter().any(named) {
+    if profile.name == ProfileName::Full || named {
         sweep = sweep.with_threads(cores.len());
     }
     let mut matrix = build_matrix_sweeping(shape, sweep);

@@ -36,7 +36,7 @@ use statrs::statistics::{Data, Median};
 
 use crate::{
     knob,
-    matrix::{Cell, Matrix, Mode, Shape, Sweep, THREAD_SWEPT, heap_shifted},
+    matrix::{Cell, Matrix, Mode, Shape, Sweep, heap_shifted, names_swept},
     placement::{Cores, Team},
     strategy::distribute::work,
 };
@@ -212,11 +212,13 @@ pub fn main(arms: impl FnOnce(Shape, &Sweep) -> Vec<Arm>) {
 fn run_main(arms: impl FnOnce(Shape, &Sweep) -> Vec<Arm>) -> Result<(), String> {
     let cores = Cores::allowed().map_err(|e| e.to_string())?;
     let shape = Shape::new(cores.len(), 1);
-    let named = env::var("CHANBENCH_WORKLOAD").unwrap_or_default();
-    let swept = named
-        .split(',')
-        .any(|w| THREAD_SWEPT.iter().any(|t| t.name() == w.trim()));
-    let sweep = match swept {
+    let conformance_only = env::args().any(|a| a == "--conformance");
+    let options = match conformance_only {
+        true => None,
+        false => Some(Options::from_env()?),
+    };
+    let named = options.as_ref().and_then(|o| o.workloads.as_deref());
+    let sweep = match named.is_some_and(|w| names_swept(w.iter().map(|w| w.name()))) {
         true => Sweep::new(false).with_threads(cores.len()),
         false => Sweep::new(false),
     };
@@ -226,14 +228,13 @@ fn run_main(arms: impl FnOnce(Shape, &Sweep) -> Vec<Arm>) -> Result<(), String> 
         let line = serde_json::to_string(record).map_err(|e| e.to_string())?;
         writeln!(out, "{line}").map_err(|e| e.to_string())
     };
-    if env::args().any(|a| a == "--conformance") {
+    let Some(options) = options else {
         let checks = arms
             .iter_mut()
             .filter_map(|arm| Some((arm.name.clone(), arm.checks.take()?)))
             .collect();
         return conformance(checks, &mut emit);
-    }
-    let options = Options::from_env()?;
+    };
     let size = arms.iter().map(|a| a.matrix.team_size()).max().unwrap_or(2);
     let team = Team::new(&cores, size).map_err(|e| e.to_string())?;
     let cells = paired_cells(&arms, options.workloads.as_deref());

@@ -47,11 +47,11 @@ impl Machine {
                 &package.to_string(),
             );
             write(&dir.join("topology/die_id"), "0");
-            // Unknown, as this VM shows it, unless the machine has clusters.
-            write(&dir.join("topology/cluster_id"), "65535");
-            if let Some(cluster) = self.clusters {
-                write(&dir.join("topology/cluster_id"), &cluster(id).to_string());
-            }
+            // Unknown (as this VM shows it) where the machine has no clusters.
+            let cluster = self
+                .clusters
+                .map_or("65535".to_owned(), |c| c(id).to_string());
+            write(&dir.join("topology/cluster_id"), &cluster);
             write(&dir.join("topology/core_id"), &core.to_string());
             write(&dir.join("topology/core_cpus_list"), &list(&siblings));
             write(&dir.join("topology/thread_siblings_list"), &list(&siblings));

@@ -69,7 +69,7 @@ mod transport;
 
 pub use mode::Mode;
 use mode::by_mode;
-pub use sweep::{BURST_PAUSES, Sweep, THREAD_SWEPT, thread_counts};
+pub use sweep::{BURST_PAUSES, Sweep, THREAD_SWEPT, names_swept, thread_counts};
 
 use Workload::{AsyncMpmc, AsyncMpsc, AsyncPingPong, AsyncSpsc, TaskToThread, ThreadToTask};
 

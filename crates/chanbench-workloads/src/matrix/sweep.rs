@@ -18,8 +18,6 @@ pub const BURST_PAUSES: [Duration; 3] = [
 /// The sweeps of one matrix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sweep {
-    /// Whether this is the reduced (smoke) matrix.
-    pub reduced: bool,
     /// Payloads of the `spsc` sweep and `ping-pong` beside `u64`, by label (`None`: all).
     pub payloads: Option<Vec<&'static str>>,
     /// `burst`'s pauses.
@@ -50,6 +48,14 @@ pub const THREAD_SWEPT: [chanbench_schema::Workload; 3] = [
     chanbench_schema::Workload::AsyncMpsc,
 ];
 
+/// Whether a selection of workloads, by name, asks for the thread-count sweep: it names one of
+/// [`THREAD_SWEPT`]. The bench and `ab`'s generated runner decide by it.
+pub fn names_swept<'a>(names: impl IntoIterator<Item = &'a str>) -> bool {
+    names
+        .into_iter()
+        .any(|n| THREAD_SWEPT.iter().any(|w| w.name() == n.trim()))
+}
+
 /// Powers of two from 1 to at least 8 and at least twice `cores`.
 pub fn thread_counts(cores: usize) -> Vec<usize> {
     let top = (2 * cores).max(8);
@@ -62,7 +68,6 @@ impl Sweep {
         let frames = transport::PAYLOADS.into_iter().filter(|&p| p != 1024);
         if !reduced {
             return Self {
-                reduced,
                 payloads: None,
                 pauses: BURST_PAUSES.to_vec(),
                 grains: GRAINS.to_vec(),
@@ -76,7 +81,6 @@ impl Sweep {
             };
         }
         Self {
-            reduced,
             payloads: Some(vec!["zst", "inline-1KiB", "vec-64KiB-cloned"]),
             pauses: vec![Duration::from_micros(100)],
             grains: GRAINS
@@ -137,5 +141,13 @@ mod tests {
         assert!(full.keeps_payload("vec-1MiB-owned"));
         assert!(smoke.keeps_payload("u64") && smoke.keeps_payload("zst"));
         assert!(!smoke.keeps_payload("vec-1MiB-owned"));
+    }
+
+    #[test]
+    fn only_a_named_swept_workload_asks_for_the_thread_sweep() {
+        assert!(names_swept(["spsc", " mpmc"]));
+        assert!(names_swept(["async-mpsc"]));
+        assert!(!names_swept(["spsc", "async-mpmc", "ping-pong"]));
+        assert!(!names_swept([]));
     }
 }
