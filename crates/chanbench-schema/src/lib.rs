@@ -11,6 +11,7 @@ pub mod allocator;
 pub mod cell;
 pub mod core_to_core;
 pub mod cost;
+pub mod job;
 pub mod profile;
 pub mod protocol;
 pub mod record;
@@ -23,6 +24,7 @@ pub use allocator::MallocThresholds;
 pub use cell::{Capacity, CellKey, Params, Payload, Status};
 pub use core_to_core::CoreToCore;
 pub use cost::{Cost, Percentiles};
+pub use job::{Job, JobError, JobSize, Storage};
 pub use profile::ProfileName;
 pub use record::{
     CalibrationRecord, CellRecord, ConformanceRecord, KnobCalibration, KnobRecord, PairedRecord,

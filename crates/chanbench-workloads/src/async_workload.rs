@@ -15,6 +15,7 @@ use chanbench_core::asynchronous::{
 };
 
 use crate::{
+    payload::Payload,
     placement::Team,
     runtime::{self, AsyncGate, Flavor, Task},
     workload::{Measured, split},
@@ -35,9 +36,9 @@ fn measured(workload: &str, timed: runtime::AsyncTimed, messages: u64) -> Measur
 
 /// Producer tasks sharing `messages` between them; consumes `tx`, so the channel disconnects
 /// when they finish.
-fn producers<C: AsyncChannel>(
+fn producers<C: AsyncChannel, P: Payload>(
     gate: &Arc<AsyncGate>,
-    tx: AsyncSender<C, u64>,
+    tx: AsyncSender<C, P>,
     producers: usize,
     messages: u64,
 ) -> Vec<Task> {
@@ -45,9 +46,10 @@ fn producers<C: AsyncChannel>(
         .into_iter()
         .map(|n| {
             let mut tx = tx.clone();
+            let source = P::source(); // Prepared here, before the gate.
             gate.task(async move {
                 for i in 0..n {
-                    if tx.send(i).await.is_err() {
+                    if tx.send(P::make(&source, i)).await.is_err() {
                         panic!("async send failed: the consumer is gone");
                     }
                 }
@@ -58,7 +60,10 @@ fn producers<C: AsyncChannel>(
 }
 
 /// A consumer task: receives until every sender is gone.
-fn consumer<C: AsyncChannel>(gate: &Arc<AsyncGate>, mut rx: AsyncReceiver<C, u64>) -> Task {
+fn consumer<C: AsyncChannel, P: Payload>(
+    gate: &Arc<AsyncGate>,
+    mut rx: AsyncReceiver<C, P>,
+) -> Task {
     gate.task(async move {
         let mut received = 0u64;
         while let Ok(msg) = rx.recv().await {
@@ -69,16 +74,16 @@ fn consumer<C: AsyncChannel>(gate: &Arc<AsyncGate>, mut rx: AsyncReceiver<C, u64
     })
 }
 
-/// **async-spsc** (`producers` = 1) and **async-mpsc**: producer tasks stream `messages` `u64`s
-/// to one consumer task.
-pub fn mpsc<C: AsyncChannel, M: MakeAsync<C>>(
+/// **async-spsc** (`producers` = 1) and **async-mpsc**: producer tasks stream `messages` `P`s
+/// (the matrix's: `u64`s) to one consumer task.
+pub fn mpsc<C: AsyncChannel, M: MakeAsync<C>, P: Payload>(
     team: &Team,
     flavor: Flavor,
     m: M,
     producer_count: usize,
     messages: u64,
 ) -> Measured {
-    let (tx, rx) = m.make::<u64>();
+    let (tx, rx) = m.make::<P>();
     let gate = AsyncGate::new(producer_count + 1);
     let mut tasks = producers(&gate, tx, producer_count, messages);
     tasks.push(consumer(&gate, rx));
@@ -89,8 +94,9 @@ pub fn mpsc<C: AsyncChannel, M: MakeAsync<C>>(
     )
 }
 
-/// **async-mpmc**: producer tasks and consumer tasks sharing one queue (cloned receivers).
-pub fn mpmc<C: AsyncMultiConsumer, M: MakeAsync<C>>(
+/// **async-mpmc**: producer tasks and consumer tasks sharing one queue of `P`s (cloned
+/// receivers).
+pub fn mpmc<C: AsyncMultiConsumer, M: MakeAsync<C>, P: Payload>(
     team: &Team,
     flavor: Flavor,
     m: M,
@@ -98,7 +104,7 @@ pub fn mpmc<C: AsyncMultiConsumer, M: MakeAsync<C>>(
     consumer_count: usize,
     messages: u64,
 ) -> Measured {
-    let (tx, rx) = m.make::<u64>();
+    let (tx, rx) = m.make::<P>();
     let gate = AsyncGate::new(producer_count + consumer_count);
     let mut tasks = producers(&gate, tx, producer_count, messages);
     for _ in 1..consumer_count {

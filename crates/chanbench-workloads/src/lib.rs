@@ -27,6 +27,7 @@ pub mod calibrate;
 pub mod cores;
 pub mod cost;
 pub mod floor;
+pub mod job;
 pub mod knob;
 pub mod matrix;
 pub mod paired;

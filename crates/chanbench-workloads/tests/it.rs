@@ -11,10 +11,14 @@ use std::{
 };
 
 use chanbench_core::{Capability, Library, conformance::run_checks};
-use chanbench_schema::{FloorRule, Latency, Params, Payload, Receiver, Strategy, Workload};
+use chanbench_schema::{
+    FloorRule, Job, JobSize, Latency, Params, Payload, Receiver, Runtime, Storage, Strategy,
+    Workload,
+};
 use chanbench_workloads::{
     alloc::CountingAlloc,
     cost::measure_cost,
+    job_matrix,
     matrix::{Capacity, Cell, Matrix, Mode, Shape, Sweep, thread_counts},
     placement::{Cores, Team},
     register_impl, registered_matrix,
@@ -797,4 +801,95 @@ fn the_thread_sweep_registers_its_points_once_and_only_when_asked() {
     );
     let most = swept.cells.iter().map(Cell::threads).max().unwrap();
     assert!(most >= 16 && swept.team_size() >= most);
+}
+
+/// A job of `producers` x `consumers` 256-byte inline messages bounded at 100, on `runtime`.
+fn job(producers: usize, consumers: usize, runtime: Option<Runtime>) -> Job {
+    Job {
+        producers,
+        consumers,
+        size: JobSize::B256,
+        storage: Storage::Inline,
+        capacity: Capacity::Bounded(100),
+        runtime,
+    }
+}
+
+#[test]
+fn a_job_gets_one_cell_per_implementation_that_can_run_it_and_the_rest_are_listed() {
+    let shape = Shape::new(2, 1);
+    let matrix = job_matrix!(shape, job(4, 2, None));
+    let ids: BTreeSet<&str> = matrix.cells.iter().map(Cell::implementation).collect();
+    let sync: Vec<_> = chanbench_registry::implementations();
+    for info in &sync {
+        let multi = info.capabilities.multi_consumer && info.capabilities.bounded;
+        assert_eq!(ids.contains(info.id), multi, "{}", info.id);
+    }
+    for cell in &matrix.cells {
+        assert_eq!(cell.workload(), Workload::Mpmc);
+        let p = cell.key.params();
+        assert_eq!((p.producers, p.consumers), (Some(4), Some(2)));
+        assert_eq!(p.payload.label, "inline-256B");
+        assert_eq!(p.capacity, Capacity::Bounded(100));
+        assert!(
+            cell.latency.is_some(),
+            "{cell:?}: a job cell has a latency run"
+        );
+    }
+    let unsupported = matrix.unsupported();
+    let std_sync = unsupported
+        .iter()
+        .find(|u| u.key.implementation() == "std-sync")
+        .expect("std-sync has no multi-consumer receiver");
+    assert_eq!(std_sync.missing, ["multi_consumer"]);
+    assert!(matrix.job_refusal(|_| true).is_none());
+    let refusal = matrix
+        .job_refusal(|id| id == "std-mpsc" || id == "std-sync")
+        .expect("neither std channel has a multi-consumer receiver");
+    assert!(
+        refusal.contains("std-mpsc lacks bounded and multi_consumer")
+            && refusal.contains("std-sync lacks multi_consumer"),
+        "{refusal}"
+    );
+}
+
+#[test]
+fn an_async_job_registers_async_implementations_on_its_runtime_only() {
+    let mut rendezvous = job(2, 1, Some(Runtime::CurrentThread));
+    rendezvous.capacity = Capacity::Bounded(0);
+    let matrix = job_matrix!(Shape::new(2, 1), rendezvous);
+    let asynchronous = chanbench_registry::async_implementations();
+    assert!(!matrix.cells.is_empty());
+    for cell in &matrix.cells {
+        assert_eq!(cell.workload(), Workload::AsyncMpsc);
+        assert_eq!(cell.key.params().runtime, Some(Runtime::CurrentThread));
+        let info = asynchronous
+            .iter()
+            .find(|i| i.id == cell.implementation())
+            .expect("only async implementations");
+        assert!(info.capabilities.zero_capacity, "{cell:?}");
+    }
+    for u in matrix.unsupported() {
+        assert!(
+            u.missing.contains(&"zero_capacity") || u.missing.contains(&"bounded"),
+            "{u:?}"
+        );
+    }
+}
+
+#[test]
+fn a_job_cell_delivers_every_message_and_its_latency_run_records_each() {
+    let _serial = serial();
+    let cores = Cores::allowed().unwrap();
+    for job in [job(3, 1, None), job(2, 2, Some(Runtime::MultiThread))] {
+        let matrix = job_matrix!(Shape::new(cores.len(), 1), job);
+        let team = Team::new(&cores, matrix.team_size()).unwrap();
+        for cell in &matrix.cells {
+            assert_eq!((cell.run)(&team, Mode::Timed, 500).messages, 500);
+            let latency = cell.latency.as_ref().unwrap();
+            let measured = latency(&team, Mode::Cost, 500);
+            let h = measured.latency.expect("the latency run records");
+            assert_eq!(h.len(), 500, "{cell:?}: one sample per message");
+        }
+    }
 }

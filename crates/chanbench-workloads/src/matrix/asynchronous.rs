@@ -56,7 +56,7 @@ impl Matrix {
                         params,
                         needs,
                         Box::new(move |team, _, n| {
-                            async_workload::mpsc::<C, M>(team, flavor, m, producers, n)
+                            async_workload::mpsc::<C, M, u64>(team, flavor, m, producers, n)
                         }),
                     );
                     if workload == AsyncSpsc {
@@ -110,7 +110,9 @@ impl Matrix {
                 C::ID,
                 params,
                 needs,
-                Box::new(move |team, _, n| async_workload::mpmc::<C, M>(team, flavor, m, p, c, n)),
+                Box::new(move |team, _, n| {
+                    async_workload::mpmc::<C, M, u64>(team, flavor, m, p, c, n)
+                }),
             ));
         }
     }

@@ -38,7 +38,7 @@ use chanbench_core::{
     asynchronous::{AsyncCapabilities, AsyncChannel, MakeAsync},
 };
 pub use chanbench_schema::Capacity;
-use chanbench_schema::{CellKey, Floor, Params, Workload};
+use chanbench_schema::{CellKey, Floor, Job, Params, Workload};
 
 use crate::{
     async_workload,
@@ -56,6 +56,8 @@ mod burst;
 mod dispatch;
 mod distribute;
 mod fan_in;
+#[doc(hidden)]
+pub mod job;
 mod mode;
 mod ping_pong;
 mod receive;
@@ -190,6 +192,10 @@ pub struct Cell {
     pub one_implementation: bool,
     /// Runs it.
     pub run: Runner,
+    /// Its latency run, where it has one apart from its cost run (a described job's: stamped
+    /// messages, so the cost run's CPU time holds no clock reads); its percentiles replace the
+    /// cost run's.
+    pub latency: Option<Runner>,
 }
 
 impl Cell {
@@ -213,6 +219,7 @@ impl Cell {
             spawns_threads: false,
             one_implementation: false,
             run,
+            latency: None,
         }
     }
 
@@ -238,6 +245,12 @@ impl Cell {
     /// Caps its cost run at `limit` messages.
     pub fn cost_limit(mut self, limit: Option<u64>) -> Self {
         self.cost_limit = limit;
+        self
+    }
+
+    /// Gives it a latency run apart from its cost run.
+    pub fn latency_run(mut self, latency: Runner) -> Self {
+        self.latency = Some(latency);
         self
     }
 
@@ -300,6 +313,8 @@ pub enum AsyncNeed {
     MultiConsumer,
     /// `Bridge`.
     Bridge,
+    /// `ZeroCapacity`: `async_bounded(0)`, a rendezvous.
+    ZeroCapacity,
 }
 
 impl AsyncNeed {
@@ -310,6 +325,7 @@ impl AsyncNeed {
             AsyncNeed::Unbounded => "unbounded",
             AsyncNeed::MultiConsumer => "multi_consumer",
             AsyncNeed::Bridge => "bridge",
+            AsyncNeed::ZeroCapacity => "zero_capacity",
         }
     }
 
@@ -320,6 +336,7 @@ impl AsyncNeed {
             AsyncNeed::Unbounded => caps.unbounded,
             AsyncNeed::MultiConsumer => caps.multi_consumer,
             AsyncNeed::Bridge => caps.bridge,
+            AsyncNeed::ZeroCapacity => caps.zero_capacity,
         }
     }
 }
@@ -345,6 +362,8 @@ pub struct Matrix {
     /// Whether this machine lets the bench set up an io_uring, and why not: the transport
     /// family's `io-uring` cells are registered only where it does.
     pub io_uring: Result<(), String>,
+    /// The one described job whose cells it holds (`cargo xtask choose`), if any.
+    pub job: Option<Job>,
     implementations: Vec<(&'static str, Capabilities)>,
     async_implementations: Vec<(&'static str, AsyncCapabilities)>,
 }
@@ -364,6 +383,7 @@ impl Matrix {
             cells: Vec::new(),
             calibrations: Vec::new(),
             io_uring: io_uring_available(),
+            job: None,
             implementations: Vec::new(),
             async_implementations: Vec::new(),
         }

@@ -48,6 +48,14 @@ impl Flavor {
         }
     }
 
+    /// The flavour the schema's `runtime` names.
+    pub fn of(runtime: chanbench_schema::Runtime) -> Self {
+        match runtime {
+            chanbench_schema::Runtime::CurrentThread => Flavor::CurrentThread,
+            chanbench_schema::Runtime::MultiThread => Flavor::MultiThread,
+        }
+    }
+
     /// Builds a runtime of this flavour over `cores`. Every thread the runtime starts (its
     /// workers, and any blocking-pool thread) is pinned round-robin over `cores`, and counted
     /// with the team's threads.
