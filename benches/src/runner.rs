@@ -44,9 +44,10 @@ use crate::{
     zero_cost,
 };
 use anyhow::{Context, Result};
-use chanbench_schema::{CellRecord, ProfileName, Record, Status, Workload, protocol::Line};
+use chanbench_schema::{CellRecord, Job, ProfileName, Record, Status, Workload, protocol::Line};
 use chanbench_workloads::{
-    cost::{Cost, measure_cost},
+    cost::{Cost, measure_cost, percentiles},
+    job_matrix,
     matrix::{Cell, Matrix, Mode, Shape, Sweep, names_swept},
     placement::{Cores, Team},
 };
@@ -61,50 +62,79 @@ pub fn main(extra: impl FnOnce(&mut Matrix)) {
     chanbench_workloads::strategy::transport::process::serve_if_asked();
     // Started to measure the core-to-core matrix: measure it, then exit.
     crate::core_to_core::run_if_asked();
-    if let Err(e) = run(extra) {
+    exit_on_error(run(|profile, cores, workload_filter| {
+        let shape = Shape::new(cores.len(), 1);
+        // The thread-count sweep runs in the full profile, or when one of its workloads is named.
+        let named = workload_filter.is_some_and(|f| names_swept(f.iter().map(String::as_str)));
+        let mut sweep = Sweep::new(profile.reduced);
+        if profile.name == ProfileName::Full || named {
+            sweep = sweep.with_threads(cores.len());
+        }
+        let mut matrix = build_matrix_sweeping(shape, sweep);
+        extra(&mut matrix);
+        if let Err(why) = &matrix.io_uring {
+            note(format!(
+                "transport: no io-uring cells on this machine: {why}"
+            ));
+        }
+        Ok(matrix)
+    }));
+}
+
+/// The `choose` benchmark's `main`: the cells of the one job `CHANBENCH_JOB` describes (JSON of
+/// `chanbench_schema::Job`, written by `cargo xtask choose`), for every registered
+/// implementation that can run it.
+pub fn main_job() {
+    chanbench_workloads::alloc::fix_malloc_thresholds();
+    exit_on_error(run(|_, cores, _| {
+        let job = job_from_env()?;
+        note(format!("the job: {job}"));
+        Ok(job_matrix!(Shape::new(cores.len(), 1), job))
+    }));
+}
+
+/// `CHANBENCH_JOB`, checked.
+fn job_from_env() -> Result<Job> {
+    let text = env::var("CHANBENCH_JOB")
+        .context("CHANBENCH_JOB: not set; `cargo xtask choose` describes the job")?;
+    let job: Job =
+        serde_json::from_str(&text).with_context(|| format!("CHANBENCH_JOB: not a job: {text}"))?;
+    job.check().context("CHANBENCH_JOB")?;
+    Ok(job)
+}
+
+/// Exits the process on an error, after printing it as a protocol `error:` line.
+fn exit_on_error(result: Result<()>) {
+    if let Err(e) = result {
         eprintln!("{}", Line::Error(format!("{e:#}")));
         std::process::exit(1);
     }
 }
 
-fn run(extra: impl FnOnce(&mut Matrix)) -> Result<()> {
+/// Runs the matrix `build` makes from the profile, the allowed cores and the workloads asked for.
+fn run(build: impl FnOnce(&Profile, &Cores, Option<&Vec<String>>) -> Result<Matrix>) -> Result<()> {
     let profile = Profile::from_env()?;
     let cores = Cores::allowed()?;
     refuse_oversubscribe_env()?;
-    let shape = Shape::new(cores.len(), 1);
     let workload_filter = list_from_env("CHANBENCH_WORKLOAD", &Workload::names())?;
-    // The thread-count sweep runs in the full profile, or when one of its workloads is named.
-    let named = workload_filter
-        .as_ref()
-        .is_some_and(|f| names_swept(f.iter().map(String::as_str)));
-    let mut sweep = Sweep::new(profile.reduced);
-    if profile.name == ProfileName::Full || named {
-        sweep = sweep.with_threads(cores.len());
-    }
-    let mut matrix = build_matrix_sweeping(shape, sweep);
-    extra(&mut matrix);
-    if let Err(why) = &matrix.io_uring {
-        note(format!(
-            "transport: no io-uring cells on this machine: {why}"
-        ));
-    }
+    let mut matrix = build(&profile, &cores, workload_filter.as_ref())?;
 
-    let mut implementations: Vec<String> = Vec::new();
-    for cell in &matrix.cells {
-        if !implementations.iter().any(|i| i == cell.implementation()) {
-            implementations.push(cell.implementation().to_owned());
-        }
-    }
-    let implementations: Vec<&str> = implementations.iter().map(String::as_str).collect();
+    let implementations = matrix.implementation_ids();
     let impl_filter = list_from_env("CHANBENCH_IMPL", &implementations)?;
+    let asked = |implementation: &str| {
+        impl_filter
+            .as_ref()
+            .is_none_or(|i| i.iter().any(|x| x == implementation))
+    };
+    if let Some(why) = matrix.job_refusal(asked) {
+        anyhow::bail!(why);
+    }
     let slowdown = Slowdown::from_env(&implementations)?;
     let wanted = |workload: Workload, implementation: &str| {
         workload_filter
             .as_ref()
             .is_none_or(|w| w.iter().any(|x| x == workload.name()))
-            && impl_filter
-                .as_ref()
-                .is_none_or(|i| i.iter().any(|x| x == implementation))
+            && asked(implementation)
     };
     let unsupported = matrix.unsupported();
     matrix
@@ -270,7 +300,15 @@ fn cost_run(profile: &Profile, cell: &Cell, team: &Team) -> Cost {
         .min(cell.cost_limit.unwrap_or(u64::MAX));
     let pilot = (cell.run)(team, Mode::Timed, pilot_messages);
     let messages = profile.cost_run_size(pilot_messages, pilot.elapsed, cell.cost_limit);
-    measure_cost(|| (cell.run)(team, Mode::Cost, messages))
+    let mut cost = measure_cost(|| (cell.run)(team, Mode::Cost, messages));
+    // A latency run apart from the cost run: its clock reads are in neither's CPU time.
+    if let Some(latency) = &cell.latency {
+        cost.latency = latency(team, Mode::Cost, messages)
+            .latency
+            .as_ref()
+            .map(percentiles);
+    }
+    cost
 }
 
 /// The cost in one line, per unit of the cell's workload.

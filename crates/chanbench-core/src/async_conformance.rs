@@ -528,6 +528,16 @@ macro_rules! async_conformance_tests {
             }
 
             #[test]
+            fn known_failures_match_the_type() {
+                assert_eq!(
+                    $crate::__async_known_names!($known),
+                    <$chan as $crate::asynchronous::AsyncChannel>::KNOWN_FAILURES,
+                    "known_failures in async_conformance_tests! differ from {}'s KNOWN_FAILURES",
+                    stringify!($chan)
+                );
+            }
+
+            #[test]
             fn capabilities_match_type_system() {
                 let listed = $crate::__async_listed!([$($flavor),*], $extras);
                 let actual = $crate::async_capabilities!($chan);
@@ -552,6 +562,14 @@ macro_rules! async_conformance_checks {
         $( $crate::__async_flavor!((list checks); MultiThread; $chan; $flavor; $extras); )*
         checks
     }};
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __async_known_names {
+    ([$($known:ident),* $(,)?]) => {
+        &[$(stringify!($known)),*] as &[&str]
+    };
 }
 
 #[doc(hidden)]

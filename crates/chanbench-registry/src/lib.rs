@@ -27,6 +27,9 @@ pub struct ImplInfo<Caps = Capabilities> {
     pub capabilities: Caps,
     /// The Rust path of the implementation type, e.g. `chanbench_flume::Flume`.
     pub type_name: &'static str,
+    /// The conformance checks it fails by the library's own admission (async: its
+    /// `KNOWN_FAILURES`; none for sync implementations).
+    pub known_failures: &'static [&'static str],
 }
 
 /// What reports need to know of a registered async implementation.
@@ -41,6 +44,7 @@ impl ImplInfo {
             library: C::LIBRARY,
             capabilities,
             type_name: std::any::type_name::<C>(),
+            known_failures: &[],
         }
     }
 }
@@ -55,6 +59,7 @@ impl AsyncImplInfo {
             library: C::LIBRARY,
             capabilities,
             type_name: std::any::type_name::<C>(),
+            known_failures: C::KNOWN_FAILURES,
         }
     }
 }

@@ -14,6 +14,7 @@
 pub use chanbench_schema::{Cost, Percentiles};
 use std::sync::atomic::{AtomicI64, Ordering};
 
+use hdrhistogram::Histogram;
 use nix::sys::{resource, time::TimeValLike};
 use procfs_core::{
     FromRead,
@@ -94,6 +95,17 @@ fn status() -> Option<Status> {
     Status::from_file("/proc/self/status").ok()
 }
 
+/// A latency histogram's percentiles.
+pub fn percentiles(h: &Histogram<u64>) -> Percentiles {
+    Percentiles {
+        p50_ns: h.value_at_quantile(0.50),
+        p99_ns: h.value_at_quantile(0.99),
+        p999_ns: h.value_at_quantile(0.999),
+        max_ns: h.max(),
+        samples: h.len(),
+    }
+}
+
 /// Runs `run` once and reports what it cost.
 pub fn measure_cost(run: impl FnOnce() -> Measured) -> Cost {
     let rss_before = reset_peak_rss();
@@ -122,13 +134,7 @@ pub fn measure_cost(run: impl FnOnce() -> Measured) -> Cost {
         involuntary_switches_per_msg: per(involuntary),
         allocations_per_msg: allocations.map(|a| per(a.count)),
         allocated_bytes_per_msg: allocations.map(|a| per(a.bytes)),
-        latency: measured.latency.map(|h| Percentiles {
-            p50_ns: h.value_at_quantile(0.50),
-            p99_ns: h.value_at_quantile(0.99),
-            p999_ns: h.value_at_quantile(0.999),
-            max_ns: h.max(),
-            samples: h.len(),
-        }),
+        latency: measured.latency.as_ref().map(percentiles),
         peak_heap_bytes: allocations.map(|a| a.peak_live_bytes),
         rss_before_bytes: rss_before,
         peak_rss_bytes: peak_rss,

@@ -389,6 +389,22 @@ impl Matrix {
         }
     }
 
+    /// Every implementation id a run may ask for: the registered implementations (whether or
+    /// not they have cells here) and the names of the cells' other implementations (baselines,
+    /// strategies, variants), in order of first appearance.
+    pub fn implementation_ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = Vec::new();
+        let registered = self.implementations.iter().map(|(id, _)| *id);
+        let asynchronous = self.async_implementations.iter().map(|(id, _)| *id);
+        let cells = self.cells.iter().map(Cell::implementation);
+        for id in registered.chain(asynchronous).chain(cells) {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        ids
+    }
+
     /// Workers a team needs to run every cell: the shape's, or more for the thread-count sweep.
     pub fn team_size(&self) -> usize {
         let most = self.cells.iter().map(Cell::threads).max().unwrap_or(1);
