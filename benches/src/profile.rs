@@ -205,8 +205,8 @@ pub fn refuse_oversubscribe(value: Option<&str>) -> Result<()> {
     }
 }
 
-/// A deliberate slowdown, for testing `cargo xtask compare` only: the timed routine of every cell
-/// of `implementation` spins, inside the timed region, for `percent` % of the time its work took,
+/// A deliberate slowdown, for testing `cargo xtask compare` and `choose` only: the timed routine
+/// of every cell of `implementation` spins, inside the timed region, for `percent` % of the time its work took,
 /// so each of its cells is about that much slower whatever its scale.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Slowdown {
@@ -217,38 +217,47 @@ pub struct Slowdown {
 }
 
 impl Slowdown {
-    /// `CHANBENCH_SLOWDOWN=<implementation>:<percent>` (test only), checked against `valid` ids.
-    pub fn from_env(valid: &[&str]) -> Result<Option<Slowdown>> {
+    /// `CHANBENCH_SLOWDOWN=<implementation>:<percent>[,...]` (test only), checked against
+    /// `valid` ids.
+    pub fn from_env(valid: &[&str]) -> Result<Vec<Slowdown>> {
         Self::parse(env::var("CHANBENCH_SLOWDOWN").ok().as_deref(), valid)
     }
 
-    /// Parses the value of `CHANBENCH_SLOWDOWN`; unset or empty means none.
-    pub fn parse(value: Option<&str>, valid: &[&str]) -> Result<Option<Slowdown>> {
+    /// Parses the value of `CHANBENCH_SLOWDOWN`, a comma-separated list of
+    /// `<implementation>:<percent>`, each implementation at most once; unset or empty means none.
+    pub fn parse(value: Option<&str>, valid: &[&str]) -> Result<Vec<Slowdown>> {
         let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
-            return Ok(None);
+            return Ok(Vec::new());
         };
         let usage = || {
             format!(
-                "CHANBENCH_SLOWDOWN: expected <implementation>:<percent> such as crossbeam:10, \
-                 found {value:?}"
+                "CHANBENCH_SLOWDOWN: expected <implementation>:<percent>[,...] such as \
+                 crossbeam:10 or crossbeam:50,flume:50, found {value:?}"
             )
         };
-        let (implementation, percent) = value.split_once(':').with_context(usage)?;
-        let percent: f64 = percent.trim().parse().ok().with_context(usage)?;
-        if !(percent.is_finite() && percent > 0.0 && percent <= 1000.0) {
-            bail!("{}: the percentage must be in (0, 1000]", usage());
+        let mut out: Vec<Slowdown> = Vec::new();
+        for item in value.split(',').map(str::trim) {
+            let (implementation, percent) = item.split_once(':').with_context(usage)?;
+            let percent: f64 = percent.trim().parse().ok().with_context(usage)?;
+            if !(percent.is_finite() && percent > 0.0 && percent <= 1000.0) {
+                bail!("{}: the percentage must be in (0, 1000]", usage());
+            }
+            let implementation = implementation.trim();
+            if !valid.contains(&implementation) {
+                bail!(
+                    "CHANBENCH_SLOWDOWN: unknown implementation {implementation:?}; expected one of {}",
+                    valid.join(", ")
+                );
+            }
+            if out.iter().any(|s| s.implementation == implementation) {
+                bail!("{}: {implementation} is named twice", usage());
+            }
+            out.push(Slowdown {
+                implementation: implementation.to_owned(),
+                percent,
+            });
         }
-        let implementation = implementation.trim();
-        if !valid.contains(&implementation) {
-            bail!(
-                "CHANBENCH_SLOWDOWN: unknown implementation {implementation:?}; expected one of {}",
-                valid.join(", ")
-            );
-        }
-        Ok(Some(Slowdown {
-            implementation: implementation.to_owned(),
-            percent,
-        }))
+        Ok(out)
     }
 
     /// Spins for `percent` % of `work` and returns the whole time, `work` plus the spin.

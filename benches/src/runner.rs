@@ -7,8 +7,9 @@
 //! - `CHANBENCH_OVERSUBSCRIBE`: worker roles per allowed core for mpsc/mpmc (default 1);
 //! - `CHANBENCH_COSTS`: where the cost records go (default
 //!   `target/chanbench/costs-<profile>.jsonl`);
-//! - `CHANBENCH_SLOWDOWN`: `<implementation>:<percent>`, for testing `cargo xtask compare` only:
-//!   that implementation's cells spin inside the timed region for that share of their time;
+//! - `CHANBENCH_SLOWDOWN`: `<implementation>:<percent>[,...]`, for testing `cargo xtask compare`
+//!   and `choose` only: those implementations' cells spin inside the timed region for that share
+//!   of their time;
 //! - `CHANBENCH_SKIP`: a file of criterion ids (`workload/implementation/params`), one per line,
 //!   to skip; with it the cost file is appended to, not rewritten (xtask restarts and resumes);
 //! - `CHANBENCH_SEED`: the seed of this process's cell order and heap shifts (default: random,
@@ -129,7 +130,7 @@ fn run(build: impl FnOnce(&Profile, &Cores, Option<&Vec<String>>) -> Result<Matr
     if let Some(why) = matrix.job_refusal(asked) {
         anyhow::bail!(why);
     }
-    let slowdown = Slowdown::from_env(&implementations)?;
+    let slowdowns = Slowdown::from_env(&implementations)?;
     let wanted = |workload: Workload, implementation: &str| {
         workload_filter
             .as_ref()
@@ -175,7 +176,7 @@ fn run(build: impl FnOnce(&Profile, &Cores, Option<&Vec<String>>) -> Result<Matr
             .count(),
         team.worker_cores()
     ));
-    if let Some(s) = &slowdown {
+    for s in &slowdowns {
         note(format!(
             "test knob CHANBENCH_SLOWDOWN: every {} cell is slowed by {}% on purpose",
             s.implementation, s.percent
@@ -206,10 +207,10 @@ fn run(build: impl FnOnce(&Profile, &Cores, Option<&Vec<String>>) -> Result<Matr
             continue;
         }
         eprintln!("{}", Line::Start(Box::new(cell.key.clone())));
-        let stretch = |work| match &slowdown {
-            Some(s) if s.implementation == cell.implementation() => s.stretch(work),
-            _ => work,
-        };
+        let slowed = slowdowns
+            .iter()
+            .find(|s| s.implementation == cell.implementation());
+        let stretch = |work| slowed.map_or(work, |s| s.stretch(work));
         if !time_cell(&mut criterion, &profile, cell, &team, &mut rng, stretch) {
             continue; // Filtered out on criterion's command line, or `--list`.
         }

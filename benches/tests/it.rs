@@ -170,19 +170,28 @@ fn the_paired_zero_cost_comparison_runs_both_sides_every_round() {
 #[test]
 fn the_slowdown_knob_is_parsed_and_stretches_the_time() {
     let valid = ["crossbeam", "flume"];
-    assert_eq!(Slowdown::parse(None, &valid).unwrap(), None);
-    assert_eq!(Slowdown::parse(Some(" "), &valid).unwrap(), None);
-    let knob = Slowdown::parse(Some("crossbeam:10"), &valid)
-        .unwrap()
-        .unwrap();
+    assert_eq!(Slowdown::parse(None, &valid).unwrap(), []);
+    assert_eq!(Slowdown::parse(Some(" "), &valid).unwrap(), []);
+    let knobs = Slowdown::parse(Some("crossbeam:10"), &valid).unwrap();
+    let [knob] = knobs.as_slice() else {
+        panic!("{knobs:?}")
+    };
     assert_eq!(knob.implementation, "crossbeam");
     assert_eq!(knob.percent, 10.0);
+    let two = Slowdown::parse(Some("crossbeam:10, flume:400"), &valid).unwrap();
+    assert_eq!(two.len(), 2);
+    assert_eq!(
+        (two[1].implementation.as_str(), two[1].percent),
+        ("flume", 400.0)
+    );
     for bad in [
         "crossbeam",
         "crossbeam:x",
         "crossbeam:-5",
         "crossbeam:0",
         "kanal:10",
+        "crossbeam:10,crossbeam:20",
+        "crossbeam:10,",
     ] {
         let err = format!("{:#}", Slowdown::parse(Some(bad), &valid).unwrap_err());
         assert!(err.contains("CHANBENCH_SLOWDOWN"), "{bad}: {err}");

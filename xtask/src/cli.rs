@@ -3,7 +3,7 @@
 
 use std::{fmt::Debug, str::FromStr};
 
-use chanbench_schema::{ProfileName, Workload};
+use chanbench_schema::{ProfileName, Runtime, Workload};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 
 /// Parses a `T` by the names of `offered` (each with its help), the only values clap accepts.
@@ -32,6 +32,11 @@ pub fn profile() -> impl TypedValueParser<Value = ProfileName> {
         };
         PossibleValue::new(p.name()).help(processes)
     }))
+}
+
+/// Parses a tokio runtime flavour by name, offering every one.
+pub fn runtime() -> impl TypedValueParser<Value = Runtime> {
+    named(Runtime::ALL.iter().map(|r| PossibleValue::new(r.name())))
 }
 
 /// The long help of an `--impl` option: `what`, then every registered id, sync and async.

@@ -3,7 +3,7 @@
 use std::{collections::BTreeSet, fs, path::Path, process::Command};
 
 use anyhow::{Context, Result};
-use chanbench_schema::{ProfileName, Workload};
+use chanbench_schema::{Job, ProfileName, Workload};
 use serde::{Deserialize, Serialize};
 
 use crate::topology::Topology;
@@ -133,6 +133,9 @@ pub struct Request {
     /// the machine lacks) and those that run on request.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub placement_notes: Vec<String>,
+    /// The one described job measured instead of the matrix (`cargo xtask choose`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job: Option<Job>,
 }
 
 fn one() -> u32 {

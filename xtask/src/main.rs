@@ -9,6 +9,7 @@ mod bench;
 mod cargo;
 mod charts;
 mod check;
+mod choose;
 mod cli;
 mod compare;
 mod criterion;
@@ -51,6 +52,10 @@ struct Cli {
 enum Task {
     /// Run the benchmark matrix once per core placement and store the results under results/.
     Bench(bench::Args),
+    /// Measure one described job (producers, consumers, message, capacity, threads or tasks) for
+    /// every implementation that can run it, and answer which is fastest, at what cost, and
+    /// whether that reproduces.
+    Choose(choose::Args),
     /// Write a run's HTML report (with CSV, Markdown and Bencher exports) into <run>/report/.
     Report(report::Args),
     /// Measure B against A paired, interleaved inside the same processes, with a second compiled
@@ -83,6 +88,7 @@ fn main() -> ExitCode {
         .map_err(anyhow::Error::from)
         .and_then(|()| match cli.command {
             Task::Bench(args) => bench::run(&root, args),
+            Task::Choose(args) => choose::run(&root, args),
             Task::Report(args) => report::run(&root, args).map(|()| Outcome::Done),
             Task::Compare(args) => compare::run(&root, args),
             Task::Ab(args) => ab::run(&root, args),

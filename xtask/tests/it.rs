@@ -739,3 +739,107 @@ fn variants_that_fail_conformance_or_do_not_exist_are_refused_by_ab_and_bench() 
     );
     assert!(!scratch.join("lossy").exists(), "no run is stored");
 }
+
+/// `cargo xtask choose` on one core (the smoke profile unless `args` names one), results under
+/// `results`.
+fn choose(results: &Path, name: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    cmd.arg("choose")
+        .arg("--results")
+        .arg(results)
+        .args(["--placement", "one-core", "--name", name])
+        .args(args);
+    if !args.contains(&"--profile") {
+        cmd.args(["--profile", "smoke"]);
+    }
+    cmd
+}
+
+#[test]
+#[cfg_attr(
+    not(chanbench_e2e),
+    ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)"
+)]
+fn choose_names_a_winner_only_when_it_reproduces_and_refuses_a_job_no_one_can_run() {
+    let results = scratch("choose");
+    // Every implementation but crossbeam slowed to eleven times its time (kanal is up to 2.5x
+    // faster than crossbeam here unslowed): crossbeam wins, and over five processes of the quick
+    // profile (the smoke profile's 10 ms per cell moved one process's margin 0.3x to 36x) that
+    // reproduces.
+    let slowed = ["std-mpsc", "flume", "kanal"]
+        .map(|i| format!("{i}:1000"))
+        .join(",");
+    let mut cmd = choose(
+        &results,
+        "slowed",
+        &["--producers", "2", "--repeat", "5", "--profile", "quick"],
+    );
+    cmd.env("CHANBENCH_SLOWDOWN", &slowed);
+    let out = run(cmd);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let answer = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        answer.contains("**Verdict: crossbeam, on every placement measured.**"),
+        "{answer}"
+    );
+    // std-sync is bounded only, and the job is unbounded: listed with what it lacks.
+    assert!(answer.contains("`std-sync` (lacks unbounded)"), "{answer}");
+    let report = results.join("slowed").join("report");
+    let page = fs::read_to_string(report.join("choose.html")).unwrap();
+    assert!(page.contains("Verdict: ") && page.contains("crossbeam"));
+    assert_eq!(
+        fs::read_to_string(report.join("choose.md")).unwrap().trim(),
+        answer.trim()
+    );
+    let out = run(check(&results, "slowed"));
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // One process, async: whoever leads, nothing backs a claim, and none is made.
+    let out = run(choose(
+        &results,
+        "single",
+        &[
+            "--runtime",
+            "current-thread",
+            "--payload",
+            "64",
+            "--heap",
+            "--repeat",
+            "1",
+        ],
+    ));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let answer = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        answer.contains("**Verdict: No winner this run can back") && answer.contains("no claim"),
+        "{answer}"
+    );
+    assert!(answer.contains("box-64B") || answer.contains("64-byte messages (on the heap)"));
+
+    // Two consumers of a bounded channel, asked of the two std channels: neither can.
+    let out = run(choose(
+        &results,
+        "refused",
+        &[
+            "--consumers",
+            "2",
+            "--capacity",
+            "8",
+            "--impl",
+            "std-mpsc",
+            "std-sync",
+        ],
+    ));
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("no implementation can run the job")
+            && err.contains("std-mpsc lacks bounded and multi_consumer")
+            && err.contains("std-sync lacks multi_consumer"),
+        "{err}"
+    );
+    assert!(
+        !results.join("refused").exists(),
+        "a refused job stores nothing"
+    );
+}

@@ -27,7 +27,7 @@ use std::{
 };
 
 use anyhow::{Context, Result, bail};
-use chanbench_schema::{ProfileName, Workload};
+use chanbench_schema::{Job, ProfileName, Workload};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::{
@@ -88,6 +88,40 @@ pub struct Args {
     /// the profile's (see --profile).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100), conflicts_with = "resume")]
     repeat: Option<u32>,
+    /// The one described job to measure instead of the matrix (`cargo xtask choose`).
+    #[arg(skip)]
+    job: Option<Job>,
+}
+
+/// A described job's run, as `cargo xtask choose` asks for it.
+pub struct JobRun {
+    pub job: Job,
+    pub impls: Vec<String>,
+    pub placements: Vec<Placement>,
+    pub profile: ProfileName,
+    pub repeat: Option<u32>,
+    pub name: String,
+    pub results: PathBuf,
+}
+
+/// Runs one described job's cells (the `choose` benchmark) as a run named `job.name`.
+pub fn run_job(root: &Path, job: JobRun) -> Result<Outcome> {
+    run(
+        root,
+        Args {
+            profile: job.profile,
+            impls: job.impls,
+            variants: Vec::new(),
+            workloads: Vec::new(),
+            placements: job.placements,
+            name: Some(job.name),
+            resume: None,
+            cell_timeout: 300,
+            results: job.results,
+            repeat: job.repeat,
+            job: Some(job.job),
+        },
+    )
 }
 
 /// Marks a pass that ran to its end.
@@ -157,8 +191,9 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
         let out = work.dir.join(placement.name());
         listed.push(process::list_cells(&ctx, cores, &out)?);
     }
-    // After the listing, which refuses unknown names: a refused run stores nothing.
-    if !dir.join(core_to_core::FILE).exists() {
+    // After the listing, which refuses unknown names: a refused run stores nothing. A job's run
+    // answers its own question, and leaves the floor under the placements to the matrix's.
+    if !dir.join(core_to_core::FILE).exists() && environment.request.job.is_none() {
         let topology = environment.host.as_ref().and_then(|h| h.topology.as_ref());
         let cpus = core_to_core::cpus(topology, &allowed);
         // The floor under the placements' pairs; a failure is said, and the run goes on.
@@ -356,6 +391,7 @@ fn start(root: &Path, results_root: &Path, args: &Args, allowed: &[usize]) -> Re
         repeat: args.repeat.unwrap_or(args.profile.processes()),
         seed: fastrand::u64(..),
         placement_notes: notes,
+        job: args.job,
     };
     environment::capture(root, &run, args.profile, allowed, request)
 }
@@ -408,8 +444,16 @@ fn launch(
     // a run the same way, with its partial results stored and the resume hint printed.
     ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
         .context("installing the Ctrl-C and SIGTERM handler")?;
+    if let Some(job) = &environment.request.job {
+        let json = serde_json::to_string(job).context("serializing the job")?;
+        env.push(("CHANBENCH_JOB", json.into()));
+    }
     let (exe, profile) = if variants.is_empty() {
-        build(root, "matrix")?
+        let bench = match environment.request.job {
+            Some(_) => "choose",
+            None => "matrix",
+        };
+        build(root, bench)?
     } else {
         let (exe, profile, libraries) = variant::build::bench_with_variants(root, &variants)?;
         for library in libraries {

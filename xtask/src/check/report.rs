@@ -8,7 +8,7 @@ use chanbench_schema::Kind;
 use regex_lite::Regex;
 
 use crate::{
-    report::{View, csv_rows},
+    report::{View, choose, csv_rows},
     results::Run,
 };
 
@@ -83,6 +83,13 @@ pub fn check(run: &Run) -> Result<(String, Vec<String>)> {
     if !read("summary.md")?.starts_with("## chanbench run") {
         problems.push("summary.md does not start with its heading".to_owned());
     }
+    if run.environment.request.job.is_some() {
+        problems.extend(job_answer(
+            &read(choose::PAGE)?,
+            &read(choose::SUMMARY)?,
+            run,
+        ));
+    }
     let said = format!(
         "report: {} KiB, {} charts, {rows} CSV rows, {} BMF entries",
         html.len() / 1024,
@@ -90,4 +97,39 @@ pub fn check(run: &Run) -> Result<(String, Vec<String>)> {
         bmf.len()
     );
     Ok((said, problems))
+}
+
+/// A job run's answer: its page and Markdown open with the verdict, and name every
+/// implementation the run measured.
+fn job_answer(page: &str, markdown: &str, run: &Run) -> Vec<String> {
+    let mut problems = Vec::new();
+    if !page.contains("Verdict: ") || !markdown.contains("**Verdict: ") {
+        problems.push(format!(
+            "{} or {} has no verdict",
+            choose::PAGE,
+            choose::SUMMARY
+        ));
+    }
+    if page.contains("<script") || page.contains(" src=") {
+        problems.push(format!(
+            "{} loads something: it must be self-contained",
+            choose::PAGE
+        ));
+    }
+    let measured: BTreeSet<&str> = run
+        .placements
+        .iter()
+        .flat_map(|p| &p.cells)
+        .filter(|c| c.status == chanbench_schema::Status::Ok)
+        .map(|c| c.implementation())
+        .collect();
+    for id in measured {
+        if !markdown.contains(&format!("`{id}`")) {
+            problems.push(format!(
+                "{id} was measured and {} never names it",
+                choose::SUMMARY
+            ));
+        }
+    }
+    problems
 }

@@ -6,11 +6,13 @@ use chanbench_schema::{Latency, Params, Runtime, Status, Workload};
 
 use crate::results::{CellResult, Run};
 
-/// The workloads a run of this build must have measured: the ones it asked for, or every
-/// workload of the table.
+/// The workloads a run of this build must have measured: a job's, the ones it asked for, or
+/// every workload of the table.
 pub fn expected(run: &Run) -> BTreeSet<Workload> {
     let asked = &run.environment.request.workloads;
-    if asked.is_empty() {
+    if let Some(job) = &run.environment.request.job {
+        BTreeSet::from([job.workload()])
+    } else if asked.is_empty() {
         Workload::ALL.into_iter().collect()
     } else {
         asked.iter().copied().collect()
@@ -70,12 +72,18 @@ pub fn check(run: &Run, expected: &BTreeSet<Workload>) -> (Vec<String>, Vec<Stri
                 lacking.join(", ")
             ));
         }
+        // A job runs on its one runtime flavour; the matrix's async workloads on both.
+        let flavours_wanted = match request.job {
+            Some(job) => usize::from(job.runtime.is_some()),
+            None => Runtime::ALL.len(),
+        };
         for (w, flavours) in &runtimes {
-            if flavours.len() != Runtime::ALL.len() {
+            if flavours.len() != flavours_wanted {
                 problems.push(format!("{}: {w} ran on {flavours:?} only", p.placement));
             }
         }
-        let whole = request.workloads.is_empty() && request.impls.is_empty();
+        let whole =
+            request.workloads.is_empty() && request.impls.is_empty() && request.job.is_none();
         let sides: BTreeSet<Workload> = p.zero_cost.iter().map(|z| z.workload).collect();
         if whole && sides != BTreeSet::from([Workload::Seq, Workload::Spsc]) {
             problems.push(format!(

@@ -8,7 +8,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use super::{
     asynchronous, core_to_core, figures,
     model::View,
-    scaling, strategies,
+    scaling, scoreboard, strategies,
     widgets::{matrix_table, ranking_cell},
 };
 use crate::{
@@ -192,12 +192,18 @@ pub fn page(view: &View<'_>) -> Result<Markup> {
                 @for knob in &env.test_knobs {
                     p.warning { "Test knob " code { (knob) } " was set: this run was slowed on purpose, to test the comparison. Do not use its numbers." }
                 }
-                (metadata(view))
-                p.units {
-                    strong { "Units. " }
-                    (units_note(view))
+                p.small { (headline(view)) }
+                (scoreboard::section(view))
+                details {
+                    summary { "About this run: machine, build, libraries, placements" }
+                    (metadata(view))
+                }
+                details {
+                    summary { "Units, and how each figure is made" }
+                    p.units { (units_note(view)) }
                 }
                 nav {
+                    a href="#scoreboard" { "scoreboard" } " · "
                     @for (id, label) in sections.iter().filter_map(|s| s.nav.as_ref()) {
                         a href=(format!("#{id}")) { (label) } " · "
                     }
@@ -249,6 +255,27 @@ fn workload_section(view: &View<'_>, w: Workload) -> Result<Markup> {
             }
         }
     })
+}
+
+/// The run in one line, above the scoreboard: machine, profile, processes, when.
+fn headline(view: &View<'_>) -> String {
+    let env = &view.run.environment;
+    format!(
+        "{} · {} logical cores{} · {}, kernel {} · profile {}, {} process(es) per cell and \
+         placement · {}",
+        env.cpu_model,
+        env.logical_cores,
+        if env.hypervisor {
+            ", under a hypervisor"
+        } else {
+            ""
+        },
+        env.os,
+        env.kernel,
+        env.profile,
+        env.request.repeat,
+        env.started
+    )
 }
 
 fn metadata(view: &View<'_>) -> Markup {

@@ -11,7 +11,10 @@
 //! - [`asynchronous`]: the async section (winners per runtime flavour and placement, each
 //!   library's async side against its sync side);
 //! - [`strategies`]: one file per strategy family, each its section with a reading computed
-//!   from the run.
+//!   from the run;
+//! - [`scoreboard`]: the page's first screen, winners by workload, runtime and placement;
+//! - [`choose`]: a described job's answer (`choose.html`, `choose.md`), beside the report of a
+//!   job run.
 //!
 //! Every time is per unit of its workload (a message, a round trip, an item, a request: the
 //! workload table's [`Unit`](chanbench_schema::Unit)), and every number is printed with its unit.
@@ -24,6 +27,7 @@ use anyhow::{Context, Result};
 use crate::results::Run;
 
 mod asynchronous;
+pub mod choose;
 mod core_to_core;
 mod export;
 mod figures;
@@ -31,6 +35,7 @@ mod html;
 mod model;
 mod names;
 mod scaling;
+pub mod scoreboard;
 mod strategies;
 #[cfg(test)]
 mod tests;
@@ -80,5 +85,12 @@ pub fn write(run: &Run) -> Result<std::path::PathBuf> {
     fs::write(dir.join("summary.md"), export::markdown(&view)).context("writing summary.md")?;
     let bmf = serde_json::to_string_pretty(&export::bmf(&rows)).context("serializing bmf.json")?;
     fs::write(dir.join("bmf.json"), bmf).context("writing bmf.json")?;
+    // A described job's run: its answer beside the report.
+    if let Some(answer) = choose::Answer::of(run) {
+        fs::write(dir.join(choose::PAGE), answer.page().into_string())
+            .with_context(|| format!("writing {}", dir.join(choose::PAGE).display()))?;
+        fs::write(dir.join(choose::SUMMARY), answer.markdown())
+            .with_context(|| format!("writing {}", dir.join(choose::SUMMARY).display()))?;
+    }
     Ok(index)
 }

@@ -306,6 +306,7 @@ pub(super) fn environment(impls: &[&str]) -> Environment {
             repeat: 3,
             seed: 7,
             placement_notes: vec![],
+            job: None,
         },
         test_knobs: vec![],
         host: Some(crate::environment::Host {

@@ -1,0 +1,180 @@
+//! The scoreboard that opens a report and `choose`'s page: per channel workload and runtime (a
+//! row) and placement (a column), the winner's name and margin, coloured by how sure the claim
+//! is, with the verdict in words one click away (`<details>`, no scripts). The strategy
+//! families rank strategies, not implementations, and answer in their own sections.
+
+use chanbench_schema::{Runtime, Workload};
+use maud::{Markup, html};
+
+use super::{asynchronous::FLAVOURS, model::View};
+use crate::{
+    ranking::{self, MIN_MARGIN, Ranking, Replication},
+    results::{CellResult, PlacementResults},
+};
+
+/// How sure a scoreboard entry's claim is: its colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sureness {
+    /// A winner whose margin reproduces over processes.
+    Reproducible,
+    /// A leader whose margin the process-to-process spread does not back.
+    NotReproducible,
+    /// A leader measured by one process: nothing can be said about reproduction.
+    NotReplicated,
+    /// No single winner, or nothing measured.
+    None,
+}
+
+impl Sureness {
+    /// Of a ranking.
+    pub fn of(r: Option<&Ranking>) -> Self {
+        match r {
+            Some(r) if r.winner.is_some() => match r.replication {
+                _ if r.reproducible() => Sureness::Reproducible,
+                Replication::NotReplicated => Sureness::NotReplicated,
+                Replication::Tested { .. } => Sureness::NotReproducible,
+            },
+            _ => Sureness::None,
+        }
+    }
+
+    /// Its CSS class.
+    fn class(self) -> &'static str {
+        match self {
+            Sureness::Reproducible => "score sure",
+            Sureness::NotReproducible => "score unsure",
+            Sureness::NotReplicated => "score unreplicated",
+            Sureness::None => "score none",
+        }
+    }
+
+    /// A word for it, in the cell.
+    fn word(self) -> &'static str {
+        match self {
+            Sureness::Reproducible => "reproducible",
+            Sureness::NotReproducible => "not reproducible",
+            Sureness::NotReplicated => "one process",
+            Sureness::None => "",
+        }
+    }
+}
+
+/// One row: a channel workload on threads (`runtime` none) or one runtime flavour, ranked on
+/// each placement of the run, in the run's order.
+pub struct Row {
+    /// The workload.
+    pub workload: Workload,
+    /// The runtime flavour of an async workload's row.
+    pub runtime: Option<Runtime>,
+    /// Per placement of the run: its ranking (`None`: nothing measured there).
+    pub rankings: Vec<Option<Ranking>>,
+}
+
+/// The run's rows: every channel workload it measured, sync ones once, async ones per runtime
+/// flavour they ran on.
+pub fn rows(view: &View<'_>) -> Vec<Row> {
+    let placements = &view.run.placements;
+    let mut out = Vec::new();
+    for workload in view.channel_workloads() {
+        let flavours: Vec<Option<Runtime>> = if workload.is_async() {
+            FLAVOURS
+                .iter()
+                .filter(|f| ran_on(placements, workload, **f))
+                .map(|f| Some(*f))
+                .collect()
+        } else {
+            vec![None]
+        };
+        for runtime in flavours {
+            let on = |c: &CellResult| c.params().runtime == runtime;
+            out.push(Row {
+                workload,
+                runtime,
+                rankings: placements
+                    .iter()
+                    .map(|p| ranking::rank_where(view.impls(), p, workload, on))
+                    .collect(),
+            });
+        }
+    }
+    out
+}
+
+/// Whether any placement has a cell of `workload` on `flavour`.
+fn ran_on(placements: &[PlacementResults], workload: Workload, flavour: Runtime) -> bool {
+    placements.iter().any(|p| {
+        p.cells_of(workload)
+            .any(|c| c.params().runtime == Some(flavour))
+    })
+}
+
+/// The scoreboard of `rows` over `placements` (each with its cores), linking each workload to
+/// its section when `linked`.
+pub fn table(placements: &[PlacementResults], rows: &[Row], linked: bool) -> Markup {
+    html! {
+        table.scoreboard {
+            tr {
+                th { "workload" } th { "on" }
+                @for p in placements { th { (p.placement) br; span.small { "cores " (format!("{:?}", p.cores)) } } }
+            }
+            @for row in rows {
+                tr {
+                    th {
+                        @if linked { a href=(format!("#w-{}", row.workload)) { (row.workload) } } @else { (row.workload) }
+                        br; span.small { "per " (row.workload.facts().unit.name()) }
+                    }
+                    td.small { (row.runtime.map_or("threads".to_owned(), |r| format!("tokio {r}"))) }
+                    @for r in &row.rankings { (entry(r.as_ref())) }
+                }
+            }
+        }
+        p.small.legend {
+            span.score.sure { "reproducible" } " the winner's margin is above " (MIN_MARGIN) "× over processes · "
+            span.score.unsure { "not reproducible" } " it leads, but another run could crown another · "
+            span.score.unreplicated { "one process" } " not replicated · "
+            span.score.none { "no single winner" } " · click an entry for the verdict in words and the order."
+        }
+    }
+}
+
+/// One entry: the winner, its margin and sureness, and the verdict behind a click.
+fn entry(r: Option<&Ranking>) -> Markup {
+    let sure = Sureness::of(r);
+    html! {
+        td class=(sure.class()) {
+            @match r {
+                None => { "not measured" }
+                Some(r) => {
+                    details {
+                        summary {
+                            @match &r.winner {
+                                Some(w) => {
+                                    strong { (w) }
+                                    @if let Some(m) = r.margin { " " (format!("{m:.2}×")) }
+                                    br; span.small { (sure.word()) }
+                                }
+                                None => { "no single winner" }
+                            }
+                        }
+                        p.small { (r.verdict()) }
+                        p.small { "order: " (r.order.iter().map(|(i, s)| format!("{i} ({s:.2}×)")).collect::<Vec<_>>().join(" < ")) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The report's first section: the scoreboard of every channel workload of the run.
+pub fn section(view: &View<'_>) -> Markup {
+    let rows = rows(view);
+    html! {
+        @if !rows.is_empty() {
+            section.scoreboard {
+                h2 id="scoreboard" { "Scoreboard" }
+                p.small { "Who wins each job on each placement, by how much (the runner-up's time over the winner's), and how sure that is. Times per unit of each workload; the sections below have every configuration, CPU time, switches and latency." }
+                (table(&view.run.placements, &rows, true))
+            }
+        }
+    }
+}
