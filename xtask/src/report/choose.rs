@@ -355,7 +355,7 @@ impl Figures {
 
 /// What a user of implementation `id` should know for a job: the capabilities it lacks that
 /// change how a program is written, and the conformance checks its library admits failing.
-fn caveats_of(id: &str, asynchronous: bool) -> Vec<&'static str> {
+pub(crate) fn caveats_of(id: &str, asynchronous: bool) -> Vec<&'static str> {
     let mut out = Vec::new();
     if asynchronous {
         let Some(info) = chanbench_registry::async_implementations()

@@ -13,6 +13,7 @@
 //! - [`strategies`]: one file per strategy family, each its section with a reading computed
 //!   from the run;
 //! - [`scoreboard`]: the page's first screen, winners by workload, runtime and placement;
+//! - [`hosts`]: runs from several hosts on one page (`cargo xtask report RUN RUN ...`);
 //! - [`choose`]: a described job's answer (`choose.html`, `choose.md`), beside the report of a
 //!   job run.
 //!
@@ -31,7 +32,8 @@ pub mod choose;
 mod core_to_core;
 mod export;
 mod figures;
-mod html;
+pub mod hosts;
+pub(crate) mod html;
 mod model;
 mod names;
 mod scaling;
@@ -47,8 +49,10 @@ pub use model::View;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The run: a name under the results folder, or a run's folder (default: the latest run).
-    #[arg(default_value = "latest")]
-    run: String,
+    /// Several runs, from different hosts (a run copied in from another machine is a folder
+    /// under results/): one page of them side by side, under results/hosts/.
+    #[arg(default_value = "latest", num_args = 1..)]
+    runs: Vec<String>,
     /// Where runs are stored.
     #[arg(long, value_name = "DIR", default_value = "results")]
     results: std::path::PathBuf,
@@ -56,9 +60,19 @@ pub struct Args {
 
 /// Runs `cargo xtask report`.
 pub fn run(root: &Path, args: Args) -> Result<()> {
-    let run = Run::load(&root.join(&args.results), &args.run)?;
-    let index = write(&run)?;
-    eprintln!("report: {}", index.display());
+    let results = root.join(&args.results);
+    let runs: Vec<Run> = args
+        .runs
+        .iter()
+        .map(|spec| Run::load(&results, spec))
+        .collect::<Result<_>>()?;
+    if let [run] = runs.as_slice() {
+        let index = write(run)?;
+        eprintln!("report: {}", index.display());
+    } else {
+        let page = hosts::write(&results, &runs)?;
+        eprintln!("side by side: {}", page.display());
+    }
     Ok(())
 }
 

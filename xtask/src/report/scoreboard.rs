@@ -112,6 +112,13 @@ fn ran_on(placements: &[PlacementResults], workload: Workload, flavour: Runtime)
 /// its section when `linked`.
 pub fn table(placements: &[PlacementResults], rows: &[Row], linked: bool) -> Markup {
     html! {
+        p.small.legend {
+            "Each entry: the winner and its margin, the runner-up's time over the winner's. "
+            span.score.sure { "reproducible" } " the winner's margin is above " (MIN_MARGIN) "× over processes · "
+            span.score.unsure { "not reproducible" } " it leads, but another run could crown another · "
+            span.score.unreplicated { "one process" } " not replicated · "
+            span.score.none { "no single winner" } " · click an entry for the verdict in words and the order."
+        }
         table.scoreboard {
             tr {
                 th { "workload" } th { "on" }
@@ -121,24 +128,18 @@ pub fn table(placements: &[PlacementResults], rows: &[Row], linked: bool) -> Mar
                 tr {
                     th {
                         @if linked { a href=(format!("#w-{}", row.workload)) { (row.workload) } } @else { (row.workload) }
-                        br; span.small { "per " (row.workload.facts().unit.name()) }
+                        span.small { " per " (row.workload.facts().unit.name()) }
                     }
                     td.small { (row.runtime.map_or("threads".to_owned(), |r| format!("tokio {r}"))) }
                     @for r in &row.rankings { (entry(r.as_ref())) }
                 }
             }
         }
-        p.small.legend {
-            span.score.sure { "reproducible" } " the winner's margin is above " (MIN_MARGIN) "× over processes · "
-            span.score.unsure { "not reproducible" } " it leads, but another run could crown another · "
-            span.score.unreplicated { "one process" } " not replicated · "
-            span.score.none { "no single winner" } " · click an entry for the verdict in words and the order."
-        }
     }
 }
 
 /// One entry: the winner, its margin and sureness, and the verdict behind a click.
-fn entry(r: Option<&Ranking>) -> Markup {
+pub(super) fn entry(r: Option<&Ranking>) -> Markup {
     let sure = Sureness::of(r);
     html! {
         td class=(sure.class()) {
@@ -151,7 +152,7 @@ fn entry(r: Option<&Ranking>) -> Markup {
                                 Some(w) => {
                                     strong { (w) }
                                     @if let Some(m) = r.margin { " " (format!("{m:.2}×")) }
-                                    br; span.small { (sure.word()) }
+                                    span.small { " " (sure.word()) }
                                 }
                                 None => { "no single winner" }
                             }
@@ -172,7 +173,7 @@ pub fn section(view: &View<'_>) -> Markup {
         @if !rows.is_empty() {
             section.scoreboard {
                 h2 id="scoreboard" { "Scoreboard" }
-                p.small { "Who wins each job on each placement, by how much (the runner-up's time over the winner's), and how sure that is. Times per unit of each workload; the sections below have every configuration, CPU time, switches and latency." }
+                p.small { "Who wins each job on each placement, by how much, and how sure that is; the sections below have every configuration, CPU time, switches and latency." }
                 (table(&view.run.placements, &rows, true))
             }
         }

@@ -7,8 +7,11 @@ use std::{fs, path::Path};
 
 use chanbench_schema::{Capacity, Params, Payload, PeersIn, Runtime, Socket, Strategy, Workload};
 
+mod choose;
 mod fixture;
 mod golden;
+mod hosts;
+mod scoreboard;
 
 use fixture::*;
 
