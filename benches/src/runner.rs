@@ -48,7 +48,6 @@ use anyhow::{Context, Result};
 use chanbench_schema::{CellRecord, Job, ProfileName, Record, Status, Workload, protocol::Line};
 use chanbench_workloads::{
     cost::{Cost, measure_cost, percentiles},
-    job_matrix,
     matrix::{Cell, Matrix, Mode, Shape, Sweep, names_swept},
     placement::{Cores, Team},
 };
@@ -82,15 +81,15 @@ pub fn main(extra: impl FnOnce(&mut Matrix)) {
     }));
 }
 
-/// The `choose` benchmark's `main`: the cells of the one job `CHANBENCH_JOB` describes (JSON of
-/// `chanbench_schema::Job`, written by `cargo xtask choose`), for every registered
-/// implementation that can run it.
-pub fn main_job() {
+/// The `choose` benchmark's `main`: the cells `build` registers (`job_matrix!`, expanded in the
+/// `choose` target so that only it compiles a job's cells) of the one job `CHANBENCH_JOB`
+/// describes (JSON of `chanbench_schema::Job`, written by `cargo xtask choose`).
+pub fn main_job(build: impl FnOnce(Shape, Job) -> Matrix) {
     chanbench_workloads::alloc::fix_malloc_thresholds();
     exit_on_error(run(|_, cores, _| {
         let job = job_from_env()?;
         note(format!("the job: {job}"));
-        Ok(job_matrix!(Shape::new(cores.len(), 1), job))
+        Ok(build(Shape::new(cores.len(), 1), job))
     }));
 }
 

@@ -20,8 +20,9 @@ use crate::{
 };
 
 /// Processes per placement by default: one job's cells are few (one per implementation), so
-/// twice the matrix's five fit in seconds, and the verdict's interval narrows with them.
-const DEFAULT_PROCESSES: u32 = 10;
+/// four times the matrix's five take seconds (about 15 on 2 cores for five implementations and
+/// two placements), and the verdict's interval narrows with them.
+const DEFAULT_PROCESSES: u32 = 20;
 
 /// `cargo xtask choose` arguments: the job, by flags or a TOML file (flags win).
 #[derive(Debug, clap::Args)]

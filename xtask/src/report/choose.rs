@@ -103,35 +103,39 @@ impl<'a> Answer<'a> {
         self.job.workload()
     }
 
-    /// The verdict on every placement, in one sentence.
+    /// The verdict on every placement, in one sentence: a winner only where it reproduces.
     pub fn verdict(&self) -> String {
-        let winners: Vec<(&str, &str)> = self
-            .placements
-            .iter()
-            .filter_map(|p| {
-                let r = p.ranking.as_ref().filter(|r| r.reproducible())?;
-                Some((p.placement.placement.as_str(), r.winner.as_deref()?))
-            })
-            .collect();
-        let ranked = self
-            .placements
-            .iter()
-            .filter(|p| p.ranking.is_some())
-            .count();
-        match winners.as_slice() {
-            [] => "No winner this run can back: no lead reproduces over its processes (see each placement).".to_owned(),
-            [(_, first), ..] if winners.len() == ranked && winners.iter().all(|(_, w)| w == first) => {
+        let mut sure: Vec<(&str, &str)> = Vec::new();
+        let mut unsure: Vec<&str> = Vec::new();
+        for p in self.placements.iter().filter(|p| p.ranking.is_some()) {
+            let name = p.placement.placement.as_str();
+            match p
+                .ranking
+                .as_ref()
+                .filter(|r| r.reproducible())
+                .and_then(|r| r.winner.as_deref())
+            {
+                Some(w) => sure.push((name, w)),
+                None => unsure.push(name),
+            }
+        }
+        let on = |list: &[(&str, &str)]| -> String {
+            list.iter()
+                .map(|(p, w)| format!("{w} on {p}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match (sure.as_slice(), unsure.is_empty()) {
+            ([], _) => "No winner this run can back: no lead reproduces over its processes (see each placement).".to_owned(),
+            ([(_, first), ..], true) if sure.iter().all(|(_, w)| w == first) => {
                 format!("{first}, on every placement measured.")
             }
-            _ => {
-                let list: Vec<String> = winners.iter().map(|(p, w)| format!("{w} on {p}")).collect();
-                let unsure = ranked - winners.len();
-                format!(
-                    "It depends on the placement: {}{}.",
-                    list.join(", "),
-                    if unsure > 0 { format!("; no winner this run can back on {unsure} other placement(s)") } else { String::new() }
-                )
-            }
+            (_, true) => format!("It depends on the placement: {}.", on(&sure)),
+            (_, false) => format!(
+                "{}; no winner this run can back on {}.",
+                on(&sure),
+                unsure.join(", ")
+            ),
         }
     }
 
@@ -271,7 +275,7 @@ impl<'a> Answer<'a> {
 /// How the page's figures are made, in one paragraph.
 fn method_note() -> String {
     format!(
-        "Time per message: the median over the run's processes of each process's fastest criterion sample, with the distribution-free interval of that median over processes (with 5 processes: their range). A winner is named only when the 95% interval of its margin over processes lies above {MIN_MARGIN}×. CPU time, context switches and allocations per message come from a separate cost run in the first process (user + system time of all threads). Latency p50 / p99: send to receipt, from a separate run of the same job whose messages carry their send time (16 bytes more per message), in the first process; senders go as fast as the channel lets them, so a bounded channel's latency includes waiting in a full queue."
+        "Time per message: the median over the run's processes of each process's fastest criterion sample, with the distribution-free 95% interval of that median over processes (with 5 or fewer processes: their range, the most they allow). A winner is named only when the 95% interval of its margin over processes lies above {MIN_MARGIN}×. CPU time, context switches and allocations per message come from a separate cost run in the first process (user + system time of all threads). Latency p50 / p99: send to receipt, from a separate run of the same job whose messages carry their send time (16 bytes more per message), in the first process; senders go as fast as the channel lets them, so a bounded channel's latency includes waiting in a full queue."
     )
 }
 
