@@ -6,6 +6,26 @@ use chanbench_schema::Unit;
 /// The style sheet of every page xtask writes (the report, the comparison).
 pub const CSS: &str = include_str!("style.css");
 
+/// A whole page of xtask's: the head every page shares (its style sheet inline, nothing
+/// loaded), `title` as its heading, then `body`.
+pub fn document(title: &str, body: maud::Markup) -> maud::Markup {
+    maud::html! {
+        (maud::DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                style { (maud::PreEscaped(CSS)) }
+            }
+            body {
+                h1 { (title) }
+                (body)
+            }
+        }
+    }
+}
+
 /// Formats a duration in nanoseconds with a unit chosen for it.
 pub fn time(ns: f64) -> String {
     match ns {

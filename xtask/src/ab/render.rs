@@ -4,14 +4,14 @@
 use std::{fs, path::Path};
 
 use anyhow::{Context, Result};
-use maud::{DOCTYPE, PreEscaped, html};
+use maud::{PreEscaped, html};
 use serde::Serialize;
 
 use super::{
     Comparison,
     judge::{DISTURBED, Rules, Verdict, judge, typical},
 };
-use crate::{charts, stats, units::CSS};
+use crate::{charts, stats, units::document};
 
 /// One judged cell (a row of `ab.csv`). Ratios are B over A (and A' over A), per unit of the
 /// cell's workload: `< 1` is faster.
@@ -237,40 +237,36 @@ fn page(c: &Comparison, rows: &[Row], rules: Rules, text: &str) -> Result<maud::
         100.0,
     )?;
     let title = format!("chanbench ab: {} against {}", b.name, a.name);
-    Ok(html! {
-        (DOCTYPE)
-        html lang="en" {
-            head { meta charset="utf-8"; title { (title) } style { (PreEscaped(CSS)) } }
-            body {
-                h1 { (title) }
-                p { (text) }
-                table.meta {
-                    tr { th { "arm" } th { "library" } th { "version" } th { "source" } }
-                    @for arm in &c.arms { tr { td { (arm.name) } td { (arm.library) } td { (arm.version) } td { (arm.source) } } }
-                }
-                p.small {
-                    "Each process runs every cell's arms (A, A's copy, B) in interleaved rounds, the order rotating and reversing from round to round; each round's B/A is a ratio of two runs made moments apart in one process. "
-                    "Per process, each arm's time is its typical undisturbed run: the median of its runs within " (DISTURBED) "× its fastest in that process (a slower run had a side parked or preempted; the share of such runs is in the table). "
-                    "B/A and A'/A are medians over " (c.processes) " processes with distribution-free 95% intervals. The change is B/A against A'/A, what a second compiled copy of A differs from A by in the same processes (Hodges-Lehmann estimate); "
-                    "it counts when the Mann-Whitney test of the processes' B/A against their A'/A gives p < " (rules.alpha) " and it exceeds " (rules.threshold) "%."
-                }
-                div.chart { (PreEscaped(chart)) }
-                div.chart { (PreEscaped(control)) }
-                table {
-                    tr { th { "verdict" } th { "placement" } th { "cell" } th { "A" } th { "change" } th { "B/A" } th { "95% interval" } th { "p" } th { "A'/A" } th { "A'/A interval" } th { "runs disturbed, A / B" } }
-                    @for r in rows.iter().rev() {
-                        tr class=(r.verdict.name()) {
-                            td { (r.verdict.name()) } td { (r.placement) } td { (r.workload) "/" (r.params) }
-                            td { (crate::units::time(r.a_ns)) "/" (r.unit) }
-                            td { (format!("{:+.1}%", (r.change - 1.0) * 100.0)) }
-                            td { (format!("{:.3}", r.b_over_a)) } td { (format!("{:.3} .. {:.3}", r.b_lower, r.b_upper)) }
-                            td { (format!("{:.4}", r.b_p)) } td { (format!("{:.3}", r.aa_over_a)) }
-                            td { (format!("{:.3} .. {:.3}", r.aa_lower, r.aa_upper)) }
-                            td { (format!("{:.0}% / {:.0}%", r.disturbed_a * 100.0, r.disturbed_b * 100.0)) }
-                        }
+    Ok(document(
+        &title,
+        html! {
+            p { (text) }
+            table.meta {
+                tr { th { "arm" } th { "library" } th { "version" } th { "source" } }
+                @for arm in &c.arms { tr { td { (arm.name) } td { (arm.library) } td { (arm.version) } td { (arm.source) } } }
+            }
+            p.small {
+                "Each process runs every cell's arms (A, A's copy, B) in interleaved rounds, the order rotating and reversing from round to round; each round's B/A is a ratio of two runs made moments apart in one process. "
+                "Per process, each arm's time is its typical undisturbed run: the median of its runs within " (DISTURBED) "× its fastest in that process (a slower run had a side parked or preempted; the share of such runs is in the table). "
+                "B/A and A'/A are medians over " (c.processes) " processes with distribution-free 95% intervals. The change is B/A against A'/A, what a second compiled copy of A differs from A by in the same processes (Hodges-Lehmann estimate); "
+                "it counts when the Mann-Whitney test of the processes' B/A against their A'/A gives p < " (rules.alpha) " and it exceeds " (rules.threshold) "%."
+            }
+            div.chart { (PreEscaped(chart)) }
+            div.chart { (PreEscaped(control)) }
+            table {
+                tr { th { "verdict" } th { "placement" } th { "cell" } th { "A" } th { "change" } th { "B/A" } th { "95% interval" } th { "p" } th { "A'/A" } th { "A'/A interval" } th { "runs disturbed, A / B" } }
+                @for r in rows.iter().rev() {
+                    tr class=(r.verdict.name()) {
+                        td { (r.verdict.name()) } td { (r.placement) } td { (r.workload) "/" (r.params) }
+                        td { (crate::units::time(r.a_ns)) "/" (r.unit) }
+                        td { (format!("{:+.1}%", (r.change - 1.0) * 100.0)) }
+                        td { (format!("{:.3}", r.b_over_a)) } td { (format!("{:.3} .. {:.3}", r.b_lower, r.b_upper)) }
+                        td { (format!("{:.4}", r.b_p)) } td { (format!("{:.3}", r.aa_over_a)) }
+                        td { (format!("{:.3} .. {:.3}", r.aa_lower, r.aa_upper)) }
+                        td { (format!("{:.0}% / {:.0}%", r.disturbed_a * 100.0, r.disturbed_b * 100.0)) }
                     }
                 }
             }
-        }
-    })
+        },
+    ))
 }

@@ -11,7 +11,7 @@ use std::{
 
 use anyhow::{Context, Result, bail};
 use chanbench_schema::Workload;
-use maud::{DOCTYPE, PreEscaped, html};
+use maud::{PreEscaped, html};
 use serde::Serialize;
 
 use super::{
@@ -23,7 +23,7 @@ use crate::{
     charts,
     outcome::Outcome,
     results::write_atomic,
-    units::CSS,
+    units::document,
     variant::{self, Variant},
 };
 
@@ -211,32 +211,28 @@ pub fn write(dir: &Path, c: &Comparison, rules: Rules) -> Result<()> {
         c.arms[0].library,
         versions.join(", ")
     );
-    let page = html! {
-        (DOCTYPE)
-        html lang="en" {
-            head { meta charset="utf-8"; title { (title) } style { (PreEscaped(CSS)) } }
-            body {
-                h1 { (title) }
-                ul { @for s in &summary { li { (s) } } }
-                p.small {
-                    "Every version ran in the same processes as " (versions[0]) " and a second compiled copy of it, in interleaved rounds (" (c.rounds) " per cell and process, " (c.processes) " processes per placement). "
-                    "Each point is a version's typical undisturbed run over " (versions[0]) "'s on one configuration, minus one: the median over processes with its distribution-free 95% interval; a circle marks a regression (the Mann-Whitney test of the processes' ratios against the control's gives p < " (rules.alpha) " and the change exceeds " (rules.threshold) "%). Values beyond ±200% are drawn at the edge."
-                }
-                @for svg in &svgs { div.chart { (PreEscaped(svg)) } }
-                table {
-                    tr { th { "placement" } th { "cell" } th { "version" } th { "change" } th { "95% interval" } th { "p" } th { "control" } th { "verdict" } }
-                    @for r in &rows {
-                        tr class=(r.verdict.name()) {
-                            td { (r.placement) } td { (r.workload) "/" (r.params) } td { (r.version) }
-                            td { (format!("{:+.1}%", (r.ratio - 1.0) * 100.0)) }
-                            td { (format!("{:+.1}% .. {:+.1}%", (r.lower - 1.0) * 100.0, (r.upper - 1.0) * 100.0)) }
-                            td { (format!("{:.4}", r.p)) } td { (format!("{:.3}", r.control)) } td { (r.verdict.name()) }
-                        }
+    let page = document(
+        &title,
+        html! {
+            ul { @for s in &summary { li { (s) } } }
+            p.small {
+                "Every version ran in the same processes as " (versions[0]) " and a second compiled copy of it, in interleaved rounds (" (c.rounds) " per cell and process, " (c.processes) " processes per placement). "
+                "Each point is a version's typical undisturbed run over " (versions[0]) "'s on one configuration, minus one: the median over processes with its distribution-free 95% interval; a circle marks a regression (the Mann-Whitney test of the processes' ratios against the control's gives p < " (rules.alpha) " and the change exceeds " (rules.threshold) "%). Values beyond ±200% are drawn at the edge."
+            }
+            @for svg in &svgs { div.chart { (PreEscaped(svg)) } }
+            table {
+                tr { th { "placement" } th { "cell" } th { "version" } th { "change" } th { "95% interval" } th { "p" } th { "control" } th { "verdict" } }
+                @for r in &rows {
+                    tr class=(r.verdict.name()) {
+                        td { (r.placement) } td { (r.workload) "/" (r.params) } td { (r.version) }
+                        td { (format!("{:+.1}%", (r.ratio - 1.0) * 100.0)) }
+                        td { (format!("{:+.1}% .. {:+.1}%", (r.lower - 1.0) * 100.0, (r.upper - 1.0) * 100.0)) }
+                        td { (format!("{:.4}", r.p)) } td { (format!("{:.3}", r.control)) } td { (r.verdict.name()) }
                     }
                 }
             }
-        }
-    };
+        },
+    );
     fs::write(dir.join("index.html"), page.into_string()).context("writing index.html")?;
     Ok(())
 }

@@ -5,7 +5,7 @@ use std::{fmt::Write as _, fs, path::Path};
 
 use anyhow::{Context, Result};
 use chanbench_schema::Unit;
-use maud::{DOCTYPE, PreEscaped, html};
+use maud::{PreEscaped, html};
 use serde::Serialize;
 
 use super::{
@@ -16,7 +16,7 @@ use crate::{
     charts,
     results::Run,
     stats,
-    units::{CSS, time_per},
+    units::{document, time_per},
 };
 
 /// One compared cell (a row of `compare.csv`). Times are ns per `unit`, the cell's workload's.
@@ -239,47 +239,39 @@ pub fn write(
         "chanbench comparison: {} against {}",
         new.environment.run, base.environment.run
     );
-    let page = html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                title { (title) }
-                style { (PreEscaped(CSS)) }
+    let page = document(
+        &title,
+        html! {
+            @for w in warnings { p.warning { "The runs differ beyond the code: " (w) } }
+            p { (summary) }
+            p.small {
+                "Each process of a cell contributes its fastest sample (time per unit of its least disturbed batch: a message, a round trip, an item or a request, as the cell's workload counts); the base and new columns show medians, as the report does. Change = the Hodges-Lehmann estimate of new over base (median of all new/base ratios of processes), minus one (positive: slower); "
+                "p = Mann-Whitney U test on the processes; the interval is Welch's 95% confidence interval on the log means. "
+                "A cell regressed (or improved) only when p < " (rules.alpha) ", the change exceeds " (rules.threshold) "% "
+                "and it exceeds the cell's noise floor: the typical difference between two processes of the same code in one run, the larger of the two runs'. "
+                "Cells with one process on a side are tested on criterion's samples (Welch) and can only be unverified. "
+                "Charted values beyond ±100% are drawn at the edge."
             }
-            body {
-                h1 { (title) }
-                @for w in warnings { p.warning { "The runs differ beyond the code: " (w) } }
-                p { (summary) }
-                p.small {
-                    "Each process of a cell contributes its fastest sample (time per unit of its least disturbed batch: a message, a round trip, an item or a request, as the cell's workload counts); the base and new columns show medians, as the report does. Change = the Hodges-Lehmann estimate of new over base (median of all new/base ratios of processes), minus one (positive: slower); "
-                    "p = Mann-Whitney U test on the processes; the interval is Welch's 95% confidence interval on the log means. "
-                    "A cell regressed (or improved) only when p < " (rules.alpha) ", the change exceeds " (rules.threshold) "% "
-                    "and it exceeds the cell's noise floor: the typical difference between two processes of the same code in one run, the larger of the two runs'. "
-                    "Cells with one process on a side are tested on criterion's samples (Welch) and can only be unverified. "
-                    "Charted values beyond ±100% are drawn at the edge."
-                }
-                div.chart { (PreEscaped(chart)) }
-                table {
-                    tr { th { "verdict" } th { "placement" } th { "cell" } th { "base" } th { "new" } th { "change" } th { "95% interval" } th { "p" } th { "noise floor" } th { "compared" } }
-                    @for r in rows.iter().rev() {
-                        tr class=(r.verdict.name()) {
-                            td { (r.verdict.name()) }
-                            td { (r.placement) }
-                            td { (r.cell()) }
-                            td { (time_per(r.base_ns, r.per)) }
-                            td { (time_per(r.new_ns, r.per)) }
-                            td { (format!("{:+.1}%", r.change_pct)) }
-                            td { (format!("{:+.1}% .. {:+.1}%", r.change_ci_lower_pct, r.change_ci_upper_pct)) }
-                            td { (format!("{:.4}", r.p_value)) }
-                            td { (r.noise_floor_pct.map_or("not measured".to_owned(), |n| format!("{n:.1}%"))) }
-                            td { (r.base_n) " vs " (r.new_n) " " (r.compared) }
-                        }
+            div.chart { (PreEscaped(chart)) }
+            table {
+                tr { th { "verdict" } th { "placement" } th { "cell" } th { "base" } th { "new" } th { "change" } th { "95% interval" } th { "p" } th { "noise floor" } th { "compared" } }
+                @for r in rows.iter().rev() {
+                    tr class=(r.verdict.name()) {
+                        td { (r.verdict.name()) }
+                        td { (r.placement) }
+                        td { (r.cell()) }
+                        td { (time_per(r.base_ns, r.per)) }
+                        td { (time_per(r.new_ns, r.per)) }
+                        td { (format!("{:+.1}%", r.change_pct)) }
+                        td { (format!("{:+.1}% .. {:+.1}%", r.change_ci_lower_pct, r.change_ci_upper_pct)) }
+                        td { (format!("{:.4}", r.p_value)) }
+                        td { (r.noise_floor_pct.map_or("not measured".to_owned(), |n| format!("{n:.1}%"))) }
+                        td { (r.base_n) " vs " (r.new_n) " " (r.compared) }
                     }
                 }
             }
-        }
-    };
+        },
+    );
     fs::write(out.join("index.html"), page.into_string())
         .with_context(|| format!("writing {}", out.join("index.html").display()))
 }

@@ -4,14 +4,14 @@
 //! reproduces over processes ([`crate::ranking`]); otherwise the leader is said to be no claim.
 
 use chanbench_schema::{Job, Status, Unit, Workload};
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 use super::scoreboard::{self, Row};
 use crate::{
     ranking::{self, MIN_MARGIN, Ranking, Replication},
     results::{CellResult, PlacementResults, Run},
     stats,
-    units::{CSS, time, time_per},
+    units::{document, time, time_per},
 };
 
 /// The answer page's file name, in the run's `report/`.
@@ -220,55 +220,46 @@ impl<'a> Answer<'a> {
             runtime: self.job.runtime,
             rankings: self.placements.iter().map(|p| p.ranking.clone()).collect(),
         }];
-        html! {
-            (DOCTYPE)
-            html lang="en" {
-                head {
-                    meta charset="utf-8";
-                    meta name="viewport" content="width=device-width, initial-scale=1";
-                    title { (title) }
-                    style { (PreEscaped(CSS)) }
+        document(
+            &title,
+            html! {
+                @for knob in &env.test_knobs {
+                    p.warning { "Test knob " code { (knob) } " was set: this run was slowed on purpose. Do not use its numbers." }
                 }
-                body {
-                    h1 { (title) }
-                    @for knob in &env.test_knobs {
-                        p.warning { "Test knob " code { (knob) } " was set: this run was slowed on purpose. Do not use its numbers." }
-                    }
-                    p.small { (env.cpu_model) " · " (env.logical_cores) " logical cores · " (env.os) ", kernel " (env.kernel) " · run " (env.run) " · profile " (env.profile) ", " (env.request.repeat) " process(es) per placement · " (env.started) }
-                    p.verdict { strong { "Verdict: " } (self.verdict()) }
-                    (scoreboard::table(&self.run.placements, &rows, false))
-                    @for p in &self.placements {
-                        h2 { (p.placement.placement) " " span.small { "cores " (format!("{:?}", p.placement.cores)) } }
-                        p { (placement_verdict(p)) }
-                        table {
-                            tr { th { "" } th { "implementation" } th { "time" (unit.per()) } th { "interval over processes" } th { "CPU" (unit.per()) } th { "switches" (unit.per()) } th { "allocations" (unit.per()) } th { "latency p50" } th { "p99" } }
-                            @for (i, c) in p.rows.iter().enumerate() {
-                                @let f = Figures::of(c, unit);
-                                tr {
-                                    td { (i + 1) } th { (c.implementation()) } td.ns { (f.time) } td { (f.interval) } td { (f.cpu) } td { (f.switches) } td { (f.allocations) } td { (f.p50) } td { (f.p99) }
-                                }
+                p.small { (env.cpu_model) " · " (env.logical_cores) " logical cores · " (env.os) ", kernel " (env.kernel) " · run " (env.run) " · profile " (env.profile) ", " (env.request.repeat) " process(es) per placement · " (env.started) }
+                p.verdict { strong { "Verdict: " } (self.verdict()) }
+                (scoreboard::table(&self.run.placements, &rows, false))
+                @for p in &self.placements {
+                    h2 { (p.placement.placement) " " span.small { "cores " (format!("{:?}", p.placement.cores)) } }
+                    p { (placement_verdict(p)) }
+                    table {
+                        tr { th { "" } th { "implementation" } th { "time" (unit.per()) } th { "interval over processes" } th { "CPU" (unit.per()) } th { "switches" (unit.per()) } th { "allocations" (unit.per()) } th { "latency p50" } th { "p99" } }
+                        @for (i, c) in p.rows.iter().enumerate() {
+                            @let f = Figures::of(c, unit);
+                            tr {
+                                td { (i + 1) } th { (c.implementation()) } td.ns { (f.time) } td { (f.interval) } td { (f.cpu) } td { (f.switches) } td { (f.allocations) } td { (f.p50) } td { (f.p99) }
                             }
                         }
-                        @for c in &p.faults {
-                            p.warning { (c.implementation()) " " (c.status) ": " (c.message.as_deref().unwrap_or("")) }
-                        }
                     }
-                    @if !self.cannot.is_empty() {
-                        h2 { "Cannot run this job" }
-                        ul { @for (i, m) in &self.cannot { li { strong { (i) } " lacks " (m.join(", ")) } } }
+                    @for c in &p.faults {
+                        p.warning { (c.implementation()) " " (c.status) ": " (c.message.as_deref().unwrap_or("")) }
                     }
-                    @if !self.caveats.is_empty() {
-                        h2 { "Caveats for this job" }
-                        ul { @for (i, c) in &self.caveats { li { strong { (i) } ": " (c.join("; ")) "." } } }
-                    }
-                    details {
-                        summary { "How the figures are made" }
-                        p.units { (method_note()) }
-                    }
-                    p { a href="index.html" { "The run's full report" } " · " a href=(SUMMARY) { "this answer in Markdown" } }
                 }
-            }
-        }
+                @if !self.cannot.is_empty() {
+                    h2 { "Cannot run this job" }
+                    ul { @for (i, m) in &self.cannot { li { strong { (i) } " lacks " (m.join(", ")) } } }
+                }
+                @if !self.caveats.is_empty() {
+                    h2 { "Caveats for this job" }
+                    ul { @for (i, c) in &self.caveats { li { strong { (i) } ": " (c.join("; ")) "." } } }
+                }
+                details {
+                    summary { "How the figures are made" }
+                    p.units { (method_note()) }
+                }
+                p { a href="index.html" { "The run's full report" } " · " a href=(SUMMARY) { "this answer in Markdown" } }
+            },
+        )
     }
 }
 

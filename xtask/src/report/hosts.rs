@@ -17,14 +17,14 @@ use std::{
 
 use anyhow::{Context, Result, bail};
 use chanbench_schema::{Kind, Runtime, Workload};
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 use super::{asynchronous::FLAVOURS, scoreboard};
 use crate::{
     environment::{Environment, host_differences},
     ranking::{self, Ranking},
     results::{CellResult, PlacementResults, Run},
-    units::CSS,
+    units::document,
 };
 
 /// A measured cell, as runs of different hosts share it.
@@ -250,70 +250,61 @@ impl<'a> Hosts<'a> {
         let agree = count(|a| matches!(a, Agreement::Agree(_)));
         let flip = count(|a| *a == Agreement::Flip);
         let unsure = count(|a| matches!(a, Agreement::Unsure { .. }));
-        html! {
-            (DOCTYPE)
-            html lang="en" {
-                head {
-                    meta charset="utf-8";
-                    meta name="viewport" content="width=device-width, initial-scale=1";
-                    title { (title) }
-                    style { (PreEscaped(CSS)) }
+        document(
+            &title,
+            html! {
+                p.verdict {
+                    strong { (agree) } " of " (self.rows.len()) " rankings agree on every host (the same reproducible winner), "
+                    strong { (flip) } " flip (different reproducible winners), "
+                    strong { (unsure) } " cannot say (a winner that does not reproduce on some host)."
                 }
-                body {
-                    h1 { (title) }
-                    p.verdict {
-                        strong { (agree) } " of " (self.rows.len()) " rankings agree on every host (the same reproducible winner), "
-                        strong { (flip) } " flip (different reproducible winners), "
-                        strong { (unsure) } " cannot say (a winner that does not reproduce on some host)."
+                @for (i, j) in &self.same_host {
+                    p.warning { (names[*i]) " and " (names[*j]) " come from the same host: this page sets hosts side by side; " code { "cargo xtask compare" } " judges two runs of one host." }
+                }
+                h2 { "Hosts" }
+                table {
+                    tr { th { "run" } th { "host" } th { "profile, processes" } th { "revision" } th { "started" } }
+                    @for run in self.runs {
+                        @let env = &run.environment;
+                        tr { th { (env.run) } td { (fingerprint(env)) } td { (env.profile) ", " (env.request.repeat) } td { (env.git_revision.as_deref().unwrap_or("unknown")) } td { (env.started) } }
                     }
-                    @for (i, j) in &self.same_host {
-                        p.warning { (names[*i]) " and " (names[*j]) " come from the same host: this page sets hosts side by side; " code { "cargo xtask compare" } " judges two runs of one host." }
-                    }
-                    h2 { "Hosts" }
-                    table {
-                        tr { th { "run" } th { "host" } th { "profile, processes" } th { "revision" } th { "started" } }
-                        @for run in self.runs {
-                            @let env = &run.environment;
-                            tr { th { (env.run) } td { (fingerprint(env)) } td { (env.profile) ", " (env.request.repeat) } td { (env.git_revision.as_deref().unwrap_or("unknown")) } td { (env.started) } }
-                        }
-                    }
-                    h2 { "Winners side by side" }
-                    p.small { "Ranked on the cells every run measured. Each entry: the winner and its margin (the runner-up's time over the winner's), coloured by how sure; click it for the verdict in words." }
-                    table.scoreboard {
-                        tr { th { "workload" } th { "on" } th { "placement" } @for n in &names { th { (n) } } th { "hosts" } }
-                        @for row in &self.rows {
-                            tr {
-                                th { (row.workload) span.small { " per " (row.workload.facts().unit.name()) } }
-                                td.small { (row.runtime.map_or("threads".to_owned(), |r| format!("tokio {r}"))) }
-                                td { (row.placement) }
-                                @for r in &row.rankings { (scoreboard::entry(r.as_ref())) }
-                                @match row.agreement() {
-                                    Agreement::Agree(w) => td.score.sure { "agree: " (w) },
-                                    Agreement::Flip => td.score.unsure { strong { "flip" } },
-                                    Agreement::Unsure { winner: Some(w), sure } => td.score.none { (w) " where sure (" (sure) " of " (names.len()) ")" },
-                                    Agreement::Unsure { winner: None, .. } => td.score.none { "cannot say" },
-                                }
+                }
+                h2 { "Winners side by side" }
+                p.small { "Ranked on the cells every run measured. Each entry: the winner and its margin (the runner-up's time over the winner's), coloured by how sure; click it for the verdict in words." }
+                table.scoreboard {
+                    tr { th { "workload" } th { "on" } th { "placement" } @for n in &names { th { (n) } } th { "hosts" } }
+                    @for row in &self.rows {
+                        tr {
+                            th { (row.workload) span.small { " per " (row.workload.facts().unit.name()) } }
+                            td.small { (row.runtime.map_or("threads".to_owned(), |r| format!("tokio {r}"))) }
+                            td { (row.placement) }
+                            @for r in &row.rankings { (scoreboard::entry(r.as_ref())) }
+                            @match row.agreement() {
+                                Agreement::Agree(w) => td.score.sure { "agree: " (w) },
+                                Agreement::Flip => td.score.unsure { strong { "flip" } },
+                                Agreement::Unsure { winner: Some(w), sure } => td.score.none { (w) " where sure (" (sure) " of " (names.len()) ")" },
+                                Agreement::Unsure { winner: None, .. } => td.score.none { "cannot say" },
                             }
                         }
                     }
-                    h2 { "Not compared" }
-                    p { "Cells a run measured that another did not (another placement, another implementation, a shape that follows the machine's cores): counted here, left out of every ranking above." }
-                    ul {
-                        @for (run, cells) in self.runs.iter().zip(&self.unshared) {
-                            li {
-                                strong { (run.environment.run) } ": " (cells.len()) " cell(s) not shared"
-                                @if !cells.is_empty() {
-                                    details {
-                                        summary { "list" }
-                                        ul.small { @for (p, w, i, l) in cells { li { (p) " " (w) "/" (i) "/" (l) } } }
-                                    }
+                }
+                h2 { "Not compared" }
+                p { "Cells a run measured that another did not (another placement, another implementation, a shape that follows the machine's cores): counted here, left out of every ranking above." }
+                ul {
+                    @for (run, cells) in self.runs.iter().zip(&self.unshared) {
+                        li {
+                            strong { (run.environment.run) } ": " (cells.len()) " cell(s) not shared"
+                            @if !cells.is_empty() {
+                                details {
+                                    summary { "list" }
+                                    ul.small { @for (p, w, i, l) in cells { li { (p) " " (w) "/" (i) "/" (l) } } }
                                 }
                             }
                         }
                     }
                 }
-            }
-        }
+            },
+        )
     }
 }
 

@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use chanbench_schema::{FloorRule, Pacing, Unit, Workload};
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{Markup, PreEscaped, html};
 
 use super::{
     asynchronous, core_to_core, figures,
@@ -15,7 +15,7 @@ use crate::{
     ranking::{ALPHA, MIN_MARGIN},
     results::CellResult,
     stats,
-    units::{CSS, time_per},
+    units::{document, time_per},
 };
 
 /// A part of the page: the anchor and label the nav links it by (none: it is not in the nav),
@@ -175,47 +175,38 @@ pub fn page(view: &View<'_>) -> Result<Markup> {
     let env = &run.environment;
     let sections = sections(view)?;
     let title = format!("chanbench report: {}", env.run);
-    Ok(html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) }
-                style { (PreEscaped(CSS)) }
+    Ok(document(
+        &title,
+        html! {
+            @if !run.complete() {
+                p.warning { "Partial run: it was interrupted before every placement finished; missing cells are missing, not slow. Finish it with cargo xtask bench --resume " (env.run) "." }
             }
-            body {
-                h1 { (title) }
-                @if !run.complete() {
-                    p.warning { "Partial run: it was interrupted before every placement finished; missing cells are missing, not slow. Finish it with cargo xtask bench --resume " (env.run) "." }
-                }
-                @for knob in &env.test_knobs {
-                    p.warning { "Test knob " code { (knob) } " was set: this run was slowed on purpose, to test the comparison. Do not use its numbers." }
-                }
-                p.small { (headline(view)) }
-                (scoreboard::section(view))
-                details {
-                    summary { "About this run: machine, build, libraries, placements" }
-                    (metadata(view))
-                }
-                details {
-                    summary { "Units, and how each figure is made" }
-                    p.units { (units_note(view)) }
-                }
-                nav {
-                    a href="#scoreboard" { "scoreboard" } " · "
-                    @for (id, label) in sections.iter().filter_map(|s| s.nav.as_ref()) {
-                        a href=(format!("#{id}")) { (label) } " · "
-                    }
-                    a href="cells.csv" { "cells.csv" } " · "
-                    a href="summary.md" { "summary.md" } " · "
-                    a href="bmf.json" { "bmf.json" }
-                }
-                @for s in &sections { (s.body) }
-                p.small { "Criterion's own per-benchmark HTML pages are not built: chanbench builds criterion without its html_reports feature to keep runs short; its raw estimates and samples are in target/chanbench/runs/" (env.run) "/ and in this run's JSON files." }
+            @for knob in &env.test_knobs {
+                p.warning { "Test knob " code { (knob) } " was set: this run was slowed on purpose, to test the comparison. Do not use its numbers." }
             }
-        }
-    })
+            p.small { (headline(view)) }
+            (scoreboard::section(view))
+            details {
+                summary { "About this run: machine, build, libraries, placements" }
+                (metadata(view))
+            }
+            details {
+                summary { "Units, and how each figure is made" }
+                p.units { (units_note(view)) }
+            }
+            nav {
+                a href="#scoreboard" { "scoreboard" } " · "
+                @for (id, label) in sections.iter().filter_map(|s| s.nav.as_ref()) {
+                    a href=(format!("#{id}")) { (label) } " · "
+                }
+                a href="cells.csv" { "cells.csv" } " · "
+                a href="summary.md" { "summary.md" } " · "
+                a href="bmf.json" { "bmf.json" }
+            }
+            @for s in &sections { (s.body) }
+            p.small { "Criterion's own per-benchmark HTML pages are not built: chanbench builds criterion without its html_reports feature to keep runs short; its raw estimates and samples are in target/chanbench/runs/" (env.run) "/ and in this run's JSON files." }
+        },
+    ))
 }
 
 /// A channel workload's section: its charts per placement, the placement chart, the latency

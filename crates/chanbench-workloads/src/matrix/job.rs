@@ -19,51 +19,23 @@ use crate::{
     workload,
 };
 
-/// Evaluates `$body` with the type `$P` set to the job's message type: the payload sizes are
-/// compiled in, and this is the one place a job's size and storage become a type.
+/// Evaluates `$body` with the type `$p` set to the job's message type: the payload sizes are
+/// compiled in, and this table is the one place a job's size and storage become a type.
 macro_rules! by_payload {
     ($job:expr, |$p:ident| $body:expr) => {
+        by_payload!(@table $job, $p, $body, [
+            (Inline, B8, u64), (Inline, B64, Inline<64>), (Inline, B256, Inline<256>),
+            (Inline, K1, Inline<1024>), (Inline, K4, Inline<4096>),
+            (Heap, B8, Boxed<8>), (Heap, B64, Boxed<64>), (Heap, B256, Boxed<256>),
+            (Heap, K1, Boxed<1024>), (Heap, K4, Boxed<4096>),
+        ])
+    };
+    (@table $job:expr, $p:ident, $body:expr, [$(($storage:ident, $size:ident, $ty:ty)),* $(,)?]) => {
         match ($job.storage, $job.size) {
-            (Storage::Inline, JobSize::B8) => {
-                type $p = u64;
+            $((Storage::$storage, JobSize::$size) => {
+                type $p = $ty;
                 $body
-            }
-            (Storage::Inline, JobSize::B64) => {
-                type $p = Inline<64>;
-                $body
-            }
-            (Storage::Inline, JobSize::B256) => {
-                type $p = Inline<256>;
-                $body
-            }
-            (Storage::Inline, JobSize::K1) => {
-                type $p = Inline<1024>;
-                $body
-            }
-            (Storage::Inline, JobSize::K4) => {
-                type $p = Inline<4096>;
-                $body
-            }
-            (Storage::Heap, JobSize::B8) => {
-                type $p = Boxed<8>;
-                $body
-            }
-            (Storage::Heap, JobSize::B64) => {
-                type $p = Boxed<64>;
-                $body
-            }
-            (Storage::Heap, JobSize::B256) => {
-                type $p = Boxed<256>;
-                $body
-            }
-            (Storage::Heap, JobSize::K1) => {
-                type $p = Boxed<1024>;
-                $body
-            }
-            (Storage::Heap, JobSize::K4) => {
-                type $p = Boxed<4096>;
-                $body
-            }
+            })*
         }
     };
 }
@@ -321,7 +293,7 @@ pub mod probe {
     use chanbench_core::{Cap, Unbound, probe::Probe};
 
     use super::{bounded_job, unbounded_job};
-    use crate::matrix::Matrix;
+    use crate::matrix::{Matrix, register::combo};
 
     pub trait Lacks {
         fn job_bounded(&self, _: &mut Matrix) {}
@@ -330,19 +302,6 @@ pub mod probe {
         fn job_unbounded_multi(&self, _: &mut Matrix) {}
     }
     impl<C> Lacks for &Probe<C> {}
-
-    macro_rules! combo {
-        ($name:ident: $($bound:path),+ => $method:ident |$m:ident| $body:expr) => {
-            pub trait $name {
-                fn $method(&self, $m: &mut Matrix);
-            }
-            impl<C: $($bound +)+ 'static> $name for Probe<C> {
-                fn $method(&self, $m: &mut Matrix) {
-                    $body
-                }
-            }
-        };
-    }
 
     combo!(Bounded: chanbench_core::Bounded => job_bounded |m| {
         // Sync bounded channels all take capacity 0 (a rendezvous).
@@ -379,7 +338,7 @@ pub mod async_probe {
     };
 
     use super::{bounded_job, unbounded_job};
-    use crate::matrix::Matrix;
+    use crate::matrix::{Matrix, register::combo};
 
     pub trait Lacks {
         fn job_bounded(&self, _: &mut Matrix) {}
@@ -390,19 +349,6 @@ pub mod async_probe {
         fn job_unbounded_multi(&self, _: &mut Matrix) {}
     }
     impl<C> Lacks for &Probe<C> {}
-
-    macro_rules! combo {
-        ($name:ident: $($bound:path),+ => $method:ident |$m:ident| $body:expr) => {
-            pub trait $name {
-                fn $method(&self, $m: &mut Matrix);
-            }
-            impl<C: $($bound +)+ 'static> $name for Probe<C> {
-                fn $method(&self, $m: &mut Matrix) {
-                    $body
-                }
-            }
-        };
-    }
 
     combo!(Bounded: AsyncBounded => job_bounded |m| {
         if let Some(n) = bounded_job(m, false, false) {

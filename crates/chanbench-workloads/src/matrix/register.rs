@@ -89,6 +89,23 @@ macro_rules! register_impl {
     }};
 }
 
+/// One probe of the autoref specialization: the trait `$name`, whose `$method` runs `$body` with
+/// the matrix as `$m` for the `Probe<C>` of a `C` with every `$bound` (the modules' `Lacks`
+/// fallback does nothing otherwise). The probe modules here and in `job.rs` share it.
+macro_rules! combo {
+    ($name:ident: $($bound:path),+ => $method:ident |$m:ident| $body:expr) => {
+        pub trait $name {
+            fn $method(&self, $m: &mut Matrix);
+        }
+        impl<C: $($bound +)+ 'static> $name for Probe<C> {
+            fn $method(&self, $m: &mut Matrix) {
+                $body
+            }
+        }
+    };
+}
+pub(crate) use combo;
+
 /// Autoref specialization over capability combinations, for [`register_impl!`], on the core's
 /// `Probe`: each method resolves to the `Probe<C>` impl when `C` has the capabilities, else to
 /// the no-op on `&Probe<C>`.
@@ -111,19 +128,6 @@ pub mod probe {
         fn cells_unbounded_select(&self, _: &mut Matrix) {}
     }
     impl<C> Lacks for &Probe<C> {}
-
-    macro_rules! combo {
-        ($name:ident: $($bound:path),+ => $method:ident |$m:ident| $body:expr) => {
-            pub trait $name {
-                fn $method(&self, $m: &mut Matrix);
-            }
-            impl<C: $($bound +)+ 'static> $name for Probe<C> {
-                fn $method(&self, $m: &mut Matrix) {
-                    $body
-                }
-            }
-        };
-    }
 
     use chanbench_core::Capability::{
         Bounded as B, MultiConsumer as Mc, Select as S, Unbounded as U,
@@ -173,19 +177,6 @@ pub mod async_probe {
         fn async_unbounded_bridge(&self, _: &mut Matrix) {}
     }
     impl<C> Lacks for &Probe<C> {}
-
-    macro_rules! combo {
-        ($name:ident: $($bound:path),+ => $method:ident |$m:ident| $body:expr) => {
-            pub trait $name {
-                fn $method(&self, $m: &mut Matrix);
-            }
-            impl<C: $($bound +)+ 'static> $name for Probe<C> {
-                fn $method(&self, $m: &mut Matrix) {
-                    $body
-                }
-            }
-        };
-    }
 
     use AsyncNeed::{Bounded as B, Bridge as Br, MultiConsumer as Mc, Unbounded as U};
     use chanbench_core::asynchronous::{AsyncBounded, AsyncMultiConsumer, AsyncUnbounded, Bridge};
