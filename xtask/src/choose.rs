@@ -63,7 +63,8 @@ pub struct Args {
     /// Placements to run (default: those this machine's cores allow).
     #[arg(long = "placement", value_enum, num_args = 1..)]
     placements: Vec<Placement>,
-    /// How long to measure each cell (the bench's profiles).
+    /// How long to measure each cell: the bench's profiles, whose process counts `choose` does
+    /// not take (see --repeat).
     #[arg(long, default_value = "default", value_parser = crate::cli::profile())]
     profile: ProfileName,
     /// Processes per placement, the unit of replication: a winner is named only when its margin

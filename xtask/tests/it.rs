@@ -10,9 +10,21 @@ use std::{
     os::unix::process::CommandExt,
     path::{Path, PathBuf},
     process::{Command, Output, Stdio},
+    sync::{Mutex, MutexGuard},
 };
 
 use serde_json::Value;
+
+/// Held by every test here: libtest runs tests on concurrent threads, and two benchmarks must
+/// never run at once (on CI's 2 cores, another test's bench pinned to the same core made one
+/// process of `choose`'s measure kanal at 94 µs/msg instead of 0.1, and its answer changed).
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn one_at_a_time() -> MutexGuard<'static, ()> {
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 fn scratch(name: &str) -> PathBuf {
     let dir =
@@ -56,6 +68,7 @@ fn cells_with_status<'a>(placement: &'a Value, status: &str) -> Vec<&'a Value> {
     ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)"
 )]
 fn a_hanging_cell_times_out_a_panicking_cell_fails_and_the_matrix_continues() {
+    let _one = one_at_a_time();
     let results = scratch("faults");
     let name = format!("faults-{}", std::process::id());
     let mut cmd = xtask(
@@ -141,6 +154,7 @@ fn smoke_spsc(results: &Path, name: &str) -> Command {
     ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)"
 )]
 fn ctrl_c_keeps_finished_cells_and_resume_finishes_the_rest() {
+    let _one = one_at_a_time();
     let results = scratch("resume");
     let name = format!("resume-{}", std::process::id());
     // Its own process group, as a shell gives a foreground job: Ctrl-C reaches xtask and the bench.
@@ -248,6 +262,7 @@ fn implementations_of(placement: &Value) -> BTreeSet<String> {
     ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)"
 )]
 fn a_new_run_holds_only_its_own_data_and_resume_continues_only_the_run_it_names() {
+    let _one = one_at_a_time();
     let results = scratch("own-data");
     let name = format!("own-data-{}", std::process::id());
     let args = |implementation: &'static str| -> Vec<String> {
@@ -325,6 +340,7 @@ fn check(results: &Path, name: &str) -> Command {
     ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)"
 )]
 fn sigterm_keeps_finished_cells_records_the_interruption_and_prints_the_resume_hint() {
+    let _one = one_at_a_time();
     let results = scratch("sigterm");
     for (k, group) in [false, true].into_iter().enumerate() {
         let name = format!("sigterm-{k}-{}", std::process::id());
@@ -365,6 +381,7 @@ fn sigterm_keeps_finished_cells_records_the_interruption_and_prints_the_resume_h
     ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)"
 )]
 fn bad_input_is_reported_before_anything_runs() {
+    let _one = one_at_a_time();
     let results = scratch("bad-input");
     let out = run(xtask(
         &results,
@@ -508,6 +525,7 @@ fn copy_of_project(name: &str) -> PathBuf {
     ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)"
 )]
 fn scaffolded_implementations_compile_pass_conformance_and_are_registered() {
+    let _one = one_at_a_time();
     let copy = copy_of_project("new-impl");
     let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(["new-impl", "demo-chan"])
@@ -588,6 +606,7 @@ fn scaffolded_implementations_compile_pass_conformance_and_are_registered() {
     ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)"
 )]
 fn variants_that_fail_conformance_or_do_not_exist_are_refused_by_ab_and_bench() {
+    let _one = one_at_a_time();
     let scratch = scratch("ab-lossy");
     // crossbeam-channel as cargo downloaded it for this project, patched to drop one message in
     // a hundred and one.
@@ -761,6 +780,7 @@ fn choose(results: &Path, name: &str, args: &[&str]) -> Command {
     ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)"
 )]
 fn choose_names_a_winner_only_when_it_reproduces_and_refuses_a_job_no_one_can_run() {
+    let _one = one_at_a_time();
     let results = scratch("choose");
     // Every implementation but crossbeam slowed to eleven times its time (kanal is up to 2.5x
     // faster than crossbeam here unslowed): crossbeam wins, and over five processes of the quick
