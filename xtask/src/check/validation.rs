@@ -48,7 +48,10 @@ pub fn check(v: &Validation) -> (String, Vec<String>) {
         }
         let standalone = c.standalone_ns_per_msg.is_some_and(|ns| ns > 0.0)
             && c.standalone_runs_ns.len() == c.rounds
-            && c.in_process.as_ref().is_some_and(|j| j.ratio > 0.0);
+            // A bimodal cell may have no ratio in its majority regime (NaN); any other has one.
+            && c.in_process.as_ref().is_some_and(|j| {
+                j.ratio > 0.0 || (j.ratio.is_nan() && j.bimodal.is_some())
+            });
         if !standalone {
             problems.push(format!(
                 "{id}: lacks its standalone runs or in-process ratio"

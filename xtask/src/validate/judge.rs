@@ -89,17 +89,40 @@ impl Calibration {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Judgement {
     /// matrix / plain: the median per-round ratio, or for a bimodal cell the ratio of the two
-    /// sides' medians within the regime most runs fell into.
+    /// sides' medians within the regime most runs fell into. NaN (stored as `null`) where there
+    /// is none: one side has no run in that regime.
+    #[serde(with = "nan_as_null")]
     pub ratio: f64,
     /// For a cell whose runs fall into two regimes: the regimes and how often each side hit them.
     pub bimodal: Option<Bimodal>,
     /// The 95% confidence interval of the ratio (geometric mean of the per-round ratios, from
-    /// their spread); for a bimodal cell, of the ratio within the regime.
+    /// their spread); for a bimodal cell, of the ratio within the regime. NaN (`null`) where too
+    /// few runs give none.
+    #[serde(with = "nan_as_null")]
     pub lower: f64,
     /// Upper bound.
+    #[serde(with = "nan_as_null")]
     pub upper: f64,
     /// The verdict.
     pub verdict: Verdict,
+}
+
+/// A number that may be NaN ("none"), which JSON cannot hold: stored as `null` (serde_json's
+/// own rendering of a NaN) and read back from it, so a record written can always be read.
+mod nan_as_null {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if v.is_nan() {
+            s.serialize_none()
+        } else {
+            s.serialize_f64(*v)
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+    }
 }
 
 /// What a calibration shows.
@@ -183,8 +206,11 @@ const BIMODAL_ALPHA: f64 = 0.01;
 /// `tolerance`.
 pub fn judge(matrix: &[f64], reference: &[f64], tolerance: f64) -> Judgement {
     let within = |r: f64| (r - 1.0).abs() <= tolerance;
+    // Without a ratio (one side has no run in the regime most runs fell into) or an interval
+    // (too few runs), only a significant difference in the slow share is a claim.
     let verdict = |ratio: f64, lower: f64, upper: f64, regimes_agree: bool| {
-        if !regimes_agree || (!within(ratio) && !(lower..=upper).contains(&1.0)) {
+        let excludes_one = lower.is_finite() && !(lower..=upper).contains(&1.0);
+        if !regimes_agree || (!within(ratio) && !ratio.is_nan() && excludes_one) {
             Verdict::Biased
         } else if within(ratio) {
             Verdict::Ok

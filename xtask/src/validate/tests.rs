@@ -156,3 +156,23 @@ fn a_gap_lies_with_the_process_when_the_in_process_loop_agrees_with_the_matrix()
     let ok = judge(&matrix, &runs(21, 128.0, 0.05), 0.10);
     assert_eq!(Gap::of(&ok, &beside), None);
 }
+
+#[test]
+fn a_cell_with_no_ratio_is_inconclusive_and_its_judgement_survives_json() {
+    // CI, 2026-12-06: every matrix run fast, every standalone run slow, three of each. The
+    // regime most runs fell into holds no standalone run, so there is no ratio there, and 3
+    // against 0 is no significant difference in the slow share.
+    let j = judge(&[18.27, 18.05, 18.44], &[53.09, 65.27, 98.34], 0.15);
+    assert!(j.bimodal.is_some() && j.ratio.is_nan(), "{j:?}");
+    assert_eq!(j.verdict, Verdict::Inconclusive);
+    let text = serde_json::to_string(&j).unwrap();
+    assert!(text.contains("\"ratio\":null"), "{text}");
+    let back: Judgement = serde_json::from_str(&text).unwrap();
+    assert!(back.ratio.is_nan() && back.lower.is_nan());
+    assert_eq!(back.verdict, Verdict::Inconclusive);
+    // One round: no interval, so a ratio outside the tolerance is no claim either.
+    assert_eq!(
+        judge(&[150.0], &[100.0], 0.15).verdict,
+        Verdict::Inconclusive
+    );
+}
