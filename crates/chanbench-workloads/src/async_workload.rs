@@ -36,7 +36,7 @@ fn measured(workload: &str, timed: runtime::AsyncTimed, messages: u64) -> Measur
 
 /// Producer tasks sharing `messages` between them; consumes `tx`, so the channel disconnects
 /// when they finish.
-fn producers<C: AsyncChannel, P: Payload>(
+pub(crate) fn producers<C: AsyncChannel, P: Payload>(
     gate: &Arc<AsyncGate>,
     tx: AsyncSender<C, P>,
     producers: usize,

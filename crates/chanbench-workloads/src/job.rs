@@ -1,6 +1,7 @@
 //! A described job's latency run (`cargo xtask choose`): the job's own producers and consumers,
-//! its capacity and message, with each message stamped when it is made, just before its send,
-//! and its send-to-receipt latency recorded by the consumer that gets it.
+//! its capacity and message, with each message stamped when it is made, just before its send
+//! (the matrix's producers send [`Stamped`] like any payload), and its send-to-receipt latency
+//! recorded by the consumer that gets it.
 //!
 //! The timed runs and the cost run send the job's plain message (`workload::mpsc`, `mpmc` and
 //! their async twins); this run is separate, after the cost run, so the clock reads it adds (two
@@ -17,15 +18,16 @@ use std::{
 
 use chanbench_core::{
     Channel, Make, MultiConsumer, Receiver, Sender,
-    asynchronous::{AsyncChannel, AsyncMultiConsumer, AsyncReceiver, AsyncSender, MakeAsync},
+    asynchronous::{AsyncChannel, AsyncMultiConsumer, AsyncReceiver, MakeAsync},
 };
 use hdrhistogram::Histogram;
 
 use crate::{
+    async_workload,
     payload::Payload,
     placement::{Role, Team},
     runtime::{self, AsyncGate, Flavor, Task},
-    workload::{Measured, latency_histogram, nanos, split},
+    workload::{self, Measured, latency_histogram, nanos},
 };
 
 /// A message with the moment it was made, just before its send.
@@ -34,15 +36,30 @@ pub struct Stamped<P> {
     payload: P,
 }
 
-impl<P: Payload> Stamped<P> {
-    fn new(source: &P::Source, i: u64) -> Self {
+/// The matrix's producers send it like any payload: `make` builds the job's message, then
+/// stamps it.
+impl<P: Payload> Payload for Stamped<P> {
+    type Source = P::Source;
+    fn label() -> String {
+        format!("{}-stamped", P::label())
+    }
+    fn bytes() -> usize {
+        P::bytes()
+    }
+    fn source() -> P::Source {
+        P::source()
+    }
+    #[inline]
+    fn make(source: &P::Source, i: u64) -> Self {
         let payload = P::make(source, i);
         Self {
             made: Instant::now(),
             payload,
         }
     }
+}
 
+impl<P> Stamped<P> {
     /// Records its latency into `h` and consumes it.
     fn arrived(self, h: &mut Histogram<u64>) {
         h.saturating_record(nanos(self.made.elapsed()));
@@ -50,20 +67,8 @@ impl<P: Payload> Stamped<P> {
     }
 }
 
-/// What a consumer returns: messages received and their latencies.
-type Received = (u64, Histogram<u64>);
-
-fn producer<C: Channel, P: Payload>(tx: Sender<C, Stamped<P>>, n: u64) -> Role<Received> {
-    let source = P::source();
-    Box::new(move || {
-        for i in 0..n {
-            if tx.send(Stamped::new(&source, i)).is_err() {
-                panic!("job latency: send failed with the consumers alive");
-            }
-        }
-        (0, latency_histogram())
-    })
-}
+/// What a role returns: messages received and, from a consumer, their latencies.
+type Received = (u64, Option<Histogram<u64>>);
 
 fn consumer<C: Channel, P: Payload>(rx: Receiver<C, Stamped<P>>) -> Role<Received> {
     Box::new(move || {
@@ -73,7 +78,7 @@ fn consumer<C: Channel, P: Payload>(rx: Receiver<C, Stamped<P>>) -> Role<Receive
             msg.arrived(&mut h);
             received += 1;
         }
-        (received, h)
+        (received, Some(h))
     })
 }
 
@@ -106,18 +111,19 @@ fn merged(results: Vec<Received>, elapsed: Duration, messages: u64) -> Measured 
         received,
         messages,
         elapsed,
-        added(results.into_iter().map(|(_, h)| h)),
+        added(results.into_iter().filter_map(|(_, h)| h)),
     )
 }
 
+/// The matrix's producer roles, sending stamped messages.
 fn producers<C: Channel, P: Payload>(
     tx: Sender<C, Stamped<P>>,
     count: usize,
     messages: u64,
 ) -> Vec<Role<Received>> {
-    split(messages, count)
+    workload::producers::<C, Stamped<P>>(tx, count, messages)
         .into_iter()
-        .map(|n| producer::<C, P>(tx.clone(), n))
+        .map(|role| -> Role<Received> { Box::new(move || (role(), None)) })
         .collect()
 }
 
@@ -154,29 +160,6 @@ pub fn latency_mpmc<C: MultiConsumer, M: Make<C>, P: Payload>(
 /// The consumers' histograms of an async run, added by each consumer once, at its end.
 type Shared = Arc<Mutex<Vec<Histogram<u64>>>>;
 
-fn async_producers<C: AsyncChannel, P: Payload>(
-    gate: &Arc<AsyncGate>,
-    tx: AsyncSender<C, Stamped<P>>,
-    count: usize,
-    messages: u64,
-) -> Vec<Task> {
-    split(messages, count)
-        .into_iter()
-        .map(|n| {
-            let mut tx = tx.clone();
-            let source = P::source();
-            gate.task(async move {
-                for i in 0..n {
-                    if tx.send(Stamped::new(&source, i)).await.is_err() {
-                        panic!("job latency: async send failed with the consumers alive");
-                    }
-                }
-                0
-            })
-        })
-        .collect()
-}
-
 fn async_consumer<C: AsyncChannel, P: Payload>(
     gate: &Arc<AsyncGate>,
     mut rx: AsyncReceiver<C, Stamped<P>>,
@@ -212,7 +195,7 @@ pub fn async_latency_mpsc<C: AsyncChannel, M: MakeAsync<C>, P: Payload>(
     let (tx, rx) = m.make::<Stamped<P>>();
     let gate = AsyncGate::new(producer_count + 1);
     let out = Shared::default();
-    let mut tasks = async_producers::<C, P>(&gate, tx, producer_count, messages);
+    let mut tasks = async_workload::producers::<C, Stamped<P>>(&gate, tx, producer_count, messages);
     tasks.push(async_consumer::<C, P>(&gate, rx, &out));
     async_merged(runtime::run(team, flavor, tasks, None), out, messages)
 }
@@ -229,7 +212,7 @@ pub fn async_latency_mpmc<C: AsyncMultiConsumer, M: MakeAsync<C>, P: Payload>(
     let (tx, rx) = m.make::<Stamped<P>>();
     let gate = AsyncGate::new(producer_count + consumer_count);
     let out = Shared::default();
-    let mut tasks = async_producers::<C, P>(&gate, tx, producer_count, messages);
+    let mut tasks = async_workload::producers::<C, Stamped<P>>(&gate, tx, producer_count, messages);
     for _ in 1..consumer_count {
         tasks.push(async_consumer::<C, P>(&gate, rx.clone(), &out));
     }

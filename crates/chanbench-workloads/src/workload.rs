@@ -78,7 +78,7 @@ fn consumer<C: Channel, P: Payload>(rx: Receiver<C, P>) -> Role<u64> {
 
 /// `producers` producer roles sharing `messages` between them; consumes `tx`, so the channel
 /// disconnects when they finish.
-fn producers<C: Channel, P: Payload>(
+pub(crate) fn producers<C: Channel, P: Payload>(
     tx: Sender<C, P>,
     producers: usize,
     messages: u64,

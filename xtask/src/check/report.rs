@@ -28,7 +28,7 @@ pub fn check(run: &Run) -> Result<(String, Vec<String>)> {
             problems.push(format!("chart {} of the page is malformed: {e}", i + 1));
         }
     }
-    if html.contains("<script") || html.contains(" src=") {
+    if loads_something(&html) {
         problems.push("the page loads something: it must be self-contained".to_owned());
     }
     let ids: BTreeSet<&str> = Regex::new(r#" id="([^"]+)""#)
@@ -110,7 +110,7 @@ fn job_answer(page: &str, markdown: &str, run: &Run) -> Vec<String> {
             choose::SUMMARY
         ));
     }
-    if page.contains("<script") || page.contains(" src=") {
+    if loads_something(page) {
         problems.push(format!(
             "{} loads something: it must be self-contained",
             choose::PAGE
@@ -132,4 +132,10 @@ fn job_answer(page: &str, markdown: &str, run: &Run) -> Vec<String> {
         }
     }
     problems
+}
+
+/// Whether a page runs or loads anything (a script, an image or style from elsewhere): every page
+/// xtask writes is one self-contained file.
+fn loads_something(html: &str) -> bool {
+    html.contains("<script") || html.contains(" src=")
 }

@@ -22,7 +22,7 @@ pub struct AsyncWinners {
     /// The workload.
     pub workload: Workload,
     /// The runtime flavour.
-    pub flavour: &'static str,
+    pub flavour: Runtime,
     /// Per placement.
     pub per_placement: Vec<PlacementRanking>,
 }
@@ -45,7 +45,7 @@ pub fn winners(view: &View<'_>) -> Vec<AsyncWinners> {
             if per_placement.iter().any(|(_, r)| r.is_some()) {
                 out.push(AsyncWinners {
                     workload,
-                    flavour: flavour.name(),
+                    flavour,
                     per_placement,
                 });
             }

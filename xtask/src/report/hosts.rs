@@ -16,14 +16,14 @@ use std::{
 };
 
 use anyhow::{Context, Result, bail};
-use chanbench_schema::{Kind, Runtime, Workload};
+use chanbench_schema::{Runtime, Workload};
 use maud::{Markup, html};
 
-use super::{asynchronous::FLAVOURS, scoreboard};
+use super::{model::View, scoreboard};
 use crate::{
     environment::{Environment, host_differences},
-    ranking::{self, Ranking},
-    results::{CellResult, PlacementResults, Run},
+    ranking::Ranking,
+    results::{CellResult, Run},
     units::document,
 };
 
@@ -166,58 +166,54 @@ impl<'a> Hosts<'a> {
             .iter()
             .map(|s| s.difference(&shared).cloned().collect())
             .collect();
-        // Each run reduced to the shared cells, placement by placement.
-        let reduced: Vec<Vec<PlacementResults>> = runs
-            .iter()
-            .map(|run| {
-                run.placements
-                    .iter()
-                    .map(|p| {
-                        let mut p = p.clone();
-                        let name = p.placement.clone();
-                        p.cells.retain(|c| shared.contains(&key(&name, c)));
-                        p
-                    })
-                    .collect()
-            })
-            .collect();
-        let placements: Vec<String> = runs[0]
+        // Each run reduced to the shared cells, on the placements they share in the first run's
+        // order, and ranked as its scoreboard ranks it.
+        let placements: Vec<&str> = runs[0]
             .placements
             .iter()
-            .map(|p| p.placement.clone())
-            .filter(|name| shared.iter().any(|k| &k.0 == name))
+            .map(|p| p.placement.as_str())
+            .filter(|name| shared.iter().any(|k| k.0 == *name))
             .collect();
-        let workloads: Vec<Workload> = Workload::ALL
-            .into_iter()
-            .filter(|w| w.facts().kind == Kind::Channel && shared.iter().any(|k| k.1 == *w))
-            .collect();
-        let impls: Vec<Vec<String>> = runs.iter().map(ranking::implementations).collect();
-        let mut rows = Vec::new();
-        for workload in workloads {
-            let flavours: Vec<Option<Runtime>> = if workload.is_async() {
-                FLAVOURS.iter().map(|f| Some(*f)).collect()
-            } else {
-                vec![None]
-            };
-            for runtime in flavours {
-                for placement in &placements {
-                    let on = |c: &CellResult| c.params().runtime == runtime;
-                    let rankings: Vec<Option<Ranking>> = reduced
+        let boards: Vec<Vec<scoreboard::Row>> = runs
+            .iter()
+            .map(|run| {
+                let reduced = Run {
+                    dir: run.dir.clone(),
+                    environment: run.environment.clone(),
+                    placements: placements
                         .iter()
-                        .zip(&impls)
-                        .map(|(run, impls)| {
-                            let p = run.iter().find(|p| &p.placement == placement)?;
-                            ranking::rank_where(impls, p, workload, on)
+                        .filter_map(|name| run.placements.iter().find(|p| p.placement == *name))
+                        .map(|p| {
+                            let mut p = p.clone();
+                            p.cells.retain(|c| shared.contains(&key(&p.placement, c)));
+                            p
                         })
-                        .collect();
-                    if rankings.iter().any(Option::is_some) {
-                        rows.push(Row {
-                            workload,
-                            runtime,
-                            placement: placement.clone(),
-                            rankings,
-                        });
-                    }
+                        .collect(),
+                    core_to_core: None,
+                };
+                scoreboard::rows(&View::new(&reduced))
+            })
+            .collect();
+        let mut rows = Vec::new();
+        for board_row in &boards[0] {
+            let (workload, runtime) = (board_row.workload, board_row.runtime);
+            for (i, placement) in placements.iter().enumerate() {
+                let rankings: Vec<Option<Ranking>> = boards
+                    .iter()
+                    .map(|board| {
+                        let row = board
+                            .iter()
+                            .find(|r| r.workload == workload && r.runtime == runtime)?;
+                        row.rankings.get(i)?.clone()
+                    })
+                    .collect();
+                if rankings.iter().any(Option::is_some) {
+                    rows.push(Row {
+                        workload,
+                        runtime,
+                        placement: (*placement).to_owned(),
+                        rankings,
+                    });
                 }
             }
         }

@@ -6,10 +6,13 @@
 use chanbench_schema::{Runtime, Workload};
 use maud::{Markup, html};
 
-use super::{asynchronous::FLAVOURS, model::View};
+use super::{
+    asynchronous,
+    model::{PlacementRanking, View},
+};
 use crate::{
-    ranking::{self, MIN_MARGIN, Ranking, Replication},
-    results::{CellResult, PlacementResults},
+    ranking::{MIN_MARGIN, Ranking, Replication},
+    results::PlacementResults,
 };
 
 /// How sure a scoreboard entry's claim is: its colour.
@@ -70,42 +73,26 @@ pub struct Row {
     pub rankings: Vec<Option<Ranking>>,
 }
 
-/// The run's rows: every channel workload it measured, sync ones once, async ones per runtime
-/// flavour they ran on.
+/// The run's rows: every channel workload it measured, sync ones once (the "which channel"
+/// rankings), async ones per runtime flavour they ran on (the async section's).
 pub fn rows(view: &View<'_>) -> Vec<Row> {
-    let placements = &view.run.placements;
-    let mut out = Vec::new();
-    for workload in view.channel_workloads() {
-        let flavours: Vec<Option<Runtime>> = if workload.is_async() {
-            FLAVOURS
-                .iter()
-                .filter(|f| ran_on(placements, workload, **f))
-                .map(|f| Some(*f))
-                .collect()
-        } else {
-            vec![None]
-        };
-        for runtime in flavours {
-            let on = |c: &CellResult| c.params().runtime == runtime;
-            out.push(Row {
-                workload,
-                runtime,
-                rankings: placements
-                    .iter()
-                    .map(|p| ranking::rank_where(view.impls(), p, workload, on))
-                    .collect(),
-            });
-        }
-    }
-    out
-}
-
-/// Whether any placement has a cell of `workload` on `flavour`.
-fn ran_on(placements: &[PlacementResults], workload: Workload, flavour: Runtime) -> bool {
-    placements.iter().any(|p| {
-        p.cells_of(workload)
-            .any(|c| c.params().runtime == Some(flavour))
-    })
+    let rankings = |per_placement: Vec<PlacementRanking>| -> Vec<Option<Ranking>> {
+        per_placement.into_iter().map(|(_, r)| r).collect()
+    };
+    let sync = view
+        .winners()
+        .into_iter()
+        .map(|(workload, per_placement)| Row {
+            workload,
+            runtime: None,
+            rankings: rankings(per_placement),
+        });
+    let asynchronous = asynchronous::winners(view).into_iter().map(|w| Row {
+        workload: w.workload,
+        runtime: Some(w.flavour),
+        rankings: rankings(w.per_placement),
+    });
+    sync.chain(asynchronous).collect()
 }
 
 /// The scoreboard of `rows` over `placements` (each with its cores), linking each workload to

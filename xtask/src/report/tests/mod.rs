@@ -251,7 +251,7 @@ fn async_cells_are_ranked_per_runtime_flavour_and_set_beside_their_sync_twin() {
     let winner = |flavour: &str| {
         let w = winners
             .iter()
-            .find(|w| w.flavour == flavour && w.workload == Workload::AsyncSpsc)
+            .find(|w| w.flavour.name() == flavour && w.workload == Workload::AsyncSpsc)
             .unwrap();
         w.per_placement[0].1.as_ref().unwrap().winner.clone()
     };
