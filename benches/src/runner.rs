@@ -3,7 +3,8 @@
 //!
 //! Configured by environment variables (criterion owns the command line):
 //! - `CHANBENCH_PROFILE`: `smoke`, `quick`, `default` (the default) or `full`;
-//! - `CHANBENCH_IMPL`, `CHANBENCH_WORKLOAD`: comma-separated ids to run (default: all);
+//! - `CHANBENCH_IMPL`, `CHANBENCH_WORKLOAD`: comma-separated ids to run (default: all, less the
+//!   behaviour families, which run when named or in the full profile);
 //! - `CHANBENCH_OVERSUBSCRIBE`: worker roles per allowed core for mpsc/mpmc (default 1);
 //! - `CHANBENCH_COSTS`: where the cost records go (default
 //!   `target/chanbench/costs-<profile>.jsonl`);
@@ -45,7 +46,9 @@ use crate::{
     zero_cost,
 };
 use anyhow::{Context, Result};
-use chanbench_schema::{CellRecord, Job, ProfileName, Record, Status, Workload, protocol::Line};
+use chanbench_schema::{
+    CellRecord, Job, Observation, ProfileName, Record, Status, Workload, protocol::Line,
+};
 use chanbench_workloads::{
     cost::{Cost, measure_cost, percentiles},
     matrix::{Cell, Matrix, Mode, Shape, Sweep, names_swept},
@@ -130,11 +133,13 @@ fn run(build: impl FnOnce(&Profile, &Cores, Option<&Vec<String>>) -> Result<Matr
         anyhow::bail!(why);
     }
     let slowdowns = Slowdown::from_env(&implementations)?;
+    // The behaviour families run when named, or in the full profile.
     let wanted = |workload: Workload, implementation: &str| {
-        workload_filter
-            .as_ref()
-            .is_none_or(|w| w.iter().any(|x| x == workload.name()))
-            && asked(implementation)
+        let named = match &workload_filter {
+            Some(w) => w.iter().any(|x| x == workload.name()),
+            None => !workload.on_request() || profile.name == ProfileName::Full,
+        };
+        named && asked(implementation)
     };
     let unsupported = matrix.unsupported();
     matrix
@@ -216,13 +221,19 @@ fn run(build: impl FnOnce(&Profile, &Cores, Option<&Vec<String>>) -> Result<Matr
         zero_cost_timed |= cell.workload() == Workload::ZeroCost;
         measured += 1;
         let cost = cost_runs.then(|| cost_run(&profile, cell, &team));
-        let summary = summary(cell, cost.as_ref());
+        // A behaviour family's observation: in every process, the unit of replication.
+        let observation = cell.observe.as_ref().map(|o| o(&team, matrix.sweep.extent));
+        let mut summary = summary(cell, cost.as_ref());
+        if let Some(o) = &observation {
+            summary = format!("{summary}; observed {}", observed(o));
+        }
         // The record is on disk before the line that announces it: xtask treats a cell whose
         // summary it has seen as finished.
         let mut record = CellRecord::new(cell.key.clone(), Status::Ok, profile.name);
         record.thread_cores = team.worker_cores()[..cell.threads()].to_vec();
         record.threads_per_core = cell.threads() as f64 / cores.len() as f64;
         record.cost = cost;
+        record.observation = observation.map(Box::new);
         recorder.write(&Record::Cell(record))?;
         eprintln!("{}", Line::Finished { id, summary });
     }
@@ -332,6 +343,25 @@ fn summary(cell: &Cell, cost: Option<&Cost>) -> String {
             l.p50_ns, l.p99_ns, l.p999_ns
         )),
     )
+}
+
+/// A behaviour family's observation in a few words.
+fn observed(o: &Observation) -> String {
+    match o {
+        Observation::OfferedLoad(l) => format!(
+            "p99 {} ns from the due time at {:.0} of {:.0} msg/s offered ({:.0}% achieved)",
+            l.latency.p99_ns,
+            l.target_per_s,
+            l.saturation_per_s,
+            l.kept_up() * 100.0
+        ),
+        Observation::Fairness(s) => format!(
+            "Jain {:.3} over {} roles",
+            s.jain().unwrap_or(f64::NAN),
+            s.counts.len()
+        ),
+        Observation::Memory(f) => format!("{:.0} B of heap per empty channel", f.empty_heap_bytes),
+    }
 }
 
 /// The interleaved zero-cost comparison, both sides, recorded.

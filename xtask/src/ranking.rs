@@ -175,7 +175,10 @@ pub fn implementations(run: &Run) -> Vec<String> {
         .map(|l| l.implementation.clone())
         .collect();
     for cell in run.placements.iter().flat_map(|p| &p.cells) {
-        let channel = cell.workload().facts().kind == Kind::Channel;
+        let channel = matches!(
+            cell.workload().facts().kind,
+            Kind::Channel | Kind::Behaviour
+        );
         if channel && !impls.iter().any(|i| i == cell.implementation()) {
             impls.push(cell.implementation().to_owned());
         }

@@ -62,6 +62,7 @@ pub fn rate(per_s: f64, unit: Unit) -> String {
         Unit::Item => "items",
         Unit::Request => "requests",
         Unit::Frame => "frames",
+        Unit::NewChannel => "channels",
     };
     match per_s {
         x if x >= 1e9 => format!("{:.2} G {name}/s", x / 1e9),

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     strategy::Strategy,
-    vocabulary::{Envelope, Grain, PeersIn, Runtime, Socket},
+    vocabulary::{Envelope, Grain, PeersIn, Runtime, Share, Socket},
     workload::{Kind, Workload},
 };
 
@@ -106,6 +106,15 @@ pub struct Params {
     /// (absent: threads).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peers_in: Option<PeersIn>,
+    /// The offered load of an `offered-load` cell, percent of the channel's own saturation rate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load_percent: Option<u32>,
+    /// Busy hog threads beside a `background-load` cell's roles (0: its unloaded twin).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hogs: Option<usize>,
+    /// Whose shares a `fairness` cell counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<Share>,
 }
 
 impl Params {
@@ -128,6 +137,9 @@ impl Params {
             peers: None,
             socket: None,
             peers_in: None,
+            load_percent: None,
+            hogs: None,
+            share: None,
         }
     }
 
@@ -174,6 +186,9 @@ impl Params {
         parts.extend(self.pause_ns.map(|p| format!("pause={}", duration(p))));
         parts.extend(self.envelope.map(|e| e.name().to_owned()));
         parts.extend(self.runtime.as_ref().map(|r| format!("rt={r}")));
+        parts.extend(self.share.map(|s| format!("share={s}")));
+        parts.extend(self.load_percent.map(|p| format!("load={p}%")));
+        parts.extend(self.hogs.map(|n| format!("hogs={n}")));
         parts.join("/")
     }
 }

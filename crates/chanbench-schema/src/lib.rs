@@ -12,6 +12,7 @@ pub mod cell;
 pub mod core_to_core;
 pub mod cost;
 pub mod job;
+pub mod observation;
 pub mod profile;
 pub mod protocol;
 pub mod record;
@@ -25,6 +26,7 @@ pub use cell::{Capacity, CellKey, Params, Payload, Status};
 pub use core_to_core::CoreToCore;
 pub use cost::{Cost, Percentiles};
 pub use job::{Job, JobError, JobSize, Storage};
+pub use observation::{Footprint, LoadLevel, Observation, Queued, Retained, Shares};
 pub use profile::ProfileName;
 pub use record::{
     CalibrationRecord, CellRecord, ConformanceRecord, KnobCalibration, KnobRecord, PairedRecord,
@@ -32,5 +34,5 @@ pub use record::{
 };
 pub use strategy::{Answer, NativeSelect, Pool, Receiver, Serve, Split, Strategy, Wait};
 pub use version::{SCHEMA, SchemaMismatch, check_schema};
-pub use vocabulary::{Envelope, Grain, PeersIn, Runtime, Socket};
+pub use vocabulary::{Envelope, Grain, PeersIn, Runtime, Share, Socket};
 pub use workload::{Floor, FloorRule, Kind, Latency, Pacing, Unit, Workload, WorkloadFacts};

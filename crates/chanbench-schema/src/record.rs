@@ -8,6 +8,7 @@ use crate::{
     cell::{CellKey, Status},
     check_schema,
     cost::Cost,
+    observation::Observation,
     profile::ProfileName,
     workload::Workload,
 };
@@ -105,6 +106,9 @@ pub struct CellRecord {
     pub profile: ProfileName,
     /// The cost run; `None` when not supported, or not measured in this process.
     pub cost: Option<Cost>,
+    /// A behaviour family's observation, made in every process that runs the cell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observation: Option<Box<Observation>>,
 }
 
 impl CellRecord {
@@ -119,6 +123,7 @@ impl CellRecord {
             threads_per_core: 0.0,
             profile,
             cost: None,
+            observation: None,
         }
     }
 }

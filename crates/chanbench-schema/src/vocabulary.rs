@@ -124,6 +124,18 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// Whose shares a `fairness` cell counts.
+    Share, "share" {
+        /// Each consumer's share of the messages (several consumers, one channel).
+        Consumers => "consumers",
+        /// Each producer's share of what one consumer received (producers never stop first).
+        Producers => "producers",
+        /// Each source's share of what one native select received (every source always ready).
+        Sources => "sources",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -55,6 +55,16 @@ pub enum Workload {
     ThreadToTask,
     /// Async bridge: a task's sends into a plain thread's blocking receives.
     TaskToThread,
+    /// Behaviour: latency at fixed fractions of the channel's own saturation rate, from each
+    /// message's intended send time.
+    OfferedLoad,
+    /// Behaviour: each consumer's, producer's or selected source's share under saturation.
+    Fairness,
+    /// Behaviour: the same streaming cells with busy hog threads on the roles' cores, and
+    /// without.
+    BackgroundLoad,
+    /// Behaviour: bytes of an empty channel, per queued message and after a drained burst.
+    Memory,
 }
 
 /// What a workload's cells are, which decides where the report shows them.
@@ -67,6 +77,10 @@ pub enum Kind {
     Strategy,
     /// A baseline (the floor, the zero-cost pair): not an implementation's cell.
     Baseline,
+    /// Channel implementations observed beyond their speed (latency at an offered load,
+    /// fairness, background load, memory): each family its own section, from every process's
+    /// observation; never in the speed rankings.
+    Behaviour,
 }
 
 /// What one iteration of a cell is: the unit its times are per.
@@ -83,16 +97,19 @@ pub enum Unit {
     Request,
     /// One frame read from a socket and handled.
     Frame,
+    /// One empty channel created and dropped.
+    NewChannel,
 }
 
 impl Unit {
     /// Every unit, in the order the report explains them.
-    pub const ALL: [Unit; 5] = [
+    pub const ALL: [Unit; 6] = [
         Unit::Message,
         Unit::RoundTrip,
         Unit::Item,
         Unit::Request,
         Unit::Frame,
+        Unit::NewChannel,
     ];
 
     /// What one unit is, after its short form: `/round trip` is "one there and back".
@@ -103,6 +120,7 @@ impl Unit {
             Unit::Item => "one item of a job",
             Unit::Request => "one request answered",
             Unit::Frame => "one frame read from a socket and handled",
+            Unit::NewChannel => "one empty channel created and dropped",
         }
     }
 
@@ -114,6 +132,7 @@ impl Unit {
             Unit::Item => "item",
             Unit::Request => "request",
             Unit::Frame => "frame",
+            Unit::NewChannel => "channel",
         }
     }
 
@@ -125,6 +144,7 @@ impl Unit {
             Unit::Item => "/item",
             Unit::Request => "/request",
             Unit::Frame => "/frame",
+            Unit::NewChannel => "/channel",
         }
     }
 }
@@ -184,6 +204,9 @@ pub enum Latency {
     OneWay,
     /// From a request's send to its answer's receipt.
     RoundTrip,
+    /// From a message's intended send time on an open-loop schedule to its receipt: a sender
+    /// that falls behind its schedule adds its lateness (coordinated omission corrected).
+    Intended,
 }
 
 impl Latency {
@@ -193,6 +216,7 @@ impl Latency {
             Latency::None => "ns",
             Latency::OneWay => "ns (one way: send to receipt)",
             Latency::RoundTrip => "ns (round trip: send to answer)",
+            Latency::Intended => "ns (intended send to receipt)",
         }
     }
 }
@@ -231,7 +255,7 @@ pub struct WorkloadFacts {
 
 impl Workload {
     /// Every workload, in the order the report shows them.
-    pub const ALL: [Workload; 20] = [
+    pub const ALL: [Workload; 24] = [
         Workload::Seq,
         Workload::Spsc,
         Workload::Mpsc,
@@ -250,6 +274,10 @@ impl Workload {
         Workload::Sources,
         Workload::Service,
         Workload::Transport,
+        Workload::OfferedLoad,
+        Workload::Fairness,
+        Workload::BackgroundLoad,
+        Workload::Memory,
         Workload::Floor,
         Workload::ZeroCost,
     ];
@@ -285,6 +313,10 @@ impl Workload {
             Workload::AsyncPingPong => row("async-ping-pong", Channel, RoundTrip, ROUND_TRIP,                          L::None,      Saturated, "tasks: a message there and back"),
             Workload::ThreadToTask => row("thread-to-task", Channel, Message,  STREAMING,                                  L::None,      Saturated, "a plain thread's blocking sends into a task"),
             Workload::TaskToThread => row("task-to-thread", Channel, Message,  STREAMING,                                  L::None,      Saturated, "a task's sends into a plain thread's blocking receives"),
+            Workload::OfferedLoad => row("offered-load", Behaviour, Message, none("paced: the time is the schedule's"),  L::Intended,  Paced,     "latency at 10-95% of the channel's own saturation rate, from intended send times"),
+            Workload::Fairness =>   row("fairness",   Behaviour, Message,  none("a share, not a speed"),                 L::None,      Saturated, "each consumer's, producer's or selected source's share under saturation"),
+            Workload::BackgroundLoad => row("background-load", Behaviour, Message, none("compared with itself unloaded"), L::None,   Saturated, "spsc and mpsc with a busy hog thread on each role's core, and without"),
+            Workload::Memory =>     row("memory",     Behaviour, NewChannel, none("bytes, not a transfer"),                L::None,      Saturated, "bytes of an empty channel, per queued message, and after a drained burst"),
         }
     }
 
@@ -312,6 +344,22 @@ impl Workload {
             Workload::AsyncPingPong => Some(Workload::PingPong),
             _ => None,
         }
+    }
+
+    /// Whether its cells run only when asked for by name (`--workload`) or in the full profile:
+    /// the behaviour families, which the default run's time budget leaves out.
+    pub fn on_request(self) -> bool {
+        self.facts().kind == Kind::Behaviour
+    }
+
+    /// Whether each process that runs one of its cells stores an
+    /// [`Observation`](crate::Observation) of it beside the times: what its findings are drawn
+    /// from.
+    pub fn observes(self) -> bool {
+        matches!(
+            self,
+            Workload::OfferedLoad | Workload::Fairness | Workload::Memory
+        )
     }
 
     /// The workload's name.

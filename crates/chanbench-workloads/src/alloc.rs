@@ -63,6 +63,9 @@ static BYTES: AtomicU64 = AtomicU64::new(0);
 /// of 234,736 B.
 static LIVE: AtomicI64 = AtomicI64::new(0);
 static PEAK: AtomicI64 = AtomicI64::new(0);
+/// Bytes allocated minus bytes freed since counting started, below zero when the counted code
+/// freed more than it allocated: what it left held (the `memory` family's figure).
+static NET: AtomicI64 = AtomicI64::new(0);
 
 /// The counting allocator; see the module docs.
 #[derive(Debug, Clone, Copy, Default)]
@@ -76,6 +79,7 @@ impl CountingAlloc {
             BYTES.fetch_add(size as u64, Ordering::Relaxed);
             let live = LIVE.fetch_add(size as i64, Ordering::Relaxed) + size as i64;
             PEAK.fetch_max(live, Ordering::Relaxed);
+            NET.fetch_add(size as i64, Ordering::Relaxed);
         }
     }
 
@@ -83,6 +87,7 @@ impl CountingAlloc {
     fn count_free(size: usize) {
         if COUNTING.load(Ordering::Relaxed) {
             let size = size as i64;
+            NET.fetch_sub(size, Ordering::Relaxed);
             // Infallible: the closure always returns `Some`.
             let _ = LIVE.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |live| {
                 Some((live - size).max(0))
@@ -134,6 +139,9 @@ pub struct Allocations {
     /// The most bytes the counted code held at once: allocated minus freed since it started, at
     /// its highest (a free of a block from before it started counts against it).
     pub peak_live_bytes: u64,
+    /// Bytes allocated minus bytes freed: what the counted code still held when it returned
+    /// (negative when it freed blocks from before it started).
+    pub net_bytes: i64,
 }
 
 /// Counts the allocations `f` makes, on any thread. `None` when [`CountingAlloc`] is not this
@@ -144,6 +152,7 @@ pub fn count_allocations<R>(f: impl FnOnce() -> R) -> (R, Option<Allocations>) {
         count: ALLOCATIONS.load(Ordering::SeqCst),
         bytes: BYTES.load(Ordering::SeqCst),
         peak_live_bytes: 0,
+        net_bytes: 0,
     };
     COUNTING.store(true, Ordering::SeqCst);
     let before = read();
@@ -152,6 +161,7 @@ pub fn count_allocations<R>(f: impl FnOnce() -> R) -> (R, Option<Allocations>) {
     let before = read();
     LIVE.store(0, Ordering::SeqCst);
     PEAK.store(0, Ordering::SeqCst);
+    NET.store(0, Ordering::SeqCst);
     let result = f();
     let after = read();
     COUNTING.store(false, Ordering::SeqCst);
@@ -159,6 +169,7 @@ pub fn count_allocations<R>(f: impl FnOnce() -> R) -> (R, Option<Allocations>) {
         count: after.count - before.count,
         bytes: after.bytes - before.bytes,
         peak_live_bytes: u64::try_from(PEAK.load(Ordering::SeqCst)).unwrap_or(0),
+        net_bytes: NET.load(Ordering::SeqCst),
     };
     (result, installed.then_some(counted))
 }

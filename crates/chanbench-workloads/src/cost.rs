@@ -85,6 +85,11 @@ fn reset_peak_rss() -> Option<u64> {
     Some(status()?.vmrss? * 1024)
 }
 
+/// The process's resident size now, bytes; `None` where `/proc` cannot tell.
+pub fn resident_bytes() -> Option<u64> {
+    Some(status()?.vmrss? * 1024)
+}
+
 /// The process's resident high-water mark, bytes.
 fn peak_rss() -> Option<u64> {
     Some(status()?.vmhwm? * 1024)

@@ -16,6 +16,8 @@
 //! - [`runtime`] and [`async_workload`]: the tokio runtimes (both flavours, built with the team)
 //!   and the async scenarios on them: spsc, mpsc, mpmc and ping-pong between tasks, and the
 //!   bridges between a plain thread and a task.
+//! - [`behaviour`]: what a channel does beyond its speed: latency at an offered load, fairness,
+//!   memory (the background-load cells run the streaming jobs beside the team's [`hogs`]).
 //! - [`paired`]: the paired runner of `cargo xtask ab` (several builds of an implementation
 //!   interleaved in one process), and [`knob`], its test knob of extra work per message.
 //!
@@ -23,10 +25,12 @@
 
 pub mod alloc;
 pub mod async_workload;
+pub mod behaviour;
 pub mod calibrate;
 pub mod cores;
 pub mod cost;
 pub mod floor;
+pub mod hogs;
 pub mod job;
 pub mod knob;
 pub mod matrix;

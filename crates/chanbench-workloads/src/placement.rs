@@ -17,27 +17,29 @@ use std::{
     time::Instant,
 };
 
-use crate::runtime::Runtimes;
+use crate::{hogs::Hogs, runtime::Runtimes};
 
 pub use crate::cores::{Cores, PlacementError, job_threads_spawned, threads_spawned};
 pub(crate) use crate::cores::{count_job_thread, count_thread};
 
 type Job = Box<dyn FnOnce() + Send>;
 
-/// Persistent worker threads, worker `i` pinned to [`Cores::for_role`]`(i)`, and a rayon pool
-/// with one thread per allowed core, thread `i` pinned the same way. Jobs are handed to them per
-/// measurement; the threads themselves live as long as the team.
+/// Persistent worker threads, worker `i` pinned to [`Cores::for_role`]`(i)`, a rayon pool with
+/// one thread per allowed core, thread `i` pinned the same way, and one parked [`Hogs`] thread
+/// per allowed core for the `background-load` cells. Jobs are handed to them per measurement;
+/// the threads themselves live as long as the team.
 pub struct Team {
     workers: Vec<mpsc::Sender<Job>>,
     worker_cores: Vec<usize>,
     affinity: Cores,
     pool: Arc<rayon::ThreadPool>,
     runtimes: Runtimes,
+    hogs: Hogs,
 }
 
 impl Team {
-    /// Starts `size` pinned workers, the rayon pool and the tokio runtimes of the async cells
-    /// (both flavours, see [`Runtimes`]). This is the only place threads are created outside
+    /// Starts `size` pinned workers, the rayon pool, the tokio runtimes of the async cells
+    /// (both flavours, see [`Runtimes`]) and the parked hogs. This is the only place threads are created outside
     /// strategies that spawn per job by design.
     pub fn new(cores: &Cores, size: usize) -> Result<Self, PlacementError> {
         let pool_cores = cores.clone();
@@ -81,13 +83,20 @@ impl Team {
             pinned_to.push(core);
         }
         let runtimes = Runtimes::new(cores).map_err(PlacementError::Runtime)?;
+        let hogs = Hogs::new(cores)?;
         Ok(Self {
             workers,
             worker_cores: pinned_to,
             affinity: cores.clone(),
             pool: Arc::new(pool),
             runtimes,
+            hogs,
         })
+    }
+
+    /// The hogs of the `background-load` cells: one per allowed core, parked until asked.
+    pub fn hogs(&self) -> &Hogs {
+        &self.hogs
     }
 
     /// The tokio runtimes of the async cells, built with the team.

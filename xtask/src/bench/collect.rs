@@ -91,6 +91,7 @@ pub fn collect(
                     estimates,
                     samples,
                     cost: c.cost,
+                    observations: c.observation.into_iter().map(|o| *o).collect(),
                     ..CellResult::new(c.key, c.status)
                 });
             }

@@ -2,18 +2,23 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chanbench_schema::{Latency, Params, Runtime, Status, Workload};
+use chanbench_schema::{Latency, Params, ProfileName, Runtime, Status, Workload};
 
 use crate::results::{CellResult, Run};
 
 /// The workloads a run of this build must have measured: a job's, the ones it asked for, or
-/// every workload of the table.
+/// every workload of the table (the behaviour families, which run on request, in the full
+/// profile only).
 pub fn expected(run: &Run) -> BTreeSet<Workload> {
     let asked = &run.environment.request.workloads;
+    let full = run.environment.profile == ProfileName::Full;
     if let Some(job) = &run.environment.request.job {
         BTreeSet::from([job.workload()])
     } else if asked.is_empty() {
-        Workload::ALL.into_iter().collect()
+        Workload::ALL
+            .into_iter()
+            .filter(|w| full || !w.on_request())
+            .collect()
     } else {
         asked.iter().copied().collect()
     }
@@ -132,6 +137,14 @@ fn cell(c: &CellResult) -> Vec<String> {
         .is_some_and(|e| e.median.ns_per_msg > 0.0)
     {
         problems.push("no estimates".to_owned());
+    }
+    // A behaviour family's observation is made in every process that timed the cell.
+    let processes = c.repeats.len().max(1);
+    if c.workload().observes() && c.observations.len() != processes {
+        problems.push(format!(
+            "{} observations from {processes} processes",
+            c.observations.len()
+        ));
     }
     let Some(cost) = &c.cost else {
         problems.push("no cost run".to_owned());

@@ -12,7 +12,7 @@ use std::{
 
 use anyhow::{Context, Result, bail};
 use chanbench_schema::{
-    CellKey, Cost, FloorRule, Params, Status, Workload, ZeroCostRecord, check_schema,
+    CellKey, Cost, FloorRule, Observation, Params, Status, Workload, ZeroCostRecord, check_schema,
 };
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
@@ -68,6 +68,10 @@ pub struct CellResult {
     /// by the machine, which `cargo xtask compare` compares (see `compare.rs`).
     #[serde(default)]
     pub repeats_fastest: Vec<f64>,
+    /// A behaviour family's observation, one per process that measured the cell, in the order
+    /// they ran: the findings are drawn from them all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub observations: Vec<Observation>,
 }
 
 impl CellResult {
@@ -83,6 +87,7 @@ impl CellResult {
             cost: None,
             repeats: Vec::new(),
             repeats_fastest: Vec::new(),
+            observations: Vec::new(),
         }
     }
 
@@ -207,6 +212,7 @@ pub fn merge_passes(passes: Vec<PlacementResults>, complete: bool) -> Option<Pla
                 Some(seen) => {
                     seen.repeats.extend(median(&cell));
                     seen.repeats_fastest.extend(fastest(&cell));
+                    seen.observations.extend(cell.observations.iter().cloned());
                     // Costs are measured in one process of a run (the first), times in all.
                     if seen.cost.is_none() {
                         seen.cost = cell.cost.clone();
@@ -214,9 +220,11 @@ pub fn merge_passes(passes: Vec<PlacementResults>, complete: bool) -> Option<Pla
                     if seen.estimates.is_none() && cell.estimates.is_some() {
                         let repeats = std::mem::take(&mut seen.repeats);
                         let repeats_fastest = std::mem::take(&mut seen.repeats_fastest);
+                        let observations = std::mem::take(&mut seen.observations);
                         *seen = CellResult {
                             repeats,
                             repeats_fastest,
+                            observations,
                             ..cell
                         };
                     }

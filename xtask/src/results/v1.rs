@@ -104,6 +104,7 @@ pub fn parse_params(workload: Workload, label: &str) -> Result<Params> {
             params.payload = payload(next().as_deref().unwrap_or_default());
         }
         Kind::Baseline => params.payload = payload(next().as_deref().unwrap_or_default()),
+        Kind::Behaviour => bail!("{workload}: schema 1 had no behaviour families"),
     }
     if let Some(extra) = next() {
         bail!("{workload} {label:?}: unexpected part {extra:?}");

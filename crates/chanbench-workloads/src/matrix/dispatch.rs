@@ -19,6 +19,7 @@ impl Matrix {
         super::transport::flavor(self, m, needs);
         super::burst::flavor(self, m, needs);
         super::ping_pong::flavor(self, m, needs);
+        super::behaviour::flavor(self, m, needs);
     }
 
     /// The cells of multi-consumer channels under flavor `m`.
@@ -29,12 +30,14 @@ impl Matrix {
     ) {
         super::streaming::multi_consumer(self, m, needs);
         super::distribute::multi_consumer(self, m, needs);
+        super::behaviour::multi_consumer(self, m, needs);
     }
 
     /// The cells of channels with native select under flavor `m`.
     pub fn add_select<C: Select, M: Make<C>>(&mut self, m: M, needs: &'static [Capability]) {
         super::fan_in::select(self, m, needs);
         super::sources::select(self, m, needs);
+        super::behaviour::select(self, m, needs);
     }
 
     /// The strategies without a channel, registered once under their own names.

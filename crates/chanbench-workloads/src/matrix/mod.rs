@@ -38,7 +38,7 @@ use chanbench_core::{
     asynchronous::{AsyncCapabilities, AsyncChannel, MakeAsync},
 };
 pub use chanbench_schema::Capacity;
-use chanbench_schema::{CellKey, Floor, Job, Params, Workload};
+use chanbench_schema::{CellKey, Floor, Job, Observation, Params, Workload};
 
 use crate::{
     async_workload,
@@ -52,6 +52,7 @@ use crate::{
 };
 
 mod asynchronous;
+mod behaviour;
 mod burst;
 mod dispatch;
 mod distribute;
@@ -71,7 +72,7 @@ mod transport;
 
 pub use mode::Mode;
 use mode::by_mode;
-pub use sweep::{BURST_PAUSES, Sweep, THREAD_SWEPT, names_swept, thread_counts};
+pub use sweep::{BURST_PAUSES, Extent, LOADS, Sweep, THREAD_SWEPT, names_swept, thread_counts};
 
 use Workload::{AsyncMpmc, AsyncMpsc, AsyncPingPong, AsyncSpsc, TaskToThread, ThreadToTask};
 
@@ -88,6 +89,9 @@ pub fn heap_shifted<T>(rng: &mut fastrand::Rng, run: impl FnOnce() -> T) -> T {
 
 /// Runs a cell: `(team, mode, messages)`.
 pub type Runner = Box<dyn Fn(&Team, Mode, u64) -> Measured>;
+
+/// A behaviour family's observation of a cell, made in every process that runs it.
+pub type Observer = Box<dyn Fn(&Team, Extent) -> Observation>;
 
 /// The capacity of flavor `m`.
 fn capacity_of<C: Channel, M: Make<C>>(m: M) -> Capacity {
@@ -196,6 +200,9 @@ pub struct Cell {
     /// messages, so the cost run's CPU time holds no clock reads); its percentiles replace the
     /// cost run's.
     pub latency: Option<Runner>,
+    /// Its behaviour family's observation (`offered-load`, `fairness`, `memory`), made in every
+    /// process, not only the first that runs the cost run.
+    pub observe: Option<Observer>,
 }
 
 impl Cell {
@@ -220,6 +227,7 @@ impl Cell {
             one_implementation: false,
             run,
             latency: None,
+            observe: None,
         }
     }
 
@@ -251,6 +259,12 @@ impl Cell {
     /// Gives it a latency run apart from its cost run.
     pub fn latency_run(mut self, latency: Runner) -> Self {
         self.latency = Some(latency);
+        self
+    }
+
+    /// Gives it an observation, made in every process.
+    pub fn observed(mut self, observe: Observer) -> Self {
+        self.observe = Some(observe);
         self
     }
 

@@ -1,6 +1,7 @@
 //! What the matrix sweeps, in full and in the smoke profile's reduced matrix: the one place the
 //! smoke rules live. The reduced matrix keeps every family and workload but sweeps three payloads,
-//! one pause, one grain, one message rate, two source counts and two peer counts.
+//! one pause, one grain, one message rate, two source counts, two peer counts and one offered
+//! load, and the behaviour families observe briefly ([`Extent::Brief`]).
 
 use std::time::Duration;
 
@@ -14,6 +15,19 @@ pub const BURST_PAUSES: [Duration; 3] = [
     Duration::from_micros(100),
     Duration::from_millis(1),
 ];
+
+/// `offered-load`'s loads, percent of the channel's own saturation rate.
+pub const LOADS: [u32; 4] = [10, 50, 80, 95];
+
+/// How much a behaviour family's observation measures: in full, or briefly (the smoke profile,
+/// the tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extent {
+    /// The sizes the findings are drawn from.
+    Full,
+    /// Small sizes: a check that it runs, not a figure.
+    Brief,
+}
 
 /// The sweeps of one matrix.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +44,10 @@ pub struct Sweep {
     pub source_counts: Vec<usize>,
     /// `transport`'s peer counts over loopback TCP.
     pub peer_counts: Vec<usize>,
+    /// `offered-load`'s loads, percent of the channel's saturation rate.
+    pub loads: Vec<u32>,
+    /// How much the behaviour families' observations measure.
+    pub extent: Extent,
     /// `transport`'s frame sizes beside 1 KiB (from 4 peers, channel-less receivers).
     pub other_frames: Vec<usize>,
     /// Whether thread-per-stream over the first registered channel also runs the other links.
@@ -74,6 +92,8 @@ impl Sweep {
                 gaps: GAPS.to_vec(),
                 source_counts: SOURCE_COUNTS.to_vec(),
                 peer_counts: transport::PEER_COUNTS.to_vec(),
+                loads: LOADS.to_vec(),
+                extent: Extent::Full,
                 other_frames: frames.collect(),
                 first_channel_links: true,
                 producers: Vec::new(),
@@ -90,6 +110,8 @@ impl Sweep {
             gaps: vec![Duration::from_micros(100)],
             source_counts: vec![1, 64],
             peer_counts: vec![1, 64],
+            loads: vec![50],
+            extent: Extent::Brief,
             other_frames: Vec::new(),
             first_channel_links: false,
             producers: Vec::new(),
@@ -138,6 +160,7 @@ mod tests {
         within("gaps", &smoke.gaps, &full.gaps);
         within("source counts", &smoke.source_counts, &full.source_counts);
         within("peer counts", &smoke.peer_counts, &full.peer_counts);
+        within("loads", &smoke.loads, &full.loads);
         assert!(full.keeps_payload("vec-1MiB-owned"));
         assert!(smoke.keeps_payload("u64") && smoke.keeps_payload("zst"));
         assert!(!smoke.keeps_payload("vec-1MiB-owned"));
