@@ -195,7 +195,7 @@ pub fn page(view: &View<'_>) -> Result<Markup> {
                 p.units { (units_note(view)) }
             }
             nav {
-                a href="#scoreboard" { "scoreboard" } " · "
+                @if scoreboard::shown(view) { a href="#scoreboard" { "scoreboard" } " · " }
                 @for (id, label) in sections.iter().filter_map(|s| s.nav.as_ref()) {
                     a href=(format!("#{id}")) { (label) } " · "
                 }

@@ -153,6 +153,12 @@ pub(super) fn entry(r: Option<&Ranking>) -> Markup {
     }
 }
 
+/// Whether the run has a channel workload to put on the scoreboard (a run of the strategy or
+/// behaviour families alone has none).
+pub fn shown(view: &View<'_>) -> bool {
+    !rows(view).is_empty()
+}
+
 /// The report's first section: the scoreboard of every channel workload of the run.
 pub fn section(view: &View<'_>) -> Markup {
     let rows = rows(view);
