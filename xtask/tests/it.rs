@@ -863,3 +863,70 @@ fn choose_names_a_winner_only_when_it_reproduces_and_refuses_a_job_no_one_can_ru
         "a refused job stores nothing"
     );
 }
+
+/// The behaviour families catch what they are for, from the command to the page: the fixture
+/// that leaks one allocation per message is named in the memory section as holding heap after
+/// its drained burst, the one that serves its first consumer only is called unfair, crossbeam
+/// is neither, every cell holds one observation per process, and `check` passes.
+#[test]
+#[cfg_attr(
+    not(chanbench_e2e),
+    ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)"
+)]
+fn the_behaviour_sections_name_a_leaking_and_an_unfair_channel_and_not_crossbeam() {
+    let _one = one_at_a_time();
+    let results = scratch("behaviour");
+    let name = format!("behaviour-{}", std::process::id());
+    let mut cmd = xtask(
+        &results,
+        &[
+            "--profile",
+            "smoke",
+            "--placement",
+            "one-core",
+            "--repeat",
+            "2",
+            "--name",
+            &name,
+            "--impl",
+            "fixture-leaks",
+            "fixture-unfair",
+            "crossbeam",
+            "--workload",
+            "memory",
+            "fairness",
+        ],
+    );
+    cmd.env("CHANBENCH_FAULT_FIXTURES", "1");
+    let out = run(cmd);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let placement = json(&results.join(&name).join("one-core.json"));
+    let ok = cells_with_status(&placement, "ok");
+    assert!(ok.len() >= 8, "{placement:#}");
+    for c in &ok {
+        assert_eq!(c["observations"].as_array().map(Vec::len), Some(2), "{c:#}");
+    }
+    let page = fs::read_to_string(results.join(&name).join("report/index.html")).unwrap();
+    let item = |starts: &str| -> String {
+        page.split("<li>")
+            .find(|li| li.starts_with(starts))
+            .unwrap_or_else(|| panic!("no finding starting {starts:?}"))
+            .split("</li>")
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let held = item("On one-core, heap still held after a drained burst:");
+    assert!(
+        held.contains("fixture-leaks (6.") && !held.contains("crossbeam"),
+        "{held}"
+    );
+    let consumers = item("On one-core, consumers sharing one channel:");
+    assert!(
+        consumers.contains("unfair (Jain below 0.75): fixture-unfair")
+            && !consumers.contains("crossbeam (Jain"),
+        "{consumers}"
+    );
+    let out = run(check(&results, &name));
+    assert!(out.status.success(), "{}", stderr(&out));
+}

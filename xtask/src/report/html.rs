@@ -6,7 +6,7 @@ use chanbench_schema::{FloorRule, Pacing, Unit, Workload};
 use maud::{Markup, PreEscaped, html};
 
 use super::{
-    asynchronous, core_to_core, figures,
+    asynchronous, behaviour, core_to_core, figures,
     model::View,
     scaling, scoreboard, strategies,
     widgets::{matrix_table, ranking_cell},
@@ -83,6 +83,12 @@ fn sections(view: &View<'_>) -> Result<Vec<Section>> {
             "strategies",
             "strategies",
             strategies::section(view)?,
+        ),
+        Section::linked_if(
+            behaviour::shown(view),
+            "behaviour",
+            "behaviour",
+            behaviour::section(view)?,
         ),
         Section::linked(
             "payload",

@@ -28,6 +28,7 @@ use anyhow::{Context, Result};
 use crate::results::Run;
 
 mod asynchronous;
+mod behaviour;
 pub mod choose;
 mod core_to_core;
 mod export;

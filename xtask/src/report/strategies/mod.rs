@@ -12,7 +12,7 @@ use reading::Reading;
 
 mod distribute;
 mod lead;
-mod reading;
+pub(super) mod reading;
 mod receive;
 mod service;
 mod sources;

@@ -1,0 +1,98 @@
+//! The report's behaviour sections: what a channel does beyond its speed, one file per family
+//! (offered load, fairness, background load, memory), each a reading of the run's observations
+//! (every process's, the unit of replication), its tables and, where it has one, a chart per
+//! placement and capacity. `lowest.rs` tests every "lowest" they name.
+
+use anyhow::Result;
+use chanbench_schema::{Kind, Workload};
+use maud::{Markup, PreEscaped, html};
+
+use super::{model::View, strategies::reading::Reading, widgets::matrix_table};
+
+mod background;
+mod fairness;
+mod lowest;
+mod memory;
+mod offered_load;
+
+/// A family's section builder: its reading and its own tables.
+type Family = fn(&View<'_>) -> Result<(Reading, Markup)>;
+
+/// The section of a behaviour workload; `None` for the other kinds. A behaviour workload added
+/// to the table without a section here fails the test below, not the page.
+fn family(w: Workload) -> Option<Family> {
+    match w {
+        Workload::OfferedLoad => Some(offered_load::reading),
+        Workload::Fairness => Some(fairness::reading),
+        Workload::BackgroundLoad => Some(background::reading),
+        Workload::Memory => Some(memory::reading),
+        _ => None,
+    }
+}
+
+/// Whether the run has a behaviour family.
+pub fn shown(view: &View<'_>) -> bool {
+    view.workloads_of(Kind::Behaviour).next().is_some()
+}
+
+/// The "Behaviour" part of the page: nothing when the run has none of the families.
+pub fn section(view: &View<'_>) -> Result<Markup> {
+    let mut sections = Vec::new();
+    for w in view.workloads_of(Kind::Behaviour) {
+        let Some(build) = family(w) else {
+            anyhow::bail!("the report has no section for the behaviour workload {w}");
+        };
+        let (
+            Reading {
+                text,
+                points,
+                charts,
+                note,
+            },
+            tables,
+        ) = build(view)?;
+        sections.push(html! {
+            section {
+                h3 id=(format!("w-{w}")) { (w) }
+                p.reading { (text) }
+                @if !points.is_empty() {
+                    ul.reading { @for point in &points { li { (point) } } }
+                }
+                div.charts { @for svg in charts.iter().filter(|s| !s.is_empty()) { div.chart { (PreEscaped(svg)) } } }
+                p.small { (note) }
+                (tables)
+                details {
+                    summary { "Every " (w) " cell's time (" (w.facts().unit.meaning()) ")" }
+                    @for p in &view.run.placements {
+                        h4 { (p.placement) " (cores " (format!("{:?}", p.cores)) ")" }
+                        (matrix_table(view, p, w))
+                    }
+                }
+            }
+        });
+    }
+    if sections.is_empty() {
+        return Ok(html! {});
+    }
+    Ok(html! {
+        h2 id="behaviour" { "Behaviour" }
+        p { "Beyond speed: latency at a load below saturation, who gets what under saturation, what busy neighbours cost, and what a channel holds in memory. These families run on request (" code { "cargo xtask bench --workload offered-load fairness background-load memory" } "); their findings are drawn from every process's observation." }
+        @for s in &sections { (s) }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_behaviour_workload_of_the_table_has_a_section_and_no_other_does() {
+        for w in Workload::ALL {
+            assert_eq!(
+                family(w).is_some(),
+                w.facts().kind == Kind::Behaviour,
+                "{w}"
+            );
+        }
+    }
+}
