@@ -143,17 +143,23 @@ impl Profile {
             Pacing::Saturated => self.measurement,
             Pacing::Bursts => self.measurement / 10,
             Pacing::Paced => PACED_MEASUREMENT,
+            Pacing::Shared => self.measurement * SHARED_MEASUREMENT_FACTOR,
         }
     }
 
     /// Warm-up time for a workload: paced cells warm up for at most [`PACED_MEASUREMENT`].
     pub fn warm_up_for(&self, workload: Workload) -> Duration {
         match workload.facts().pacing {
-            Pacing::Saturated | Pacing::Bursts => self.warm_up,
+            Pacing::Saturated | Pacing::Bursts | Pacing::Shared => self.warm_up,
             Pacing::Paced => PACED_MEASUREMENT.min(self.warm_up),
         }
     }
 }
+
+/// How many times the profile's measurement a cell sharing its cores with busy hogs gets: at 60
+/// ms (the default profile), each of its ten samples was about one scheduler slice, and a
+/// process's loaded time was whichever slice it drew (0.3x to 1,094x its quiet time).
+pub const SHARED_MEASUREMENT_FACTOR: u32 = 10;
 
 /// Measured (not wall) time criterion spends on a cell whose messages are paced.
 pub const PACED_MEASUREMENT: Duration = Duration::from_micros(500);

@@ -37,6 +37,7 @@ fn profiles_are_named_and_ordered() {
             Pacing::Saturated => p.measurement,
             Pacing::Bursts => p.measurement / 10,
             Pacing::Paced => benches::profile::PACED_MEASUREMENT,
+            Pacing::Shared => p.measurement * benches::profile::SHARED_MEASUREMENT_FACTOR,
         };
         assert_eq!(p.measurement_for(w), expected, "{w}");
     }

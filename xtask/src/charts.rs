@@ -237,37 +237,89 @@ pub struct Curve {
 
 /// Lines with points, both axes logarithmic.
 pub fn log_log_lines(title: &str, x_desc: &str, y_desc: &str, curves: &[Curve]) -> Result<String> {
-    let points = || curves.iter().flat_map(|c| c.points.iter().copied());
-    let spans = || {
-        curves
-            .iter()
-            .flat_map(|c| c.ranges.iter().flat_map(|&(lo, hi)| [lo, hi]))
-    };
-    let (Some((xlo, xhi)), Some((ylo, yhi))) = (
-        log_bounds(points().map(|p| p.0)),
-        log_bounds(points().map(|p| p.1).chain(spans())),
+    let (Some(x), Some(y)) = (
+        log_bounds(curve_points(curves).map(|p| p.0)),
+        curve_y_bounds(curves),
     ) else {
         return Ok(String::new());
     };
-    let entries: Vec<_> = curves
+    render(&legend(curves), |root| {
+        let mut chart = log_log(&root, title, x, y, x_desc, y_desc)?;
+        draw_curves(&mut chart, curves)
+    })
+}
+
+/// Lines with points over a share from 0 to 100% (x, linear), the y axis logarithmic.
+pub fn percent_log_lines(
+    title: &str,
+    x_desc: &str,
+    y_desc: &str,
+    curves: &[Curve],
+) -> Result<String> {
+    let Some((ylo, yhi)) = curve_y_bounds(curves) else {
+        return Ok(String::new());
+    };
+    render(&legend(curves), |root| {
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, (FONT, 16))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0f64..100f64, (ylo..yhi).log_scale())?;
+        chart
+            .configure_mesh()
+            .x_labels(11)
+            .x_label_formatter(&|v| format!("{v:.0}%"))
+            .y_labels(12)
+            .y_label_formatter(&|v| si(*v))
+            .x_desc(x_desc)
+            .y_desc(y_desc)
+            .label_style((FONT, 12))
+            .draw()?;
+        draw_curves(&mut chart, curves)
+    })
+}
+
+fn curve_points(curves: &[Curve]) -> impl Iterator<Item = (f64, f64)> + '_ {
+    curves.iter().flat_map(|c| c.points.iter().copied())
+}
+
+/// Whole decades spanning the curves' points and their ranges.
+fn curve_y_bounds(curves: &[Curve]) -> Option<(f64, f64)> {
+    let spans = curves
+        .iter()
+        .flat_map(|c| c.ranges.iter().flat_map(|&(lo, hi)| [lo, hi]));
+    log_bounds(curve_points(curves).map(|p| p.1).chain(spans))
+}
+
+fn legend(curves: &[Curve]) -> Vec<(String, RGBColor)> {
+    curves
         .iter()
         .map(|c| (c.name.clone(), colour(c.colour)))
-        .collect();
-    render(&entries, |root| {
-        let mut chart = log_log(&root, title, (xlo, xhi), (ylo, yhi), x_desc, y_desc)?;
-        for c in curves {
-            let colour = colour(c.colour);
-            chart.draw_series(LineSeries::new(
-                c.points.iter().copied(),
-                colour.stroke_width(2),
-            ))?;
-            chart.draw_series(c.points.iter().map(|p| Circle::new(*p, 3, colour.filled())))?;
-            chart.draw_series(c.points.iter().zip(&c.ranges).map(|(&(x, y), &(lo, hi))| {
-                ErrorBar::new_vertical(x, lo, y, hi, colour.stroke_width(1), 6)
-            }))?;
-        }
-        Ok(())
-    })
+        .collect()
+}
+
+/// Each curve's line, points and range bars.
+fn draw_curves<X, Y>(
+    chart: &mut ChartContext<'_, SVGBackend<'_>, Cartesian2d<X, Y>>,
+    curves: &[Curve],
+) -> Result<()>
+where
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    for c in curves {
+        let colour = colour(c.colour);
+        chart.draw_series(LineSeries::new(
+            c.points.iter().copied(),
+            colour.stroke_width(2),
+        ))?;
+        chart.draw_series(c.points.iter().map(|p| Circle::new(*p, 3, colour.filled())))?;
+        chart.draw_series(c.points.iter().zip(&c.ranges).map(|(&(x, y), &(lo, hi))| {
+            ErrorBar::new_vertical(x, lo, y, hi, colour.stroke_width(1), 6)
+        }))?;
+    }
+    Ok(())
 }
 
 /// A point of a scatter chart.

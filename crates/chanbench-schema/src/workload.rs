@@ -232,6 +232,9 @@ pub enum Pacing {
     Bursts,
     /// A message every 100 us or more, only latency measured: the paced minimum.
     Paced,
+    /// Roles sharing their cores with busy threads: ten times the profile's measurement, so that
+    /// each sample spans many scheduler slices rather than one thread's luck in one slice.
+    Shared,
 }
 
 /// One row of the table.
@@ -315,7 +318,7 @@ impl Workload {
             Workload::TaskToThread => row("task-to-thread", Channel, Message,  STREAMING,                                  L::None,      Saturated, "a task's sends into a plain thread's blocking receives"),
             Workload::OfferedLoad => row("offered-load", Behaviour, Message, none("paced: the time is the schedule's"),  L::Intended,  Paced,     "latency at 10-95% of the channel's own saturation rate, from intended send times"),
             Workload::Fairness =>   row("fairness",   Behaviour, Message,  none("a share, not a speed"),                 L::None,      Saturated, "each consumer's, producer's or selected source's share under saturation"),
-            Workload::BackgroundLoad => row("background-load", Behaviour, Message, none("compared with itself unloaded"), L::None,   Saturated, "spsc and mpsc with a busy hog thread on each role's core, and without"),
+            Workload::BackgroundLoad => row("background-load", Behaviour, Message, none("compared with itself unloaded"), L::None,   Shared,    "spsc and mpsc with a busy hog thread on each role's core, and without"),
             Workload::Memory =>     row("memory",     Behaviour, NewChannel, none("bytes, not a transfer"),                L::None,      Saturated, "bytes of an empty channel, per queued message, and after a drained burst"),
         }
     }

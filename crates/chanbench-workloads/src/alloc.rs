@@ -53,6 +53,17 @@ pub fn fix_malloc_thresholds() {
     }
 }
 
+/// Gives the heap's free pages back to the kernel (glibc's `malloc_trim(0)`, every arena), so
+/// that resident memory measured next grows with what is allocated, not with what the heap had
+/// already touched and freed; does nothing where the C library is not glibc.
+pub fn trim_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` only releases free memory; glibc locks its own arenas.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 static COUNTING: AtomicBool = AtomicBool::new(false);
 static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
 static BYTES: AtomicU64 = AtomicU64::new(0);

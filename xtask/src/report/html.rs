@@ -2,7 +2,7 @@
 //! by [`super::figures`] and the strategy sections by [`super::strategies`].
 
 use anyhow::Result;
-use chanbench_schema::{FloorRule, Pacing, Unit, Workload};
+use chanbench_schema::{FloorRule, Kind, Pacing, Unit, Workload};
 use maud::{Markup, PreEscaped, html};
 
 use super::{
@@ -147,7 +147,8 @@ fn units_note(view: &View<'_>) -> String {
         .collect();
     let latency: Vec<Workload> = Workload::ALL
         .into_iter()
-        .filter(|w| w.facts().pacing != Pacing::Saturated && view.has(*w))
+        .filter(|w| matches!(w.facts().pacing, Pacing::Bursts | Pacing::Paced))
+        .filter(|w| w.facts().kind != Kind::Behaviour && view.has(*w))
         .collect();
     let latency = if latency.is_empty() {
         String::new()

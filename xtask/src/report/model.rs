@@ -63,6 +63,15 @@ impl<'a> View<'a> {
         &self.impls
     }
 
+    /// Where `implementation` comes in the implementations' order (the end when it is not one),
+    /// for sorting a table's rows.
+    pub fn impl_rank(&self, implementation: &str) -> usize {
+        self.impls
+            .iter()
+            .position(|i| i == implementation)
+            .unwrap_or(self.impls.len())
+    }
+
     /// Whether the run has cells of `workload`.
     pub fn has(&self, workload: Workload) -> bool {
         self.workloads.contains(&workload)

@@ -8,8 +8,9 @@
 //!   received: what it still holds over its empty self.
 //!
 //! The heap is the counting allocator's (bytes requested, allocated minus freed); the resident
-//! memory is `/proc/self/status`'s `VmRSS`, page-grained and shared with the allocator's own
-//! bookkeeping, so it is recorded only where the heap at stake spans many pages. The timed run
+//! memory is `/proc/self/status`'s `VmRSS`, read after the heap gave its free pages back
+//! ([`trim_heap`]), page-grained and shared with the allocator's own bookkeeping, so it is
+//! recorded only where 256 KiB or more are at stake. The timed run
 //! is a channel's lifecycle: one empty channel created and dropped.
 
 use std::hint::black_box;
@@ -18,7 +19,7 @@ use chanbench_core::{Channel, Make, Receiver, Sender};
 use chanbench_schema::{Footprint, Queued, Retained};
 
 use crate::{
-    alloc::count_allocations,
+    alloc::{count_allocations, trim_heap},
     cost::resident_bytes,
     matrix::Extent,
     placement::{Role, Team},
@@ -49,6 +50,8 @@ fn held_by<R>(f: impl FnOnce() -> R) -> (R, f64) {
 /// The resident memory `f` added, bytes, when at least `stake` bytes (`None`: the heap `f`
 /// held) were at stake and `/proc` tells.
 fn resident_by<R>(stake: Option<f64>, f: impl FnOnce() -> (R, f64)) -> (R, f64, Option<f64>) {
+    // Pages the heap had touched and freed would otherwise be reused unseen.
+    trim_heap();
     let before = resident_bytes();
     let (out, heap) = f();
     let rss = match (before, resident_bytes()) {

@@ -281,13 +281,13 @@ pub fn paced<C: Channel, M: Make<C>>(
     }
 }
 
-/// Messages of the observed run at `per_s`: a quarter of a second's worth, within bounds.
+/// Messages of the observed run at `per_s`: half a second's worth, within bounds.
 fn observed_messages(per_s: f64, extent: Extent) -> u64 {
     let (least, most) = match extent {
-        Extent::Full => (5_000, 500_000),
+        Extent::Full => (10_000, 1_000_000),
         Extent::Brief => (500, 5_000),
     };
-    ((per_s / 4.0) as u64).clamp(least, most)
+    ((per_s / 2.0) as u64).clamp(least, most)
 }
 
 /// One process's observation: the saturation rate just before, then the run at `percent` of it.

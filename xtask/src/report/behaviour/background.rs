@@ -74,11 +74,12 @@ pub fn reading(view: &View<'_>) -> Result<(Reading, Markup)> {
                 .filter_map(|c| c.params().hogs)
                 .filter(|h| *h > 0),
         );
-        let configurations = ordered(
+        let mut configurations = ordered(
             cells
                 .iter()
                 .map(|c| (c.params().producers, c.params().capacity)),
         );
+        configurations.sort();
         let mut rows = Vec::new();
         for (producers, capacity) in configurations {
             let pairs = pairs(view, p, producers, capacity);
@@ -105,8 +106,8 @@ pub fn reading(view: &View<'_>) -> Result<(Reading, Markup)> {
                 .filter_map(|c| Some((c, c.median()?)))
                 .max_by(|a, b| a.1.total_cmp(&b.1));
             if let (Some(least), Some(fastest), Some((worst, w))) = (
-                lowest(&hurt, &|r| format!("{r:.2}× its quiet time")),
-                lowest(&loaded, &|t| format!("{}/msg", time(t))),
+                lowest(&hurt, &|r| format!("{r:.2}× its quiet time"), "below"),
+                lowest(&loaded, &|t| format!("{}/msg", time(t)), "faster than"),
                 worst,
             ) {
                 points.push(format!(

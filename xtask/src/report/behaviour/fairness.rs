@@ -48,10 +48,11 @@ pub fn reading(view: &View<'_>) -> Result<(Reading, Markup)> {
     let mut points = Vec::new();
     let mut tables = Vec::new();
     for p in &view.run.placements {
-        let observed: Vec<&CellResult> = p
+        let mut observed: Vec<&CellResult> = p
             .cells_of(Workload::Fairness)
             .filter(|c| !shares(c).is_empty())
             .collect();
+        observed.sort_by_key(|c| (c.params().share, view.impl_rank(c.implementation())));
         if observed.is_empty() {
             continue;
         }
@@ -90,9 +91,13 @@ pub fn reading(view: &View<'_>) -> Result<(Reading, Markup)> {
             } else {
                 format!("unfair (Jain below {UNFAIR_BELOW}): {}", unfair.join(", "))
             };
-            if let Some(best) = lowest(&candidates, &|u| format!("Jain {:.3}", 1.0 - u)) {
+            if let Some(best) = lowest(
+                &candidates,
+                &|u| format!("Jain {:.3}", 1.0 - u),
+                "less unfair than",
+            ) {
                 points.push(format!(
-                    "On {}, {}: least unfair (1 − Jain) {best}; {verdict}.",
+                    "On {}, {}: fairest {best}; {verdict}.",
                     p.placement,
                     whose(*share)
                 ));

@@ -57,10 +57,11 @@ pub fn reading(view: &View<'_>) -> Result<(Reading, Markup)> {
     let mut points = Vec::new();
     let mut tables = Vec::new();
     for p in &view.run.placements {
-        let observed: Vec<&CellResult> = p
+        let mut observed: Vec<&CellResult> = p
             .cells_of(Workload::Memory)
             .filter(|c| !footprints(c).is_empty())
             .collect();
+        observed.sort_by_key(|c| (view.impl_rank(c.implementation()), c.params().capacity));
         if observed.is_empty() {
             continue;
         }
@@ -78,7 +79,7 @@ pub fn reading(view: &View<'_>) -> Result<(Reading, Markup)> {
                     per_process: footprints(c).iter().map(|f| f.empty_heap_bytes).collect(),
                 })
                 .collect();
-            if let Some(least) = lowest(&empty, &|v| format!("{} of heap", b(Some(v)))) {
+            if let Some(least) = lowest(&empty, &|v| format!("{} of heap", b(Some(v))), "below") {
                 points.push(format!(
                     "On {}, an empty channel of capacity {capacity}: smallest {least}.",
                     p.placement
@@ -139,7 +140,7 @@ pub fn reading(view: &View<'_>) -> Result<(Reading, Markup)> {
         text: "What was measured, on one thread with 8-byte messages: the heap (the counting allocator: bytes requested, allocated minus freed) and the resident memory (VmRSS) of 4,096 empty channels held together, per channel; of one channel with 1,000 and 100,000 messages queued where its capacity holds them, per message, the message's own 8 bytes included; and what one unbounded channel still holds after a burst of 1,000,000 messages was sent and all received. The handles are the sender's and receiver's own size. Medians over processes (the heap is the same in every process; resident memory is page-grained and shown only where many pages are at stake):".to_owned(),
         points,
         charts: Vec::new(),
-        note: "A bounded channel that allocates its slots up front holds them empty (its queued messages cost no more heap); a linked or growable queue pays per message and may keep a block after draining. The time is one empty channel created and dropped.".to_owned(),
+        note: "A bounded channel that allocates its slots up front holds them empty (its queued messages cost no more heap); a linked or growable queue pays per message and may keep what it grew to after draining (the heap after the burst). Resident memory is read after the heap gave its free pages back (glibc's malloc_trim) before each measure, and not after: resident memory after the burst includes what the allocator kept of the blocks the channel freed, which it reuses but does not return unasked; read it beside the heap. The time is one empty channel created and dropped.".to_owned(),
     };
     Ok((reading, html! { @for t in &tables { (t) } }))
 }

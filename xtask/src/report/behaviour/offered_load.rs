@@ -48,7 +48,8 @@ fn groups<'a>(view: &View<'_>, p: &'a PlacementResults) -> Vec<Group<'a>> {
         .cells_of(Workload::OfferedLoad)
         .filter(|c| !levels(c).is_empty())
         .collect();
-    let capacities = ordered(observed.iter().map(|c| c.params().capacity));
+    let mut capacities = ordered(observed.iter().map(|c| c.params().capacity));
+    capacities.sort();
     capacities
         .into_iter()
         .map(|capacity| {
@@ -120,12 +121,12 @@ pub fn reading(view: &View<'_>) -> Result<(Reading, Markup)> {
                     }
                 })
                 .collect();
-            charts_svg.push(charts::log_log_lines(
+            charts_svg.push(charts::percent_log_lines(
                 &format!(
                     "offered-load on {}, capacity {}: p99 against load",
                     p.placement, g.capacity
                 ),
-                "offered load, % of the channel's own saturation rate (log)",
+                "offered load, % of the channel's own saturation rate",
                 "p99 latency from intended send, ns (log)",
                 &curves,
             )?);
@@ -148,7 +149,7 @@ pub fn reading(view: &View<'_>) -> Result<(Reading, Markup)> {
                         (kept < 0.95).then(|| format!("{i} ({:.0}%)", kept * 100.0))
                     })
                     .collect();
-                if let Some(best) = lowest(&candidates, &|v| format!("p99 {}", time(v))) {
+                if let Some(best) = lowest(&candidates, &|v| format!("p99 {}", time(v)), "below") {
                     let fell = if behind.is_empty() {
                         "every implementation kept up with its schedule".to_owned()
                     } else {
