@@ -164,13 +164,17 @@ fn every_behaviour_cell_observes_what_its_family_stands_for() {
         };
         let observed = observe(&team, Extent::Brief);
         let fits = match (&observed, workload) {
-            (Observation::OfferedLoad(l), Workload::OfferedLoad) => {
+            (Observation::OfferedLoad(l), Workload::OfferedLoad | Workload::AsyncOfferedLoad) => {
                 l.messages > 0
                     && l.latency.samples == l.messages - l.messages / offered_load::WARM_UP_PART
                     && l.target_per_s < l.saturation_per_s
             }
-            (Observation::Fairness(s), Workload::Fairness) => s.counts.iter().sum::<u64>() > 0,
-            (Observation::Memory(f), Workload::Memory) => f.empty_heap_bytes > 0.0,
+            (Observation::Fairness(s), Workload::Fairness | Workload::AsyncFairness) => {
+                s.counts.iter().sum::<u64>() > 0
+            }
+            (Observation::Memory(f), Workload::Memory | Workload::AsyncMemory) => {
+                f.empty_heap_bytes > 0.0
+            }
             _ => false,
         };
         assert!(fits, "{cell:?}: {observed:?}");
@@ -178,6 +182,13 @@ fn every_behaviour_cell_observes_what_its_family_stands_for() {
     }
     assert_eq!(
         seen.into_iter().collect::<Vec<_>>(),
-        [Workload::OfferedLoad, Workload::Fairness, Workload::Memory]
+        [
+            Workload::OfferedLoad,
+            Workload::Fairness,
+            Workload::Memory,
+            Workload::AsyncOfferedLoad,
+            Workload::AsyncFairness,
+            Workload::AsyncMemory
+        ]
     );
 }

@@ -371,6 +371,25 @@ mod tests {
         assert_eq!(side.label(Workload::ZeroCost), "seq/cap=1024/u64");
         let atomic = Params::new(Capacity::None, u64(), 2);
         assert_eq!(atomic.label(Workload::Floor), "u64");
+        // Behaviour cells read as channel cells, then their own parameter.
+        let mut load = Params::new(Capacity::Bounded(1024), Payload::opaque("stamp"), 2);
+        load.load_percent = Some(95);
+        assert_eq!(load.label(Workload::OfferedLoad), "cap=1024/stamp/load=95%");
+        let mut hogs = Params::new(Capacity::Unbounded, u64(), 3);
+        hogs.producers = Some(2);
+        hogs.hogs = Some(2);
+        hogs.runtime = Some(Runtime::MultiThread);
+        assert_eq!(
+            hogs.label(Workload::AsyncBackgroundLoad),
+            "cap=unbounded/u64/producers=2/rt=multi-thread/hogs=2"
+        );
+        let mut share = Params::new(Capacity::Bounded(1024), Payload::opaque("id"), 5);
+        share.sources = Some(4);
+        share.share = Some(Share::Sources);
+        assert_eq!(
+            share.label(Workload::Fairness),
+            "cap=1024/id/sources=4/share=sources"
+        );
         let mut frames = Params::new(
             Capacity::Bounded(1024),
             Payload::sized("frame-1KiB", 1024),

@@ -65,6 +65,14 @@ pub enum Workload {
     BackgroundLoad,
     /// Behaviour: bytes of an empty channel, per queued message and after a drained burst.
     Memory,
+    /// Behaviour, async: `offered-load` between two tasks.
+    AsyncOfferedLoad,
+    /// Behaviour, async: `fairness` of consumer and producer tasks.
+    AsyncFairness,
+    /// Behaviour, async: `background-load` of the async streaming cells.
+    AsyncBackgroundLoad,
+    /// Behaviour, async: `memory` of an async channel.
+    AsyncMemory,
 }
 
 /// What a workload's cells are, which decides where the report shows them.
@@ -258,7 +266,7 @@ pub struct WorkloadFacts {
 
 impl Workload {
     /// Every workload, in the order the report shows them.
-    pub const ALL: [Workload; 24] = [
+    pub const ALL: [Workload; 28] = [
         Workload::Seq,
         Workload::Spsc,
         Workload::Mpsc,
@@ -281,6 +289,10 @@ impl Workload {
         Workload::Fairness,
         Workload::BackgroundLoad,
         Workload::Memory,
+        Workload::AsyncOfferedLoad,
+        Workload::AsyncFairness,
+        Workload::AsyncBackgroundLoad,
+        Workload::AsyncMemory,
         Workload::Floor,
         Workload::ZeroCost,
     ];
@@ -320,6 +332,10 @@ impl Workload {
             Workload::Fairness =>   row("fairness",   Behaviour, Message,  none("a share, not a speed"),                 L::None,      Saturated, "each consumer's, producer's or selected source's share under saturation"),
             Workload::BackgroundLoad => row("background-load", Behaviour, Message, none("compared with itself unloaded"), L::None,   Shared,    "spsc and mpsc with a busy hog thread on each role's core, and without"),
             Workload::Memory =>     row("memory",     Behaviour, NewChannel, none("bytes, not a transfer"),                L::None,      Saturated, "bytes of an empty channel, per queued message, and after a drained burst"),
+            Workload::AsyncOfferedLoad => row("async-offered-load", Behaviour, Message, none("paced: the time is the schedule's"), L::Intended, Paced, "tasks: latency at 10-95% of the channel's own saturation rate, from intended send times"),
+            Workload::AsyncFairness => row("async-fairness", Behaviour, Message, none("a share, not a speed"),             L::None,      Saturated, "tasks: each consumer's or producer's share under saturation"),
+            Workload::AsyncBackgroundLoad => row("async-background-load", Behaviour, Message, none("compared with itself unloaded"), L::None, Shared, "tasks: async-spsc and async-mpsc with a busy hog thread on each allowed core, and without"),
+            Workload::AsyncMemory => row("async-memory", Behaviour, NewChannel, none("bytes, not a transfer"),          L::None,      Saturated, "async channels: bytes empty, per queued message, and after a drained burst"),
         }
     }
 
@@ -334,6 +350,10 @@ impl Workload {
                 | Workload::AsyncPingPong
                 | Workload::ThreadToTask
                 | Workload::TaskToThread
+                | Workload::AsyncOfferedLoad
+                | Workload::AsyncFairness
+                | Workload::AsyncBackgroundLoad
+                | Workload::AsyncMemory
         )
     }
 
@@ -361,7 +381,12 @@ impl Workload {
     pub fn observes(self) -> bool {
         matches!(
             self,
-            Workload::OfferedLoad | Workload::Fairness | Workload::Memory
+            Workload::OfferedLoad
+                | Workload::Fairness
+                | Workload::Memory
+                | Workload::AsyncOfferedLoad
+                | Workload::AsyncFairness
+                | Workload::AsyncMemory
         )
     }
 

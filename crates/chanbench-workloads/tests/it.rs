@@ -198,7 +198,9 @@ fn latency_is_recorded_in_cost_runs_only() {
         let cost = measured.latency.expect("cost runs record latency");
         // An open-loop run does not record its warm-up.
         let warm_up = match cell.workload() {
-            Workload::OfferedLoad => measured.messages / offered_load::WARM_UP_PART,
+            Workload::OfferedLoad | Workload::AsyncOfferedLoad => {
+                measured.messages / offered_load::WARM_UP_PART
+            }
             _ => 0,
         };
         assert_eq!(

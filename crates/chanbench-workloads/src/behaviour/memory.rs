@@ -1,4 +1,5 @@
-//! The `memory` family: what a channel holds, on one thread, with `u64` messages.
+//! The `memory` family: what a channel holds, on one thread, with `u64` messages (`async-memory`:
+//! the same of an async channel, through its `try_send` and `try_recv`).
 //!
 //! - **empty**: [`EMPTY_CHANNELS`] empty channels created and held together, the heap and the
 //!   resident memory they added divided among them (one channel is far smaller than a page);
@@ -15,7 +16,10 @@
 
 use std::hint::black_box;
 
-use chanbench_core::{Channel, Make, Receiver, Sender};
+use chanbench_core::{
+    Channel, Make, Receiver, Sender,
+    asynchronous::{AsyncChannel, AsyncReceiver, AsyncSender, MakeAsync},
+};
 use chanbench_schema::{Footprint, Queued, Retained};
 
 use crate::{
@@ -23,6 +27,7 @@ use crate::{
     cost::resident_bytes,
     matrix::Extent,
     placement::{Role, Team},
+    runtime::{self, AsyncGate, Flavor},
     workload::Measured,
 };
 
@@ -63,90 +68,155 @@ fn resident_by<R>(stake: Option<f64>, f: impl FnOnce() -> (R, f64)) -> (R, f64, 
     (out, heap, rss)
 }
 
-/// Empty channels: heap and resident memory per channel.
-fn empty<C: Channel, M: Make<C>>(m: M, count: u64) -> (f64, Option<f64>) {
-    let mut held: Vec<(Sender<C, u64>, Receiver<C, u64>)> = Vec::with_capacity(count as usize);
-    let ((), heap, rss) = resident_by(None, || {
-        held_by(|| {
-            for _ in 0..count {
-                held.push(m.make::<u64>());
-            }
-        })
-    });
-    drop(black_box(held));
-    let per = count as f64;
-    (heap / per, rss.map(|r| r / per))
+/// One channel's two ends as the footprint uses them, on one thread and without a runtime: how
+/// to make them, to queue a message (it fits: never blocks) and to take one that is queued.
+struct Ends<P, Mk, S, R> {
+    make: Mk,
+    send: S,
+    recv: R,
+    capacity: Option<usize>,
+    _pair: std::marker::PhantomData<fn() -> P>,
 }
 
-/// One channel with `messages` queued: heap and resident memory per message.
-fn queued<C: Channel, M: Make<C>>(m: M, messages: u64) -> Queued {
-    let (tx, rx) = m.make::<u64>();
-    let ((), heap, rss) = resident_by(None, || {
-        held_by(|| {
-            for i in 0..messages {
-                tx.send(i).expect("memory: the receiver is alive");
-            }
-        })
-    });
-    drop(tx);
-    let mut drained = 0;
-    while rx.recv().is_ok() {
-        drained += 1;
+impl<P, Mk: Fn() -> P, S: Fn(&mut P, u64), R: Fn(&mut P)> Ends<P, Mk, S, R> {
+    /// Empty channels: heap and resident memory per channel.
+    fn empty(&self, count: u64) -> (f64, Option<f64>) {
+        let mut held: Vec<P> = Vec::with_capacity(count as usize);
+        let ((), heap, rss) = resident_by(None, || {
+            held_by(|| {
+                for _ in 0..count {
+                    held.push((self.make)());
+                }
+            })
+        });
+        drop(black_box(held));
+        let per = count as f64;
+        (heap / per, rss.map(|r| r / per))
     }
-    assert_eq!(
-        drained, messages,
-        "memory: {messages} queued, {drained} received"
-    );
-    let per = messages as f64;
-    Queued {
-        messages,
-        heap_bytes_per_msg: heap / per,
-        rss_bytes_per_msg: rss.map(|r| r / per),
-    }
-}
 
-/// One channel after a burst of `burst` messages sent and all received.
-fn retained<C: Channel, M: Make<C>>(m: M, burst: u64) -> Retained {
-    let (tx, rx) = m.make::<u64>();
-    // At stake: the pages the burst's messages touched, whatever the heap gave back.
-    let touched = (burst as usize * size_of::<u64>()) as f64;
-    let ((), heap, rss) = resident_by(Some(touched), || {
-        held_by(|| {
-            for i in 0..burst {
-                tx.send(i).expect("memory: the receiver is alive");
-            }
-            for _ in 0..burst {
-                black_box(rx.recv().expect("memory: the burst is queued"));
-            }
-        })
-    });
-    drop((tx, rx));
-    Retained {
-        burst,
-        heap_bytes: heap,
-        rss_bytes: rss,
+    /// One channel with `messages` queued: heap and resident memory per message.
+    fn queued(&self, messages: u64) -> Queued {
+        let mut pair = (self.make)();
+        let ((), heap, rss) = resident_by(None, || {
+            held_by(|| {
+                for i in 0..messages {
+                    (self.send)(&mut pair, i);
+                }
+            })
+        });
+        for _ in 0..messages {
+            (self.recv)(&mut pair);
+        }
+        let per = messages as f64;
+        Queued {
+            messages,
+            heap_bytes_per_msg: heap / per,
+            rss_bytes_per_msg: rss.map(|r| r / per),
+        }
+    }
+
+    /// One channel after a burst of `burst` messages sent and all received.
+    fn retained(&self, burst: u64) -> Retained {
+        let mut pair = (self.make)();
+        // At stake: the pages the burst's messages touched, whatever the heap gave back.
+        let touched = (burst as usize * size_of::<u64>()) as f64;
+        let ((), heap, rss) = resident_by(Some(touched), || {
+            held_by(|| {
+                for i in 0..burst {
+                    (self.send)(&mut pair, i);
+                }
+                for _ in 0..burst {
+                    (self.recv)(&mut pair);
+                }
+            })
+        });
+        drop(pair);
+        Retained {
+            burst,
+            heap_bytes: heap,
+            rss_bytes: rss,
+        }
+    }
+
+    /// Every figure its capacity allows.
+    fn footprint(&self, handle_bytes: usize, extent: Extent) -> Footprint {
+        let (channels, burst) = match extent {
+            Extent::Full => (EMPTY_CHANNELS, BURST),
+            Extent::Brief => (EMPTY_CHANNELS / 16, BURST / 10),
+        };
+        let (empty_heap_bytes, empty_rss_bytes) = self.empty(channels);
+        let fits = |n: u64| self.capacity.is_none_or(|cap| cap as u64 >= n);
+        Footprint {
+            channels,
+            empty_heap_bytes,
+            empty_rss_bytes,
+            handle_bytes: handle_bytes as u64,
+            queued: QUEUED
+                .into_iter()
+                .filter(|&n| fits(n))
+                .map(|n| self.queued(n))
+                .collect(),
+            retained: self.capacity.is_none().then(|| self.retained(burst)),
+        }
     }
 }
 
 /// One process's observation of flavor `m`.
 pub fn footprint<C: Channel, M: Make<C>>(m: M, extent: Extent) -> Footprint {
-    let (channels, burst) = match extent {
-        Extent::Full => (EMPTY_CHANNELS, BURST),
-        Extent::Brief => (EMPTY_CHANNELS / 16, BURST / 10),
+    let ends = Ends {
+        make: || m.make::<u64>(),
+        send: |(tx, _): &mut (Sender<C, u64>, Receiver<C, u64>), i| {
+            tx.send(i).expect("memory: the receiver is alive");
+        },
+        recv: |(_, rx): &mut (Sender<C, u64>, Receiver<C, u64>)| {
+            black_box(rx.recv().expect("memory: a message is queued"));
+        },
+        capacity: m.capacity(),
+        _pair: std::marker::PhantomData,
     };
-    let (empty_heap_bytes, empty_rss_bytes) = empty::<C, M>(m, channels);
-    let fits = |n: u64| m.capacity().is_none_or(|cap| cap as u64 >= n);
-    Footprint {
-        channels,
-        empty_heap_bytes,
-        empty_rss_bytes,
-        handle_bytes: (size_of::<Sender<C, u64>>() + size_of::<Receiver<C, u64>>()) as u64,
-        queued: QUEUED
-            .into_iter()
-            .filter(|&n| fits(n))
-            .map(|n| queued::<C, M>(m, n))
-            .collect(),
-        retained: m.capacity().is_none().then(|| retained::<C, M>(m, burst)),
+    ends.footprint(size_of::<(Sender<C, u64>, Receiver<C, u64>)>(), extent)
+}
+
+/// One process's observation of async flavor `m`, through `try_send` and `try_recv` (no
+/// runtime is needed to queue or take what fits).
+pub fn async_footprint<C: AsyncChannel, M: MakeAsync<C>>(m: M, extent: Extent) -> Footprint {
+    type Pair<C> = (AsyncSender<C, u64>, AsyncReceiver<C, u64>);
+    let ends = Ends {
+        make: || m.make::<u64>(),
+        send: |(tx, _): &mut Pair<C>, i| {
+            assert!(
+                tx.try_send(i).is_ok(),
+                "async memory: a message that fits was refused"
+            );
+        },
+        recv: |(_, rx): &mut Pair<C>| {
+            black_box(rx.try_recv().expect("async memory: a message is queued"));
+        },
+        capacity: m.capacity(),
+        _pair: std::marker::PhantomData,
+    };
+    ends.footprint(size_of::<Pair<C>>(), extent)
+}
+
+/// The timed run of an async flavor: `n` empty channels created and dropped in one task.
+pub fn async_lifecycle<C: AsyncChannel, M: MakeAsync<C>>(
+    team: &Team,
+    flavor: Flavor,
+    m: M,
+    n: u64,
+) -> Measured {
+    let gate = AsyncGate::new(1);
+    let task = gate.task(async move {
+        for _ in 0..n {
+            drop(black_box(m.make::<u64>()));
+        }
+        0
+    });
+    let timed = runtime::run(team, flavor, vec![task], None);
+    Measured {
+        elapsed: timed.elapsed,
+        messages: n,
+        latency: None,
     }
 }
 

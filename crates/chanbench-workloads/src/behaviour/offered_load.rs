@@ -1,4 +1,5 @@
-//! The `offered-load` family: one producer sends on an open-loop schedule, at a fixed fraction of
+//! The `offered-load` family (and `async-offered-load`, the same between two tasks): one
+//! producer sends on an open-loop schedule, at a fixed fraction of
 //! the channel's own saturation rate, to one consumer that records each message's latency from
 //! its *intended* send time.
 //!
@@ -20,12 +21,18 @@
 //! wake-ups by design.
 
 use std::{
-    sync::Arc,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
     thread,
     time::{Duration, Instant},
 };
 
-use chanbench_core::{Channel, Make};
+use chanbench_core::{
+    Channel, Make,
+    asynchronous::{AsyncChannel, MakeAsync},
+};
 use chanbench_schema::{LoadLevel, Observation};
 use hdrhistogram::Histogram;
 
@@ -33,6 +40,7 @@ use crate::{
     cost::{Usage, percentiles},
     matrix::Extent,
     placement::{Role, Team},
+    runtime::{self, AsyncGate, Flavor},
     workload::{Measured, latency_histogram, nanos},
 };
 
@@ -184,7 +192,7 @@ pub const WARM_UP_PART: u64 = 10;
 
 /// One open-loop run of `n` messages at `per_s` (`None`: saturation) from one producer to one
 /// consumer; returns the roles' time, when the schedule started and the consumer's record.
-fn run<C: Channel, M: Make<C>>(team: &Team, m: M, per_s: Option<f64>, n: u64) -> Run {
+fn thread_run<C: Channel, M: Make<C>>(team: &Team, m: M, per_s: Option<f64>, n: u64) -> Run {
     let clock = Arc::new(Wall::new());
     let (tx, rx) = m.make::<Stamp>();
     let producer_clock = Arc::clone(&clock);
@@ -211,17 +219,90 @@ fn run<C: Channel, M: Make<C>>(team: &Team, m: M, per_s: Option<f64>, n: u64) ->
             Side::Consumer(l) => latencies = Some(*l),
         }
     }
-    let latencies = latencies.expect("the consumer reports");
-    assert_eq!(
-        latencies.received, n,
-        "offered-load: {n} sent, {} received",
-        latencies.received
-    );
-    Run {
-        elapsed: timed.elapsed,
-        start_ns,
-        latencies,
+    Run::checked(timed.elapsed, start_ns, latencies, n)
+}
+
+/// One open-loop run between two tasks on `flavor`'s runtime: [`thread_run`]'s, the producer
+/// waiting for a due time by sleeping on the runtime's timer (more than [`SLEEP_ABOVE`] away;
+/// tokio's timer has millisecond steps, so less the margin or a millisecond, whichever is more)
+/// or by yielding to the runtime.
+fn task_run<C: AsyncChannel, M: MakeAsync<C>>(
+    team: &Team,
+    flavor: Flavor,
+    m: M,
+    per_s: Option<f64>,
+    n: u64,
+) -> Run {
+    let clock = Arc::new(Wall::new());
+    let (mut tx, mut rx) = m.make::<Stamp>();
+    let gate = AsyncGate::new(2);
+    let start = Arc::new(AtomicU64::new(0));
+    let out: Arc<Mutex<Option<Latencies>>> = Arc::default();
+    let (producer_clock, producer_start) = (Arc::clone(&clock), Arc::clone(&start));
+    let producer = gate.task(async move {
+        let start_ns = producer_clock.now_ns();
+        producer_start.store(start_ns, Ordering::Relaxed);
+        let schedule = Schedule::new(start_ns, per_s);
+        for i in 0..n {
+            let intended_ns = schedule.intended(i);
+            wait_on_runtime(&producer_clock, intended_ns).await;
+            let sent_ns = producer_clock.now_ns();
+            let stamp = Stamp {
+                index: i,
+                intended_ns,
+                sent_ns,
+            };
+            assert!(
+                tx.send(stamp).await.is_ok(),
+                "offered-load: the consumer task is gone"
+            );
+        }
+        0
+    });
+    let consumer_out = Arc::clone(&out);
+    let consumer = gate.task(async move {
+        let mut latencies = Latencies::new(n / WARM_UP_PART);
+        while let Ok(stamp) = rx.recv().await {
+            latencies.arrived(stamp, clock.now_ns());
+        }
+        let received = latencies.received;
+        *consumer_out.lock().expect("no task panicked holding it") = Some(latencies);
+        received
+    });
+    let timed = runtime::run(team, flavor, vec![producer, consumer], None);
+    let latencies = out.lock().expect("the run is over").take();
+    Run::checked(timed.elapsed, start.load(Ordering::Relaxed), latencies, n)
+}
+
+/// Waits on the runtime for `t` on `clock`: sleeping on its timer while `t` is far, yielding
+/// to its other tasks when near.
+async fn wait_on_runtime(clock: &Wall, t: u64) {
+    loop {
+        let now = clock.now_ns();
+        if now >= t {
+            return;
+        }
+        let left = Duration::from_nanos(t - now);
+        if left > SLEEP_ABOVE.max(Duration::from_millis(2)) {
+            tokio::time::sleep(left - Duration::from_millis(1)).await;
+        } else {
+            tokio::task::yield_now().await;
+        }
     }
+}
+
+/// Runs open-loop runs of threads: `(rate, messages)`, rate `None` for saturation.
+pub fn threads<C: Channel, M: Make<C>>(team: &Team, m: M) -> impl Fn(Option<f64>, u64) -> Run + '_ {
+    move |per_s, n| thread_run::<C, M>(team, m, per_s, n)
+}
+
+/// Runs open-loop runs of tasks on `flavor`'s runtime.
+pub fn tasks<C: AsyncChannel, M: MakeAsync<C>>(
+    team: &Team,
+    flavor: Flavor,
+    m: M,
+) -> impl Fn(Option<f64>, u64) -> Run + '_ {
+    move |per_s, n| task_run::<C, M>(team, flavor, m, per_s, n)
 }
 
 enum Side {
@@ -229,13 +310,31 @@ enum Side {
     Consumer(Box<Latencies>),
 }
 
-struct Run {
+/// What one open-loop run did: the roles' time, when the schedule started, the consumer's
+/// record.
+#[derive(Debug)]
+pub struct Run {
     elapsed: Duration,
     start_ns: u64,
     latencies: Latencies,
 }
 
 impl Run {
+    /// The run, once its consumer's record shows every one of the `n` messages.
+    fn checked(elapsed: Duration, start_ns: u64, latencies: Option<Latencies>, n: u64) -> Self {
+        let latencies = latencies.expect("the consumer reports");
+        assert_eq!(
+            latencies.received, n,
+            "offered-load: {n} sent, {} received",
+            latencies.received
+        );
+        Run {
+            elapsed,
+            start_ns,
+            latencies,
+        }
+    }
+
     /// Messages per second from the first due time to the last receipt.
     fn achieved_per_s(&self) -> f64 {
         let span = self.latencies.last_ns.saturating_sub(self.start_ns).max(1);
@@ -251,29 +350,24 @@ fn saturation_messages(extent: Extent) -> u64 {
     }
 }
 
-/// The channel's saturation rate with stamped messages, messages per second.
-pub fn saturation<C: Channel, M: Make<C>>(team: &Team, m: M, extent: Extent) -> f64 {
+/// The channel's saturation rate with stamped messages, messages per second, from runs of
+/// [`threads`] or [`tasks`].
+pub fn saturation(run: impl Fn(Option<f64>, u64) -> Run, extent: Extent) -> f64 {
     let n = saturation_messages(extent);
-    let r = run::<C, M>(team, m, None, n);
+    let r = run(None, n);
     n as f64 / r.elapsed.as_secs_f64().max(1e-9)
 }
 
 /// A timed or cost run of `n` messages at `percent` of `saturation_per_s`; with `record` (the
 /// cost run) it returns the corrected latencies. Both read the same clocks: they are the design.
-pub fn paced<C: Channel, M: Make<C>>(
-    team: &Team,
-    m: M,
+pub fn paced(
+    run: impl Fn(Option<f64>, u64) -> Run,
     saturation_per_s: f64,
     percent: u32,
     n: u64,
     record: bool,
 ) -> Measured {
-    let r = run::<C, M>(
-        team,
-        m,
-        Some(saturation_per_s * f64::from(percent) / 100.0),
-        n,
-    );
+    let r = run(Some(saturation_per_s * f64::from(percent) / 100.0), n);
     Measured {
         elapsed: r.elapsed,
         messages: n,
@@ -291,17 +385,12 @@ fn observed_messages(per_s: f64, extent: Extent) -> u64 {
 }
 
 /// One process's observation: the saturation rate just before, then the run at `percent` of it.
-pub fn observe<C: Channel, M: Make<C>>(
-    team: &Team,
-    m: M,
-    percent: u32,
-    extent: Extent,
-) -> Observation {
-    let saturation_per_s = saturation::<C, M>(team, m, extent);
+pub fn observe(run: impl Fn(Option<f64>, u64) -> Run, percent: u32, extent: Extent) -> Observation {
+    let saturation_per_s = saturation(&run, extent);
     let target_per_s = saturation_per_s * f64::from(percent) / 100.0;
     let n = observed_messages(target_per_s, extent);
     let before = Usage::of_this_process();
-    let r = run::<C, M>(team, m, Some(target_per_s), n);
+    let r = run(Some(target_per_s), n);
     let used = Usage::of_this_process().since(before);
     Observation::OfferedLoad(LoadLevel {
         saturation_per_s,

@@ -89,6 +89,7 @@ impl Matrix {
                 self.add(cell);
             }
         }
+        super::async_behaviour::flavor(self, m, needs);
     }
 
     /// `async-mpmc` cells under flavor `m` (1024 and unbounded), on both runtime flavours.
@@ -115,6 +116,7 @@ impl Matrix {
                 }),
             ));
         }
+        super::async_behaviour::multi_consumer(self, m, needs);
     }
 
     /// The bridges under flavor `m` (1024 and unbounded), on both runtime flavours:

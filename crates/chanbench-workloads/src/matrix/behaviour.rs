@@ -6,6 +6,8 @@
 //! | `fairness` | 1024 | `share=consumers` (mpmc shape), `share=producers` (mpsc shape), `share=sources` (4, native select) | messages per role, longest send |
 //! | `background-load` | 1024, unbounded | `spsc` and `mpsc` of `u64`, with one hog per allowed core and without | none: the times are the finding |
 //! | `memory` | 0, 1, 1024, unbounded | one channel created and dropped (timed) | heap and resident bytes: empty, queued, after a burst |
+//!
+//! Their async twins (`async-offered-load` ...) are registered in `async_behaviour.rs`.
 
 use std::sync::OnceLock;
 
@@ -22,7 +24,7 @@ use crate::{
 };
 
 /// Messages a fairness observation counts.
-fn counted(extent: Extent) -> u64 {
+pub(super) fn counted(extent: Extent) -> u64 {
     match extent {
         Extent::Full => 200_000,
         Extent::Brief => 2_000,
@@ -102,13 +104,13 @@ fn offered<C: Channel, M: Make<C>>(
             p,
             needs,
             Box::new(move |team, mode, n| {
-                let rate =
-                    *saturation.get_or_init(|| offered_load::saturation::<C, M>(team, m, extent));
-                offered_load::paced::<C, M>(team, m, rate, percent, n, mode == Mode::Cost)
+                let run = offered_load::threads::<C, M>(team, m);
+                let rate = *saturation.get_or_init(|| offered_load::saturation(&run, extent));
+                offered_load::paced(run, rate, percent, n, mode == Mode::Cost)
             }),
         )
         .observed(Box::new(move |team, extent| {
-            offered_load::observe::<C, M>(team, m, percent, extent)
+            offered_load::observe(offered_load::threads::<C, M>(team, m), percent, extent)
         })),
     );
 }

@@ -51,6 +51,7 @@ use crate::{
     workload::Measured,
 };
 
+mod async_behaviour;
 mod asynchronous;
 mod behaviour;
 mod burst;

@@ -2,10 +2,10 @@
 //! over the same cells without, per placement.
 
 use anyhow::Result;
-use chanbench_schema::{Capacity, Workload};
+use chanbench_schema::{Capacity, Runtime, Workload};
 use maud::{Markup, html};
 
-use super::lowest::{Candidate, lowest};
+use super::lowest::{Candidate, lowest, setting};
 use crate::{
     report::{model::View, names::ordered, strategies::reading::Reading},
     results::{CellResult, PlacementResults},
@@ -31,19 +31,23 @@ impl Pair<'_> {
     }
 }
 
+/// A configuration: the runtime flavour (async), the producers (`None`: one) and the capacity.
+type Configuration = (Option<Runtime>, Option<usize>, Capacity);
+
 /// The pairs of one configuration on a placement, in implementation order.
 fn pairs<'a>(
     view: &View<'_>,
     p: &'a PlacementResults,
-    producers: Option<usize>,
-    capacity: Capacity,
+    w: Workload,
+    (runtime, producers, capacity): Configuration,
 ) -> Vec<Pair<'a>> {
     let of = |i: &str, loaded: bool| {
-        p.measured(Workload::BackgroundLoad).into_iter().find(|c| {
+        p.measured(w).into_iter().find(|c| {
             let x = c.params();
             c.implementation() == i
                 && x.producers == producers
                 && x.capacity == capacity
+                && x.runtime == runtime
                 && x.hogs.is_some_and(|h| (h > 0) == loaded)
         })
     };
@@ -59,12 +63,12 @@ fn pairs<'a>(
         .collect()
 }
 
-pub fn reading(view: &View<'_>) -> Result<(Reading, Markup)> {
+pub fn reading(view: &View<'_>, w: Workload) -> Result<(Reading, Markup)> {
     let mut points = Vec::new();
     let mut tables = Vec::new();
     let mut hog_counts = Vec::new();
     for p in &view.run.placements {
-        let cells = p.measured(Workload::BackgroundLoad);
+        let cells = p.measured(w);
         if cells.is_empty() {
             continue;
         }
@@ -74,18 +78,22 @@ pub fn reading(view: &View<'_>) -> Result<(Reading, Markup)> {
                 .filter_map(|c| c.params().hogs)
                 .filter(|h| *h > 0),
         );
-        let mut configurations = ordered(
-            cells
-                .iter()
-                .map(|c| (c.params().producers, c.params().capacity)),
-        );
+        let mut configurations = ordered(cells.iter().map(|c| {
+            (
+                c.params().runtime,
+                c.params().producers,
+                c.params().capacity,
+            )
+        }));
         configurations.sort();
         let mut rows = Vec::new();
-        for (producers, capacity) in configurations {
-            let pairs = pairs(view, p, producers, capacity);
+        for configuration in configurations {
+            let (runtime, producers, capacity) = configuration;
+            let pairs = pairs(view, p, w, configuration);
             let name = format!(
-                "{} (capacity {capacity})",
-                producers.map_or("spsc".to_owned(), |n| format!("mpsc, {n} producers"))
+                "{} ({})",
+                producers.map_or("spsc".to_owned(), |n| format!("mpsc, {n} producers")),
+                setting(capacity, runtime)
             );
             let hurt: Vec<Candidate> = pairs
                 .iter()
@@ -139,7 +147,7 @@ pub fn reading(view: &View<'_>) -> Result<(Reading, Markup)> {
     }
     let hogs = ordered(hog_counts);
     let reading = Reading {
-        text: format!("What was measured: the streaming cells, once on a quiet machine and once with a busy hog thread pinned to each allowed core ({} in all, as many as the placement's cores), at the bench's own priority (nice 0), doing arithmetic and never sleeping; the roles share their cores with them. Times are the median over processes of each process's fastest sample; the slowdown is each process's loaded time over its own quiet time. The hogs' own CPU is in the CPU column, which counts the whole process:", hogs.iter().map(ToString::to_string).collect::<Vec<_>>().join(" or ")),
+        text: format!("What was measured: the streaming cells (async-background-load: async-spsc and async-mpsc), once on a quiet machine and once with a busy hog thread pinned to each allowed core ({} in all, as many as the placement's cores), at the bench's own priority (nice 0), doing arithmetic and never sleeping; the roles share their cores with them. Times are the median over processes of each process's fastest sample; the slowdown is each process's loaded time over its own quiet time. The hogs' own CPU is in the CPU column, which counts the whole process:", hogs.iter().map(ToString::to_string).collect::<Vec<_>>().join(" or ")),
         points,
         charts: Vec::new(),
         note: "A channel that spins while it waits competes with the hog for the core and loses its turn for a whole scheduler slice; one that parks gives the core up. The figures are the cost of sharing a core with busy work, not of the channel alone.".to_owned(),

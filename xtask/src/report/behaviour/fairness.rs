@@ -44,24 +44,30 @@ fn whose(share: Share) -> &'static str {
     }
 }
 
-pub fn reading(view: &View<'_>) -> Result<(Reading, Markup)> {
+pub fn reading(view: &View<'_>, w: Workload) -> Result<(Reading, Markup)> {
     let mut points = Vec::new();
     let mut tables = Vec::new();
     for p in &view.run.placements {
-        let mut observed: Vec<&CellResult> = p
-            .cells_of(Workload::Fairness)
-            .filter(|c| !shares(c).is_empty())
-            .collect();
-        observed.sort_by_key(|c| (c.params().share, view.impl_rank(c.implementation())));
+        let mut observed: Vec<&CellResult> =
+            p.cells_of(w).filter(|c| !shares(c).is_empty()).collect();
+        observed.sort_by_key(|c| {
+            let x = c.params();
+            (x.runtime, x.share, view.impl_rank(c.implementation()))
+        });
         if observed.is_empty() {
             continue;
         }
-        let kinds = ordered(observed.iter().filter_map(|c| c.params().share));
-        for share in &kinds {
+        let kinds = ordered(
+            observed
+                .iter()
+                .map(|c| (c.params().runtime, c.params().share)),
+        );
+        for (runtime, share) in kinds {
+            let Some(share) = share else { continue };
             let cells: Vec<&CellResult> = observed
                 .iter()
                 .copied()
-                .filter(|c| c.params().share == Some(*share))
+                .filter(|c| c.params().share == Some(share) && c.params().runtime == runtime)
                 .collect();
             // Unfairness, 1 - Jain: less is better, and a ratio of it says how much less.
             let candidates: Vec<Candidate> = cells
@@ -96,23 +102,25 @@ pub fn reading(view: &View<'_>) -> Result<(Reading, Markup)> {
                 &|u| format!("Jain {:.3}", 1.0 - u),
                 "less unfair than",
             ) {
+                let on = runtime.map_or(String::new(), |r| format!(" (tasks on {r})"));
                 points.push(format!(
-                    "On {}, {}: fairest {best}; {verdict}.",
+                    "On {}, {}{on}: fairest {best}; {verdict}.",
                     p.placement,
-                    whose(*share)
+                    whose(share)
                 ));
             }
         }
         tables.push(html! {
             h4 { (p.placement) }
             table.matrix {
-                tr { th { "implementation" } th { "shares of" } th { "roles" } th { "Jain (median)" } th { "Jain, processes" } th { "least / fair" } th { "most / fair" } th { "longest send" } }
+                tr { th { "implementation" } th { "runtime" } th { "shares of" } th { "roles" } th { "Jain (median)" } th { "Jain, processes" } th { "least / fair" } th { "most / fair" } th { "longest send" } }
                 @for c in &observed {
                     @let j = jains(c);
                     @let mm: Vec<(f64, f64)> = shares(c).iter().filter_map(|s| s.min_max_of_fair()).collect();
                     @let longest: Vec<f64> = shares(c).iter().filter_map(|s| s.longest_send_ns.map(|n| n as f64)).collect();
                     tr {
                         td { (c.implementation()) }
+                        td { (c.params().runtime.map_or("threads", |r| r.name())) }
                         td { (c.params().share.map_or("?", |s| s.name())) }
                         td { (shares(c).first().map_or(0, |s| s.counts.len())) }
                         td { (median(&j).map_or("–".to_owned(), |x| format!("{x:.3}"))) }
@@ -126,7 +134,7 @@ pub fn reading(view: &View<'_>) -> Result<(Reading, Markup)> {
         });
     }
     let reading = Reading {
-        text: format!("What was measured: under saturation, how the messages were shared. Consumers: producers send a fixed number into one channel that several consumers share. Producers: producers send until the channel disconnects and one consumer takes a fixed number (bounded channels). Sources: one producer per channel, all always ready, and one thread's native select takes a fixed number. Jain's index is 1 when every share is equal and 1/n when one role takes all; below {UNFAIR_BELOW} a cell is called unfair (the deliberately unfair test fixture, which serves its first consumer only, reads 0.5). The longest send is how long one producer was kept waiting. Medians over processes:"),
+        text: format!("What was measured: under saturation, how the messages were shared. Consumers: producers send a fixed number into one channel that several consumers share. Producers: producers send until the channel disconnects and one consumer takes a fixed number (bounded channels). Sources: one producer per channel, all always ready, and one thread's native select takes a fixed number (not in async-fairness: there is no async select here). Jain's index is 1 when every share is equal and 1/n when one role takes all; below {UNFAIR_BELOW} a cell is called unfair (the deliberately unfair test fixture, which serves its first consumer only, reads 0.5). The longest send is how long one producer was kept waiting. Medians over processes:"),
         points,
         charts: Vec::new(),
         note: "On a machine with fewer cores than roles the scheduler decides much of the share: a role that is not running takes nothing. crossbeam documents its select as not perfectly fair. The time per message in the table of every cell is the throughput of the same run.".to_owned(),

@@ -4,10 +4,21 @@
 //! k-th process of a run observed both, and the interval of the per-process ratios must lie
 //! above 5%. Within one process nothing is claimed.
 
+use chanbench_schema::{Capacity, Runtime};
+
 use crate::{
     ranking::{MIN_MARGIN, Replication},
     stats,
 };
+
+/// A cell's setting in words, its runtime flavour where it has one: `capacity 1024` or
+/// `capacity 1024, tasks on multi-thread`.
+pub(super) fn setting(capacity: Capacity, runtime: Option<Runtime>) -> String {
+    match runtime {
+        Some(r) => format!("capacity {capacity}, tasks on {r}"),
+        None => format!("capacity {capacity}"),
+    }
+}
 
 /// An implementation's figure, one value per process in the order the processes ran.
 pub(super) struct Candidate {

@@ -15,17 +15,18 @@ mod lowest;
 mod memory;
 mod offered_load;
 
-/// A family's section builder: its reading and its own tables.
-type Family = fn(&View<'_>) -> Result<(Reading, Markup)>;
+/// A family's section builder: its reading and its own tables, of the workload given (the sync
+/// family or its async twin).
+type Family = fn(&View<'_>, Workload) -> Result<(Reading, Markup)>;
 
 /// The section of a behaviour workload; `None` for the other kinds. A behaviour workload added
 /// to the table without a section here fails the test below, not the page.
 fn family(w: Workload) -> Option<Family> {
     match w {
-        Workload::OfferedLoad => Some(offered_load::reading),
-        Workload::Fairness => Some(fairness::reading),
-        Workload::BackgroundLoad => Some(background::reading),
-        Workload::Memory => Some(memory::reading),
+        Workload::OfferedLoad | Workload::AsyncOfferedLoad => Some(offered_load::reading),
+        Workload::Fairness | Workload::AsyncFairness => Some(fairness::reading),
+        Workload::BackgroundLoad | Workload::AsyncBackgroundLoad => Some(background::reading),
+        Workload::Memory | Workload::AsyncMemory => Some(memory::reading),
         _ => None,
     }
 }
@@ -50,7 +51,7 @@ pub fn section(view: &View<'_>) -> Result<Markup> {
                 note,
             },
             tables,
-        ) = build(view)?;
+        ) = build(view, w)?;
         sections.push(html! {
             section {
                 h3 id=(format!("w-{w}")) { (w) }
@@ -76,7 +77,7 @@ pub fn section(view: &View<'_>) -> Result<Markup> {
     }
     Ok(html! {
         h2 id="behaviour" { "Behaviour" }
-        p { "Beyond speed: latency at a load below saturation, who gets what under saturation, what busy neighbours cost, and what a channel holds in memory. These families run on request (" code { "cargo xtask bench --workload offered-load fairness background-load memory" } "); their findings are drawn from every process's observation." }
+        p { "Beyond speed: latency at a load below saturation, who gets what under saturation, what busy neighbours cost, and what a channel holds in memory. These families and their async twins run on request (" code { "cargo xtask bench --workload offered-load fairness background-load memory" } ", " code { "async-offered-load" } " ...); their findings are drawn from every process's observation." }
         @for s in &sections { (s) }
     })
 }

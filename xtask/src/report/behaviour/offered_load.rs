@@ -2,10 +2,10 @@
 //! implementation, per placement and capacity.
 
 use anyhow::Result;
-use chanbench_schema::{Capacity, LoadLevel, Observation, Workload};
+use chanbench_schema::{Capacity, LoadLevel, Observation, Runtime, Workload};
 use maud::{Markup, html};
 
-use super::lowest::{Candidate, lowest};
+use super::lowest::{Candidate, lowest, setting};
 use crate::{
     charts::{self, Curve},
     report::{model::View, names::ordered, strategies::reading::Reading},
@@ -38,25 +38,27 @@ fn median_of(c: &CellResult, f: impl Fn(&LoadLevel) -> f64) -> Option<f64> {
 /// The observed cells of one placement and capacity, and the loads and implementations in them.
 struct Group<'a> {
     capacity: Capacity,
+    runtime: Option<Runtime>,
     cells: Vec<&'a CellResult>,
     loads: Vec<u32>,
     impls: Vec<String>,
 }
 
-fn groups<'a>(view: &View<'_>, p: &'a PlacementResults) -> Vec<Group<'a>> {
-    let observed: Vec<&CellResult> = p
-        .cells_of(Workload::OfferedLoad)
-        .filter(|c| !levels(c).is_empty())
-        .collect();
-    let mut capacities = ordered(observed.iter().map(|c| c.params().capacity));
-    capacities.sort();
-    capacities
+fn groups<'a>(view: &View<'_>, p: &'a PlacementResults, w: Workload) -> Vec<Group<'a>> {
+    let observed: Vec<&CellResult> = p.cells_of(w).filter(|c| !levels(c).is_empty()).collect();
+    let mut settings = ordered(
+        observed
+            .iter()
+            .map(|c| (c.params().runtime, c.params().capacity)),
+    );
+    settings.sort();
+    settings
         .into_iter()
-        .map(|capacity| {
+        .map(|(runtime, capacity)| {
             let cells: Vec<&CellResult> = observed
                 .iter()
                 .copied()
-                .filter(|c| c.params().capacity == capacity)
+                .filter(|c| c.params().capacity == capacity && c.params().runtime == runtime)
                 .collect();
             let mut loads = ordered(cells.iter().filter_map(|c| c.params().load_percent));
             loads.sort_unstable();
@@ -68,6 +70,7 @@ fn groups<'a>(view: &View<'_>, p: &'a PlacementResults) -> Vec<Group<'a>> {
                 .collect();
             Group {
                 capacity,
+                runtime,
                 cells,
                 loads,
                 impls,
@@ -85,12 +88,12 @@ impl Group<'_> {
     }
 }
 
-pub fn reading(view: &View<'_>) -> Result<(Reading, Markup)> {
+pub fn reading(view: &View<'_>, w: Workload) -> Result<(Reading, Markup)> {
     let mut charts_svg = Vec::new();
     let mut points = Vec::new();
     let mut tables = Vec::new();
     for p in &view.run.placements {
-        for g in groups(view, p) {
+        for g in groups(view, p, w) {
             let curves: Vec<Curve> = g
                 .impls
                 .iter()
@@ -123,8 +126,9 @@ pub fn reading(view: &View<'_>) -> Result<(Reading, Markup)> {
                 .collect();
             charts_svg.push(charts::percent_log_lines(
                 &format!(
-                    "offered-load on {}, capacity {}: p99 against load",
-                    p.placement, g.capacity
+                    "{w} on {}, {}: p99 against load",
+                    p.placement,
+                    setting(g.capacity, g.runtime)
                 ),
                 "offered load, % of the channel's own saturation rate",
                 "p99 latency from intended send, ns (log)",
@@ -159,8 +163,9 @@ pub fn reading(view: &View<'_>) -> Result<(Reading, Markup)> {
                         )
                     };
                     points.push(format!(
-                        "On {}, capacity {}, at {load}% load: lowest {best}; {fell}.",
-                        p.placement, g.capacity
+                        "On {}, {}, at {load}% load: lowest {best}; {fell}.",
+                        p.placement,
+                        setting(g.capacity, g.runtime)
                     ));
                 }
             }
@@ -168,7 +173,7 @@ pub fn reading(view: &View<'_>) -> Result<(Reading, Markup)> {
         }
     }
     let reading = Reading {
-        text: "What was measured: one producer sends stamped messages on an open-loop schedule at a fixed share of the channel's own saturation rate, which the same process measured just before with the same stamped messages; one consumer records each message's latency from the time it was due, so a sender held back by the channel charges its lateness to every message behind it (coordinated omission corrected). At low load the consumer parks between messages: these latencies include its wake-up, by design. Medians over processes; a lowest is claimed only where every process agrees:".to_owned(),
+        text: "What was measured: one producer (a thread; in async-offered-load a task) sends stamped messages on an open-loop schedule at a fixed share of the channel's own saturation rate, which the same process measured just before with the same stamped messages; one consumer records each message's latency from the time it was due, so a sender held back by the channel charges its lateness to every message behind it (coordinated omission corrected). At low load the consumer parks between messages: these latencies include its wake-up, by design. Medians over processes; a lowest is claimed only where every process agrees:".to_owned(),
         points,
         charts: charts_svg,
         note: "Each line is one implementation; the bars span the processes. The first tenth of each run's messages is a warm-up, sent on the schedule but not recorded. The time per message in the table of every cell is the wall time of criterion's short paced runs, start-up included: not a speed; read the latency, the achieved rate and the CPU here.".to_owned(),
@@ -181,7 +186,7 @@ fn table(p: &PlacementResults, g: &Group<'_>) -> Markup {
     let m = |c: &CellResult, f: &dyn Fn(&LoadLevel) -> f64| median_of(c, f);
     let t = |v: Option<f64>| v.map_or("–".to_owned(), time);
     html! {
-        h4 { (p.placement) ", capacity " (g.capacity) }
+        h4 { (p.placement) ", " (setting(g.capacity, g.runtime)) }
         table.matrix {
             tr {
                 th { "implementation" } th { "load" } th { "saturation" } th { "offered" } th { "achieved / offered" }
