@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use plotters::{
-    coord::Shift,
+    coord::{Shift, ranged1d::ValueFormatter},
     prelude::*,
     style::text_anchor::{HPos, Pos, VPos},
 };
@@ -210,17 +210,32 @@ fn log_log<'a, 'b>(
         .x_label_area_size(40)
         .y_label_area_size(70)
         .build_cartesian_2d((xlo..xhi).log_scale(), (ylo..yhi).log_scale())?;
+    mesh(&mut chart, (12, &|v| si(*v)), x_desc, y_desc)?;
+    Ok(chart)
+}
+
+/// Draws the mesh of a chart whose y axis is logarithmic: `x_labels` labels formatted by
+/// `x_format` on x, axis titles, the page's font.
+fn mesh<X>(
+    chart: &mut ChartContext<'_, SVGBackend<'_>, Cartesian2d<X, LogCoord<f64>>>,
+    (x_labels, x_format): (usize, &dyn Fn(&f64) -> String),
+    x_desc: &str,
+    y_desc: &str,
+) -> Result<()>
+where
+    X: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
     chart
         .configure_mesh()
-        .x_labels(12)
-        .x_label_formatter(&|v| si(*v))
+        .x_labels(x_labels)
+        .x_label_formatter(x_format)
         .y_labels(12)
         .y_label_formatter(&|v| si(*v))
         .x_desc(x_desc)
         .y_desc(y_desc)
         .label_style((FONT, 12))
         .draw()?;
-    Ok(chart)
+    Ok(())
 }
 
 /// A named series of points.
@@ -266,16 +281,7 @@ pub fn percent_log_lines(
             .x_label_area_size(40)
             .y_label_area_size(70)
             .build_cartesian_2d(0f64..100f64, (ylo..yhi).log_scale())?;
-        chart
-            .configure_mesh()
-            .x_labels(11)
-            .x_label_formatter(&|v| format!("{v:.0}%"))
-            .y_labels(12)
-            .y_label_formatter(&|v| si(*v))
-            .x_desc(x_desc)
-            .y_desc(y_desc)
-            .label_style((FONT, 12))
-            .draw()?;
+        mesh(&mut chart, (11, &|v| format!("{v:.0}%")), x_desc, y_desc)?;
         draw_curves(&mut chart, curves)
     })
 }

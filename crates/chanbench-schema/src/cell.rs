@@ -155,8 +155,10 @@ impl Params {
     /// any (`seq/cap=1024/u64`).
     pub fn label(&self, workload: Workload) -> String {
         let kind = workload.facts().kind;
+        // Behaviour cells are channels' cells, and read as such.
+        let channel = matches!(kind, Kind::Channel | Kind::Behaviour);
         let mut parts: Vec<String> = Vec::new();
-        if kind != Kind::Channel {
+        if !channel {
             parts.extend(self.strategy.map(|s| s.to_string()));
         }
         if kind != Kind::Strategy {
@@ -165,7 +167,7 @@ impl Params {
             }
             parts.push(self.payload.label.clone());
         }
-        if kind == Kind::Channel {
+        if channel {
             parts.extend(self.strategy.map(|s| s.to_string()));
         }
         // A transport cell's frame size is its point (`thread-per-stream/frame-1KiB/peers=4`);
@@ -383,12 +385,13 @@ mod tests {
             hogs.label(Workload::AsyncBackgroundLoad),
             "cap=unbounded/u64/producers=2/rt=multi-thread/hogs=2"
         );
-        let mut share = Params::new(Capacity::Bounded(1024), Payload::opaque("id"), 5);
+        let mut share = Params::new(Capacity::Bounded(1024), Payload::opaque("id"), 5)
+            .strategy(crate::strategy::NativeSelect);
         share.sources = Some(4);
         share.share = Some(Share::Sources);
         assert_eq!(
             share.label(Workload::Fairness),
-            "cap=1024/id/sources=4/share=sources"
+            "cap=1024/id/select/sources=4/share=sources"
         );
         let mut frames = Params::new(
             Capacity::Bounded(1024),

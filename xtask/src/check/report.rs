@@ -8,7 +8,7 @@ use chanbench_schema::Kind;
 use regex_lite::Regex;
 
 use crate::{
-    report::{View, choose, csv_rows},
+    report::{OBSERVATIONS, View, choose, csv_rows, observation_rows},
     results::Run,
 };
 
@@ -50,6 +50,7 @@ pub fn check(run: &Run) -> Result<(String, Vec<String>)> {
     if view.workloads_of(Kind::Strategy).next().is_some() {
         sections.push("strategies".to_owned());
     }
+    sections.extend(view.workloads_of(Kind::Behaviour).map(|w| format!("w-{w}")));
     for section in sections {
         if !ids.contains(section.as_str()) {
             problems.push(format!("no section #{section}"));
@@ -74,6 +75,17 @@ pub fn check(run: &Run) -> Result<(String, Vec<String>)> {
     let expected = csv_rows(&view);
     if rows != expected {
         problems.push(format!("cells.csv has {rows} rows, the run {expected}"));
+    }
+    let observed = observation_rows(&view);
+    if observed > 0 {
+        let rows = csv::Reader::from_reader(read(OBSERVATIONS)?.as_bytes())
+            .records()
+            .count();
+        if rows != observed {
+            problems.push(format!(
+                "{OBSERVATIONS} has {rows} rows, the run {observed} observations"
+            ));
+        }
     }
     let bmf: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(&read("bmf.json")?).context("reading bmf.json")?;

@@ -207,6 +207,7 @@ pub fn page(view: &View<'_>) -> Result<Markup> {
                     a href=(format!("#{id}")) { (label) } " · "
                 }
                 a href="cells.csv" { "cells.csv" } " · "
+                @if behaviour::export::any(view) { a href=(behaviour::export::FILE) { (behaviour::export::FILE) } " · " }
                 a href="summary.md" { "summary.md" } " · "
                 a href="bmf.json" { "bmf.json" }
             }

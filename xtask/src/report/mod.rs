@@ -1,6 +1,7 @@
 //! `cargo xtask report [RUN]`: one self-contained HTML page per run (inline CSS and SVG charts, no
 //! scripts, no network), written to `<run>/report/index.html` with its exports beside it:
-//! `cells.csv` (every cell), `summary.md` (for a pull request) and `bmf.json` (Bencher Metric
+//! `cells.csv` (every cell), `observations.csv` (the behaviour families' observations, where the
+//! run has them), `summary.md` (for a pull request) and `bmf.json` (Bencher Metric
 //! Format). `bench` writes it at the end of every run.
 //!
 //! - [`model`]: the run indexed for the page ([`View`]): implementations, workloads by kind,
@@ -82,6 +83,14 @@ pub fn csv_rows(view: &View<'_>) -> usize {
     export::rows(view).len()
 }
 
+/// The name of the behaviour families' export beside the page.
+pub const OBSERVATIONS: &str = behaviour::export::FILE;
+
+/// The rows the behaviour families' export holds for `view`'s run (0: it is not written).
+pub fn observation_rows(view: &View<'_>) -> usize {
+    behaviour::export::rows(view).len()
+}
+
 /// Writes the report of `run` and its exports; returns the page's path.
 pub fn write(run: &Run) -> Result<std::path::PathBuf> {
     let dir = run.dir.join("report");
@@ -100,6 +109,19 @@ pub fn write(run: &Run) -> Result<std::path::PathBuf> {
     fs::write(dir.join("summary.md"), export::markdown(&view)).context("writing summary.md")?;
     let bmf = serde_json::to_string_pretty(&export::bmf(&rows)).context("serializing bmf.json")?;
     fs::write(dir.join("bmf.json"), bmf).context("writing bmf.json")?;
+    // The behaviour families' observations, every process's, where the run has any.
+    let observations = behaviour::export::rows(&view);
+    if !observations.is_empty() {
+        let path = dir.join(behaviour::export::FILE);
+        let mut csv =
+            csv::Writer::from_path(&path).with_context(|| format!("writing {}", path.display()))?;
+        for row in &observations {
+            csv.serialize(row)
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+        csv.flush()
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
     // A described job's run: its answer beside the report.
     if let Some(answer) = choose::Answer::of(run) {
         fs::write(dir.join(choose::PAGE), answer.page().into_string())

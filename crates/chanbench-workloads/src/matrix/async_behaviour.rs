@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use chanbench_core::asynchronous::{AsyncChannel, AsyncMultiConsumer, MakeAsync};
 use chanbench_schema::{Capacity, Observation, Params, Payload as Described, Share, Workload};
 
-use super::{AsyncNeed, Cell, Matrix, Mode, behaviour::counted};
+use super::{AsyncNeed, Cell, Matrix, Mode, behaviour::fairness_runs};
 use crate::{
     async_workload,
     behaviour::{fairness, memory, offered_load},
@@ -62,31 +62,14 @@ pub(super) fn flavor<C: AsyncChannel, M: MakeAsync<C>>(
             let mut p = params::<C, M>(x, m, flavor, "id");
             p.producers = Some(producers);
             p.share = Some(Share::Producers);
-            x.add(
-                Cell::new_async(
-                    Workload::AsyncFairness,
-                    C::ID,
-                    p,
-                    needs,
-                    Box::new(move |team, mode, n| {
-                        match mode {
-                            Mode::Timed => fairness::task_producers::<C, M, false>(
-                                team, flavor, m, producers, n,
-                            ),
-                            Mode::Cost => fairness::task_producers::<C, M, true>(
-                                team, flavor, m, producers, n,
-                            ),
-                        }
-                        .measured
-                    }),
-                )
-                .observed(Box::new(move |team, extent| {
-                    let n = counted(extent);
-                    let shared =
-                        fairness::task_producers::<C, M, true>(team, flavor, m, producers, n);
-                    Observation::Fairness(shared.shares)
-                })),
-            );
+            let (run, observe) = fairness_runs(move |team, mode, n| match mode {
+                Mode::Timed => {
+                    fairness::task_producers::<C, M, false>(team, flavor, m, producers, n)
+                }
+                Mode::Cost => fairness::task_producers::<C, M, true>(team, flavor, m, producers, n),
+            });
+            let cell = Cell::new_async(Workload::AsyncFairness, C::ID, p, needs, run);
+            x.add(cell.observed(observe));
         }
     }
 }
@@ -169,31 +152,15 @@ pub(super) fn multi_consumer<C: AsyncMultiConsumer, M: MakeAsync<C>>(
         p.producers = Some(producers);
         p.consumers = Some(consumers);
         p.share = Some(Share::Consumers);
-        x.add(
-            Cell::new_async(
-                Workload::AsyncFairness,
-                C::ID,
-                p,
-                needs,
-                Box::new(move |team, mode, n| {
-                    match mode {
-                        Mode::Timed => fairness::task_consumers::<C, M, false>(
-                            team, flavor, m, producers, consumers, n,
-                        ),
-                        Mode::Cost => fairness::task_consumers::<C, M, true>(
-                            team, flavor, m, producers, consumers, n,
-                        ),
-                    }
-                    .measured
-                }),
-            )
-            .observed(Box::new(move |team, extent| {
-                let n = counted(extent);
-                let shared = fairness::task_consumers::<C, M, true>(
-                    team, flavor, m, producers, consumers, n,
-                );
-                Observation::Fairness(shared.shares)
-            })),
-        );
+        let (run, observe) = fairness_runs(move |team, mode, n| match mode {
+            Mode::Timed => {
+                fairness::task_consumers::<C, M, false>(team, flavor, m, producers, consumers, n)
+            }
+            Mode::Cost => {
+                fairness::task_consumers::<C, M, true>(team, flavor, m, producers, consumers, n)
+            }
+        });
+        let cell = Cell::new_async(Workload::AsyncFairness, C::ID, p, needs, run);
+        x.add(cell.observed(observe));
     }
 }

@@ -15,20 +15,34 @@ use chanbench_core::{MultiConsumer, Select};
 use chanbench_schema::{Capacity, NativeSelect, Observation, Payload as Described, Share};
 
 use super::{
-    Capability, Cell, Channel, Extent, Make, Matrix, Mode, Workload, by_mode, capacity_of,
-    is_large, params_of,
+    Capability, Cell, Channel, Extent, Make, Matrix, Mode, Observer, Runner, Workload, by_mode,
+    capacity_of, is_large, params_of,
 };
 use crate::{
     behaviour::{fairness, memory, offered_load},
+    placement::Team,
     workload,
 };
 
 /// Messages a fairness observation counts.
-pub(super) fn counted(extent: Extent) -> u64 {
+fn counted(extent: Extent) -> u64 {
     match extent {
         Extent::Full => 200_000,
         Extent::Brief => 2_000,
     }
+}
+
+/// A fairness cell's runner and observer, from its job: `(team, mode, messages)`, the cost mode
+/// timing each send. The timed and cost runs keep the time; the observation, the shares.
+pub(super) fn fairness_runs(
+    job: impl Fn(&Team, Mode, u64) -> fairness::Shared + Copy + 'static,
+) -> (Runner, Observer) {
+    (
+        Box::new(move |team, mode, n| job(team, mode, n).measured),
+        Box::new(move |team, extent| {
+            Observation::Fairness(job(team, Mode::Cost, counted(extent)).shares)
+        }),
+    )
 }
 
 /// Parameters of a behaviour cell of flavor `m` on `threads` threads carrying `payload`.
@@ -63,24 +77,12 @@ pub(super) fn flavor<C: Channel, M: Make<C>>(x: &mut Matrix, m: M, needs: &'stat
         let mut p = params(m, producers + 1, "id");
         p.producers = Some(producers);
         p.share = Some(Share::Producers);
-        x.add(
-            Cell::new(
-                Workload::Fairness,
-                C::ID,
-                p,
-                needs,
-                Box::new(move |team, mode, n| {
-                    by_mode!(mode, |COST| fairness::producers::<C, M, COST>(
-                        team, m, producers, n
-                    ))
-                    .measured
-                }),
-            )
-            .observed(Box::new(move |team, extent| {
-                let shared = fairness::producers::<C, M, true>(team, m, producers, counted(extent));
-                Observation::Fairness(shared.shares)
-            })),
-        );
+        let (run, observe) = fairness_runs(move |team, mode, n| {
+            by_mode!(mode, |COST| fairness::producers::<C, M, COST>(
+                team, m, producers, n
+            ))
+        });
+        x.add(Cell::new(Workload::Fairness, C::ID, p, needs, run).observed(observe));
     }
 }
 
@@ -155,25 +157,12 @@ pub(super) fn multi_consumer<C: MultiConsumer, M: Make<C>>(
     p.producers = Some(producers);
     p.consumers = Some(consumers);
     p.share = Some(Share::Consumers);
-    x.add(
-        Cell::new(
-            Workload::Fairness,
-            C::ID,
-            p,
-            needs,
-            Box::new(move |team, mode, n| {
-                by_mode!(mode, |COST| fairness::consumers::<C, M, COST>(
-                    team, m, producers, consumers, n
-                ))
-                .measured
-            }),
-        )
-        .observed(Box::new(move |team, extent| {
-            let n = counted(extent);
-            let shared = fairness::consumers::<C, M, true>(team, m, producers, consumers, n);
-            Observation::Fairness(shared.shares)
-        })),
-    );
+    let (run, observe) = fairness_runs(move |team, mode, n| {
+        by_mode!(mode, |COST| fairness::consumers::<C, M, COST>(
+            team, m, producers, consumers, n
+        ))
+    });
+    x.add(Cell::new(Workload::Fairness, C::ID, p, needs, run).observed(observe));
 }
 
 /// The sources' shares under native select, capacity 1024, as many sources as `fan-in`.
@@ -185,22 +174,10 @@ pub(super) fn select<C: Select, M: Make<C>>(x: &mut Matrix, m: M, needs: &'stati
     let mut p = params(m, sources + 1, "id").strategy(NativeSelect);
     p.sources = Some(sources);
     p.share = Some(Share::Sources);
-    x.add(
-        Cell::new(
-            Workload::Fairness,
-            C::ID,
-            p,
-            needs,
-            Box::new(move |team, mode, n| {
-                by_mode!(mode, |COST| fairness::sources::<C, M, COST>(
-                    team, m, sources, n
-                ))
-                .measured
-            }),
-        )
-        .observed(Box::new(move |team, extent| {
-            let shared = fairness::sources::<C, M, true>(team, m, sources, counted(extent));
-            Observation::Fairness(shared.shares)
-        })),
-    );
+    let (run, observe) = fairness_runs(move |team, mode, n| {
+        by_mode!(mode, |COST| fairness::sources::<C, M, COST>(
+            team, m, sources, n
+        ))
+    });
+    x.add(Cell::new(Workload::Fairness, C::ID, p, needs, run).observed(observe));
 }

@@ -5,11 +5,12 @@
 
 use anyhow::Result;
 use chanbench_schema::{Kind, Workload};
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 
-use super::{model::View, strategies::reading::Reading, widgets::matrix_table};
+use super::{model::View, strategies::reading::Reading};
 
 mod background;
+pub mod export;
 mod fairness;
 mod lowest;
 mod memory;
@@ -43,34 +44,8 @@ pub fn section(view: &View<'_>) -> Result<Markup> {
         let Some(build) = family(w) else {
             anyhow::bail!("the report has no section for the behaviour workload {w}");
         };
-        let (
-            Reading {
-                text,
-                points,
-                charts,
-                note,
-            },
-            tables,
-        ) = build(view, w)?;
-        sections.push(html! {
-            section {
-                h3 id=(format!("w-{w}")) { (w) }
-                p.reading { (text) }
-                @if !points.is_empty() {
-                    ul.reading { @for point in &points { li { (point) } } }
-                }
-                div.charts { @for svg in charts.iter().filter(|s| !s.is_empty()) { div.chart { (PreEscaped(svg)) } } }
-                p.small { (note) }
-                (tables)
-                details {
-                    summary { "Every " (w) " cell's time (" (w.facts().unit.meaning()) ")" }
-                    @for p in &view.run.placements {
-                        h4 { (p.placement) " (cores " (format!("{:?}", p.cores)) ")" }
-                        (matrix_table(view, p, w))
-                    }
-                }
-            }
-        });
+        let (reading, tables) = build(view, w)?;
+        sections.push(reading.section(view, w, tables));
     }
     if sections.is_empty() {
         return Ok(html! {});

@@ -5,9 +5,9 @@
 
 use anyhow::Result;
 use chanbench_schema::{Kind, Workload};
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 
-use super::{model::View, widgets::matrix_table};
+use super::model::View;
 use reading::Reading;
 
 mod distribute;
@@ -50,30 +50,7 @@ pub fn section(view: &View<'_>) -> Result<Markup> {
         let Some(build) = family(w) else {
             anyhow::bail!("the report has no section for the strategy workload {w}");
         };
-        let Reading {
-            text,
-            points,
-            charts,
-            note,
-        } = build(view)?;
-        sections.push(html! {
-            section {
-                h3 id=(format!("w-{w}")) { (w) }
-                p.reading { (text) }
-                @if !points.is_empty() {
-                    ul.reading { @for point in &points { li { (point) } } }
-                }
-                div.charts { @for svg in charts.iter().filter(|s| !s.is_empty()) { div.chart { (PreEscaped(svg)) } } }
-                p.small { (note) }
-                details {
-                    summary { "Every " (w) " cell" }
-                    @for p in &view.run.placements {
-                        h4 { (p.placement) " (cores " (format!("{:?}", p.cores)) ")" }
-                        (matrix_table(view, p, w))
-                    }
-                }
-            }
-        });
+        sections.push(build(view)?.section(view, w, html! {}));
     }
     if sections.is_empty() {
         return Ok(html! {});

@@ -1,9 +1,10 @@
 //! What a family's section is made of, and the helpers every family's reading shares.
 
 use chanbench_schema::Workload;
+use maud::{Markup, PreEscaped, html};
 
 use crate::{
-    report::{model::View, names::strategy},
+    report::{model::View, names::strategy, widgets::matrix_table},
     results::{CellResult, PlacementResults},
     stats,
 };
@@ -18,6 +19,32 @@ pub struct Reading {
     pub charts: Vec<String>,
     /// A note under the charts.
     pub note: String,
+}
+
+impl Reading {
+    /// The section of `w`: heading, paragraph, findings, charts, note, then `tables` (a family's
+    /// own, possibly none) and every cell of `w` per placement behind a click.
+    pub(crate) fn section(self, view: &View<'_>, w: Workload, tables: Markup) -> Markup {
+        html! {
+            section {
+                h3 id=(format!("w-{w}")) { (w) }
+                p.reading { (self.text) }
+                @if !self.points.is_empty() {
+                    ul.reading { @for point in &self.points { li { (point) } } }
+                }
+                div.charts { @for svg in self.charts.iter().filter(|s| !s.is_empty()) { div.chart { (PreEscaped(svg)) } } }
+                p.small { (self.note) }
+                (tables)
+                details {
+                    summary { "Every " (w) " cell" }
+                    @for p in &view.run.placements {
+                        h4 { (p.placement) " (cores " (format!("{:?}", p.cores)) ")" }
+                        (matrix_table(view, p, w))
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Each placement with its measured cells of `workload`; placements without any are skipped.

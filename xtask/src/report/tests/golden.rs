@@ -6,14 +6,16 @@ use super::super::write;
 use crate::results::Run;
 
 /// The files a report consists of, each compared byte for byte with its golden copy; a job
-/// run's report has its answer too (`choose.html`, `choose.md`).
-const REPORT_FILES: [&str; 6] = [
+/// run's report has its answer too (`choose.html`, `choose.md`), a behaviour run its
+/// observations.
+const REPORT_FILES: [&str; 7] = [
     "index.html",
     "cells.csv",
     "summary.md",
     "bmf.json",
     "choose.html",
     "choose.md",
+    super::super::OBSERVATIONS,
 ];
 
 /// Every run under `results/` still loads and renders, and every committed one to exactly its
@@ -58,7 +60,7 @@ fn every_committed_run_renders_its_golden_report() {
         for file in REPORT_FILES {
             let (new, golden) = (out.join("report").join(file), dir.join("report").join(file));
             if !new.exists() {
-                continue; // An answer, and this run measured no job.
+                continue; // An answer or observations, and this run has neither.
             }
             let new_text = fs::read_to_string(&new).unwrap();
             if !committed(&dir, file) {
