@@ -58,15 +58,17 @@ pub fn run(args: Args) -> Result<()> {
         );
         return Ok(());
     }
+    // The first column as wide as the longest name.
+    let w = rows.iter().map(|r| r.name.len()).max().unwrap_or(8);
     println!(
-        "{:<16} {:<9} {:<11} {:<17} {:<11} {:<10} summary",
+        "{:<w$} {:<9} {:<11} {:<17} {:<11} {:<10} summary",
         "workload", "kind", "per", "floor", "latency", "pacing"
     );
     // Each enum by its serde name, the one the JSON and the stored results use.
     let name = |v: &dyn erased_serde_name::Name| v.name();
     for r in rows {
         println!(
-            "{:<16} {:<9} {:<11} {:<17} {:<11} {:<10} {}",
+            "{:<w$} {:<9} {:<11} {:<17} {:<11} {:<10} {}",
             r.name,
             name(&r.kind),
             r.unit,
