@@ -866,14 +866,16 @@ fn choose_names_a_winner_only_when_it_reproduces_and_refuses_a_job_no_one_can_ru
 
 /// The behaviour families catch what they are for, from the command to the page: the fixture
 /// that leaks one allocation per message is named in the memory section as holding heap after
-/// its drained burst, the one that serves its first consumer only is called unfair, crossbeam
-/// is neither, every cell holds one observation per process, and `check` passes.
+/// its drained burst and crossbeam is not (heap is deterministic), the one that serves its first
+/// consumer only is called unfair, every cell holds one observation per process, and `check`
+/// passes. crossbeam's own shares are reported, never asserted: on one core a brief run once
+/// read Jain 0.50 for it too (the scheduler ran one consumer throughout).
 #[test]
 #[cfg_attr(
     not(chanbench_e2e),
     ignore = "end to end, minutes: CHANBENCH_E2E=1 runs it (CI does)"
 )]
-fn the_behaviour_sections_name_a_leaking_and_an_unfair_channel_and_not_crossbeam() {
+fn the_behaviour_sections_name_a_leaking_and_an_unfair_channel() {
     let _one = one_at_a_time();
     let results = scratch("behaviour");
     let name = format!("behaviour-{}", std::process::id());
@@ -922,9 +924,11 @@ fn the_behaviour_sections_name_a_leaking_and_an_unfair_channel_and_not_crossbeam
         "{held}"
     );
     let consumers = item("On one-core, consumers sharing one channel:");
+    let unfair = consumers
+        .split_once("unfair (Jain below 0.75): ")
+        .map_or("", |(_, named)| named);
     assert!(
-        consumers.contains("unfair (Jain below 0.75): fixture-unfair")
-            && !consumers.contains("crossbeam (Jain"),
+        unfair.contains("fixture-unfair (Jain 0.50 in 2 of 2 processes)"),
         "{consumers}"
     );
     let out = run(check(&results, &name));
