@@ -143,7 +143,7 @@ impl Profile {
             Pacing::Saturated => self.measurement,
             Pacing::Bursts => self.measurement / 10,
             Pacing::Paced => PACED_MEASUREMENT,
-            Pacing::Shared => self.measurement * SHARED_MEASUREMENT_FACTOR,
+            Pacing::Shared => self.measurement.max(SHARED_SAMPLE * self.samples as u32),
         }
     }
 
@@ -156,10 +156,11 @@ impl Profile {
     }
 }
 
-/// How many times the profile's measurement a cell sharing its cores with busy hogs gets: at 60
-/// ms (the default profile), each of its ten samples was about one scheduler slice, and a
-/// process's loaded time was whichever slice it drew (0.3x to 1,094x its quiet time).
-pub const SHARED_MEASUREMENT_FACTOR: u32 = 10;
+/// The least time each sample of a cell sharing its cores with busy hogs spans: with the default
+/// profile's 60 ms over ten samples, each sample was about one scheduler slice, and a process's
+/// loaded time was whichever slice it drew (0.3x to 1,094x its quiet time). The default profile
+/// then measures 600 ms; the full profile's 3 s over 50 samples already does.
+pub const SHARED_SAMPLE: Duration = Duration::from_millis(60);
 
 /// Measured (not wall) time criterion spends on a cell whose messages are paced.
 pub const PACED_MEASUREMENT: Duration = Duration::from_micros(500);

@@ -37,11 +37,24 @@ fn profiles_are_named_and_ordered() {
             Pacing::Saturated => p.measurement,
             Pacing::Bursts => p.measurement / 10,
             Pacing::Paced => benches::profile::PACED_MEASUREMENT,
-            Pacing::Shared => p.measurement * benches::profile::SHARED_MEASUREMENT_FACTOR,
+            Pacing::Shared => p
+                .measurement
+                .max(benches::profile::SHARED_SAMPLE * p.samples as u32),
         };
         assert_eq!(p.measurement_for(w), expected, "{w}");
     }
     assert!(p.measurement_for(Workload::Receive) < p.measurement_for(Workload::Spsc));
+    // Busy hogs: the default profile's samples each span many scheduler slices (600 ms in all);
+    // the full profile's 3 s over 50 samples already do, and it gets no more.
+    assert_eq!(
+        p.measurement_for(Workload::BackgroundLoad),
+        Duration::from_millis(600)
+    );
+    let full = Profile::named("full").unwrap();
+    assert_eq!(
+        full.measurement_for(Workload::AsyncBackgroundLoad),
+        full.measurement
+    );
 }
 
 #[test]

@@ -240,8 +240,9 @@ pub enum Pacing {
     Bursts,
     /// A message every 100 us or more, only latency measured: the paced minimum.
     Paced,
-    /// Roles sharing their cores with busy threads: ten times the profile's measurement, so that
-    /// each sample spans many scheduler slices rather than one thread's luck in one slice.
+    /// Roles sharing their cores with busy threads: at least 60 ms per sample (ten times the
+    /// default profile's measurement), so that each sample spans many scheduler slices rather
+    /// than one thread's luck in one slice.
     Shared,
 }
 
