@@ -223,9 +223,9 @@ fn thread_run<C: Channel, M: Make<C>>(team: &Team, m: M, per_s: Option<f64>, n: 
 }
 
 /// One open-loop run between two tasks on `flavor`'s runtime: [`thread_run`]'s, the producer
-/// waiting for a due time by sleeping on the runtime's timer (more than [`SLEEP_ABOVE`] away;
-/// tokio's timer has millisecond steps, so less the margin or a millisecond, whichever is more)
-/// or by yielding to the runtime.
+/// waiting for a due time by sleeping on the runtime's timer while it is more than 2 ms away
+/// (tokio's timer has millisecond steps: it sleeps a millisecond short) and by yielding to the
+/// runtime when nearer. The loop is [`pace`]'s, awaited.
 fn task_run<C: AsyncChannel, M: MakeAsync<C>>(
     team: &Team,
     flavor: Flavor,
