@@ -204,6 +204,8 @@ impl Bounded for Unfair {
     }
 }
 
+impl chanbench_core::Rendezvous for Unfair {}
+
 impl Unbounded for Unfair {
     fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         unfair(crossbeam_channel::unbounded())

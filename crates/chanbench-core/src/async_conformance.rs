@@ -67,23 +67,7 @@ impl Runtime {
     }
 }
 
-/// Runs one check under the watchdog. A check listed as a known failure of the library (a
-/// defect its maintainers have acknowledged, cited where it is listed) must fail: the test then
-/// passes and says so, and when the library fixes it the test fails and asks for the entry to be
-/// removed.
-pub fn run_expecting(name: &str, known_failure: bool, check: impl FnOnce() + Send + 'static) {
-    if !known_failure {
-        return crate::conformance::run(name, check);
-    }
-    let failures = crate::conformance::run_checks(vec![(name.to_owned(), Box::new(check))]);
-    match failures.first() {
-        Some(f) => eprintln!("{name}: fails, as listed in known_failures: {}", f.message),
-        None => panic!(
-            "{name} is listed in known_failures but passed: remove it from the list (and from \
-             the report's caveats)"
-        ),
-    }
-}
+pub use crate::conformance::run_expecting;
 
 /// Polls `fut` once with the task's waker and returns what it gave.
 async fn poll_once<F: Future + Unpin>(fut: &mut F) -> Poll<F::Output> {

@@ -22,7 +22,8 @@
 //!
 //! | trait | what it gives | e.g. missing from |
 //! |---|---|---|
-//! | [`Bounded`] | [`bounded`]`(cap)`, including `cap = 0`, a rendezvous | `std::sync::mpsc::channel` |
+//! | [`Bounded`] | [`bounded`]`(cap)`, `cap >= 1` | `std::sync::mpsc::channel` |
+//! | [`Rendezvous`] | `bounded(0)`: a send completes when a receiver takes it | crossfire (0 is 1 there) |
 //! | [`Unbounded`] | [`unbounded`]`()` | `std::sync::mpsc::sync_channel` |
 //! | [`MultiConsumer`] | `Clone` for [`Receiver`] | both std channels |
 //! | [`Select`] | [`select`] over several receivers | std, kanal 0.1 |
@@ -85,6 +86,10 @@ pub trait Channel: Sized + 'static {
     const NAME: &'static str;
     /// The wrapped library and its exact version.
     const LIBRARY: Library;
+    /// The conformance checks the library fails by its own admission, by name: its conformance
+    /// test lists the same ones as `known_failures` (a test holds the two equal), and
+    /// `cargo xtask choose` states them as caveats.
+    const KNOWN_FAILURES: &'static [&'static str] = &[];
 
     /// The library's sending half. Every library here is multi-producer, so it is `Clone`.
     type RawSender<T: Send>: Clone + Send;
@@ -106,12 +111,16 @@ pub trait Channel: Sized + 'static {
     ) -> Result<T, RecvTimeoutError>;
 }
 
-/// Channels with a fixed capacity. Capacity 0 is a rendezvous: a send completes only when a
-/// receiver takes the message.
+/// Channels with a fixed capacity of at least 1.
 pub trait Bounded: Channel {
-    /// Creates a channel holding at most `cap` messages.
+    /// Creates a channel holding at most `cap` messages. `cap` is at least 1 unless the type is
+    /// also [`Rendezvous`].
     fn raw_bounded<T: Send>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>);
 }
+
+/// Marker: `bounded(0)` is a rendezvous, a send completes only when a receiver takes the
+/// message. Libraries that take 0 for 1 (crossfire) are [`Bounded`] without it.
+pub trait Rendezvous: Bounded {}
 
 /// Channels without a capacity limit.
 pub trait Unbounded: Channel {
@@ -245,7 +254,8 @@ impl<C: Channel, T: Send> std::fmt::Debug for Receiver<C, T> {
     }
 }
 
-/// Creates a channel of implementation `C` holding at most `cap` messages (0: rendezvous).
+/// Creates a channel of implementation `C` holding at most `cap` messages (`cap >= 1`; 0, a
+/// rendezvous, only for [`Rendezvous`] types).
 #[inline]
 pub fn bounded<C: Bounded, T: Send>(cap: usize) -> (Sender<C, T>, Receiver<C, T>) {
     let (raw_tx, raw_rx) = C::raw_bounded(cap);
@@ -294,7 +304,7 @@ pub trait Make<C: Channel>: Copy + Send + 'static {
 #[derive(Debug, Clone, Copy)]
 pub struct Unbound;
 
-/// The bounded flavor with the given capacity (0: rendezvous).
+/// The bounded flavor with the given capacity (0: rendezvous, for [`Rendezvous`] types).
 #[derive(Debug, Clone, Copy)]
 pub struct Cap(pub usize);
 
@@ -322,6 +332,8 @@ impl<C: Bounded> Make<C> for Cap {
 pub struct Capabilities {
     /// Implements [`Bounded`].
     pub bounded: bool,
+    /// Implements [`Rendezvous`].
+    pub rendezvous: bool,
     /// Implements [`Unbounded`].
     pub unbounded: bool,
     /// Implements [`MultiConsumer`].
@@ -337,6 +349,7 @@ impl Capabilities {
     pub fn iter(&self) -> impl Iterator<Item = (Capability, bool)> {
         [
             (Capability::Bounded, self.bounded),
+            (Capability::Rendezvous, self.rendezvous),
             (Capability::Unbounded, self.unbounded),
             (Capability::MultiConsumer, self.multi_consumer),
             (Capability::Select, self.select),
@@ -357,6 +370,8 @@ impl Capabilities {
 pub enum Capability {
     /// [`Bounded`].
     Bounded,
+    /// [`Rendezvous`].
+    Rendezvous,
     /// [`Unbounded`].
     Unbounded,
     /// [`MultiConsumer`].
@@ -372,6 +387,7 @@ impl Capability {
     pub fn name(self) -> &'static str {
         match self {
             Capability::Bounded => "bounded",
+            Capability::Rendezvous => "rendezvous",
             Capability::Unbounded => "unbounded",
             Capability::MultiConsumer => "multi_consumer",
             Capability::Select => "select",

@@ -10,7 +10,7 @@
 use std::marker::PhantomData;
 
 use crate::{
-    Bounded, MultiConsumer, ReturnsUnsent, Select, Unbounded,
+    Bounded, MultiConsumer, Rendezvous, ReturnsUnsent, Select, Unbounded,
     asynchronous::{AsyncBounded, AsyncMultiConsumer, AsyncUnbounded, Bridge, ZeroCapacity},
 };
 
@@ -42,6 +42,7 @@ macro_rules! probe {
 
 probe! {
     Bounded: HasBounded, LacksBounded, bounded;
+    Rendezvous: HasRendezvous, LacksRendezvous, rendezvous;
     Unbounded: HasUnbounded, LacksUnbounded, unbounded;
     MultiConsumer: HasMultiConsumer, LacksMultiConsumer, multi_consumer;
     Select: HasSelect, LacksSelect, select;
@@ -60,12 +61,14 @@ macro_rules! capabilities {
     ($chan:ty) => {{
         #[allow(unused_imports)]
         use $crate::probe::{
-            HasBounded, HasMultiConsumer, HasReturnsUnsent, HasSelect, HasUnbounded, LacksBounded,
-            LacksMultiConsumer, LacksReturnsUnsent, LacksSelect, LacksUnbounded,
+            HasBounded, HasMultiConsumer, HasRendezvous, HasReturnsUnsent, HasSelect, HasUnbounded,
+            LacksBounded, LacksMultiConsumer, LacksRendezvous, LacksReturnsUnsent, LacksSelect,
+            LacksUnbounded,
         };
         let probe = $crate::probe::Probe::<$chan>::new();
         $crate::Capabilities {
             bounded: (&probe).bounded(),
+            rendezvous: (&probe).rendezvous(),
             unbounded: (&probe).unbounded(),
             multi_consumer: (&probe).multi_consumer(),
             select: (&probe).select(),

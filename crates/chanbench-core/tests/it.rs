@@ -13,9 +13,9 @@ use std::{
 };
 
 use chanbench_core::{
-    Bounded, Channel, Library, RecvError, RecvTimeoutError, SendError, TryRecvError, TrySendError,
-    Unbounded,
-    conformance::{NamedCheck, run_checks},
+    Bounded, Channel, Library, RecvError, RecvTimeoutError, Rendezvous, SendError, TryRecvError,
+    TrySendError, Unbounded,
+    conformance::{NamedCheck, run_checks, run_expecting},
     conformance_checks,
 };
 
@@ -206,6 +206,8 @@ impl Bounded for IgnoresCapacity {
     }
 }
 
+impl Rendezvous for IgnoresCapacity {}
+
 /// Runs `checks` and asserts that each of `expected` fails, and that some checks pass (a harness
 /// that fails everything would reject every fixture too).
 fn assert_rejected_by(checks: Vec<NamedCheck>, expected: &[&str]) {
@@ -268,7 +270,7 @@ fn losing_a_message_is_rejected() {
 #[test]
 fn ignoring_capacity_is_rejected() {
     assert_rejected_by(
-        conformance_checks!(IgnoresCapacity, flavors: [bounded], extras: []),
+        conformance_checks!(IgnoresCapacity, flavors: [bounded], extras: [rendezvous]),
         &[
             "bounded::capacity_try_send_full",
             "rendezvous::capacity_try_send_full",
@@ -278,9 +280,25 @@ fn ignoring_capacity_is_rejected() {
 }
 
 #[test]
+fn a_known_failure_must_fail() {
+    // Listed as known and failing: the test passes. Listed as known and passing: it fails, and
+    // asks for the entry to be removed.
+    run_expecting("fails", true, || panic!("the defect"));
+    let fixed = std::panic::catch_unwind(|| run_expecting("passes", true, || {}));
+    let message = fixed.expect_err("a known failure that passes was accepted");
+    let message = message
+        .downcast_ref::<String>()
+        .expect("a formatted panic message");
+    assert!(message.contains("remove it from the list"), "{message}");
+    // Not listed: a failure fails the test.
+    assert!(std::panic::catch_unwind(|| run_expecting("fails", false, || panic!("no"))).is_err());
+}
+
+#[test]
 fn capabilities_are_read_from_the_type_system() {
     let caps = chanbench_core::capabilities!(IgnoresCapacity);
-    assert!(caps.bounded && !caps.unbounded && !caps.multi_consumer && !caps.select);
+    assert!(caps.bounded && caps.rendezvous && !caps.unbounded && !caps.multi_consumer);
+    assert!(!caps.select);
     let caps = chanbench_core::capabilities!(Control);
     assert!(!caps.bounded && caps.unbounded && !caps.returns_unsent);
 }

@@ -13,8 +13,8 @@
 use std::time::Duration;
 
 use chanbench_core::{
-    Bounded, Channel, Library, MultiConsumer, Receiver, RecvError, RecvTimeoutError, ReturnsUnsent,
-    Select, SendError, TryRecvError, TrySendError, Unbounded,
+    Bounded, Channel, Library, MultiConsumer, Receiver, RecvError, RecvTimeoutError, Rendezvous,
+    ReturnsUnsent, Select, SendError, TryRecvError, TrySendError, Unbounded,
 };
 use crossbeam_channel as cb;
 
@@ -78,6 +78,9 @@ impl Bounded for Crossbeam {
         cb::bounded(cap)
     }
 }
+
+/// Capacity 0 is a rendezvous.
+impl Rendezvous for Crossbeam {}
 
 impl Unbounded for Crossbeam {
     #[inline]

@@ -1,2 +1,2 @@
 //! The conformance suite, run against crossbeam-channel.
-chanbench_core::conformance_tests!(chanbench_crossbeam::Crossbeam, flavors: [bounded, unbounded], extras: [multi_consumer, select, returns_unsent]);
+chanbench_core::conformance_tests!(chanbench_crossbeam::Crossbeam, flavors: [bounded, unbounded], extras: [rendezvous, multi_consumer, select, returns_unsent]);

@@ -14,8 +14,8 @@
 use std::time::Duration;
 
 use chanbench_core::{
-    Bounded, Channel, Library, MultiConsumer, Receiver, RecvError, RecvTimeoutError, ReturnsUnsent,
-    Select, SendError, TryRecvError, TrySendError, Unbounded,
+    Bounded, Channel, Library, MultiConsumer, Receiver, RecvError, RecvTimeoutError, Rendezvous,
+    ReturnsUnsent, Select, SendError, TryRecvError, TrySendError, Unbounded,
 };
 
 /// flume.
@@ -79,6 +79,9 @@ impl Bounded for Flume {
         flume::bounded(cap)
     }
 }
+
+/// Capacity 0 is a rendezvous.
+impl Rendezvous for Flume {}
 
 impl Unbounded for Flume {
     #[inline]

@@ -26,8 +26,8 @@
 use std::time::Duration;
 
 use chanbench_core::{
-    Bounded, Channel, Library, MultiConsumer, RecvError, RecvTimeoutError, SendError, TryRecvError,
-    TrySendError, Unbounded,
+    Bounded, Channel, Library, MultiConsumer, RecvError, RecvTimeoutError, Rendezvous, SendError,
+    TryRecvError, TrySendError, Unbounded,
 };
 
 /// kanal (its synchronous API).
@@ -98,6 +98,9 @@ impl Bounded for Kanal {
         kanal::bounded(cap)
     }
 }
+
+/// Capacity 0 is a rendezvous.
+impl Rendezvous for Kanal {}
 
 impl Unbounded for Kanal {
     #[inline]

@@ -27,8 +27,7 @@ pub struct ImplInfo<Caps = Capabilities> {
     pub capabilities: Caps,
     /// The Rust path of the implementation type, e.g. `chanbench_flume::Flume`.
     pub type_name: &'static str,
-    /// The conformance checks it fails by the library's own admission (async: its
-    /// `KNOWN_FAILURES`; none for sync implementations).
+    /// The conformance checks it fails by the library's own admission (its `KNOWN_FAILURES`).
     pub known_failures: &'static [&'static str],
 }
 
@@ -44,7 +43,7 @@ impl ImplInfo {
             library: C::LIBRARY,
             capabilities,
             type_name: std::any::type_name::<C>(),
-            known_failures: &[],
+            known_failures: C::KNOWN_FAILURES,
         }
     }
 }

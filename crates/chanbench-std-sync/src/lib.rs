@@ -29,8 +29,8 @@
 use std::{sync::mpsc, time::Duration};
 
 use chanbench_core::{
-    Bounded, Channel, Library, RecvError, RecvTimeoutError, ReturnsUnsent, SendError, TryRecvError,
-    TrySendError,
+    Bounded, Channel, Library, RecvError, RecvTimeoutError, Rendezvous, ReturnsUnsent, SendError,
+    TryRecvError, TrySendError,
 };
 
 /// `std::sync::mpsc::sync_channel`.
@@ -83,5 +83,8 @@ impl Bounded for StdSync {
         mpsc::sync_channel(cap)
     }
 }
+
+/// Capacity 0 is a rendezvous.
+impl Rendezvous for StdSync {}
 
 impl ReturnsUnsent for StdSync {}

@@ -119,6 +119,8 @@ impl<C: Bounded> Bounded for Heavier<C> {
     }
 }
 
+impl<C: chanbench_core::Rendezvous> chanbench_core::Rendezvous for Heavier<C> {}
+
 impl<C: Unbounded> Unbounded for Heavier<C> {
     #[inline]
     fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {

@@ -74,6 +74,8 @@ impl<C: Bounded, N: VariantName> Bounded for Renamed<C, N> {
     }
 }
 
+impl<C: chanbench_core::Rendezvous, N: VariantName> chanbench_core::Rendezvous for Renamed<C, N> {}
+
 impl<C: Unbounded, N: VariantName> Unbounded for Renamed<C, N> {
     #[inline]
     fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {

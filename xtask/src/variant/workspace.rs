@@ -248,6 +248,7 @@ fn conformance_checks(arm: &ArmBuild, ty: &str, runner: Runner) -> Option<String
         .collect();
     // The knob's wrapper and a variant's have no native select.
     let extras: Vec<&str> = [
+        ("rendezvous", caps.rendezvous),
         ("multi_consumer", caps.multi_consumer),
         (
             "select",

@@ -1,6 +1,6 @@
 //! The bounded checks: `bounded` flavors only.
 
-use crate::{Bounded, Make, TrySendError};
+use crate::{Bounded, Make, Rendezvous, TrySendError};
 
 use super::watchdog::*;
 
@@ -58,7 +58,7 @@ pub fn blocked_sender_woken_by_disconnect<C: Bounded, M: Make<C>>(m: M) {
 
 /// Capacity 0: a `send` completes by handing the message to a waiting receiver, and nothing is
 /// left buffered afterwards.
-pub fn rendezvous_handoff<C: Bounded, M: Make<C>>(m: M) {
+pub fn rendezvous_handoff<C: Rendezvous, M: Make<C>>(m: M) {
     assert_eq!(
         m.capacity(),
         Some(0),

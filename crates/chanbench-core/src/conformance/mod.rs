@@ -10,9 +10,14 @@
 //! ```
 //!
 //! `flavors` are the constructors the checks run through: `unbounded` runs the core checks on
-//! `unbounded()`; `bounded` runs them, plus the capacity checks, on `bounded(4)` and again on
-//! `bounded(0)` (rendezvous). `extras` are the remaining capabilities; their checks run under every
-//! listed flavor. Listing a capability the type lacks does not compile; leaving out one it has
+//! `unbounded()`; `bounded` runs them, plus the capacity checks, on `bounded(4)`, and with
+//! `rendezvous` among the extras again on `bounded(0)`. `extras` are the remaining capabilities;
+//! their checks run under every listed flavor.
+//!
+//! A library that fails a check by its own admission (a defect or a documented limit) lists it
+//! after the extras, `known_failures: [check_name]`, with the library's issue cited beside it:
+//! that test then passes only while the check still fails, so the suite keeps showing the
+//! failure and notices its fix; the type's `KNOWN_FAILURES` must list the same names. Listing a capability the type lacks does not compile; leaving out one it has
 //! fails the generated `capabilities_match_type_system` test. So the list cannot drift from the
 //! type.
 //!
@@ -33,7 +38,7 @@ pub use extras::*;
 pub use general::*;
 pub use limits::*;
 pub use payloads::{LARGE_BYTES, Large, Payload};
-pub use watchdog::{Failure, NamedCheck, run, run_checks};
+pub use watchdog::{Failure, NamedCheck, run, run_checks, run_expecting};
 
 // ---------------------------------------------------------------------------------------------
 // The macros. One table (`__conformance_flavor!` and `__conformance_group!`) lists the checks;
@@ -43,11 +48,24 @@ pub use watchdog::{Failure, NamedCheck, run, run_checks};
 /// [module docs](crate::conformance). Needs the `conformance` feature of `chanbench-core`.
 #[macro_export]
 macro_rules! conformance_tests {
-    ($chan:ty, flavors: [$($flavor:ident),* $(,)?], extras: $extras:tt $(,)?) => {
+    ($chan:ty, flavors: $flavors:tt, extras: $extras:tt $(,)?) => {
+        $crate::conformance_tests!($chan, flavors: $flavors, extras: $extras, known_failures: []);
+    };
+    ($chan:ty, flavors: [$($flavor:ident),* $(,)?], extras: $extras:tt, known_failures: $known:tt $(,)?) => {
         mod conformance {
             #[allow(unused_imports)]
             use super::*;
-            $( $crate::__conformance_flavor!(tests; $chan; $flavor; $extras); )*
+            $( $crate::__conformance_flavor!((tests $known); $chan; $flavor; $extras); )*
+
+            #[test]
+            fn known_failures_match_the_type() {
+                assert_eq!(
+                    $crate::__conformance_known_names!($known),
+                    <$chan as $crate::Channel>::KNOWN_FAILURES,
+                    "known_failures in conformance_tests! differ from {}'s KNOWN_FAILURES",
+                    stringify!($chan)
+                );
+            }
 
             #[test]
             fn capabilities_match_type_system() {
@@ -76,6 +94,22 @@ macro_rules! conformance_checks {
 
 #[doc(hidden)]
 #[macro_export]
+macro_rules! __conformance_known_names {
+    ([$($known:ident),* $(,)?]) => {
+        &[$(stringify!($known)),*] as &[&str]
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __conformance_is_known {
+    ([$($known:ident),* $(,)?], $check:ident) => {
+        [$(stringify!($known)),*].contains(&stringify!($check))
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
 macro_rules! __conformance_listed {
     ([$($flavor:ident),*], [$($extra:ident),* $(,)?]) => {{
         let mut caps = $crate::Capabilities::default();
@@ -92,23 +126,37 @@ macro_rules! __conformance_flavor {
         $crate::__conformance_module!($mode; unbounded; $chan; $crate::Unbound;
             [core]; $extras);
     };
-    ($mode:tt; $chan:ty; bounded; $extras:tt) => {
+    ($mode:tt; $chan:ty; bounded; [$($extra:ident),* $(,)?]) => {
         $crate::__conformance_module!($mode; bounded; $chan; $crate::Cap(4);
-            [core, bounded]; $extras);
+            [core, bounded]; [$($extra),*]);
+        $crate::__conformance_zero!($mode; $chan; [$($extra),*]; [$($extra),*]);
+    };
+}
+
+/// With `rendezvous` among the extras (the first list, searched), the checks again on
+/// `bounded(0)` with every extra (the second list).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __conformance_zero {
+    ($mode:tt; $chan:ty; []; $all:tt) => {};
+    ($mode:tt; $chan:ty; [rendezvous $(, $rest:ident)*]; $all:tt) => {
         $crate::__conformance_module!($mode; rendezvous; $chan; $crate::Cap(0);
-            [core, bounded, rendezvous]; $extras);
+            [core, bounded, handoff]; $all);
+    };
+    ($mode:tt; $chan:ty; [$first:ident $(, $rest:ident)*]; $all:tt) => {
+        $crate::__conformance_zero!($mode; $chan; [$($rest),*]; $all);
     };
 }
 
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __conformance_module {
-    (tests; $module:ident; $chan:ty; $make:expr; [$($group:ident),*]; [$($extra:ident),* $(,)?]) => {
+    ((tests $known:tt); $module:ident; $chan:ty; $make:expr; [$($group:ident),*]; [$($extra:ident),* $(,)?]) => {
         mod $module {
             #[allow(unused_imports)]
             use super::*;
-            $( $crate::__conformance_group!(tests; ""; $chan; $make; $group); )*
-            $( $crate::__conformance_group!(tests; ""; $chan; $make; $extra); )*
+            $( $crate::__conformance_group!((tests $known); ""; $chan; $make; $group); )*
+            $( $crate::__conformance_group!((tests $known); ""; $chan; $make; $extra); )*
         }
     };
     ((list $v:ident); $module:ident; $chan:ty; $make:expr; [$($group:ident),*]; [$($extra:ident),* $(,)?]) => {
@@ -131,9 +179,11 @@ macro_rules! __conformance_group {
         $crate::__conformance_stamp!($mode; $prefix; $chan; $make;
             capacity_try_send_full, blocked_sender_woken_by_disconnect);
     };
-    ($mode:tt; $prefix:expr; $chan:ty; $make:expr; rendezvous) => {
+    ($mode:tt; $prefix:expr; $chan:ty; $make:expr; handoff) => {
         $crate::__conformance_stamp!($mode; $prefix; $chan; $make; rendezvous_handoff);
     };
+    // Listed beside `bounded`, it adds the capacity-0 flavor (above) and no check of its own.
+    ($mode:tt; $prefix:expr; $chan:ty; $make:expr; rendezvous) => {};
     ($mode:tt; $prefix:expr; $chan:ty; $make:expr; multi_consumer) => {
         $crate::__conformance_stamp!($mode; $prefix; $chan; $make;
             mpmc_no_loss_no_duplicates, mpmc_blocked_receivers_woken_by_disconnect);
@@ -149,11 +199,12 @@ macro_rules! __conformance_group {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __conformance_stamp {
-    (tests; $prefix:expr; $chan:ty; $make:expr; $($check:ident),*) => {$(
+    ((tests $known:tt); $prefix:expr; $chan:ty; $make:expr; $($check:ident),*) => {$(
         #[test]
         fn $check() {
-            $crate::conformance::run(
+            $crate::conformance::run_expecting(
                 concat!(module_path!(), "::", stringify!($check)),
+                $crate::__conformance_is_known!($known, $check),
                 || $crate::conformance::$check::<$chan, _>($make),
             );
         }

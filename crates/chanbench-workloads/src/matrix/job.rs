@@ -42,10 +42,12 @@ macro_rules! by_payload {
 
 /// What a sync job needs of an implementation, by capability.
 pub fn needs(job: &Job) -> &'static [Capability] {
-    use Capability::{Bounded as B, MultiConsumer as Mc, Unbounded as U};
+    use Capability::{Bounded as B, MultiConsumer as Mc, Rendezvous as R, Unbounded as U};
     match (job.capacity, job.consumers > 1) {
         (Capacity::Unbounded, false) => &[U],
         (Capacity::Unbounded, true) => &[U, Mc],
+        (Capacity::Bounded(0), false) => &[B, R],
+        (Capacity::Bounded(0), true) => &[B, R, Mc],
         (_, false) => &[B],
         (_, true) => &[B, Mc],
     }
@@ -242,11 +244,14 @@ macro_rules! register_job_impls {
             #[allow(unused_imports)]
             use $crate::matrix::job::probe::{
                 Bounded as _, BoundedMulti as _, Lacks as _, Unbounded as _, UnboundedMulti as _,
+                Zero as _, ZeroMulti as _,
             };
             let probe = chanbench_core::probe::Probe::<$ty>::new();
             (&probe).job_bounded(matrix);
+            (&probe).job_zero(matrix);
             (&probe).job_unbounded(matrix);
             (&probe).job_bounded_multi(matrix);
+            (&probe).job_zero_multi(matrix);
             (&probe).job_unbounded_multi(matrix);
             matrix.note_impl::<$ty>(chanbench_core::capabilities!($ty));
         })*
@@ -297,6 +302,8 @@ pub mod probe {
 
     pub trait Lacks {
         fn job_bounded(&self, _: &mut Matrix) {}
+        fn job_zero(&self, _: &mut Matrix) {}
+        fn job_zero_multi(&self, _: &mut Matrix) {}
         fn job_unbounded(&self, _: &mut Matrix) {}
         fn job_bounded_multi(&self, _: &mut Matrix) {}
         fn job_unbounded_multi(&self, _: &mut Matrix) {}
@@ -304,9 +311,13 @@ pub mod probe {
     impl<C> Lacks for &Probe<C> {}
 
     combo!(Bounded: chanbench_core::Bounded => job_bounded |m| {
-        // Sync bounded channels all take capacity 0 (a rendezvous).
-        if let Some(n) = bounded_job(m, false, false).or(bounded_job(m, false, true)) {
+        if let Some(n) = bounded_job(m, false, false) {
             m.add_job::<C, Cap>(Cap(n));
+        }
+    });
+    combo!(Zero: chanbench_core::Rendezvous => job_zero |m| {
+        if bounded_job(m, false, true).is_some() {
+            m.add_job::<C, Cap>(Cap(0));
         }
     });
     combo!(Unbounded: chanbench_core::Unbounded => job_unbounded |m| {
@@ -315,8 +326,13 @@ pub mod probe {
         }
     });
     combo!(BoundedMulti: chanbench_core::Bounded, chanbench_core::MultiConsumer => job_bounded_multi |m| {
-        if let Some(n) = bounded_job(m, true, false).or(bounded_job(m, true, true)) {
+        if let Some(n) = bounded_job(m, true, false) {
             m.add_job_multi::<C, Cap>(Cap(n));
+        }
+    });
+    combo!(ZeroMulti: chanbench_core::Rendezvous, chanbench_core::MultiConsumer => job_zero_multi |m| {
+        if bounded_job(m, true, true).is_some() {
+            m.add_job_multi::<C, Cap>(Cap(0));
         }
     });
     combo!(UnboundedMulti: chanbench_core::Unbounded, chanbench_core::MultiConsumer => job_unbounded_multi |m| {

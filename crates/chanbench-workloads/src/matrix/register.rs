@@ -74,12 +74,15 @@ macro_rules! register_impl {
         {
             #[allow(unused_imports)]
             use $crate::matrix::register::probe::{
-                Bounded as _, BoundedMulti as _, BoundedSelect as _, Lacks as _, Unbounded as _,
-                UnboundedMulti as _, UnboundedSelect as _,
+                Bounded as _, BoundedMulti as _, BoundedSelect as _, Lacks as _, Rendezvous as _,
+                RendezvousMulti as _, Unbounded as _, UnboundedMulti as _, UnboundedSelect as _,
             };
             let probe = $crate::matrix::register::probe::Probe::<$chan>::new();
+            // Capacity 0 first: the order the capacities were always registered in.
+            (&probe).cells_rendezvous(matrix);
             (&probe).cells_bounded(matrix);
             (&probe).cells_unbounded(matrix);
+            (&probe).cells_rendezvous_multi(matrix);
             (&probe).cells_bounded_multi(matrix);
             (&probe).cells_unbounded_multi(matrix);
             (&probe).cells_bounded_select(matrix);
@@ -120,6 +123,8 @@ pub mod probe {
 
     /// The fallback: every method does nothing.
     pub trait Lacks {
+        fn cells_rendezvous(&self, _: &mut Matrix) {}
+        fn cells_rendezvous_multi(&self, _: &mut Matrix) {}
         fn cells_bounded(&self, _: &mut Matrix) {}
         fn cells_unbounded(&self, _: &mut Matrix) {}
         fn cells_bounded_multi(&self, _: &mut Matrix) {}
@@ -130,11 +135,17 @@ pub mod probe {
     impl<C> Lacks for &Probe<C> {}
 
     use chanbench_core::Capability::{
-        Bounded as B, MultiConsumer as Mc, Select as S, Unbounded as U,
+        Bounded as B, MultiConsumer as Mc, Rendezvous as R, Select as S, Unbounded as U,
     };
 
+    combo!(Rendezvous: chanbench_core::Rendezvous => cells_rendezvous |m| {
+        m.add_flavor::<C, Cap>(Cap(0), &[B, R]);
+    });
+    combo!(RendezvousMulti: chanbench_core::Rendezvous, chanbench_core::MultiConsumer => cells_rendezvous_multi |m| {
+        m.add_multi_consumer::<C, Cap>(Cap(0), &[B, R, Mc]);
+    });
     combo!(Bounded: chanbench_core::Bounded => cells_bounded |m| {
-        for cap in STREAMING_CAPACITIES {
+        for cap in STREAMING_CAPACITIES.into_iter().filter(|&cap| cap > 0) {
             m.add_flavor::<C, Cap>(Cap(cap), &[B]);
         }
     });
@@ -142,7 +153,7 @@ pub mod probe {
         m.add_flavor::<C, Unbound>(Unbound, &[U]);
     });
     combo!(BoundedMulti: chanbench_core::Bounded, chanbench_core::MultiConsumer => cells_bounded_multi |m| {
-        for cap in STREAMING_CAPACITIES {
+        for cap in STREAMING_CAPACITIES.into_iter().filter(|&cap| cap > 0) {
             m.add_multi_consumer::<C, Cap>(Cap(cap), &[B, Mc]);
         }
     });
