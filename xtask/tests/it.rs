@@ -545,13 +545,20 @@ fn scaffolded_implementations_compile_pass_conformance_and_are_registered() {
         "{}",
         stderr(&again)
     );
-    // And an async one, into the async list, table and dependencies.
+    // And its async half, beside it under the same id, into the async list, table and
+    // dependencies.
     let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["new-impl", "--async", "demo-async"])
+        .args(["new-impl", "--async", "demo-chan"])
         .env("CHANBENCH_ROOT", &copy)
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
+    let both =
+        fs::read_to_string(copy.join("crates/chanbench-demo-chan-async/src/lib.rs")).unwrap();
+    assert!(
+        both.contains("pub struct DemoChanAsync;") && both.contains("\"demo-chan\""),
+        "{both}"
+    );
     // The new crates' conformance suites and the registry's tidy tests (README row, registry list,
     // forwarding-only adapter) pass. The copy builds into a target folder of its own under the
     // project's `target/`, kept between runs, so later runs rebuild only the copied crates.
@@ -566,7 +573,7 @@ fn scaffolded_implementations_compile_pass_conformance_and_are_registered() {
             "-p",
             "chanbench-demo-chan",
             "-p",
-            "chanbench-demo-async",
+            "chanbench-demo-chan-async",
             "-p",
             "chanbench-registry",
         ])

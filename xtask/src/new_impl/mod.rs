@@ -7,6 +7,10 @@
 //! the start; replacing its calls with those of the library to compare is the user's part.
 //! `--async` scaffolds an `AsyncChannel` adapter around tokio's unbounded channel instead,
 //! registered in the async list and table and checked by the async conformance suite.
+//!
+//! A library with both halves keeps one id, as flume and kanal do: the second half scaffolded
+//! goes to `crates/chanbench-<NAME>-async` (type `<Name>Async`) when the sync crate exists, or
+//! to `crates/chanbench-<NAME>-sync` when the async one came first.
 
 use std::{fs, path::Path};
 
@@ -51,7 +55,8 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
     }
     // The sync list, table and dependencies come first in each file, the async ones second.
     let run = usize::from(args.asynchronous);
-    let package = format!("chanbench-{name}");
+    let half = Half::of(root, &name, args.asynchronous);
+    let package = format!("chanbench-{name}{}", half.suffix);
     let krate = package.replace('-', "_");
     let ty: String = name
         .split('-')
@@ -62,6 +67,7 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
                 .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
                 .unwrap_or_default()
         })
+        .chain(std::iter::once(half.ty_suffix.to_owned()))
         .collect();
     let dir = root.join("crates").join(&package);
     if dir.exists() {
@@ -117,7 +123,7 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
                     )
                 } else {
                     format!(
-                        "| `{name}` | std (`mpsc::channel`, placeholder) | no | yes | no | no | yes |"
+                        "| `{name}` | std (`mpsc::channel`, placeholder) | no | no | yes | no | no | yes |"
                     )
                 },
             )?,
@@ -155,11 +161,47 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
     }
     println!(
         "created {} ({ty}, id `{name}`) and registered it.\n\
-         Next: replace the std::sync::mpsc calls in crates/{package}/src/lib.rs with your library's\n\
+         Next: replace the placeholder's calls in crates/{package}/src/lib.rs with your library's\n\
          (see docs/contributing.md, \"Adding an implementation\"), then `cargo test -p {package}` and `cargo xtask bench`.",
         dir.display()
     );
     Ok(())
+}
+
+/// Where the half being scaffolded goes: beside the other half of the same library, when that
+/// one's crate exists, under a suffixed name (the id stays the library's).
+struct Half {
+    /// Appended to the crate's name: `-async`, `-sync` or nothing.
+    suffix: &'static str,
+    /// Appended to the type's name: `Async`, `Sync` or nothing.
+    ty_suffix: &'static str,
+}
+
+impl Half {
+    fn of(root: &Path, name: &str, asynchronous: bool) -> Self {
+        let plain = root.join("crates").join(format!("chanbench-{name}"));
+        let marker = if asynchronous {
+            "impl Channel for"
+        } else {
+            "impl AsyncChannel for"
+        };
+        let other_half = fs::read_to_string(plain.join("src/lib.rs"))
+            .is_ok_and(|source| source.contains(marker));
+        match (other_half, asynchronous) {
+            (false, _) => Half {
+                suffix: "",
+                ty_suffix: "",
+            },
+            (true, true) => Half {
+                suffix: "-async",
+                ty_suffix: "Async",
+            },
+            (true, false) => Half {
+                suffix: "-sync",
+                ty_suffix: "Sync",
+            },
+        }
+    }
 }
 
 fn read(path: &Path) -> Result<String> {
@@ -255,6 +297,22 @@ mod tests {
             );
             assert!(!text.contains('@'), "{text}");
         }
+    }
+
+    #[test]
+    fn the_second_half_of_a_library_goes_beside_the_first() {
+        let root = std::env::temp_dir().join(format!("chanbench-half-{}", std::process::id()));
+        let lib = root.join("crates/chanbench-both/src");
+        fs::create_dir_all(&lib).unwrap();
+        fs::write(lib.join("lib.rs"), "impl Channel for Both {}").unwrap();
+        let half = Half::of(&root, "both", true);
+        assert_eq!((half.suffix, half.ty_suffix), ("-async", "Async"));
+        // The same half again is not a second half: the crate exists, which `run` refuses.
+        assert_eq!(Half::of(&root, "both", false).suffix, "");
+        assert_eq!(Half::of(&root, "other", true).suffix, "");
+        fs::write(lib.join("lib.rs"), "impl AsyncChannel for Both {}").unwrap();
+        assert_eq!(Half::of(&root, "both", false).suffix, "-sync");
+        fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]
