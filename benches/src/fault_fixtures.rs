@@ -40,21 +40,24 @@ macro_rules! fixture {
             const ID: &'static str = $id;
             const NAME: &'static str = $id;
             const LIBRARY: Library = FIXTURE;
-            type RawSender<T: Send> = mpsc::Sender<T>;
-            type RawReceiver<T: Send> = mpsc::Receiver<T>;
-            fn send<T: Send>($tx: &mpsc::Sender<T>, $msg: T) -> Result<(), SendError<T>> {
+            type RawSender<T: Send + 'static> = mpsc::Sender<T>;
+            type RawReceiver<T: Send + 'static> = mpsc::Receiver<T>;
+            fn send<T: Send + 'static>($tx: &mpsc::Sender<T>, $msg: T) -> Result<(), SendError<T>> {
                 $send
             }
-            fn try_send<T: Send>(tx: &mpsc::Sender<T>, msg: T) -> Result<(), TrySendError<T>> {
+            fn try_send<T: Send + 'static>(
+                tx: &mpsc::Sender<T>,
+                msg: T,
+            ) -> Result<(), TrySendError<T>> {
                 Self::send(tx, msg).map_err(|_| TrySendError::Disconnected(unreachable_message()))
             }
-            fn recv<T: Send>($rx: &mpsc::Receiver<T>) -> Result<T, RecvError> {
+            fn recv<T: Send + 'static>($rx: &mpsc::Receiver<T>) -> Result<T, RecvError> {
                 $recv
             }
-            fn try_recv<T: Send>(rx: &mpsc::Receiver<T>) -> Result<T, TryRecvError> {
+            fn try_recv<T: Send + 'static>(rx: &mpsc::Receiver<T>) -> Result<T, TryRecvError> {
                 rx.try_recv().map_err(Into::into)
             }
-            fn recv_timeout<T: Send>(
+            fn recv_timeout<T: Send + 'static>(
                 rx: &mpsc::Receiver<T>,
                 t: Duration,
             ) -> Result<T, RecvTimeoutError> {
@@ -62,7 +65,7 @@ macro_rules! fixture {
             }
         }
         impl Unbounded for $ty {
-            fn raw_unbounded<T: Send>() -> (mpsc::Sender<T>, mpsc::Receiver<T>) {
+            fn raw_unbounded<T: Send + 'static>() -> (mpsc::Sender<T>, mpsc::Receiver<T>) {
                 mpsc::channel()
             }
         }
@@ -163,30 +166,30 @@ impl Channel for Unfair {
     const ID: &'static str = "fixture-unfair";
     const NAME: &'static str = "fixture-unfair";
     const LIBRARY: Library = FIXTURE;
-    type RawSender<T: Send> = crossbeam_channel::Sender<T>;
-    type RawReceiver<T: Send> = UnfairReceiver<T>;
-    fn send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
+    type RawSender<T: Send + 'static> = crossbeam_channel::Sender<T>;
+    type RawReceiver<T: Send + 'static> = UnfairReceiver<T>;
+    fn send<T: Send + 'static>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
         tx.send(msg)
             .map_err(|e| SendError::returned(e.into_inner()))
     }
-    fn try_send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
+    fn try_send<T: Send + 'static>(tx: &Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
         tx.try_send(msg).map_err(|e| match e {
             crossbeam_channel::TrySendError::Full(m) => TrySendError::Full(m),
             crossbeam_channel::TrySendError::Disconnected(m) => TrySendError::Disconnected(m),
         })
     }
-    fn recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError> {
+    fn recv<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.wait_turn();
         rx.rx.recv().map_err(|_| RecvError)
     }
-    fn try_recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+    fn try_recv<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError> {
         rx.wait_turn();
         rx.rx.try_recv().map_err(|e| match e {
             crossbeam_channel::TryRecvError::Empty => TryRecvError::Empty,
             crossbeam_channel::TryRecvError::Disconnected => TryRecvError::Disconnected,
         })
     }
-    fn recv_timeout<T: Send>(
+    fn recv_timeout<T: Send + 'static>(
         rx: &Self::RawReceiver<T>,
         t: Duration,
     ) -> Result<T, RecvTimeoutError> {
@@ -199,7 +202,7 @@ impl Channel for Unfair {
 }
 
 impl Bounded for Unfair {
-    fn raw_bounded<T: Send>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_bounded<T: Send + 'static>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         unfair(crossbeam_channel::bounded(cap))
     }
 }
@@ -207,13 +210,13 @@ impl Bounded for Unfair {
 impl chanbench_core::Rendezvous for Unfair {}
 
 impl Unbounded for Unfair {
-    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_unbounded<T: Send + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         unfair(crossbeam_channel::unbounded())
     }
 }
 
 impl MultiConsumer for Unfair {
-    fn clone_receiver<T: Send>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T> {
+    fn clone_receiver<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T> {
         UnfairReceiver {
             rx: rx.rx.clone(),
             first: Arc::clone(&rx.first),

@@ -40,31 +40,34 @@ pub trait AsyncChannel: Sized + 'static {
     const KNOWN_FAILURES: &'static [&'static str] = &[];
 
     /// The library's sending half.
-    type RawSender<T: Send>: Clone + Send;
+    type RawSender<T: Send + 'static>: Clone + Send;
     /// The library's receiving half.
-    type RawReceiver<T: Send>: Send;
+    type RawReceiver<T: Send + 'static>: Send;
 
     /// Sends, waiting while the channel is full.
-    fn send<T: Send>(
+    fn send<T: Send + 'static>(
         tx: &mut Self::RawSender<T>,
         msg: T,
     ) -> impl Future<Output = Result<(), SendError<T>>> + Send;
     /// Sends if that can be done without waiting.
-    fn try_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>>;
+    fn try_send<T: Send + 'static>(
+        tx: &mut Self::RawSender<T>,
+        msg: T,
+    ) -> Result<(), TrySendError<T>>;
     /// Receives, waiting while the channel is empty. Dropping the future before it completes
     /// must lose no message (the conformance suite checks it).
-    fn recv<T: Send>(
+    fn recv<T: Send + 'static>(
         rx: &mut Self::RawReceiver<T>,
     ) -> impl Future<Output = Result<T, RecvError>> + Send;
     /// Receives if a message is ready.
-    fn try_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError>;
+    fn try_recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError>;
 }
 
 /// Async channels with a fixed capacity of at least 1.
 pub trait AsyncBounded: AsyncChannel {
     /// Creates a channel holding at most `cap` messages. `cap` is at least 1 unless the type is
     /// also [`ZeroCapacity`].
-    fn raw_bounded<T: Send>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>);
+    fn raw_bounded<T: Send + 'static>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>);
 }
 
 /// Marker: `async_bounded(0)` is a rendezvous (a send completes when a receiver takes it).
@@ -73,13 +76,13 @@ pub trait ZeroCapacity: AsyncBounded {}
 /// Async channels without a capacity limit.
 pub trait AsyncUnbounded: AsyncChannel {
     /// Creates a channel that never makes a sender wait.
-    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>);
+    fn raw_unbounded<T: Send + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>);
 }
 
 /// Async channels whose receivers can be cloned (several consumers share one queue).
 pub trait AsyncMultiConsumer: AsyncChannel {
     /// Clones a receiving half.
-    fn clone_receiver<T: Send>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T>;
+    fn clone_receiver<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T>;
 }
 
 /// The same channel used from a plain thread on one side and a task on the other: the
@@ -88,23 +91,26 @@ pub trait AsyncMultiConsumer: AsyncChannel {
 /// runtime's thread.
 pub trait Bridge: AsyncChannel {
     /// Sends from a plain thread, blocking while the channel is full.
-    fn blocking_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>>;
+    fn blocking_send<T: Send + 'static>(
+        tx: &mut Self::RawSender<T>,
+        msg: T,
+    ) -> Result<(), SendError<T>>;
     /// Receives on a plain thread, blocking while the channel is empty.
-    fn blocking_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError>;
+    fn blocking_recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError>;
 }
 
 /// The sending half of an async channel of implementation `C`.
-pub struct AsyncSender<C: AsyncChannel, T: Send> {
+pub struct AsyncSender<C: AsyncChannel, T: Send + 'static> {
     raw: C::RawSender<T>,
 }
 
 /// The receiving half of an async channel of implementation `C`; `Clone` only when `C` is
 /// [`AsyncMultiConsumer`].
-pub struct AsyncReceiver<C: AsyncChannel, T: Send> {
+pub struct AsyncReceiver<C: AsyncChannel, T: Send + 'static> {
     raw: C::RawReceiver<T>,
 }
 
-impl<C: AsyncChannel, T: Send> AsyncSender<C, T> {
+impl<C: AsyncChannel, T: Send + 'static> AsyncSender<C, T> {
     /// Sends `msg`, waiting while the channel is full. Fails once every receiver is dropped.
     #[inline(always)]
     pub fn send(&mut self, msg: T) -> impl Future<Output = Result<(), SendError<T>>> + Send {
@@ -124,7 +130,7 @@ impl<C: AsyncChannel, T: Send> AsyncSender<C, T> {
     }
 }
 
-impl<C: Bridge, T: Send> AsyncSender<C, T> {
+impl<C: Bridge, T: Send + 'static> AsyncSender<C, T> {
     /// Sends from a plain thread (never a runtime's), blocking while the channel is full.
     #[inline(always)]
     pub fn blocking_send(&mut self, msg: T) -> Result<(), SendError<T>> {
@@ -132,7 +138,7 @@ impl<C: Bridge, T: Send> AsyncSender<C, T> {
     }
 }
 
-impl<C: AsyncChannel, T: Send> Clone for AsyncSender<C, T> {
+impl<C: AsyncChannel, T: Send + 'static> Clone for AsyncSender<C, T> {
     #[inline]
     fn clone(&self) -> Self {
         Self {
@@ -141,7 +147,7 @@ impl<C: AsyncChannel, T: Send> Clone for AsyncSender<C, T> {
     }
 }
 
-impl<C: AsyncChannel, T: Send> AsyncReceiver<C, T> {
+impl<C: AsyncChannel, T: Send + 'static> AsyncReceiver<C, T> {
     /// Receives a message, waiting while the channel is empty. Messages still queued when the
     /// last sender drops are delivered first; then this reports [`RecvError`].
     #[inline(always)]
@@ -162,7 +168,7 @@ impl<C: AsyncChannel, T: Send> AsyncReceiver<C, T> {
     }
 }
 
-impl<C: Bridge, T: Send> AsyncReceiver<C, T> {
+impl<C: Bridge, T: Send + 'static> AsyncReceiver<C, T> {
     /// Receives on a plain thread (never a runtime's), blocking while the channel is empty.
     #[inline(always)]
     pub fn blocking_recv(&mut self) -> Result<T, RecvError> {
@@ -170,7 +176,7 @@ impl<C: Bridge, T: Send> AsyncReceiver<C, T> {
     }
 }
 
-impl<C: AsyncMultiConsumer, T: Send> Clone for AsyncReceiver<C, T> {
+impl<C: AsyncMultiConsumer, T: Send + 'static> Clone for AsyncReceiver<C, T> {
     #[inline]
     fn clone(&self) -> Self {
         Self {
@@ -179,13 +185,13 @@ impl<C: AsyncMultiConsumer, T: Send> Clone for AsyncReceiver<C, T> {
     }
 }
 
-impl<C: AsyncChannel, T: Send> std::fmt::Debug for AsyncSender<C, T> {
+impl<C: AsyncChannel, T: Send + 'static> std::fmt::Debug for AsyncSender<C, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "AsyncSender<{}>", C::NAME)
     }
 }
 
-impl<C: AsyncChannel, T: Send> std::fmt::Debug for AsyncReceiver<C, T> {
+impl<C: AsyncChannel, T: Send + 'static> std::fmt::Debug for AsyncReceiver<C, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "AsyncReceiver<{}>", C::NAME)
     }
@@ -194,7 +200,7 @@ impl<C: AsyncChannel, T: Send> std::fmt::Debug for AsyncReceiver<C, T> {
 /// Creates an async channel of implementation `C` holding at most `cap` messages (`cap >= 1`;
 /// 0, a rendezvous, only for [`ZeroCapacity`] types).
 #[inline]
-pub fn async_bounded<C: AsyncBounded, T: Send>(
+pub fn async_bounded<C: AsyncBounded, T: Send + 'static>(
     cap: usize,
 ) -> (AsyncSender<C, T>, AsyncReceiver<C, T>) {
     let (raw_tx, raw_rx) = C::raw_bounded(cap);
@@ -203,7 +209,8 @@ pub fn async_bounded<C: AsyncBounded, T: Send>(
 
 /// Creates an unbounded async channel of implementation `C`.
 #[inline]
-pub fn async_unbounded<C: AsyncUnbounded, T: Send>() -> (AsyncSender<C, T>, AsyncReceiver<C, T>) {
+pub fn async_unbounded<C: AsyncUnbounded, T: Send + 'static>()
+-> (AsyncSender<C, T>, AsyncReceiver<C, T>) {
     let (raw_tx, raw_rx) = C::raw_unbounded();
     (AsyncSender { raw: raw_tx }, AsyncReceiver { raw: raw_rx })
 }
@@ -212,13 +219,13 @@ pub fn async_unbounded<C: AsyncUnbounded, T: Send>() -> (AsyncSender<C, T>, Asyn
 /// unbounded), as [`Make`](crate::Make) is for the sync trait.
 pub trait MakeAsync<C: AsyncChannel>: Copy + Send + 'static {
     /// Creates a channel of this flavor.
-    fn make<T: Send>(self) -> (AsyncSender<C, T>, AsyncReceiver<C, T>);
+    fn make<T: Send + 'static>(self) -> (AsyncSender<C, T>, AsyncReceiver<C, T>);
     /// The capacity, or `None` for unbounded.
     fn capacity(self) -> Option<usize>;
 }
 
 impl<C: AsyncUnbounded> MakeAsync<C> for crate::Unbound {
-    fn make<T: Send>(self) -> (AsyncSender<C, T>, AsyncReceiver<C, T>) {
+    fn make<T: Send + 'static>(self) -> (AsyncSender<C, T>, AsyncReceiver<C, T>) {
         async_unbounded()
     }
     fn capacity(self) -> Option<usize> {
@@ -227,7 +234,7 @@ impl<C: AsyncUnbounded> MakeAsync<C> for crate::Unbound {
 }
 
 impl<C: AsyncBounded> MakeAsync<C> for crate::Cap {
-    fn make<T: Send>(self) -> (AsyncSender<C, T>, AsyncReceiver<C, T>) {
+    fn make<T: Send + 'static>(self) -> (AsyncSender<C, T>, AsyncReceiver<C, T>) {
         async_bounded(self.0)
     }
     fn capacity(self) -> Option<usize> {

@@ -92,20 +92,20 @@ pub trait Channel: Sized + 'static {
     const KNOWN_FAILURES: &'static [&'static str] = &[];
 
     /// The library's sending half. Every library here is multi-producer, so it is `Clone`.
-    type RawSender<T: Send>: Clone + Send;
+    type RawSender<T: Send + 'static>: Clone + Send;
     /// The library's receiving half.
-    type RawReceiver<T: Send>: Send;
+    type RawReceiver<T: Send + 'static>: Send;
 
     /// Sends, blocking while the channel is full.
-    fn send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>>;
+    fn send<T: Send + 'static>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>>;
     /// Sends if that can be done without blocking.
-    fn try_send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>>;
+    fn try_send<T: Send + 'static>(tx: &Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>>;
     /// Receives, blocking while the channel is empty.
-    fn recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError>;
+    fn recv<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError>;
     /// Receives if a message is ready.
-    fn try_recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError>;
+    fn try_recv<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError>;
     /// Receives, blocking for at most `timeout`.
-    fn recv_timeout<T: Send>(
+    fn recv_timeout<T: Send + 'static>(
         rx: &Self::RawReceiver<T>,
         timeout: Duration,
     ) -> Result<T, RecvTimeoutError>;
@@ -115,7 +115,7 @@ pub trait Channel: Sized + 'static {
 pub trait Bounded: Channel {
     /// Creates a channel holding at most `cap` messages. `cap` is at least 1 unless the type is
     /// also [`Rendezvous`].
-    fn raw_bounded<T: Send>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>);
+    fn raw_bounded<T: Send + 'static>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>);
 }
 
 /// Marker: `bounded(0)` is a rendezvous, a send completes only when a receiver takes the
@@ -125,13 +125,13 @@ pub trait Rendezvous: Bounded {}
 /// Channels without a capacity limit.
 pub trait Unbounded: Channel {
     /// Creates a channel that never blocks a sender.
-    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>);
+    fn raw_unbounded<T: Send + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>);
 }
 
 /// Channels whose receivers can be cloned, so several consumers share one queue (MPMC).
 pub trait MultiConsumer: Channel {
     /// Clones a receiving half.
-    fn clone_receiver<T: Send>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T>;
+    fn clone_receiver<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T>;
 }
 
 /// Channels offering a native select: block on several receivers until one of them is ready.
@@ -167,17 +167,17 @@ pub trait Select: Channel {
 pub trait ReturnsUnsent: Channel {}
 
 /// The sending half of a channel of implementation `C`.
-pub struct Sender<C: Channel, T: Send> {
+pub struct Sender<C: Channel, T: Send + 'static> {
     raw: C::RawSender<T>,
 }
 
 /// The receiving half of a channel of implementation `C`. It is `Clone` only when `C` is
 /// [`MultiConsumer`].
-pub struct Receiver<C: Channel, T: Send> {
+pub struct Receiver<C: Channel, T: Send + 'static> {
     raw: C::RawReceiver<T>,
 }
 
-impl<C: Channel, T: Send> Sender<C, T> {
+impl<C: Channel, T: Send + 'static> Sender<C, T> {
     /// Sends `msg`, blocking while the channel is full. Fails once every receiver is dropped.
     #[inline(always)]
     pub fn send(&self, msg: T) -> Result<(), SendError<T>> {
@@ -197,7 +197,7 @@ impl<C: Channel, T: Send> Sender<C, T> {
     }
 }
 
-impl<C: Channel, T: Send> Clone for Sender<C, T> {
+impl<C: Channel, T: Send + 'static> Clone for Sender<C, T> {
     #[inline]
     fn clone(&self) -> Self {
         Self {
@@ -206,7 +206,7 @@ impl<C: Channel, T: Send> Clone for Sender<C, T> {
     }
 }
 
-impl<C: Channel, T: Send> Receiver<C, T> {
+impl<C: Channel, T: Send + 'static> Receiver<C, T> {
     /// Receives a message, blocking while the channel is empty. Messages still queued when the
     /// last sender drops are delivered first; then this reports [`RecvError`].
     #[inline(always)]
@@ -233,7 +233,7 @@ impl<C: Channel, T: Send> Receiver<C, T> {
     }
 }
 
-impl<C: MultiConsumer, T: Send> Clone for Receiver<C, T> {
+impl<C: MultiConsumer, T: Send + 'static> Clone for Receiver<C, T> {
     #[inline]
     fn clone(&self) -> Self {
         Self {
@@ -242,13 +242,13 @@ impl<C: MultiConsumer, T: Send> Clone for Receiver<C, T> {
     }
 }
 
-impl<C: Channel, T: Send> std::fmt::Debug for Sender<C, T> {
+impl<C: Channel, T: Send + 'static> std::fmt::Debug for Sender<C, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Sender<{}>", C::NAME)
     }
 }
 
-impl<C: Channel, T: Send> std::fmt::Debug for Receiver<C, T> {
+impl<C: Channel, T: Send + 'static> std::fmt::Debug for Receiver<C, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Receiver<{}>", C::NAME)
     }
@@ -257,14 +257,14 @@ impl<C: Channel, T: Send> std::fmt::Debug for Receiver<C, T> {
 /// Creates a channel of implementation `C` holding at most `cap` messages (`cap >= 1`; 0, a
 /// rendezvous, only for [`Rendezvous`] types).
 #[inline]
-pub fn bounded<C: Bounded, T: Send>(cap: usize) -> (Sender<C, T>, Receiver<C, T>) {
+pub fn bounded<C: Bounded, T: Send + 'static>(cap: usize) -> (Sender<C, T>, Receiver<C, T>) {
     let (raw_tx, raw_rx) = C::raw_bounded(cap);
     (Sender { raw: raw_tx }, Receiver { raw: raw_rx })
 }
 
 /// Creates an unbounded channel of implementation `C`.
 #[inline]
-pub fn unbounded<C: Unbounded, T: Send>() -> (Sender<C, T>, Receiver<C, T>) {
+pub fn unbounded<C: Unbounded, T: Send + 'static>() -> (Sender<C, T>, Receiver<C, T>) {
     let (raw_tx, raw_rx) = C::raw_unbounded();
     (Sender { raw: raw_tx }, Receiver { raw: raw_rx })
 }
@@ -277,7 +277,9 @@ pub fn unbounded<C: Unbounded, T: Send>() -> (Sender<C, T>, Receiver<C, T>) {
 ///
 /// If `receivers` is empty (there would be nothing to wait for).
 #[inline]
-pub fn select<C: Select, T: Send>(receivers: &[Receiver<C, T>]) -> (usize, Result<T, RecvError>) {
+pub fn select<C: Select, T: Send + 'static>(
+    receivers: &[Receiver<C, T>],
+) -> (usize, Result<T, RecvError>) {
     assert!(
         !receivers.is_empty(),
         "select over no receivers would block forever"
@@ -295,7 +297,7 @@ pub fn select<C: Select, T: Send>(receivers: &[Receiver<C, T>]) -> (usize, Resul
 /// flavor, and a flavor an implementation lacks does not compile.
 pub trait Make<C: Channel>: Copy + Send + 'static {
     /// Creates a channel of this flavor.
-    fn make<T: Send>(self) -> (Sender<C, T>, Receiver<C, T>);
+    fn make<T: Send + 'static>(self) -> (Sender<C, T>, Receiver<C, T>);
     /// The capacity, or `None` for unbounded.
     fn capacity(self) -> Option<usize>;
 }
@@ -309,7 +311,7 @@ pub struct Unbound;
 pub struct Cap(pub usize);
 
 impl<C: Unbounded> Make<C> for Unbound {
-    fn make<T: Send>(self) -> (Sender<C, T>, Receiver<C, T>) {
+    fn make<T: Send + 'static>(self) -> (Sender<C, T>, Receiver<C, T>) {
         unbounded()
     }
     fn capacity(self) -> Option<usize> {
@@ -318,7 +320,7 @@ impl<C: Unbounded> Make<C> for Unbound {
 }
 
 impl<C: Bounded> Make<C> for Cap {
-    fn make<T: Send>(self) -> (Sender<C, T>, Receiver<C, T>) {
+    fn make<T: Send + 'static>(self) -> (Sender<C, T>, Receiver<C, T>) {
         bounded(self.0)
     }
     fn capacity(self) -> Option<usize> {

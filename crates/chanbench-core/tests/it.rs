@@ -76,14 +76,14 @@ impl<T> Clone for Leaky<T> {
 /// The operations [`Control`], [`Loses`] and [`IgnoresCapacity`] take unchanged from std.
 macro_rules! std_receiving {
     () => {
-        type RawReceiver<T: Send> = mpsc::Receiver<T>;
-        fn recv<T: Send>(rx: &mpsc::Receiver<T>) -> Result<T, RecvError> {
+        type RawReceiver<T: Send + 'static> = mpsc::Receiver<T>;
+        fn recv<T: Send + 'static>(rx: &mpsc::Receiver<T>) -> Result<T, RecvError> {
             rx.recv().map_err(Into::into)
         }
-        fn try_recv<T: Send>(rx: &mpsc::Receiver<T>) -> Result<T, TryRecvError> {
+        fn try_recv<T: Send + 'static>(rx: &mpsc::Receiver<T>) -> Result<T, TryRecvError> {
             rx.try_recv().map_err(Into::into)
         }
-        fn recv_timeout<T: Send>(
+        fn recv_timeout<T: Send + 'static>(
             rx: &mpsc::Receiver<T>,
             timeout: Duration,
         ) -> Result<T, RecvTimeoutError> {
@@ -94,11 +94,14 @@ macro_rules! std_receiving {
 
 macro_rules! std_sending {
     () => {
-        type RawSender<T: Send> = mpsc::Sender<T>;
-        fn send<T: Send>(tx: &mpsc::Sender<T>, msg: T) -> Result<(), SendError<T>> {
+        type RawSender<T: Send + 'static> = mpsc::Sender<T>;
+        fn send<T: Send + 'static>(tx: &mpsc::Sender<T>, msg: T) -> Result<(), SendError<T>> {
             tx.send(msg).map_err(Into::into)
         }
-        fn try_send<T: Send>(tx: &mpsc::Sender<T>, msg: T) -> Result<(), TrySendError<T>> {
+        fn try_send<T: Send + 'static>(
+            tx: &mpsc::Sender<T>,
+            msg: T,
+        ) -> Result<(), TrySendError<T>> {
             tx.send(msg).map_err(|e| TrySendError::Disconnected(e.0))
         }
     };
@@ -113,7 +116,7 @@ impl Channel for Control {
 }
 
 impl Unbounded for Control {
-    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_unbounded<T: Send + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         mpsc::channel()
     }
 }
@@ -123,23 +126,26 @@ impl Channel for Reorders {
     const NAME: &'static str = "reorders";
     const LIBRARY: Library = FIXTURE;
     std_sending!();
-    type RawReceiver<T: Send> = Swapping<T>;
+    type RawReceiver<T: Send + 'static> = Swapping<T>;
 
-    fn recv<T: Send>(rx: &Swapping<T>) -> Result<T, RecvError> {
+    fn recv<T: Send + 'static>(rx: &Swapping<T>) -> Result<T, RecvError> {
         match rx.take_held() {
             Some(msg) => Ok(msg),
             None => Ok(rx.swap_with_next(rx.rx.recv()?)),
         }
     }
 
-    fn try_recv<T: Send>(rx: &Swapping<T>) -> Result<T, TryRecvError> {
+    fn try_recv<T: Send + 'static>(rx: &Swapping<T>) -> Result<T, TryRecvError> {
         match rx.take_held() {
             Some(msg) => Ok(msg),
             None => Ok(rx.swap_with_next(rx.rx.try_recv()?)),
         }
     }
 
-    fn recv_timeout<T: Send>(rx: &Swapping<T>, timeout: Duration) -> Result<T, RecvTimeoutError> {
+    fn recv_timeout<T: Send + 'static>(
+        rx: &Swapping<T>,
+        timeout: Duration,
+    ) -> Result<T, RecvTimeoutError> {
         match rx.take_held() {
             Some(msg) => Ok(msg),
             None => Ok(rx.swap_with_next(rx.rx.recv_timeout(timeout)?)),
@@ -148,7 +154,7 @@ impl Channel for Reorders {
 }
 
 impl Unbounded for Reorders {
-    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_unbounded<T: Send + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         let (tx, rx) = mpsc::channel();
         (
             tx,
@@ -164,23 +170,23 @@ impl Channel for Loses {
     const ID: &'static str = "loses";
     const NAME: &'static str = "loses";
     const LIBRARY: Library = FIXTURE;
-    type RawSender<T: Send> = Leaky<T>;
+    type RawSender<T: Send + 'static> = Leaky<T>;
     std_receiving!();
 
-    fn send<T: Send>(tx: &Leaky<T>, msg: T) -> Result<(), SendError<T>> {
+    fn send<T: Send + 'static>(tx: &Leaky<T>, msg: T) -> Result<(), SendError<T>> {
         if tx.sent.fetch_add(1, Ordering::Relaxed) % 1000 == 999 {
             return Ok(()); // The defect: claim success, drop the message.
         }
         tx.tx.send(msg).map_err(Into::into)
     }
 
-    fn try_send<T: Send>(tx: &Leaky<T>, msg: T) -> Result<(), TrySendError<T>> {
+    fn try_send<T: Send + 'static>(tx: &Leaky<T>, msg: T) -> Result<(), TrySendError<T>> {
         Self::send(tx, msg).map_err(|e| TrySendError::Disconnected(e.into_inner().unwrap()))
     }
 }
 
 impl Unbounded for Loses {
-    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_unbounded<T: Send + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         let (tx, rx) = mpsc::channel();
         (
             Leaky {
@@ -201,7 +207,7 @@ impl Channel for IgnoresCapacity {
 }
 
 impl Bounded for IgnoresCapacity {
-    fn raw_bounded<T: Send>(_cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_bounded<T: Send + 'static>(_cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         mpsc::channel() // The defect.
     }
 }
@@ -332,36 +338,39 @@ mod asynchronous {
                 const ID: &'static str = "fixture";
                 const NAME: &'static str = "fixture";
                 const LIBRARY: Library = FIXTURE;
-                type RawSender<T: Send> = mpsc::UnboundedSender<T>;
-                type RawReceiver<T: Send> = $rx;
+                type RawSender<T: Send + 'static> = mpsc::UnboundedSender<T>;
+                type RawReceiver<T: Send + 'static> = $rx;
 
-                fn send<T: Send>(
+                fn send<T: Send + 'static>(
                     tx: &mut Self::RawSender<T>,
                     msg: T,
                 ) -> impl Future<Output = Result<(), SendError<T>>> + Send {
                     std::future::ready(tx.send(msg).map_err(|e| SendError::returned(e.0)))
                 }
 
-                fn try_send<T: Send>(
+                fn try_send<T: Send + 'static>(
                     tx: &mut Self::RawSender<T>,
                     msg: T,
                 ) -> Result<(), TrySendError<T>> {
                     tx.send(msg).map_err(|e| TrySendError::Disconnected(e.0))
                 }
 
-                fn recv<T: Send>(
+                fn recv<T: Send + 'static>(
                     rx: &mut Self::RawReceiver<T>,
                 ) -> impl Future<Output = Result<T, RecvError>> + Send {
                     $recv(rx)
                 }
 
-                fn try_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+                fn try_recv<T: Send + 'static>(
+                    rx: &mut Self::RawReceiver<T>,
+                ) -> Result<T, TryRecvError> {
                     $try_recv(rx)
                 }
             }
 
             impl AsyncUnbounded for $ty {
-                fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+                fn raw_unbounded<T: Send + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>)
+                {
                     let (tx, rx) = mpsc::unbounded_channel();
                     (tx, $make_rx(rx))
                 }

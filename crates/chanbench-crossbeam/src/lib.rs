@@ -30,17 +30,17 @@ impl Channel for Crossbeam {
         version: "0.5.17",
     };
 
-    type RawSender<T: Send> = cb::Sender<T>;
-    type RawReceiver<T: Send> = cb::Receiver<T>;
+    type RawSender<T: Send + 'static> = cb::Sender<T>;
+    type RawReceiver<T: Send + 'static> = cb::Receiver<T>;
 
     #[inline(always)]
-    fn send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
+    fn send<T: Send + 'static>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
         tx.send(msg)
             .map_err(|e| SendError::returned(e.into_inner()))
     }
 
     #[inline(always)]
-    fn try_send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
+    fn try_send<T: Send + 'static>(tx: &Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
         tx.try_send(msg).map_err(|e| match e {
             cb::TrySendError::Full(msg) => TrySendError::Full(msg),
             cb::TrySendError::Disconnected(msg) => TrySendError::Disconnected(msg),
@@ -48,12 +48,12 @@ impl Channel for Crossbeam {
     }
 
     #[inline(always)]
-    fn recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError> {
+    fn recv<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.recv().map_err(|cb::RecvError| RecvError)
     }
 
     #[inline(always)]
-    fn try_recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+    fn try_recv<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError> {
         rx.try_recv().map_err(|e| match e {
             cb::TryRecvError::Empty => TryRecvError::Empty,
             cb::TryRecvError::Disconnected => TryRecvError::Disconnected,
@@ -61,7 +61,7 @@ impl Channel for Crossbeam {
     }
 
     #[inline(always)]
-    fn recv_timeout<T: Send>(
+    fn recv_timeout<T: Send + 'static>(
         rx: &Self::RawReceiver<T>,
         timeout: Duration,
     ) -> Result<T, RecvTimeoutError> {
@@ -74,7 +74,7 @@ impl Channel for Crossbeam {
 
 impl Bounded for Crossbeam {
     #[inline]
-    fn raw_bounded<T: Send>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_bounded<T: Send + 'static>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         cb::bounded(cap)
     }
 }
@@ -84,14 +84,14 @@ impl Rendezvous for Crossbeam {}
 
 impl Unbounded for Crossbeam {
     #[inline]
-    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_unbounded<T: Send + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         cb::unbounded()
     }
 }
 
 impl MultiConsumer for Crossbeam {
     #[inline]
-    fn clone_receiver<T: Send>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T> {
+    fn clone_receiver<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T> {
         rx.clone()
     }
 }

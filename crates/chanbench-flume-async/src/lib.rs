@@ -32,18 +32,24 @@ impl AsyncChannel for FlumeAsync {
         version: "0.12.0",
     };
 
-    type RawSender<T: Send> = flume::Sender<T>;
-    type RawReceiver<T: Send> = flume::Receiver<T>;
+    type RawSender<T: Send + 'static> = flume::Sender<T>;
+    type RawReceiver<T: Send + 'static> = flume::Receiver<T>;
 
     #[inline(always)]
-    async fn send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
+    async fn send<T: Send + 'static>(
+        tx: &mut Self::RawSender<T>,
+        msg: T,
+    ) -> Result<(), SendError<T>> {
         tx.send_async(msg)
             .await
             .map_err(|e| SendError::returned(e.into_inner()))
     }
 
     #[inline(always)]
-    fn try_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
+    fn try_send<T: Send + 'static>(
+        tx: &mut Self::RawSender<T>,
+        msg: T,
+    ) -> Result<(), TrySendError<T>> {
         tx.try_send(msg).map_err(|e| match e {
             flume::TrySendError::Full(m) => TrySendError::Full(m),
             flume::TrySendError::Disconnected(m) => TrySendError::Disconnected(m),
@@ -51,14 +57,14 @@ impl AsyncChannel for FlumeAsync {
     }
 
     #[inline(always)]
-    async fn recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+    async fn recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.recv_async()
             .await
             .map_err(|flume::RecvError::Disconnected| RecvError)
     }
 
     #[inline(always)]
-    fn try_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+    fn try_recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
         rx.try_recv().map_err(|e| match e {
             flume::TryRecvError::Empty => TryRecvError::Empty,
             flume::TryRecvError::Disconnected => TryRecvError::Disconnected,
@@ -68,7 +74,7 @@ impl AsyncChannel for FlumeAsync {
 
 impl AsyncBounded for FlumeAsync {
     #[inline]
-    fn raw_bounded<T: Send>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_bounded<T: Send + 'static>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         flume::bounded(cap)
     }
 }
@@ -77,27 +83,30 @@ impl ZeroCapacity for FlumeAsync {}
 
 impl AsyncUnbounded for FlumeAsync {
     #[inline]
-    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_unbounded<T: Send + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         flume::unbounded()
     }
 }
 
 impl AsyncMultiConsumer for FlumeAsync {
     #[inline]
-    fn clone_receiver<T: Send>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T> {
+    fn clone_receiver<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T> {
         rx.clone()
     }
 }
 
 impl Bridge for FlumeAsync {
     #[inline(always)]
-    fn blocking_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
+    fn blocking_send<T: Send + 'static>(
+        tx: &mut Self::RawSender<T>,
+        msg: T,
+    ) -> Result<(), SendError<T>> {
         tx.send(msg)
             .map_err(|e| SendError::returned(e.into_inner()))
     }
 
     #[inline(always)]
-    fn blocking_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+    fn blocking_recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.recv()
             .map_err(|flume::RecvError::Disconnected| RecvError)
     }

@@ -30,17 +30,17 @@ impl Channel for Flume {
         version: "0.12.0",
     };
 
-    type RawSender<T: Send> = flume::Sender<T>;
-    type RawReceiver<T: Send> = flume::Receiver<T>;
+    type RawSender<T: Send + 'static> = flume::Sender<T>;
+    type RawReceiver<T: Send + 'static> = flume::Receiver<T>;
 
     #[inline(always)]
-    fn send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
+    fn send<T: Send + 'static>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
         tx.send(msg)
             .map_err(|e| SendError::returned(e.into_inner()))
     }
 
     #[inline(always)]
-    fn try_send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
+    fn try_send<T: Send + 'static>(tx: &Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
         tx.try_send(msg).map_err(|e| match e {
             flume::TrySendError::Full(msg) => TrySendError::Full(msg),
             flume::TrySendError::Disconnected(msg) => TrySendError::Disconnected(msg),
@@ -48,13 +48,13 @@ impl Channel for Flume {
     }
 
     #[inline(always)]
-    fn recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError> {
+    fn recv<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.recv()
             .map_err(|flume::RecvError::Disconnected| RecvError)
     }
 
     #[inline(always)]
-    fn try_recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+    fn try_recv<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError> {
         rx.try_recv().map_err(|e| match e {
             flume::TryRecvError::Empty => TryRecvError::Empty,
             flume::TryRecvError::Disconnected => TryRecvError::Disconnected,
@@ -62,7 +62,7 @@ impl Channel for Flume {
     }
 
     #[inline(always)]
-    fn recv_timeout<T: Send>(
+    fn recv_timeout<T: Send + 'static>(
         rx: &Self::RawReceiver<T>,
         timeout: Duration,
     ) -> Result<T, RecvTimeoutError> {
@@ -75,7 +75,7 @@ impl Channel for Flume {
 
 impl Bounded for Flume {
     #[inline]
-    fn raw_bounded<T: Send>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_bounded<T: Send + 'static>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         flume::bounded(cap)
     }
 }
@@ -85,14 +85,14 @@ impl Rendezvous for Flume {}
 
 impl Unbounded for Flume {
     #[inline]
-    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_unbounded<T: Send + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         flume::unbounded()
     }
 }
 
 impl MultiConsumer for Flume {
     #[inline]
-    fn clone_receiver<T: Send>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T> {
+    fn clone_receiver<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T> {
         rx.clone()
     }
 }

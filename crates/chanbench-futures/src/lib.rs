@@ -56,12 +56,15 @@ impl AsyncChannel for FuturesMpsc {
     const NAME: &'static str = "futures mpsc (bounded)";
     const LIBRARY: Library = FUTURES;
 
-    type RawSender<T: Send> = mpsc::Sender<T>;
-    type RawReceiver<T: Send> = mpsc::Receiver<T>;
+    type RawSender<T: Send + 'static> = mpsc::Sender<T>;
+    type RawReceiver<T: Send + 'static> = mpsc::Receiver<T>;
 
     /// The library's sink protocol: wait for room, then start the send.
     #[inline(always)]
-    async fn send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
+    async fn send<T: Send + 'static>(
+        tx: &mut Self::RawSender<T>,
+        msg: T,
+    ) -> Result<(), SendError<T>> {
         if poll_fn(|cx| tx.poll_ready(cx)).await.is_err() {
             return Err(SendError::returned(msg));
         }
@@ -69,17 +72,20 @@ impl AsyncChannel for FuturesMpsc {
     }
 
     #[inline(always)]
-    fn try_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
+    fn try_send<T: Send + 'static>(
+        tx: &mut Self::RawSender<T>,
+        msg: T,
+    ) -> Result<(), TrySendError<T>> {
         tx.try_send(msg).map_err(try_send_error)
     }
 
     #[inline(always)]
-    async fn recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+    async fn recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.recv().await.map_err(|_| RecvError)
     }
 
     #[inline(always)]
-    fn try_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+    fn try_recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
         rx.try_recv().map_err(try_recv_error)
     }
 }
@@ -87,7 +93,7 @@ impl AsyncChannel for FuturesMpsc {
 impl AsyncBounded for FuturesMpsc {
     /// A buffer of `cap - 1`: with one sender, `cap` messages fit.
     #[inline]
-    fn raw_bounded<T: Send>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_bounded<T: Send + 'static>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         mpsc::channel(cap.saturating_sub(1))
     }
 }
@@ -97,12 +103,12 @@ impl AsyncChannel for FuturesUnbounded {
     const NAME: &'static str = "futures mpsc (unbounded)";
     const LIBRARY: Library = FUTURES;
 
-    type RawSender<T: Send> = mpsc::UnboundedSender<T>;
-    type RawReceiver<T: Send> = mpsc::UnboundedReceiver<T>;
+    type RawSender<T: Send + 'static> = mpsc::UnboundedSender<T>;
+    type RawReceiver<T: Send + 'static> = mpsc::UnboundedReceiver<T>;
 
     /// An unbounded send never waits: the future is ready at once.
     #[inline(always)]
-    fn send<T: Send>(
+    fn send<T: Send + 'static>(
         tx: &mut Self::RawSender<T>,
         msg: T,
     ) -> impl Future<Output = Result<(), SendError<T>>> + Send {
@@ -113,24 +119,27 @@ impl AsyncChannel for FuturesUnbounded {
     }
 
     #[inline(always)]
-    fn try_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
+    fn try_send<T: Send + 'static>(
+        tx: &mut Self::RawSender<T>,
+        msg: T,
+    ) -> Result<(), TrySendError<T>> {
         tx.unbounded_send(msg).map_err(try_send_error)
     }
 
     #[inline(always)]
-    async fn recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+    async fn recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.recv().await.map_err(|_| RecvError)
     }
 
     #[inline(always)]
-    fn try_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+    fn try_recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
         rx.try_recv().map_err(try_recv_error)
     }
 }
 
 impl AsyncUnbounded for FuturesUnbounded {
     #[inline]
-    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_unbounded<T: Send + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         mpsc::unbounded()
     }
 }

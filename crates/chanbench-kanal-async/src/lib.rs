@@ -33,17 +33,23 @@ impl AsyncChannel for KanalAsync {
     // kanal #24 and #50: its `recv` is not cancellation-safe.
     const KNOWN_FAILURES: &'static [&'static str] = &["recv_cancellation_loses_nothing"];
 
-    type RawSender<T: Send> = kanal::AsyncSender<T>;
-    type RawReceiver<T: Send> = kanal::AsyncReceiver<T>;
+    type RawSender<T: Send + 'static> = kanal::AsyncSender<T>;
+    type RawReceiver<T: Send + 'static> = kanal::AsyncReceiver<T>;
 
     #[inline(always)]
-    async fn send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
+    async fn send<T: Send + 'static>(
+        tx: &mut Self::RawSender<T>,
+        msg: T,
+    ) -> Result<(), SendError<T>> {
         tx.send(msg).await.map_err(|_| SendError::dropped())
     }
 
     /// Through `try_send_option`, which leaves the message in place when it cannot be sent.
     #[inline(always)]
-    fn try_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
+    fn try_send<T: Send + 'static>(
+        tx: &mut Self::RawSender<T>,
+        msg: T,
+    ) -> Result<(), TrySendError<T>> {
         let mut slot = Some(msg);
         let sent = tx.try_send_option(&mut slot);
         match slot {
@@ -54,12 +60,12 @@ impl AsyncChannel for KanalAsync {
     }
 
     #[inline(always)]
-    async fn recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+    async fn recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.recv().await.map_err(|_| RecvError)
     }
 
     #[inline(always)]
-    fn try_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+    fn try_recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
         match rx.try_recv() {
             Ok(Some(msg)) => Ok(msg),
             Ok(None) => Err(TryRecvError::Empty),
@@ -70,7 +76,7 @@ impl AsyncChannel for KanalAsync {
 
 impl AsyncBounded for KanalAsync {
     #[inline]
-    fn raw_bounded<T: Send>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_bounded<T: Send + 'static>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         kanal::bounded_async(cap)
     }
 }
@@ -79,26 +85,29 @@ impl ZeroCapacity for KanalAsync {}
 
 impl AsyncUnbounded for KanalAsync {
     #[inline]
-    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_unbounded<T: Send + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         kanal::unbounded_async()
     }
 }
 
 impl AsyncMultiConsumer for KanalAsync {
     #[inline]
-    fn clone_receiver<T: Send>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T> {
+    fn clone_receiver<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T> {
         rx.clone()
     }
 }
 
 impl Bridge for KanalAsync {
     #[inline(always)]
-    fn blocking_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
+    fn blocking_send<T: Send + 'static>(
+        tx: &mut Self::RawSender<T>,
+        msg: T,
+    ) -> Result<(), SendError<T>> {
         tx.as_sync().send(msg).map_err(|_| SendError::dropped())
     }
 
     #[inline(always)]
-    fn blocking_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+    fn blocking_recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.as_sync().recv().map_err(|_| RecvError)
     }
 }

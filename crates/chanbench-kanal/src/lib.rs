@@ -42,19 +42,19 @@ impl Channel for Kanal {
         version: "0.1.1",
     };
 
-    type RawSender<T: Send> = kanal::Sender<T>;
-    type RawReceiver<T: Send> = kanal::Receiver<T>;
+    type RawSender<T: Send + 'static> = kanal::Sender<T>;
+    type RawReceiver<T: Send + 'static> = kanal::Receiver<T>;
 
     /// On disconnection kanal has already dropped the message; there is nothing to return.
     #[inline(always)]
-    fn send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
+    fn send<T: Send + 'static>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
         tx.send(msg).map_err(|_| SendError::dropped())
     }
 
     /// Through `try_send_option`, which leaves the message in place when it cannot be sent
     /// (`kanal::Sender::try_send` would drop it).
     #[inline(always)]
-    fn try_send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
+    fn try_send<T: Send + 'static>(tx: &Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
         let mut slot = Some(msg);
         let sent = tx.try_send_option(&mut slot);
         match slot {
@@ -65,12 +65,12 @@ impl Channel for Kanal {
     }
 
     #[inline(always)]
-    fn recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError> {
+    fn recv<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.recv().map_err(|_| RecvError)
     }
 
     #[inline(always)]
-    fn try_recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+    fn try_recv<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError> {
         match rx.try_recv() {
             Ok(Some(msg)) => Ok(msg),
             Ok(None) => Err(TryRecvError::Empty),
@@ -79,7 +79,7 @@ impl Channel for Kanal {
     }
 
     #[inline(always)]
-    fn recv_timeout<T: Send>(
+    fn recv_timeout<T: Send + 'static>(
         rx: &Self::RawReceiver<T>,
         timeout: Duration,
     ) -> Result<T, RecvTimeoutError> {
@@ -94,7 +94,7 @@ impl Channel for Kanal {
 
 impl Bounded for Kanal {
     #[inline]
-    fn raw_bounded<T: Send>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_bounded<T: Send + 'static>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         kanal::bounded(cap)
     }
 }
@@ -104,14 +104,14 @@ impl Rendezvous for Kanal {}
 
 impl Unbounded for Kanal {
     #[inline]
-    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_unbounded<T: Send + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         kanal::unbounded()
     }
 }
 
 impl MultiConsumer for Kanal {
     #[inline]
-    fn clone_receiver<T: Send>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T> {
+    fn clone_receiver<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T> {
         rx.clone()
     }
 }

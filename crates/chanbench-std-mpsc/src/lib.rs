@@ -52,32 +52,32 @@ impl Channel for StdMpsc {
         version: chanbench_core::RUSTC_VERSION,
     };
 
-    type RawSender<T: Send> = mpsc::Sender<T>;
-    type RawReceiver<T: Send> = mpsc::Receiver<T>;
+    type RawSender<T: Send + 'static> = mpsc::Sender<T>;
+    type RawReceiver<T: Send + 'static> = mpsc::Receiver<T>;
 
     #[inline(always)]
-    fn send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
+    fn send<T: Send + 'static>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
         tx.send(msg).map_err(Into::into)
     }
 
     /// An unbounded channel is never full, so this is `send`.
     #[inline(always)]
-    fn try_send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
+    fn try_send<T: Send + 'static>(tx: &Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
         tx.send(msg).map_err(|e| TrySendError::Disconnected(e.0))
     }
 
     #[inline(always)]
-    fn recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError> {
+    fn recv<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.recv().map_err(Into::into)
     }
 
     #[inline(always)]
-    fn try_recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+    fn try_recv<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError> {
         rx.try_recv().map_err(Into::into)
     }
 
     #[inline(always)]
-    fn recv_timeout<T: Send>(
+    fn recv_timeout<T: Send + 'static>(
         rx: &Self::RawReceiver<T>,
         timeout: Duration,
     ) -> Result<T, RecvTimeoutError> {
@@ -87,7 +87,7 @@ impl Channel for StdMpsc {
 
 impl Unbounded for StdMpsc {
     #[inline]
-    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_unbounded<T: Send + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         mpsc::channel()
     }
 }

@@ -45,31 +45,31 @@ impl Channel for StdSync {
         version: chanbench_core::RUSTC_VERSION,
     };
 
-    type RawSender<T: Send> = mpsc::SyncSender<T>;
-    type RawReceiver<T: Send> = mpsc::Receiver<T>;
+    type RawSender<T: Send + 'static> = mpsc::SyncSender<T>;
+    type RawReceiver<T: Send + 'static> = mpsc::Receiver<T>;
 
     #[inline(always)]
-    fn send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
+    fn send<T: Send + 'static>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
         tx.send(msg).map_err(Into::into)
     }
 
     #[inline(always)]
-    fn try_send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
+    fn try_send<T: Send + 'static>(tx: &Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
         tx.try_send(msg).map_err(Into::into)
     }
 
     #[inline(always)]
-    fn recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError> {
+    fn recv<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.recv().map_err(Into::into)
     }
 
     #[inline(always)]
-    fn try_recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+    fn try_recv<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError> {
         rx.try_recv().map_err(Into::into)
     }
 
     #[inline(always)]
-    fn recv_timeout<T: Send>(
+    fn recv_timeout<T: Send + 'static>(
         rx: &Self::RawReceiver<T>,
         timeout: Duration,
     ) -> Result<T, RecvTimeoutError> {
@@ -79,7 +79,7 @@ impl Channel for StdSync {
 
 impl Bounded for StdSync {
     #[inline]
-    fn raw_bounded<T: Send>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_bounded<T: Send + 'static>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         mpsc::sync_channel(cap)
     }
 }

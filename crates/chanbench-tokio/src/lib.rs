@@ -45,16 +45,22 @@ impl AsyncChannel for TokioMpsc {
     const NAME: &'static str = "tokio mpsc (bounded)";
     const LIBRARY: Library = TOKIO;
 
-    type RawSender<T: Send> = mpsc::Sender<T>;
-    type RawReceiver<T: Send> = mpsc::Receiver<T>;
+    type RawSender<T: Send + 'static> = mpsc::Sender<T>;
+    type RawReceiver<T: Send + 'static> = mpsc::Receiver<T>;
 
     #[inline(always)]
-    async fn send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
+    async fn send<T: Send + 'static>(
+        tx: &mut Self::RawSender<T>,
+        msg: T,
+    ) -> Result<(), SendError<T>> {
         tx.send(msg).await.map_err(|e| SendError::returned(e.0))
     }
 
     #[inline(always)]
-    fn try_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
+    fn try_send<T: Send + 'static>(
+        tx: &mut Self::RawSender<T>,
+        msg: T,
+    ) -> Result<(), TrySendError<T>> {
         tx.try_send(msg).map_err(|e| match e {
             mpsc::error::TrySendError::Full(m) => TrySendError::Full(m),
             mpsc::error::TrySendError::Closed(m) => TrySendError::Disconnected(m),
@@ -62,31 +68,34 @@ impl AsyncChannel for TokioMpsc {
     }
 
     #[inline(always)]
-    async fn recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+    async fn recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.recv().await.ok_or(RecvError)
     }
 
     #[inline(always)]
-    fn try_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+    fn try_recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
         rx.try_recv().map_err(try_recv_error)
     }
 }
 
 impl AsyncBounded for TokioMpsc {
     #[inline]
-    fn raw_bounded<T: Send>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_bounded<T: Send + 'static>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         mpsc::channel(cap)
     }
 }
 
 impl Bridge for TokioMpsc {
     #[inline(always)]
-    fn blocking_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
+    fn blocking_send<T: Send + 'static>(
+        tx: &mut Self::RawSender<T>,
+        msg: T,
+    ) -> Result<(), SendError<T>> {
         tx.blocking_send(msg).map_err(|e| SendError::returned(e.0))
     }
 
     #[inline(always)]
-    fn blocking_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+    fn blocking_recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.blocking_recv().ok_or(RecvError)
     }
 }
@@ -96,12 +105,12 @@ impl AsyncChannel for TokioUnbounded {
     const NAME: &'static str = "tokio mpsc (unbounded)";
     const LIBRARY: Library = TOKIO;
 
-    type RawSender<T: Send> = mpsc::UnboundedSender<T>;
-    type RawReceiver<T: Send> = mpsc::UnboundedReceiver<T>;
+    type RawSender<T: Send + 'static> = mpsc::UnboundedSender<T>;
+    type RawReceiver<T: Send + 'static> = mpsc::UnboundedReceiver<T>;
 
     /// An unbounded send never waits: the future is ready at once.
     #[inline(always)]
-    fn send<T: Send>(
+    fn send<T: Send + 'static>(
         tx: &mut Self::RawSender<T>,
         msg: T,
     ) -> impl Future<Output = Result<(), SendError<T>>> + Send {
@@ -109,36 +118,42 @@ impl AsyncChannel for TokioUnbounded {
     }
 
     #[inline(always)]
-    fn try_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
+    fn try_send<T: Send + 'static>(
+        tx: &mut Self::RawSender<T>,
+        msg: T,
+    ) -> Result<(), TrySendError<T>> {
         tx.send(msg).map_err(|e| TrySendError::Disconnected(e.0))
     }
 
     #[inline(always)]
-    async fn recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+    async fn recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.recv().await.ok_or(RecvError)
     }
 
     #[inline(always)]
-    fn try_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+    fn try_recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
         rx.try_recv().map_err(try_recv_error)
     }
 }
 
 impl AsyncUnbounded for TokioUnbounded {
     #[inline]
-    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_unbounded<T: Send + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         mpsc::unbounded_channel()
     }
 }
 
 impl Bridge for TokioUnbounded {
     #[inline(always)]
-    fn blocking_send<T: Send>(tx: &mut Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
+    fn blocking_send<T: Send + 'static>(
+        tx: &mut Self::RawSender<T>,
+        msg: T,
+    ) -> Result<(), SendError<T>> {
         tx.send(msg).map_err(|e| SendError::returned(e.0))
     }
 
     #[inline(always)]
-    fn blocking_recv<T: Send>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+    fn blocking_recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
         rx.blocking_recv().ok_or(RecvError)
     }
 }

@@ -70,28 +70,28 @@ impl<C: Channel> Channel for Heavier<C> {
     const ID: &'static str = C::ID;
     const NAME: &'static str = C::NAME;
     const LIBRARY: Library = C::LIBRARY;
-    type RawSender<T: Send> = C::RawSender<T>;
-    type RawReceiver<T: Send> = C::RawReceiver<T>;
+    type RawSender<T: Send + 'static> = C::RawSender<T>;
+    type RawReceiver<T: Send + 'static> = C::RawReceiver<T>;
 
     #[inline]
-    fn send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
+    fn send<T: Send + 'static>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
         C::send(tx, msg)
     }
 
     #[inline]
-    fn try_send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
+    fn try_send<T: Send + 'static>(tx: &Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
         C::try_send(tx, msg)
     }
 
     #[inline]
-    fn recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError> {
+    fn recv<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError> {
         let got = C::recv(rx);
         extra_work();
         got
     }
 
     #[inline]
-    fn try_recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+    fn try_recv<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError> {
         let got = C::try_recv(rx);
         if got.is_ok() {
             extra_work();
@@ -100,7 +100,7 @@ impl<C: Channel> Channel for Heavier<C> {
     }
 
     #[inline]
-    fn recv_timeout<T: Send>(
+    fn recv_timeout<T: Send + 'static>(
         rx: &Self::RawReceiver<T>,
         timeout: Duration,
     ) -> Result<T, RecvTimeoutError> {
@@ -114,7 +114,7 @@ impl<C: Channel> Channel for Heavier<C> {
 
 impl<C: Bounded> Bounded for Heavier<C> {
     #[inline]
-    fn raw_bounded<T: Send>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_bounded<T: Send + 'static>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         C::raw_bounded(cap)
     }
 }
@@ -123,14 +123,14 @@ impl<C: chanbench_core::Rendezvous> chanbench_core::Rendezvous for Heavier<C> {}
 
 impl<C: Unbounded> Unbounded for Heavier<C> {
     #[inline]
-    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_unbounded<T: Send + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         C::raw_unbounded()
     }
 }
 
 impl<C: MultiConsumer> MultiConsumer for Heavier<C> {
     #[inline]
-    fn clone_receiver<T: Send>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T> {
+    fn clone_receiver<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T> {
         C::clone_receiver(rx)
     }
 }

@@ -35,31 +35,31 @@ impl<C: Channel, N: VariantName> Channel for Renamed<C, N> {
     const ID: &'static str = N::ID;
     const NAME: &'static str = N::NAME;
     const LIBRARY: Library = N::LIBRARY;
-    type RawSender<T: Send> = C::RawSender<T>;
-    type RawReceiver<T: Send> = C::RawReceiver<T>;
+    type RawSender<T: Send + 'static> = C::RawSender<T>;
+    type RawReceiver<T: Send + 'static> = C::RawReceiver<T>;
 
     #[inline]
-    fn send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
+    fn send<T: Send + 'static>(tx: &Self::RawSender<T>, msg: T) -> Result<(), SendError<T>> {
         C::send(tx, msg)
     }
 
     #[inline]
-    fn try_send<T: Send>(tx: &Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
+    fn try_send<T: Send + 'static>(tx: &Self::RawSender<T>, msg: T) -> Result<(), TrySendError<T>> {
         C::try_send(tx, msg)
     }
 
     #[inline]
-    fn recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError> {
+    fn recv<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Result<T, RecvError> {
         C::recv(rx)
     }
 
     #[inline]
-    fn try_recv<T: Send>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+    fn try_recv<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Result<T, TryRecvError> {
         C::try_recv(rx)
     }
 
     #[inline]
-    fn recv_timeout<T: Send>(
+    fn recv_timeout<T: Send + 'static>(
         rx: &Self::RawReceiver<T>,
         timeout: Duration,
     ) -> Result<T, RecvTimeoutError> {
@@ -69,7 +69,7 @@ impl<C: Channel, N: VariantName> Channel for Renamed<C, N> {
 
 impl<C: Bounded, N: VariantName> Bounded for Renamed<C, N> {
     #[inline]
-    fn raw_bounded<T: Send>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_bounded<T: Send + 'static>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         C::raw_bounded(cap)
     }
 }
@@ -78,14 +78,14 @@ impl<C: chanbench_core::Rendezvous, N: VariantName> chanbench_core::Rendezvous f
 
 impl<C: Unbounded, N: VariantName> Unbounded for Renamed<C, N> {
     #[inline]
-    fn raw_unbounded<T: Send>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_unbounded<T: Send + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         C::raw_unbounded()
     }
 }
 
 impl<C: MultiConsumer, N: VariantName> MultiConsumer for Renamed<C, N> {
     #[inline]
-    fn clone_receiver<T: Send>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T> {
+    fn clone_receiver<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T> {
         C::clone_receiver(rx)
     }
 }
