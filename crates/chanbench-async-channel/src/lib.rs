@@ -28,11 +28,11 @@ impl AsyncChannel for AsyncChan {
         version: "2.5.0",
     };
 
-    type RawSender<T: Send + 'static> = async_channel::Sender<T>;
-    type RawReceiver<T: Send + 'static> = async_channel::Receiver<T>;
+    type RawSender<T: Send + Unpin + 'static> = async_channel::Sender<T>;
+    type RawReceiver<T: Send + Unpin + 'static> = async_channel::Receiver<T>;
 
     #[inline(always)]
-    async fn send<T: Send + 'static>(
+    async fn send<T: Send + Unpin + 'static>(
         tx: &mut Self::RawSender<T>,
         msg: T,
     ) -> Result<(), SendError<T>> {
@@ -40,7 +40,7 @@ impl AsyncChannel for AsyncChan {
     }
 
     #[inline(always)]
-    fn try_send<T: Send + 'static>(
+    fn try_send<T: Send + Unpin + 'static>(
         tx: &mut Self::RawSender<T>,
         msg: T,
     ) -> Result<(), TrySendError<T>> {
@@ -51,14 +51,18 @@ impl AsyncChannel for AsyncChan {
     }
 
     #[inline(always)]
-    async fn recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+    async fn recv<T: Send + Unpin + 'static>(
+        rx: &mut Self::RawReceiver<T>,
+    ) -> Result<T, RecvError> {
         rx.recv()
             .await
             .map_err(|async_channel::RecvError| RecvError)
     }
 
     #[inline(always)]
-    fn try_recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+    fn try_recv<T: Send + Unpin + 'static>(
+        rx: &mut Self::RawReceiver<T>,
+    ) -> Result<T, TryRecvError> {
         rx.try_recv().map_err(|e| match e {
             async_channel::TryRecvError::Empty => TryRecvError::Empty,
             async_channel::TryRecvError::Closed => TryRecvError::Disconnected,
@@ -68,28 +72,32 @@ impl AsyncChannel for AsyncChan {
 
 impl AsyncBounded for AsyncChan {
     #[inline]
-    fn raw_bounded<T: Send + 'static>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_bounded<T: Send + Unpin + 'static>(
+        cap: usize,
+    ) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         async_channel::bounded(cap)
     }
 }
 
 impl AsyncUnbounded for AsyncChan {
     #[inline]
-    fn raw_unbounded<T: Send + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_unbounded<T: Send + Unpin + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         async_channel::unbounded()
     }
 }
 
 impl AsyncMultiConsumer for AsyncChan {
     #[inline]
-    fn clone_receiver<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T> {
+    fn clone_receiver<T: Send + Unpin + 'static>(
+        rx: &Self::RawReceiver<T>,
+    ) -> Self::RawReceiver<T> {
         rx.clone()
     }
 }
 
 impl Bridge for AsyncChan {
     #[inline(always)]
-    fn blocking_send<T: Send + 'static>(
+    fn blocking_send<T: Send + Unpin + 'static>(
         tx: &mut Self::RawSender<T>,
         msg: T,
     ) -> Result<(), SendError<T>> {
@@ -97,7 +105,9 @@ impl Bridge for AsyncChan {
     }
 
     #[inline(always)]
-    fn blocking_recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+    fn blocking_recv<T: Send + Unpin + 'static>(
+        rx: &mut Self::RawReceiver<T>,
+    ) -> Result<T, RecvError> {
         rx.recv_blocking()
             .map_err(|async_channel::RecvError| RecvError)
     }

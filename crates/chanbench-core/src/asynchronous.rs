@@ -40,34 +40,38 @@ pub trait AsyncChannel: Sized + 'static {
     const KNOWN_FAILURES: &'static [&'static str] = &[];
 
     /// The library's sending half.
-    type RawSender<T: Send + 'static>: Clone + Send;
+    type RawSender<T: Send + Unpin + 'static>: Clone + Send;
     /// The library's receiving half.
-    type RawReceiver<T: Send + 'static>: Send;
+    type RawReceiver<T: Send + Unpin + 'static>: Send;
 
     /// Sends, waiting while the channel is full.
-    fn send<T: Send + 'static>(
+    fn send<T: Send + Unpin + 'static>(
         tx: &mut Self::RawSender<T>,
         msg: T,
     ) -> impl Future<Output = Result<(), SendError<T>>> + Send;
     /// Sends if that can be done without waiting.
-    fn try_send<T: Send + 'static>(
+    fn try_send<T: Send + Unpin + 'static>(
         tx: &mut Self::RawSender<T>,
         msg: T,
     ) -> Result<(), TrySendError<T>>;
     /// Receives, waiting while the channel is empty. Dropping the future before it completes
     /// must lose no message (the conformance suite checks it).
-    fn recv<T: Send + 'static>(
+    fn recv<T: Send + Unpin + 'static>(
         rx: &mut Self::RawReceiver<T>,
     ) -> impl Future<Output = Result<T, RecvError>> + Send;
     /// Receives if a message is ready.
-    fn try_recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError>;
+    fn try_recv<T: Send + Unpin + 'static>(
+        rx: &mut Self::RawReceiver<T>,
+    ) -> Result<T, TryRecvError>;
 }
 
 /// Async channels with a fixed capacity of at least 1.
 pub trait AsyncBounded: AsyncChannel {
     /// Creates a channel holding at most `cap` messages. `cap` is at least 1 unless the type is
     /// also [`ZeroCapacity`].
-    fn raw_bounded<T: Send + 'static>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>);
+    fn raw_bounded<T: Send + Unpin + 'static>(
+        cap: usize,
+    ) -> (Self::RawSender<T>, Self::RawReceiver<T>);
 }
 
 /// Marker: `async_bounded(0)` is a rendezvous (a send completes when a receiver takes it).
@@ -76,13 +80,14 @@ pub trait ZeroCapacity: AsyncBounded {}
 /// Async channels without a capacity limit.
 pub trait AsyncUnbounded: AsyncChannel {
     /// Creates a channel that never makes a sender wait.
-    fn raw_unbounded<T: Send + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>);
+    fn raw_unbounded<T: Send + Unpin + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>);
 }
 
 /// Async channels whose receivers can be cloned (several consumers share one queue).
 pub trait AsyncMultiConsumer: AsyncChannel {
     /// Clones a receiving half.
-    fn clone_receiver<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T>;
+    fn clone_receiver<T: Send + Unpin + 'static>(rx: &Self::RawReceiver<T>)
+    -> Self::RawReceiver<T>;
 }
 
 /// The same channel used from a plain thread on one side and a task on the other: the
@@ -91,26 +96,28 @@ pub trait AsyncMultiConsumer: AsyncChannel {
 /// runtime's thread.
 pub trait Bridge: AsyncChannel {
     /// Sends from a plain thread, blocking while the channel is full.
-    fn blocking_send<T: Send + 'static>(
+    fn blocking_send<T: Send + Unpin + 'static>(
         tx: &mut Self::RawSender<T>,
         msg: T,
     ) -> Result<(), SendError<T>>;
     /// Receives on a plain thread, blocking while the channel is empty.
-    fn blocking_recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError>;
+    fn blocking_recv<T: Send + Unpin + 'static>(
+        rx: &mut Self::RawReceiver<T>,
+    ) -> Result<T, RecvError>;
 }
 
 /// The sending half of an async channel of implementation `C`.
-pub struct AsyncSender<C: AsyncChannel, T: Send + 'static> {
+pub struct AsyncSender<C: AsyncChannel, T: Send + Unpin + 'static> {
     raw: C::RawSender<T>,
 }
 
 /// The receiving half of an async channel of implementation `C`; `Clone` only when `C` is
 /// [`AsyncMultiConsumer`].
-pub struct AsyncReceiver<C: AsyncChannel, T: Send + 'static> {
+pub struct AsyncReceiver<C: AsyncChannel, T: Send + Unpin + 'static> {
     raw: C::RawReceiver<T>,
 }
 
-impl<C: AsyncChannel, T: Send + 'static> AsyncSender<C, T> {
+impl<C: AsyncChannel, T: Send + Unpin + 'static> AsyncSender<C, T> {
     /// Sends `msg`, waiting while the channel is full. Fails once every receiver is dropped.
     #[inline(always)]
     pub fn send(&mut self, msg: T) -> impl Future<Output = Result<(), SendError<T>>> + Send {
@@ -130,7 +137,7 @@ impl<C: AsyncChannel, T: Send + 'static> AsyncSender<C, T> {
     }
 }
 
-impl<C: Bridge, T: Send + 'static> AsyncSender<C, T> {
+impl<C: Bridge, T: Send + Unpin + 'static> AsyncSender<C, T> {
     /// Sends from a plain thread (never a runtime's), blocking while the channel is full.
     #[inline(always)]
     pub fn blocking_send(&mut self, msg: T) -> Result<(), SendError<T>> {
@@ -138,7 +145,7 @@ impl<C: Bridge, T: Send + 'static> AsyncSender<C, T> {
     }
 }
 
-impl<C: AsyncChannel, T: Send + 'static> Clone for AsyncSender<C, T> {
+impl<C: AsyncChannel, T: Send + Unpin + 'static> Clone for AsyncSender<C, T> {
     #[inline]
     fn clone(&self) -> Self {
         Self {
@@ -147,7 +154,7 @@ impl<C: AsyncChannel, T: Send + 'static> Clone for AsyncSender<C, T> {
     }
 }
 
-impl<C: AsyncChannel, T: Send + 'static> AsyncReceiver<C, T> {
+impl<C: AsyncChannel, T: Send + Unpin + 'static> AsyncReceiver<C, T> {
     /// Receives a message, waiting while the channel is empty. Messages still queued when the
     /// last sender drops are delivered first; then this reports [`RecvError`].
     #[inline(always)]
@@ -168,7 +175,7 @@ impl<C: AsyncChannel, T: Send + 'static> AsyncReceiver<C, T> {
     }
 }
 
-impl<C: Bridge, T: Send + 'static> AsyncReceiver<C, T> {
+impl<C: Bridge, T: Send + Unpin + 'static> AsyncReceiver<C, T> {
     /// Receives on a plain thread (never a runtime's), blocking while the channel is empty.
     #[inline(always)]
     pub fn blocking_recv(&mut self) -> Result<T, RecvError> {
@@ -176,7 +183,7 @@ impl<C: Bridge, T: Send + 'static> AsyncReceiver<C, T> {
     }
 }
 
-impl<C: AsyncMultiConsumer, T: Send + 'static> Clone for AsyncReceiver<C, T> {
+impl<C: AsyncMultiConsumer, T: Send + Unpin + 'static> Clone for AsyncReceiver<C, T> {
     #[inline]
     fn clone(&self) -> Self {
         Self {
@@ -185,13 +192,13 @@ impl<C: AsyncMultiConsumer, T: Send + 'static> Clone for AsyncReceiver<C, T> {
     }
 }
 
-impl<C: AsyncChannel, T: Send + 'static> std::fmt::Debug for AsyncSender<C, T> {
+impl<C: AsyncChannel, T: Send + Unpin + 'static> std::fmt::Debug for AsyncSender<C, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "AsyncSender<{}>", C::NAME)
     }
 }
 
-impl<C: AsyncChannel, T: Send + 'static> std::fmt::Debug for AsyncReceiver<C, T> {
+impl<C: AsyncChannel, T: Send + Unpin + 'static> std::fmt::Debug for AsyncReceiver<C, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "AsyncReceiver<{}>", C::NAME)
     }
@@ -200,7 +207,7 @@ impl<C: AsyncChannel, T: Send + 'static> std::fmt::Debug for AsyncReceiver<C, T>
 /// Creates an async channel of implementation `C` holding at most `cap` messages (`cap >= 1`;
 /// 0, a rendezvous, only for [`ZeroCapacity`] types).
 #[inline]
-pub fn async_bounded<C: AsyncBounded, T: Send + 'static>(
+pub fn async_bounded<C: AsyncBounded, T: Send + Unpin + 'static>(
     cap: usize,
 ) -> (AsyncSender<C, T>, AsyncReceiver<C, T>) {
     let (raw_tx, raw_rx) = C::raw_bounded(cap);
@@ -209,7 +216,7 @@ pub fn async_bounded<C: AsyncBounded, T: Send + 'static>(
 
 /// Creates an unbounded async channel of implementation `C`.
 #[inline]
-pub fn async_unbounded<C: AsyncUnbounded, T: Send + 'static>()
+pub fn async_unbounded<C: AsyncUnbounded, T: Send + Unpin + 'static>()
 -> (AsyncSender<C, T>, AsyncReceiver<C, T>) {
     let (raw_tx, raw_rx) = C::raw_unbounded();
     (AsyncSender { raw: raw_tx }, AsyncReceiver { raw: raw_rx })
@@ -219,13 +226,13 @@ pub fn async_unbounded<C: AsyncUnbounded, T: Send + 'static>()
 /// unbounded), as [`Make`](crate::Make) is for the sync trait.
 pub trait MakeAsync<C: AsyncChannel>: Copy + Send + 'static {
     /// Creates a channel of this flavor.
-    fn make<T: Send + 'static>(self) -> (AsyncSender<C, T>, AsyncReceiver<C, T>);
+    fn make<T: Send + Unpin + 'static>(self) -> (AsyncSender<C, T>, AsyncReceiver<C, T>);
     /// The capacity, or `None` for unbounded.
     fn capacity(self) -> Option<usize>;
 }
 
 impl<C: AsyncUnbounded> MakeAsync<C> for crate::Unbound {
-    fn make<T: Send + 'static>(self) -> (AsyncSender<C, T>, AsyncReceiver<C, T>) {
+    fn make<T: Send + Unpin + 'static>(self) -> (AsyncSender<C, T>, AsyncReceiver<C, T>) {
         async_unbounded()
     }
     fn capacity(self) -> Option<usize> {
@@ -234,7 +241,7 @@ impl<C: AsyncUnbounded> MakeAsync<C> for crate::Unbound {
 }
 
 impl<C: AsyncBounded> MakeAsync<C> for crate::Cap {
-    fn make<T: Send + 'static>(self) -> (AsyncSender<C, T>, AsyncReceiver<C, T>) {
+    fn make<T: Send + Unpin + 'static>(self) -> (AsyncSender<C, T>, AsyncReceiver<C, T>) {
         async_bounded(self.0)
     }
     fn capacity(self) -> Option<usize> {

@@ -338,30 +338,30 @@ mod asynchronous {
                 const ID: &'static str = "fixture";
                 const NAME: &'static str = "fixture";
                 const LIBRARY: Library = FIXTURE;
-                type RawSender<T: Send + 'static> = mpsc::UnboundedSender<T>;
-                type RawReceiver<T: Send + 'static> = $rx;
+                type RawSender<T: Send + Unpin + 'static> = mpsc::UnboundedSender<T>;
+                type RawReceiver<T: Send + Unpin + 'static> = $rx;
 
-                fn send<T: Send + 'static>(
+                fn send<T: Send + Unpin + 'static>(
                     tx: &mut Self::RawSender<T>,
                     msg: T,
                 ) -> impl Future<Output = Result<(), SendError<T>>> + Send {
                     std::future::ready(tx.send(msg).map_err(|e| SendError::returned(e.0)))
                 }
 
-                fn try_send<T: Send + 'static>(
+                fn try_send<T: Send + Unpin + 'static>(
                     tx: &mut Self::RawSender<T>,
                     msg: T,
                 ) -> Result<(), TrySendError<T>> {
                     tx.send(msg).map_err(|e| TrySendError::Disconnected(e.0))
                 }
 
-                fn recv<T: Send + 'static>(
+                fn recv<T: Send + Unpin + 'static>(
                     rx: &mut Self::RawReceiver<T>,
                 ) -> impl Future<Output = Result<T, RecvError>> + Send {
                     $recv(rx)
                 }
 
-                fn try_recv<T: Send + 'static>(
+                fn try_recv<T: Send + Unpin + 'static>(
                     rx: &mut Self::RawReceiver<T>,
                 ) -> Result<T, TryRecvError> {
                     $try_recv(rx)
@@ -369,8 +369,8 @@ mod asynchronous {
             }
 
             impl AsyncUnbounded for $ty {
-                fn raw_unbounded<T: Send + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>)
-                {
+                fn raw_unbounded<T: Send + Unpin + 'static>()
+                -> (Self::RawSender<T>, Self::RawReceiver<T>) {
                     let (tx, rx) = mpsc::unbounded_channel();
                     (tx, $make_rx(rx))
                 }

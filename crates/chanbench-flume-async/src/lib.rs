@@ -32,11 +32,11 @@ impl AsyncChannel for FlumeAsync {
         version: "0.12.0",
     };
 
-    type RawSender<T: Send + 'static> = flume::Sender<T>;
-    type RawReceiver<T: Send + 'static> = flume::Receiver<T>;
+    type RawSender<T: Send + Unpin + 'static> = flume::Sender<T>;
+    type RawReceiver<T: Send + Unpin + 'static> = flume::Receiver<T>;
 
     #[inline(always)]
-    async fn send<T: Send + 'static>(
+    async fn send<T: Send + Unpin + 'static>(
         tx: &mut Self::RawSender<T>,
         msg: T,
     ) -> Result<(), SendError<T>> {
@@ -46,7 +46,7 @@ impl AsyncChannel for FlumeAsync {
     }
 
     #[inline(always)]
-    fn try_send<T: Send + 'static>(
+    fn try_send<T: Send + Unpin + 'static>(
         tx: &mut Self::RawSender<T>,
         msg: T,
     ) -> Result<(), TrySendError<T>> {
@@ -57,14 +57,18 @@ impl AsyncChannel for FlumeAsync {
     }
 
     #[inline(always)]
-    async fn recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+    async fn recv<T: Send + Unpin + 'static>(
+        rx: &mut Self::RawReceiver<T>,
+    ) -> Result<T, RecvError> {
         rx.recv_async()
             .await
             .map_err(|flume::RecvError::Disconnected| RecvError)
     }
 
     #[inline(always)]
-    fn try_recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+    fn try_recv<T: Send + Unpin + 'static>(
+        rx: &mut Self::RawReceiver<T>,
+    ) -> Result<T, TryRecvError> {
         rx.try_recv().map_err(|e| match e {
             flume::TryRecvError::Empty => TryRecvError::Empty,
             flume::TryRecvError::Disconnected => TryRecvError::Disconnected,
@@ -74,7 +78,9 @@ impl AsyncChannel for FlumeAsync {
 
 impl AsyncBounded for FlumeAsync {
     #[inline]
-    fn raw_bounded<T: Send + 'static>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_bounded<T: Send + Unpin + 'static>(
+        cap: usize,
+    ) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         flume::bounded(cap)
     }
 }
@@ -83,21 +89,23 @@ impl ZeroCapacity for FlumeAsync {}
 
 impl AsyncUnbounded for FlumeAsync {
     #[inline]
-    fn raw_unbounded<T: Send + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_unbounded<T: Send + Unpin + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         flume::unbounded()
     }
 }
 
 impl AsyncMultiConsumer for FlumeAsync {
     #[inline]
-    fn clone_receiver<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T> {
+    fn clone_receiver<T: Send + Unpin + 'static>(
+        rx: &Self::RawReceiver<T>,
+    ) -> Self::RawReceiver<T> {
         rx.clone()
     }
 }
 
 impl Bridge for FlumeAsync {
     #[inline(always)]
-    fn blocking_send<T: Send + 'static>(
+    fn blocking_send<T: Send + Unpin + 'static>(
         tx: &mut Self::RawSender<T>,
         msg: T,
     ) -> Result<(), SendError<T>> {
@@ -106,7 +114,9 @@ impl Bridge for FlumeAsync {
     }
 
     #[inline(always)]
-    fn blocking_recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+    fn blocking_recv<T: Send + Unpin + 'static>(
+        rx: &mut Self::RawReceiver<T>,
+    ) -> Result<T, RecvError> {
         rx.recv()
             .map_err(|flume::RecvError::Disconnected| RecvError)
     }

@@ -56,12 +56,12 @@ impl AsyncChannel for FuturesMpsc {
     const NAME: &'static str = "futures mpsc (bounded)";
     const LIBRARY: Library = FUTURES;
 
-    type RawSender<T: Send + 'static> = mpsc::Sender<T>;
-    type RawReceiver<T: Send + 'static> = mpsc::Receiver<T>;
+    type RawSender<T: Send + Unpin + 'static> = mpsc::Sender<T>;
+    type RawReceiver<T: Send + Unpin + 'static> = mpsc::Receiver<T>;
 
     /// The library's sink protocol: wait for room, then start the send.
     #[inline(always)]
-    async fn send<T: Send + 'static>(
+    async fn send<T: Send + Unpin + 'static>(
         tx: &mut Self::RawSender<T>,
         msg: T,
     ) -> Result<(), SendError<T>> {
@@ -72,7 +72,7 @@ impl AsyncChannel for FuturesMpsc {
     }
 
     #[inline(always)]
-    fn try_send<T: Send + 'static>(
+    fn try_send<T: Send + Unpin + 'static>(
         tx: &mut Self::RawSender<T>,
         msg: T,
     ) -> Result<(), TrySendError<T>> {
@@ -80,12 +80,16 @@ impl AsyncChannel for FuturesMpsc {
     }
 
     #[inline(always)]
-    async fn recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+    async fn recv<T: Send + Unpin + 'static>(
+        rx: &mut Self::RawReceiver<T>,
+    ) -> Result<T, RecvError> {
         rx.recv().await.map_err(|_| RecvError)
     }
 
     #[inline(always)]
-    fn try_recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+    fn try_recv<T: Send + Unpin + 'static>(
+        rx: &mut Self::RawReceiver<T>,
+    ) -> Result<T, TryRecvError> {
         rx.try_recv().map_err(try_recv_error)
     }
 }
@@ -93,7 +97,9 @@ impl AsyncChannel for FuturesMpsc {
 impl AsyncBounded for FuturesMpsc {
     /// A buffer of `cap - 1`: with one sender, `cap` messages fit.
     #[inline]
-    fn raw_bounded<T: Send + 'static>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_bounded<T: Send + Unpin + 'static>(
+        cap: usize,
+    ) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         mpsc::channel(cap.saturating_sub(1))
     }
 }
@@ -103,12 +109,12 @@ impl AsyncChannel for FuturesUnbounded {
     const NAME: &'static str = "futures mpsc (unbounded)";
     const LIBRARY: Library = FUTURES;
 
-    type RawSender<T: Send + 'static> = mpsc::UnboundedSender<T>;
-    type RawReceiver<T: Send + 'static> = mpsc::UnboundedReceiver<T>;
+    type RawSender<T: Send + Unpin + 'static> = mpsc::UnboundedSender<T>;
+    type RawReceiver<T: Send + Unpin + 'static> = mpsc::UnboundedReceiver<T>;
 
     /// An unbounded send never waits: the future is ready at once.
     #[inline(always)]
-    fn send<T: Send + 'static>(
+    fn send<T: Send + Unpin + 'static>(
         tx: &mut Self::RawSender<T>,
         msg: T,
     ) -> impl Future<Output = Result<(), SendError<T>>> + Send {
@@ -119,7 +125,7 @@ impl AsyncChannel for FuturesUnbounded {
     }
 
     #[inline(always)]
-    fn try_send<T: Send + 'static>(
+    fn try_send<T: Send + Unpin + 'static>(
         tx: &mut Self::RawSender<T>,
         msg: T,
     ) -> Result<(), TrySendError<T>> {
@@ -127,19 +133,23 @@ impl AsyncChannel for FuturesUnbounded {
     }
 
     #[inline(always)]
-    async fn recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+    async fn recv<T: Send + Unpin + 'static>(
+        rx: &mut Self::RawReceiver<T>,
+    ) -> Result<T, RecvError> {
         rx.recv().await.map_err(|_| RecvError)
     }
 
     #[inline(always)]
-    fn try_recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+    fn try_recv<T: Send + Unpin + 'static>(
+        rx: &mut Self::RawReceiver<T>,
+    ) -> Result<T, TryRecvError> {
         rx.try_recv().map_err(try_recv_error)
     }
 }
 
 impl AsyncUnbounded for FuturesUnbounded {
     #[inline]
-    fn raw_unbounded<T: Send + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_unbounded<T: Send + Unpin + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         mpsc::unbounded()
     }
 }

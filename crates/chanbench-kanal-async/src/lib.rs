@@ -33,11 +33,11 @@ impl AsyncChannel for KanalAsync {
     // kanal #24 and #50: its `recv` is not cancellation-safe.
     const KNOWN_FAILURES: &'static [&'static str] = &["recv_cancellation_loses_nothing"];
 
-    type RawSender<T: Send + 'static> = kanal::AsyncSender<T>;
-    type RawReceiver<T: Send + 'static> = kanal::AsyncReceiver<T>;
+    type RawSender<T: Send + Unpin + 'static> = kanal::AsyncSender<T>;
+    type RawReceiver<T: Send + Unpin + 'static> = kanal::AsyncReceiver<T>;
 
     #[inline(always)]
-    async fn send<T: Send + 'static>(
+    async fn send<T: Send + Unpin + 'static>(
         tx: &mut Self::RawSender<T>,
         msg: T,
     ) -> Result<(), SendError<T>> {
@@ -46,7 +46,7 @@ impl AsyncChannel for KanalAsync {
 
     /// Through `try_send_option`, which leaves the message in place when it cannot be sent.
     #[inline(always)]
-    fn try_send<T: Send + 'static>(
+    fn try_send<T: Send + Unpin + 'static>(
         tx: &mut Self::RawSender<T>,
         msg: T,
     ) -> Result<(), TrySendError<T>> {
@@ -60,12 +60,16 @@ impl AsyncChannel for KanalAsync {
     }
 
     #[inline(always)]
-    async fn recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+    async fn recv<T: Send + Unpin + 'static>(
+        rx: &mut Self::RawReceiver<T>,
+    ) -> Result<T, RecvError> {
         rx.recv().await.map_err(|_| RecvError)
     }
 
     #[inline(always)]
-    fn try_recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+    fn try_recv<T: Send + Unpin + 'static>(
+        rx: &mut Self::RawReceiver<T>,
+    ) -> Result<T, TryRecvError> {
         match rx.try_recv() {
             Ok(Some(msg)) => Ok(msg),
             Ok(None) => Err(TryRecvError::Empty),
@@ -76,7 +80,9 @@ impl AsyncChannel for KanalAsync {
 
 impl AsyncBounded for KanalAsync {
     #[inline]
-    fn raw_bounded<T: Send + 'static>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_bounded<T: Send + Unpin + 'static>(
+        cap: usize,
+    ) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         kanal::bounded_async(cap)
     }
 }
@@ -85,21 +91,23 @@ impl ZeroCapacity for KanalAsync {}
 
 impl AsyncUnbounded for KanalAsync {
     #[inline]
-    fn raw_unbounded<T: Send + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_unbounded<T: Send + Unpin + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         kanal::unbounded_async()
     }
 }
 
 impl AsyncMultiConsumer for KanalAsync {
     #[inline]
-    fn clone_receiver<T: Send + 'static>(rx: &Self::RawReceiver<T>) -> Self::RawReceiver<T> {
+    fn clone_receiver<T: Send + Unpin + 'static>(
+        rx: &Self::RawReceiver<T>,
+    ) -> Self::RawReceiver<T> {
         rx.clone()
     }
 }
 
 impl Bridge for KanalAsync {
     #[inline(always)]
-    fn blocking_send<T: Send + 'static>(
+    fn blocking_send<T: Send + Unpin + 'static>(
         tx: &mut Self::RawSender<T>,
         msg: T,
     ) -> Result<(), SendError<T>> {
@@ -107,7 +115,9 @@ impl Bridge for KanalAsync {
     }
 
     #[inline(always)]
-    fn blocking_recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+    fn blocking_recv<T: Send + Unpin + 'static>(
+        rx: &mut Self::RawReceiver<T>,
+    ) -> Result<T, RecvError> {
         rx.as_sync().recv().map_err(|_| RecvError)
     }
 }

@@ -45,11 +45,11 @@ impl AsyncChannel for TokioMpsc {
     const NAME: &'static str = "tokio mpsc (bounded)";
     const LIBRARY: Library = TOKIO;
 
-    type RawSender<T: Send + 'static> = mpsc::Sender<T>;
-    type RawReceiver<T: Send + 'static> = mpsc::Receiver<T>;
+    type RawSender<T: Send + Unpin + 'static> = mpsc::Sender<T>;
+    type RawReceiver<T: Send + Unpin + 'static> = mpsc::Receiver<T>;
 
     #[inline(always)]
-    async fn send<T: Send + 'static>(
+    async fn send<T: Send + Unpin + 'static>(
         tx: &mut Self::RawSender<T>,
         msg: T,
     ) -> Result<(), SendError<T>> {
@@ -57,7 +57,7 @@ impl AsyncChannel for TokioMpsc {
     }
 
     #[inline(always)]
-    fn try_send<T: Send + 'static>(
+    fn try_send<T: Send + Unpin + 'static>(
         tx: &mut Self::RawSender<T>,
         msg: T,
     ) -> Result<(), TrySendError<T>> {
@@ -68,26 +68,32 @@ impl AsyncChannel for TokioMpsc {
     }
 
     #[inline(always)]
-    async fn recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+    async fn recv<T: Send + Unpin + 'static>(
+        rx: &mut Self::RawReceiver<T>,
+    ) -> Result<T, RecvError> {
         rx.recv().await.ok_or(RecvError)
     }
 
     #[inline(always)]
-    fn try_recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+    fn try_recv<T: Send + Unpin + 'static>(
+        rx: &mut Self::RawReceiver<T>,
+    ) -> Result<T, TryRecvError> {
         rx.try_recv().map_err(try_recv_error)
     }
 }
 
 impl AsyncBounded for TokioMpsc {
     #[inline]
-    fn raw_bounded<T: Send + 'static>(cap: usize) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_bounded<T: Send + Unpin + 'static>(
+        cap: usize,
+    ) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         mpsc::channel(cap)
     }
 }
 
 impl Bridge for TokioMpsc {
     #[inline(always)]
-    fn blocking_send<T: Send + 'static>(
+    fn blocking_send<T: Send + Unpin + 'static>(
         tx: &mut Self::RawSender<T>,
         msg: T,
     ) -> Result<(), SendError<T>> {
@@ -95,7 +101,9 @@ impl Bridge for TokioMpsc {
     }
 
     #[inline(always)]
-    fn blocking_recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+    fn blocking_recv<T: Send + Unpin + 'static>(
+        rx: &mut Self::RawReceiver<T>,
+    ) -> Result<T, RecvError> {
         rx.blocking_recv().ok_or(RecvError)
     }
 }
@@ -105,12 +113,12 @@ impl AsyncChannel for TokioUnbounded {
     const NAME: &'static str = "tokio mpsc (unbounded)";
     const LIBRARY: Library = TOKIO;
 
-    type RawSender<T: Send + 'static> = mpsc::UnboundedSender<T>;
-    type RawReceiver<T: Send + 'static> = mpsc::UnboundedReceiver<T>;
+    type RawSender<T: Send + Unpin + 'static> = mpsc::UnboundedSender<T>;
+    type RawReceiver<T: Send + Unpin + 'static> = mpsc::UnboundedReceiver<T>;
 
     /// An unbounded send never waits: the future is ready at once.
     #[inline(always)]
-    fn send<T: Send + 'static>(
+    fn send<T: Send + Unpin + 'static>(
         tx: &mut Self::RawSender<T>,
         msg: T,
     ) -> impl Future<Output = Result<(), SendError<T>>> + Send {
@@ -118,7 +126,7 @@ impl AsyncChannel for TokioUnbounded {
     }
 
     #[inline(always)]
-    fn try_send<T: Send + 'static>(
+    fn try_send<T: Send + Unpin + 'static>(
         tx: &mut Self::RawSender<T>,
         msg: T,
     ) -> Result<(), TrySendError<T>> {
@@ -126,26 +134,30 @@ impl AsyncChannel for TokioUnbounded {
     }
 
     #[inline(always)]
-    async fn recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+    async fn recv<T: Send + Unpin + 'static>(
+        rx: &mut Self::RawReceiver<T>,
+    ) -> Result<T, RecvError> {
         rx.recv().await.ok_or(RecvError)
     }
 
     #[inline(always)]
-    fn try_recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, TryRecvError> {
+    fn try_recv<T: Send + Unpin + 'static>(
+        rx: &mut Self::RawReceiver<T>,
+    ) -> Result<T, TryRecvError> {
         rx.try_recv().map_err(try_recv_error)
     }
 }
 
 impl AsyncUnbounded for TokioUnbounded {
     #[inline]
-    fn raw_unbounded<T: Send + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+    fn raw_unbounded<T: Send + Unpin + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         mpsc::unbounded_channel()
     }
 }
 
 impl Bridge for TokioUnbounded {
     #[inline(always)]
-    fn blocking_send<T: Send + 'static>(
+    fn blocking_send<T: Send + Unpin + 'static>(
         tx: &mut Self::RawSender<T>,
         msg: T,
     ) -> Result<(), SendError<T>> {
@@ -153,7 +165,9 @@ impl Bridge for TokioUnbounded {
     }
 
     #[inline(always)]
-    fn blocking_recv<T: Send + 'static>(rx: &mut Self::RawReceiver<T>) -> Result<T, RecvError> {
+    fn blocking_recv<T: Send + Unpin + 'static>(
+        rx: &mut Self::RawReceiver<T>,
+    ) -> Result<T, RecvError> {
         rx.blocking_recv().ok_or(RecvError)
     }
 }

@@ -188,7 +188,7 @@ fn plain_runtime(cores: &Cores, flavor: Flavor) -> tokio::runtime::Runtime {
 /// Runs `job` to completion on a fresh runtime of `flavor`: a `current_thread` runtime on a
 /// fresh thread pinned to the first core, a `multi_thread` one from a plain thread that only
 /// waits.
-fn on_plain_runtime<T: Send + 'static>(
+fn on_plain_runtime<T: Send + Unpin + 'static>(
     cores: &Cores,
     flavor: Flavor,
     job: impl Future<Output = T> + Send + 'static,

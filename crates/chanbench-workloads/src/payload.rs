@@ -8,7 +8,7 @@
 //! copies 24 bytes whatever its length; the inline arrays are copied whole.
 
 /// A message type for the workloads.
-pub trait Payload: Send + 'static {
+pub trait Payload: Send + Unpin + 'static {
     /// What the producer keeps to build messages from, prepared outside the timed region.
     type Source: Send + 'static;
     /// A short label for benchmark ids, e.g. `u64` or `vec-1KiB-cloned`.

@@ -16,7 +16,7 @@ use super::{
 };
 
 /// A message kind the payload check sends: built from its index, compared on arrival.
-pub trait Payload: Send + PartialEq + Debug + 'static {
+pub trait Payload: Send + Unpin + PartialEq + Debug + 'static {
     /// The kind's name, for failure messages.
     const KIND: &'static str;
     /// The `i`-th message.
