@@ -89,6 +89,8 @@ registry! { $ for_each_impl:
     chanbench_crossbeam::Crossbeam,
     chanbench_flume::Flume,
     chanbench_kanal::Kanal,
+    chanbench_crossfire::Crossfire,
+    chanbench_crossfire::CrossfireUnbounded,
 }
 
 /// Every registered implementation, in registry order.
@@ -114,6 +116,9 @@ registry! { $ for_each_async_impl:
     chanbench_kanal_async::KanalAsync,
     chanbench_futures::FuturesMpsc,
     chanbench_futures::FuturesUnbounded,
+    chanbench_crossfire_async::CrossfireAsync,
+    chanbench_crossfire_async::CrossfireAsyncUnbounded,
+    chanbench_tachyonix::Tachyonix,
 }
 
 /// Every registered async implementation, in registry order.
