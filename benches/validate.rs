@@ -6,7 +6,8 @@
 //! tasks on a runtime built by hand: `chanbench_workloads::calibrate`), interleaved, and prints one JSON record per
 //! cell to stdout: their medians and the ratio matrix / plain. With `CHANBENCH_STANDALONE` (the
 //! standalone program's path), each round also runs the standalone program as a fresh process.
-//! Placement is the affinity mask, as for the matrix. `CHANBENCH_IMPL` selects implementations;
+//! Placement is the affinity mask, as for the matrix. `CHANBENCH_IMPL` selects implementations
+//! (the default set unless named, `all` for every one);
 //! `CHANBENCH_VALIDATE_ROUNDS` sets the rounds (default 41).
 
 use std::env;
@@ -14,9 +15,9 @@ use std::env;
 use anyhow::{Context, Result};
 use benches::{
     build_matrix, calibration,
-    profile::{list_from_env, refuse_oversubscribe_env},
+    profile::{Asked, refuse_oversubscribe_env},
 };
-use chanbench_schema::{Record, protocol::Line};
+use chanbench_schema::{ProfileName, Record, protocol::Line};
 use chanbench_workloads::{
     matrix::Shape,
     placement::{Cores, Team},
@@ -62,15 +63,13 @@ fn run() -> Result<()> {
             ids.push(info.id);
         }
     }
-    let filter = list_from_env("CHANBENCH_IMPL", &ids)?;
+    // The default set unless named (`all` for every one), as in the matrix.
+    let filter = Asked::from_env(&ids)?;
     // The same team as the matrix's, so the calibration sees the harness users' numbers come from.
     let team = Team::new(&cores, shape.team_size()).context("starting the worker team")?;
     let standalone = calibration::Standalone::from_env();
     for cal in &matrix.calibrations {
-        if filter
-            .as_ref()
-            .is_some_and(|f| !f.iter().any(|i| i == cal.key.implementation()))
-        {
+        if !filter.includes(cal.key.implementation(), ProfileName::Default) {
             continue;
         }
         let cell = matrix

@@ -165,6 +165,50 @@ pub const SHARED_SAMPLE: Duration = Duration::from_millis(60);
 /// Measured (not wall) time criterion spends on a cell whose messages are paced.
 pub const PACED_MEASUREMENT: Duration = Duration::from_micros(500);
 
+/// Which implementations a run measures, from `CHANBENCH_IMPL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Asked {
+    /// Unset: the default set, every implementation but those the registry lists as on request
+    /// (`chanbench_registry::ON_REQUEST`), which the full profile measures too.
+    Default,
+    /// `all`: every implementation.
+    All,
+    /// These, by name.
+    Named(Vec<String>),
+}
+
+impl Asked {
+    /// `CHANBENCH_IMPL`, its names checked against `valid`.
+    pub fn from_env(valid: &[&str]) -> Result<Self> {
+        Self::parse(env::var("CHANBENCH_IMPL").ok().as_deref(), valid)
+    }
+
+    /// Parses a `CHANBENCH_IMPL` value: `all`, or names from `valid`.
+    pub fn parse(value: Option<&str>, valid: &[&str]) -> Result<Self> {
+        if value.is_some_and(|v| v.split(',').any(|name| name.trim() == ALL)) {
+            return Ok(Asked::All);
+        }
+        Ok(match parse_list("CHANBENCH_IMPL", value, valid)? {
+            None => Asked::Default,
+            Some(names) => Asked::Named(names),
+        })
+    }
+
+    /// Whether `implementation` is measured in `profile`.
+    pub fn includes(&self, implementation: &str, profile: ProfileName) -> bool {
+        match self {
+            Asked::Default => {
+                profile == ProfileName::Full || !chanbench_registry::on_request(implementation)
+            }
+            Asked::All => true,
+            Asked::Named(names) => names.iter().any(|n| n == implementation),
+        }
+    }
+}
+
+/// The name that asks for every implementation (`CHANBENCH_IMPL=all`, `--impl all`).
+pub const ALL: &str = "all";
+
 /// A comma-separated list from the environment variable `var`, each item checked against
 /// `valid`; `None` when unset or empty (no filter).
 pub fn list_from_env(var: &str, valid: &[&str]) -> Result<Option<Vec<String>>> {

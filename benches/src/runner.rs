@@ -4,7 +4,8 @@
 //! Configured by environment variables (criterion owns the command line):
 //! - `CHANBENCH_PROFILE`: `smoke`, `quick`, `default` (the default) or `full`;
 //! - `CHANBENCH_IMPL`, `CHANBENCH_WORKLOAD`: comma-separated ids to run (default: all, less the
-//!   behaviour families, which run when named or in the full profile);
+//!   implementations on request (`chanbench_registry::ON_REQUEST`) and the behaviour families,
+//!   which run when named or in the full profile; `CHANBENCH_IMPL=all`: every implementation);
 //! - `CHANBENCH_OVERSUBSCRIBE`: worker roles per allowed core for mpsc/mpmc (default 1);
 //! - `CHANBENCH_COSTS`: where the cost records go (default
 //!   `target/chanbench/costs-<profile>.jsonl`);
@@ -41,13 +42,14 @@ use std::{
 
 use crate::{
     build_matrix_sweeping, heap_shifted,
-    profile::{Profile, Slowdown, list_from_env, refuse_oversubscribe_env},
+    profile::{Asked, Profile, Slowdown, list_from_env, refuse_oversubscribe_env},
     record::Recorder,
     zero_cost,
 };
 use anyhow::{Context, Result};
 use chanbench_schema::{
-    CellRecord, Job, Observation, ProfileName, Record, Status, Workload, protocol::Line,
+    CellRecord, Job, Observation, ProfileName, Record, Status, Workload,
+    protocol::{Line, Plan},
 };
 use chanbench_workloads::{
     cost::{Cost, measure_cost, percentiles},
@@ -123,12 +125,8 @@ fn run(build: impl FnOnce(&Profile, &Cores, Option<&Vec<String>>) -> Result<Matr
     let mut matrix = build(&profile, &cores, workload_filter.as_ref())?;
 
     let implementations = matrix.implementation_ids();
-    let impl_filter = list_from_env("CHANBENCH_IMPL", &implementations)?;
-    let asked = |implementation: &str| {
-        impl_filter
-            .as_ref()
-            .is_none_or(|i| i.iter().any(|x| x == implementation))
-    };
+    let impl_filter = Asked::from_env(&implementations)?;
+    let asked = |implementation: &str| impl_filter.includes(implementation, profile.name);
     if let Some(why) = matrix.job_refusal(asked) {
         anyhow::bail!(why);
     }
@@ -180,6 +178,7 @@ fn run(build: impl FnOnce(&Profile, &Cores, Option<&Vec<String>>) -> Result<Matr
             .count(),
         team.worker_cores()
     ));
+    eprintln!("{}", Line::Plan(plan(&profile, &matrix.cells, cost_runs)));
     for s in &slowdowns {
         note(format!(
             "test knob CHANBENCH_SLOWDOWN: every {} cell is slowed by {}% on purpose",
@@ -249,6 +248,25 @@ fn run(build: impl FnOnce(&Profile, &Cores, Option<&Vec<String>>) -> Result<Matr
         recorder.path().display()
     ));
     Ok(())
+}
+
+/// The time the profile gives `cells`: warm-up and measurement each, and the cost runs' target
+/// where they run.
+fn plan(profile: &Profile, cells: &[Cell], cost_runs: bool) -> Plan {
+    let measuring: Duration = cells
+        .iter()
+        .map(|c| profile.warm_up_for(c.workload()) + profile.measurement_for(c.workload()))
+        .sum();
+    let cost = if cost_runs {
+        profile.cost_target * cells.len() as u32
+    } else {
+        Duration::ZERO
+    };
+    Plan {
+        cells: cells.len() as u64,
+        measuring_s: measuring.as_secs_f64(),
+        cost_s: cost.as_secs_f64(),
+    }
 }
 
 /// A line for the user (and xtask's log).

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use benches::{
     build_matrix,
-    profile::{Profile, Slowdown, parse_list, refuse_oversubscribe},
+    profile::{Asked, Profile, Slowdown, parse_list, refuse_oversubscribe},
 };
 use chanbench_schema::{Pacing, ProfileName, Workload};
 use chanbench_workloads::matrix::Shape;
@@ -55,6 +55,37 @@ fn profiles_are_named_and_ordered() {
         full.measurement_for(Workload::AsyncBackgroundLoad),
         full.measurement
     );
+}
+
+#[test]
+fn the_default_run_leaves_out_the_implementations_on_request_and_all_brings_them() {
+    let valid = ["crossbeam", "crossfire", "tachyonix", "floor"];
+    let default = Asked::parse(None, &valid).unwrap();
+    assert_eq!(default, Asked::Default);
+    for profile in [ProfileName::Smoke, ProfileName::Default] {
+        assert!(default.includes("crossbeam", profile));
+        assert!(
+            default.includes("floor", profile),
+            "baselines are no implementation"
+        );
+        assert!(!default.includes("crossfire", profile));
+        assert!(!default.includes("tachyonix", profile));
+    }
+    assert!(default.includes("crossfire", ProfileName::Full));
+    let all = Asked::parse(Some("all"), &valid).unwrap();
+    assert!(
+        all.includes("crossfire", ProfileName::Default)
+            && all.includes("kanal", ProfileName::Smoke)
+    );
+    // `all` beside names (a variant's, say) is still all.
+    assert_eq!(
+        Asked::parse(Some("crossbeam, all"), &valid).unwrap(),
+        Asked::All
+    );
+    let named = Asked::parse(Some("crossfire"), &valid).unwrap();
+    assert!(named.includes("crossfire", ProfileName::Default));
+    assert!(!named.includes("crossbeam", ProfileName::Default));
+    assert!(Asked::parse(Some("crossfyre"), &valid).is_err());
 }
 
 #[test]

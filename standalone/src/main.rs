@@ -170,6 +170,23 @@ plain!(
     |rx| rx.recv()
 );
 
+plain!(
+    Crossfire,
+    crossfire::MTx<crossfire::mpmc::Array<u64>>,
+    crossfire::MRx<crossfire::mpmc::Array<u64>>,
+    |cap| cap.map(crossfire::mpmc::bounded_blocking),
+    |tx, v| tx.send(v),
+    |rx| rx.recv()
+);
+plain!(
+    CrossfireUnbounded,
+    crossfire::MTx<crossfire::mpmc::List<u64>>,
+    crossfire::MRx<crossfire::mpmc::List<u64>>,
+    |cap| cap.is_none().then(crossfire::mpmc::unbounded_blocking),
+    |tx, v| tx.send(v),
+    |rx| rx.recv()
+);
+
 /// `spsc`: the time from the producer's first timed send to the consumer's last receive.
 fn spsc<C: Plain>(capacity: Option<usize>, messages: u64) -> Option<Duration> {
     let (warm_tx, warm_rx) = C::make(capacity)?;
@@ -370,6 +387,51 @@ impl PlainAsync for FuturesUnbounded {
     }
 }
 
+struct CrossfireAsync;
+impl PlainAsync for CrossfireAsync {
+    type S = crossfire::MAsyncTx<crossfire::mpmc::Array<u64>>;
+    type R = crossfire::MAsyncRx<crossfire::mpmc::Array<u64>>;
+    fn make(capacity: Option<usize>) -> Option<(Self::S, Self::R)> {
+        capacity.map(crossfire::mpmc::bounded_async)
+    }
+    async fn send(tx: &mut Self::S, v: u64) {
+        tx.send(v).await.expect("the receiver is gone")
+    }
+    async fn recv(rx: &mut Self::R) -> Option<u64> {
+        rx.recv().await.ok()
+    }
+}
+
+struct CrossfireAsyncUnbounded;
+impl PlainAsync for CrossfireAsyncUnbounded {
+    type S = crossfire::MTx<crossfire::mpmc::List<u64>>;
+    type R = crossfire::MAsyncRx<crossfire::mpmc::List<u64>>;
+    fn make(capacity: Option<usize>) -> Option<(Self::S, Self::R)> {
+        capacity.is_none().then(crossfire::mpmc::unbounded_async)
+    }
+    async fn send(tx: &mut Self::S, v: u64) {
+        tx.send(v).expect("the receiver is gone")
+    }
+    async fn recv(rx: &mut Self::R) -> Option<u64> {
+        rx.recv().await.ok()
+    }
+}
+
+struct Tachyonix;
+impl PlainAsync for Tachyonix {
+    type S = tachyonix::Sender<u64>;
+    type R = tachyonix::Receiver<u64>;
+    fn make(capacity: Option<usize>) -> Option<(Self::S, Self::R)> {
+        capacity.map(tachyonix::channel)
+    }
+    async fn send(tx: &mut Self::S, v: u64) {
+        tx.send(v).await.expect("the receiver is gone")
+    }
+    async fn recv(rx: &mut Self::R) -> Option<u64> {
+        rx.recv().await.ok()
+    }
+}
+
 /// The two tokio runtime flavours.
 #[derive(Clone, Copy, PartialEq)]
 enum Runtime {
@@ -507,6 +569,8 @@ fn sync_run(workload: &str, id: &str, capacity: Option<usize>, n: u64) -> Option
         "crossbeam" => go::<Crossbeam>(workload, capacity, n),
         "flume" => go::<Flume>(workload, capacity, n),
         "kanal" => go::<Kanal>(workload, capacity, n),
+        "crossfire" => go::<Crossfire>(workload, capacity, n),
+        "crossfire-unbounded" => go::<CrossfireUnbounded>(workload, capacity, n),
         _ => None,
     }
 }
@@ -538,6 +602,9 @@ fn async_run(
         "kanal" => go::<KanalAsync>(workload, flavour, capacity, n),
         "futures-mpsc" => go::<FuturesMpsc>(workload, flavour, capacity, n),
         "futures-unbounded" => go::<FuturesUnbounded>(workload, flavour, capacity, n),
+        "crossfire" => go::<CrossfireAsync>(workload, flavour, capacity, n),
+        "crossfire-unbounded" => go::<CrossfireAsyncUnbounded>(workload, flavour, capacity, n),
+        "tachyonix" => go::<Tachyonix>(workload, flavour, capacity, n),
         _ => None,
     }
 }

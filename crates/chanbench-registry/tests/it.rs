@@ -158,13 +158,40 @@ fn readme_table_matches_registry() {
             .map(|(_, present)| if present { "yes" } else { "no" })
             .collect();
         assert_eq!(
-            &row[2..],
+            &row[2..row.len() - 1],
             caps.as_slice(),
             "README row {}: capability columns (bounded, rendezvous, unbounded, multi-consumer, \
              select, returns unsent) differ from the traits it implements",
             info.id
         );
+        assert_default_run(row, info.id, info.on_request);
     }
+}
+
+/// The last column of a README implementation row: whether the default run measures it.
+fn assert_default_run(row: &[String], id: &str, on_request: bool) {
+    let expected = if on_request { "on request" } else { "yes" };
+    assert_eq!(
+        row.last().map(String::as_str),
+        Some(expected),
+        "README row {id}: the default-run column differs from chanbench_registry::ON_REQUEST"
+    );
+}
+
+#[test]
+fn the_implementations_on_request_are_registered_and_give_a_reason() {
+    let sync = implementations();
+    let asynchronous = async_implementations();
+    for (id, reason) in chanbench_registry::ON_REQUEST {
+        assert!(
+            sync.iter().any(|i| i.id == *id) || asynchronous.iter().any(|i| i.id == *id),
+            "ON_REQUEST names {id}, which is not registered"
+        );
+        assert!(reason.len() > 10, "{id}: say why it is on request");
+    }
+    // The default run still measures the established set of each family.
+    assert!(sync.iter().filter(|i| !i.on_request).count() >= 5);
+    assert!(asynchronous.iter().filter(|i| !i.on_request).count() >= 5);
 }
 
 #[test]
@@ -386,5 +413,6 @@ fn readme_async_table_matches_registry() {
              multi-consumer, bridge) differ from the traits it implements",
             info.id
         );
+        assert_default_run(row, info.id, info.on_request);
     }
 }

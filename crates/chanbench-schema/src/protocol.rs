@@ -6,13 +6,29 @@
 //! cell spsc/flume/cap=1024/u64 {"workload":"spsc",...}
 //!   cost spsc/flume/cap=1024/u64: 50000 msgs, wall 61.2 ns/msg, ...
 //! chanbench: profile default, seed 42, ...
+//! plan {"cells":431,"measuring_s":28.0,"cost_s":17.2}
 //! error: ...
 //! ```
 //! Anything else (criterion's own output, a panic's message) is [`Line::Other`].
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 use crate::cell::CellKey;
+
+/// What a process is about to measure, before it starts: its cells and the time its profile
+/// gives them, for `cargo xtask bench --list`'s estimate. Setup, criterion's analysis and a
+/// behaviour family's observation come on top.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// Cells the process measures.
+    pub cells: u64,
+    /// Warm-up and measurement time of those cells, by the profile, in seconds.
+    pub measuring_s: f64,
+    /// The cost runs' target time, in seconds (the first process of a placement runs them).
+    pub cost_s: f64,
+}
 
 /// One line of a bench process's stderr.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +44,8 @@ pub enum Line {
     },
     /// Something for the user (the profile and seed, the zero-cost ratio, the total).
     Note(String),
+    /// What the process will measure, printed before the first cell.
+    Plan(Plan),
     /// The process is about to exit with this error.
     Error(String),
     /// Not part of the protocol.
@@ -37,6 +55,7 @@ pub enum Line {
 const START: &str = "cell ";
 const FINISHED: &str = "  cost ";
 const NOTE: &str = "chanbench: ";
+const PLAN: &str = "plan ";
 const ERROR: &str = "error: ";
 
 impl Line {
@@ -58,6 +77,10 @@ impl Line {
             }
         } else if let Some(note) = line.strip_prefix(NOTE) {
             return Line::Note(note.to_owned());
+        } else if let Some(plan) = line.strip_prefix(PLAN) {
+            if let Ok(plan) = serde_json::from_str(plan) {
+                return Line::Plan(plan);
+            }
         } else if let Some(error) = line.strip_prefix(ERROR) {
             return Line::Error(error.to_owned());
         }
@@ -74,6 +97,10 @@ impl fmt::Display for Line {
             }
             Line::Finished { id, summary } => write!(f, "{FINISHED}{id}: {summary}"),
             Line::Note(note) => write!(f, "{NOTE}{note}"),
+            Line::Plan(plan) => {
+                let json = serde_json::to_string(plan).map_err(|_| fmt::Error)?;
+                write!(f, "{PLAN}{json}")
+            }
             Line::Error(error) => write!(f, "{ERROR}{error}"),
             Line::Other(line) => f.write_str(line),
         }
@@ -98,6 +125,11 @@ mod tests {
                 summary: "10 msgs, wall 1.0 ns/msg".into(),
             },
             Line::Note("profile smoke, seed 1".into()),
+            Line::Plan(Plan {
+                cells: 431,
+                measuring_s: 28.5,
+                cost_s: 17.25,
+            }),
             Line::Error("CHANBENCH_SEED: expected a whole number".into()),
             Line::Other("Benchmarking spsc/flume: Warming up".into()),
         ] {
@@ -114,5 +146,6 @@ mod tests {
             Line::Other(_)
         ));
         assert!(matches!(Line::parse("cell"), Line::Other(_)));
+        assert!(matches!(Line::parse("plan {\"cells\":1}"), Line::Other(_)));
     }
 }

@@ -286,10 +286,34 @@ fn cost_metrics_are_non_zero_where_they_must_be() {
     );
 }
 
+fn find_missing(
+    unsupported: &[chanbench_workloads::matrix::Unsupported],
+    id: &str,
+) -> Vec<&'static str> {
+    unsupported
+        .iter()
+        .find(|u| u.key.id() == id)
+        .unwrap_or_else(|| panic!("{id} not listed"))
+        .missing
+        .clone()
+}
+
 #[test]
 fn unsupported_cells_are_listed_with_the_missing_capability() {
     let matrix = full_matrix(false);
     let unsupported = matrix.unsupported();
+    // Each once, though crossfire reaches the capacity-free distribute cells from its bounded
+    // and its unbounded implementation (two flavors, two lists of needs).
+    let mut ids: Vec<String> = unsupported.iter().map(|u| u.key.id()).collect();
+    let listed = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), listed, "a cell is listed twice as not supported");
+    // crossfire's capacity 0 is 1: its rendezvous cells are not supported, and say why.
+    assert_eq!(
+        find_missing(&unsupported, "spsc/crossfire/cap=0/u64"),
+        ["rendezvous"]
+    );
     let find = |id: &str| {
         unsupported
             .iter()

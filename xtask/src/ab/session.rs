@@ -452,6 +452,8 @@ pub(super) fn run_watched(
                 eprintln!("[{placement} {done}] {id}: {summary}");
             }
             Line::Note(note) => eprintln!("[{placement}] {note}"),
+            // The paired runner measures its own arms; a plan is for `bench --list`.
+            Line::Plan(_) => {}
             Line::Error(e) => eprintln!("[{placement}] error: {e}"),
             Line::Other(other) => eprintln!("[{placement}] {other}"),
         }

@@ -41,6 +41,7 @@ use crate::{
 
 mod collect;
 mod core_to_core;
+mod list;
 mod process;
 
 use process::{Interrupted, Launch, Pass};
@@ -52,11 +53,16 @@ pub struct Args {
     /// How long to measure (timings per profile: docs/guide.md, "Running the benchmarks").
     #[arg(long, default_value = "default", conflicts_with = "resume", value_parser = crate::cli::profile())]
     profile: ProfileName,
-    /// Implementations to run, by id (default: all registered ones and the baselines).
+    /// Implementations to run, by id, or `all` (default: the default set and the baselines).
     #[arg(long = "impl", value_name = "NAME", num_args = 1.., conflicts_with = "resume",
-          long_help = crate::cli::implementations("Implementations to run, by id (default: all \
-          registered ones, and the baselines and strategies under their own names)."))]
+          long_help = crate::cli::implementations("Implementations to run, by id, or `all` for \
+          every registered one (default: every one but those on request, and the baselines and \
+          strategies under their own names)."))]
     impls: Vec<String>,
+    /// Print what the run would measure and an estimate of how long it takes, then stop
+    /// (nothing is measured or stored).
+    #[arg(long, conflicts_with = "resume")]
+    list: bool,
     /// Variants of registered implementations to measure beside them, each under its own id:
     /// `crossbeam@0.5.6` (another published version), `kanal=path:../kanal` (a local crate),
     /// `crossbeam=git:../crossbeam@REV` (a revision of a local git repository). Each passes the
@@ -119,6 +125,7 @@ pub fn run_job(root: &Path, job: JobRun) -> Result<Outcome> {
             cell_timeout: 300,
             results: job.results,
             repeat: job.repeat,
+            list: false,
             job: Some(job.job),
         },
     )
@@ -191,6 +198,17 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
         let out = work.dir.join(placement.name());
         listed.push(process::list_cells(&ctx, cores, &out)?);
     }
+    if args.list {
+        print!(
+            "{}",
+            list::describe(&placements, &listed, environment.profile.name(), repeat)
+        );
+        // The listing's scratch folder is all this run left behind.
+        fs::remove_dir_all(runs_dir(root).join(&run))
+            .with_context(|| format!("removing {}", runs_dir(root).join(&run).display()))?;
+        return Ok(Outcome::Done);
+    }
+    let listed: Vec<u64> = listed.iter().map(|l| l.cells).collect();
     // After the listing, which refuses unknown names: a refused run stores nothing. A job's run
     // answers its own question, and leaves the floor under the placements to the matrix's.
     if !dir.join(core_to_core::FILE).exists() && environment.request.job.is_none() {

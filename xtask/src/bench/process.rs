@@ -18,7 +18,10 @@ use std::{
 };
 
 use anyhow::{Context, Result, bail};
-use chanbench_schema::{CellKey, Status, protocol::Line};
+use chanbench_schema::{
+    CellKey, Status,
+    protocol::{Line, Plan},
+};
 use indicatif::ProgressBar;
 
 use super::{
@@ -218,6 +221,8 @@ fn watch(ctx: &Launch, child: &mut Child, name: &str, bar: &ProgressBar) -> Resu
                 say(bar, format!("[{name} {done}/{total}] {id}: {summary}"));
             }
             Line::Note(note) => say(bar, format!("[{name}] {note}")),
+            // The progress bar counts the cells; the plan is for `bench --list`.
+            Line::Plan(_) => {}
             Line::Error(error) => {
                 say(bar, format!("[{name}] error: {error}"));
                 panic_message.push(error);
@@ -281,7 +286,17 @@ pub fn bench_command(ctx: &Launch, cores: &[usize], out: &Path) -> Result<Comman
     Ok(cmd)
 }
 
-pub fn list_cells(ctx: &Launch, cores: &[usize], out: &Path) -> Result<u64> {
+/// What a placement's bench process would run, as its `--list` says.
+pub struct Listed {
+    /// Cells criterion lists.
+    pub cells: u64,
+    /// Their keys, as the process announced them.
+    pub keys: Vec<CellKey>,
+    /// The time the profile gives them.
+    pub plan: Option<Plan>,
+}
+
+pub fn list_cells(ctx: &Launch, cores: &[usize], out: &Path) -> Result<Listed> {
     let output = bench_command(ctx, cores, out)?
         .arg("--list")
         .env("CHANBENCH_COSTS", out.join("list.jsonl"))
@@ -291,8 +306,21 @@ pub fn list_cells(ctx: &Launch, cores: &[usize], out: &Path) -> Result<u64> {
         let stderr = String::from_utf8_lossy(&output.stderr);
         bail!("the benchmark refused to start: {}", stderr.trim());
     }
-    Ok(String::from_utf8_lossy(&output.stdout)
+    let cells = String::from_utf8_lossy(&output.stdout)
         .lines()
         .filter(|l| l.ends_with(": benchmark"))
-        .count() as u64)
+        .count() as u64;
+    let mut listed = Listed {
+        cells,
+        keys: Vec::new(),
+        plan: None,
+    };
+    for line in String::from_utf8_lossy(&output.stderr).lines() {
+        match Line::parse(line) {
+            Line::Start(key) => listed.keys.push(*key),
+            Line::Plan(plan) => listed.plan = Some(plan),
+            _ => {}
+        }
+    }
+    Ok(listed)
 }

@@ -119,11 +119,11 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
                 |l| l.starts_with("| `") && l.ends_with(" |"),
                 &if args.asynchronous {
                     format!(
-                        "| `{name}` | tokio {TOKIO} (`mpsc::unbounded_channel`, placeholder) | no | no | yes | no | yes | yes |"
+                        "| `{name}` | tokio {TOKIO} (`mpsc::unbounded_channel`, placeholder) | no | no | yes | no | yes | yes | yes |"
                     )
                 } else {
                     format!(
-                        "| `{name}` | std (`mpsc::channel`, placeholder) | no | no | yes | no | no | yes |"
+                        "| `{name}` | std (`mpsc::channel`, placeholder) | no | no | yes | no | no | yes | yes |"
                     )
                 },
             )?,

@@ -1,0 +1,183 @@
+//! `cargo xtask bench --list`: what a run would measure, and an estimate of how long it takes,
+//! from each placement's `--list` (nothing is measured or stored).
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use chanbench_schema::Workload;
+
+use super::{Placement, process::Listed};
+use crate::placement::core_list;
+
+/// The estimate's seconds over a run: each placement's measuring time once per process, its
+/// cost runs in the first process only (xtask skips them in the others).
+pub fn estimate(listed: &[Listed], repeat: u32) -> Duration {
+    let seconds: f64 = listed
+        .iter()
+        .filter_map(|l| l.plan)
+        .map(|p| p.measuring_s * f64::from(repeat) + p.cost_s)
+        .sum();
+    Duration::from_secs_f64(seconds.max(0.0))
+}
+
+/// The report `--list` prints: per placement its cells, then the implementations and workloads
+/// measured and those left for the asking, then the estimate.
+pub fn describe(
+    placements: &[(Placement, Vec<usize>)],
+    listed: &[Listed],
+    profile: &str,
+    repeat: u32,
+) -> String {
+    let mut out = format!(
+        "profile {profile}, {repeat} process{} per placement; nothing is measured or stored\n",
+        if repeat == 1 { "" } else { "es" }
+    );
+    for ((placement, cores), l) in placements.iter().zip(listed) {
+        out += &format!(
+            "  {} (cores {}): {} cells\n",
+            placement.name(),
+            core_list(cores),
+            l.cells
+        );
+    }
+    let keys = || listed.iter().flat_map(|l| &l.keys);
+    let measured: BTreeSet<&str> = keys().map(|k| k.implementation()).collect();
+    let in_order = |ids: Vec<&'static str>| -> Vec<&'static str> {
+        let mut seen = Vec::new();
+        for id in ids {
+            if measured.contains(id) && !seen.contains(&id) {
+                seen.push(id);
+            }
+        }
+        seen
+    };
+    let sync = in_order(
+        chanbench_registry::implementations()
+            .iter()
+            .map(|i| i.id)
+            .collect(),
+    );
+    let asynchronous = in_order(
+        chanbench_registry::async_implementations()
+            .iter()
+            .map(|i| i.id)
+            .collect(),
+    );
+    out += &format!(
+        "implementations: {} (sync); {} (async)\n",
+        or_none(&sync),
+        or_none(&asynchronous)
+    );
+    let left: Vec<&str> = chanbench_registry::ON_REQUEST
+        .iter()
+        .map(|(id, _)| *id)
+        .filter(|id| !measured.contains(id))
+        .collect();
+    if !left.is_empty() {
+        out += &format!(
+            "  on request, not in this run: {} (--impl all, or name them)\n",
+            left.join(", ")
+        );
+    }
+    let workloads: BTreeSet<Workload> = keys().map(|k| k.workload()).collect();
+    out += &format!("workloads: {}\n", workloads.len());
+    let behaviour: Vec<&str> = Workload::ALL
+        .into_iter()
+        .filter(|w| w.on_request() && !workloads.contains(w))
+        .map(Workload::name)
+        .collect();
+    if !behaviour.is_empty() {
+        out += &format!(
+            "  on request, not in this run: {} (--workload, or the full profile)\n",
+            behaviour.join(", ")
+        );
+    }
+    let time = estimate(listed, repeat);
+    out += &format!(
+        "estimate: about {} of measuring (the profile's warm-up and measurement per cell in every \
+         process, the cost runs in the first); the build, each cell's setup and analysis, and \
+         the behaviour families' observations come on top\n",
+        humantime::format_duration(Duration::from_secs(time.as_secs()))
+    );
+    out
+}
+
+fn or_none(ids: &[&str]) -> String {
+    if ids.is_empty() {
+        "none".to_owned()
+    } else {
+        ids.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chanbench_schema::{Capacity, CellKey, Params, Payload, protocol::Plan};
+
+    use super::*;
+
+    fn listed(ids: &[&str], plan: Plan) -> Listed {
+        Listed {
+            cells: ids.len() as u64,
+            keys: ids
+                .iter()
+                .map(|id| {
+                    let id: &'static str = Box::leak(id.to_string().into_boxed_str());
+                    let params = Params::new(Capacity::Bounded(1024), Payload::opaque("u64"), 2);
+                    CellKey::new(Workload::Spsc, id, params)
+                })
+                .collect(),
+            plan: Some(plan),
+        }
+    }
+
+    #[test]
+    fn the_estimate_counts_every_process_and_the_cost_runs_once() {
+        let plan = Plan {
+            cells: 2,
+            measuring_s: 30.0,
+            cost_s: 10.0,
+        };
+        let two = [listed(&["crossbeam"], plan), listed(&["crossbeam"], plan)];
+        // Two placements of five processes: 2 x (5 x 30 + 10).
+        assert_eq!(estimate(&two, 5), Duration::from_secs(320));
+        assert_eq!(estimate(&two[..1], 1), Duration::from_secs(40));
+    }
+
+    #[test]
+    fn the_listing_names_what_is_measured_and_what_is_left_for_the_asking() {
+        let plan = Plan {
+            cells: 2,
+            measuring_s: 60.0,
+            cost_s: 0.0,
+        };
+        let placements = [(Placement::OneCore, vec![0])];
+        let text = describe(
+            &placements,
+            &[listed(&["crossbeam", "tokio-mpsc"], plan)],
+            "default",
+            5,
+        );
+        assert!(text.contains("one-core (cores 0): 2 cells"), "{text}");
+        assert!(
+            text.contains("implementations: crossbeam (sync); tokio-mpsc (async)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("on request, not in this run: crossfire, crossfire-unbounded, tachyonix"),
+            "{text}"
+        );
+        assert!(text.contains("offered-load"), "{text}");
+        assert!(text.contains("estimate: about 5m of measuring"), "{text}");
+        let all = describe(
+            &placements,
+            &[listed(
+                &["crossfire", "crossfire-unbounded", "tachyonix"],
+                plan,
+            )],
+            "default",
+            1,
+        );
+        assert!(!all.contains("--impl all"), "{all}");
+    }
+}
