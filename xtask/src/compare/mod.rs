@@ -101,7 +101,11 @@ pub fn run(root: &std::path::Path, args: Args) -> Result<Outcome> {
         );
     }
     rows.sort_by(|a, b| a.change_pct.total_cmp(&b.change_pct));
-    let summary = render::summary(&rows, rules, only_one_side);
+    let mut summary = render::summary(&rows, rules, only_one_side);
+    // The implementations only one side measured, once each, not as cells.
+    for line in pair::Coverage::of(&base, &new).lines() {
+        summary.text = format!("{}; {line}", summary.text);
+    }
     render::print(&rows, &pair::reproduction(&base, &new), &summary.text);
     let out = args.out.clone().unwrap_or_else(|| {
         new.dir.join(format!(

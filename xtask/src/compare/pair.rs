@@ -22,8 +22,68 @@ pub struct Pair<'a> {
     pub new: &'a CellResult,
 }
 
-/// The cells both runs measured, and how many cells only one of them did.
+/// The implementations one run measured and the other did not measure at all (a default set
+/// that changed, or a run asked for others): said once each, their cells left out of the
+/// comparison rather than counted cell by cell.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Coverage {
+    /// Measured by BASE only.
+    pub dropped: Vec<String>,
+    /// Measured by NEW only.
+    pub added: Vec<String>,
+}
+
+impl Coverage {
+    /// What `base` and `new` measured, by implementation.
+    pub fn of(base: &Run, new: &Run) -> Self {
+        let measured = |run: &Run| -> Vec<String> {
+            let mut ids: Vec<String> = Vec::new();
+            for cell in run.placements.iter().flat_map(|p| &p.cells) {
+                if cell.time_ns().is_some() && !ids.iter().any(|i| i == cell.implementation()) {
+                    ids.push(cell.implementation().to_owned());
+                }
+            }
+            ids
+        };
+        let (b, n) = (measured(base), measured(new));
+        Coverage {
+            dropped: b.iter().filter(|i| !n.contains(i)).cloned().collect(),
+            added: n.iter().filter(|i| !b.contains(i)).cloned().collect(),
+        }
+    }
+
+    /// One line each for the implementations only one side measured; none when both measured
+    /// the same.
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.dropped.is_empty() {
+            out.push(format!(
+                "not measured in NEW, so not compared: {} (on request in the default run: \
+                 name them or use --impl all)",
+                self.dropped.join(", ")
+            ));
+        }
+        if !self.added.is_empty() {
+            out.push(format!(
+                "measured in NEW only, so not compared: {}",
+                self.added.join(", ")
+            ));
+        }
+        out
+    }
+
+    fn covers(&self, implementation: &str) -> bool {
+        self.dropped
+            .iter()
+            .chain(&self.added)
+            .any(|i| i == implementation)
+    }
+}
+
+/// The cells both runs measured, and how many cells only one of them did (the cells of an
+/// implementation only one side measured are [`Coverage`]'s, not counted here).
 pub fn cells<'a>(base: &'a Run, new: &'a Run) -> (Vec<Pair<'a>>, usize) {
+    let coverage = Coverage::of(base, new);
     let mut pairs = Vec::new();
     let mut only_one_side = 0usize;
     for np in &new.placements {
@@ -42,6 +102,7 @@ pub fn cells<'a>(base: &'a Run, new: &'a Run) -> (Vec<Pair<'a>>, usize) {
                     base: bc,
                     new: nc,
                 }),
+                None if coverage.covers(nc.implementation()) => {}
                 None => only_one_side += 1,
             }
         }
@@ -193,6 +254,37 @@ pub fn reproduction(base: &Run, new: &Run) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_implementation_only_one_side_measured_is_said_once_not_counted_by_cell() {
+        let results = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../results");
+        let base = Run::load(&results, "issue26-smoke-final").unwrap();
+        let mut new = Run::load(&results, "issue26-smoke-final").unwrap();
+        assert_eq!(Coverage::of(&base, &new), Coverage::default());
+        assert!(Coverage::default().lines().is_empty());
+        let (all, none) = cells(&base, &new);
+        let all = all.len();
+        assert_eq!(none, 0);
+        // NEW no longer measures kanal (a default set without it): one line, and its cells are
+        // neither compared nor counted as measured on one side.
+        for p in &mut new.placements {
+            p.cells.retain(|c| c.implementation() != "kanal");
+        }
+        let coverage = Coverage::of(&base, &new);
+        assert_eq!(coverage.dropped, ["kanal"]);
+        assert!(coverage.added.is_empty());
+        let lines = coverage.lines();
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(lines[0].contains("not measured in NEW") && lines[0].contains("kanal"));
+        let (pairs, only_one_side) = cells(&base, &new);
+        assert_eq!(only_one_side, 0);
+        assert!(pairs.len() < all);
+        assert!(pairs.iter().all(|p| p.new.implementation() != "kanal"));
+        // The other way round, kanal is measured in NEW only.
+        let (_, only_one_side) = cells(&new, &base);
+        assert_eq!(only_one_side, 0);
+        assert_eq!(Coverage::of(&new, &base).added, ["kanal"]);
+    }
 
     fn environment() -> Environment {
         serde_json::from_value(serde_json::json!({
