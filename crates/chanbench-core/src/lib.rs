@@ -38,6 +38,12 @@
 //!
 //! The matrix and the reports read the same facts back with [`capabilities!`].
 //!
+//! # Shapes beyond the MPMC channel
+//!
+//! [`shapes`] holds the other queues a job may use instead of a channel, each a base trait of its
+//! own with its conformance checks: [`shapes::ring::Ring`], the SPSC ring whose halves never
+//! block (rtrb, ringbuf, crossbeam's `ArrayQueue`).
+//!
 //! # Async channels
 //!
 //! [`asynchronous::AsyncChannel`] is the async counterpart, with the same rules: its own
@@ -52,6 +58,7 @@ pub mod asynchronous;
 mod error;
 #[doc(hidden)]
 pub mod probe;
+pub mod shapes;
 
 #[cfg(feature = "async-conformance")]
 pub mod async_conformance;

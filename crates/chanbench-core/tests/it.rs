@@ -485,3 +485,94 @@ mod asynchronous {
         assert!(caps.unbounded && !caps.bounded && !caps.multi_consumer && !caps.bridge);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The ring checks, on a ring built over a locked `VecDeque`: a correct control, and one that
+// overwrites the oldest unread message when full (as ringbuf's `push_overwrite` does on purpose).
+
+mod ring {
+    use std::{
+        collections::VecDeque,
+        sync::{Arc, Mutex},
+    };
+
+    use chanbench_core::{conformance::run_checks, ring_conformance_checks, shapes::ring::Ring};
+
+    use super::{FIXTURE, assert_rejected_by};
+
+    type Shared<T> = Arc<Mutex<(VecDeque<T>, usize)>>;
+
+    fn shared<T>(capacity: usize) -> (Shared<T>, Shared<T>) {
+        let ring = Arc::new(Mutex::new((VecDeque::with_capacity(capacity), capacity)));
+        (ring.clone(), ring)
+    }
+
+    fn pop<T>(ring: &mut Shared<T>) -> Option<T> {
+        ring.lock().unwrap().0.pop_front()
+    }
+
+    struct Control;
+    impl Ring for Control {
+        const ID: &'static str = "control-ring";
+        const NAME: &'static str = "control ring";
+        const LIBRARY: chanbench_core::Library = FIXTURE;
+        type RawProducer<T: Send + 'static> = Shared<T>;
+        type RawConsumer<T: Send + 'static> = Shared<T>;
+        fn raw_ring<T: Send + 'static>(capacity: usize) -> (Shared<T>, Shared<T>) {
+            shared(capacity)
+        }
+        fn push<T: Send + 'static>(p: &mut Shared<T>, msg: T) -> Result<(), T> {
+            let mut ring = p.lock().unwrap();
+            if ring.0.len() == ring.1 {
+                return Err(msg);
+            }
+            ring.0.push_back(msg);
+            Ok(())
+        }
+        fn pop<T: Send + 'static>(c: &mut Shared<T>) -> Option<T> {
+            pop(c)
+        }
+    }
+
+    struct Overwrites;
+    impl Ring for Overwrites {
+        const ID: &'static str = "overwrites";
+        const NAME: &'static str = "overwrites unread";
+        const LIBRARY: chanbench_core::Library = FIXTURE;
+        type RawProducer<T: Send + 'static> = Shared<T>;
+        type RawConsumer<T: Send + 'static> = Shared<T>;
+        fn raw_ring<T: Send + 'static>(capacity: usize) -> (Shared<T>, Shared<T>) {
+            shared(capacity)
+        }
+        fn push<T: Send + 'static>(p: &mut Shared<T>, msg: T) -> Result<(), T> {
+            let mut ring = p.lock().unwrap();
+            if ring.0.len() == ring.1 {
+                ring.0.pop_front(); // The defect: the oldest unread message is lost.
+            }
+            ring.0.push_back(msg);
+            Ok(())
+        }
+        fn pop<T: Send + 'static>(c: &mut Shared<T>) -> Option<T> {
+            pop(c)
+        }
+    }
+
+    #[test]
+    fn the_control_ring_passes_every_check() {
+        let checks = ring_conformance_checks!(Control);
+        assert_eq!(checks.len(), 4);
+        let failures = run_checks(checks);
+        assert!(failures.is_empty(), "{failures:#?}");
+    }
+
+    #[test]
+    fn a_ring_that_overwrites_an_unread_slot_is_rejected() {
+        assert_rejected_by(
+            ring_conformance_checks!(Overwrites),
+            &[
+                "ring_full_hands_back_and_keeps_the_unread",
+                "ring_two_threads_in_order",
+            ],
+        );
+    }
+}

@@ -11,6 +11,7 @@
 use chanbench_core::{
     Capabilities, Channel, Library,
     asynchronous::{AsyncCapabilities, AsyncChannel},
+    shapes::ring::Ring,
 };
 
 /// What reports need to know of a registered implementation: `Caps` is [`Capabilities`] for a
@@ -50,6 +51,18 @@ pub const ON_REQUEST: &[(&str, &str)] = &[
         "tachyonix",
         "new in the catalog, async only; the default run's budget has no room for its cells",
     ),
+    (
+        "rtrb",
+        "an SPSC ring, not a channel: measured beside the channels when asked for",
+    ),
+    (
+        "ringbuf",
+        "an SPSC ring, not a channel: measured beside the channels when asked for",
+    ),
+    (
+        "crossbeam-arrayqueue",
+        "an MPMC queue used as an SPSC ring: measured beside the rings when asked for",
+    ),
 ];
 
 /// Whether the implementation `id` is measured only when asked for ([`ON_REQUEST`]).
@@ -59,6 +72,24 @@ pub fn on_request(id: &str) -> bool {
 
 /// What reports need to know of a registered async implementation.
 pub type AsyncImplInfo = ImplInfo<AsyncCapabilities>;
+
+/// What reports need to know of a registered SPSC ring (a ring has no capability traits).
+pub type RingInfo = ImplInfo<()>;
+
+impl RingInfo {
+    /// Describes the ring `R`.
+    pub fn of_ring<R: Ring>() -> Self {
+        Self {
+            id: R::ID,
+            name: R::NAME,
+            library: R::LIBRARY,
+            capabilities: (),
+            type_name: std::any::type_name::<R>(),
+            known_failures: &[],
+            on_request: on_request(R::ID),
+        }
+    }
+}
 
 impl ImplInfo {
     /// Describes `C`, whose capabilities the caller read with [`chanbench_core::capabilities!`].
@@ -157,4 +188,20 @@ pub fn async_implementations() -> Vec<AsyncImplInfo> {
         };
     }
     for_each_async_impl!(infos)
+}
+
+registry! { $ for_each_ring:
+    chanbench_rtrb::Rtrb,
+    chanbench_ringbuf::Ringbuf,
+    chanbench_crossbeam_queue::ArrayQueue,
+}
+
+/// Every registered SPSC ring, in registry order.
+pub fn rings() -> Vec<RingInfo> {
+    macro_rules! infos {
+        ([$($ty:path),*]) => {
+            vec![$(RingInfo::of_ring::<$ty>()),*]
+        };
+    }
+    for_each_ring!(infos)
 }

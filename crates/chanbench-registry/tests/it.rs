@@ -25,6 +25,11 @@ fn adapter_crates() -> Vec<(String, String)> {
     crates_implementing("impl Channel for")
 }
 
+/// SPSC ring adapter crates: those whose `src/lib.rs` implements `Ring`.
+fn ring_adapter_crates() -> Vec<(String, String)> {
+    crates_implementing("impl Ring for")
+}
+
 /// Async adapter crates: those whose `src/lib.rs` implements `AsyncChannel`.
 fn async_adapter_crates() -> Vec<(String, String)> {
     crates_implementing("impl AsyncChannel for")
@@ -182,9 +187,12 @@ fn assert_default_run(row: &[String], id: &str, on_request: bool) {
 fn the_implementations_on_request_are_registered_and_give_a_reason() {
     let sync = implementations();
     let asynchronous = async_implementations();
+    let rings = chanbench_registry::rings();
     for (id, reason) in chanbench_registry::ON_REQUEST {
         assert!(
-            sync.iter().any(|i| i.id == *id) || asynchronous.iter().any(|i| i.id == *id),
+            sync.iter().any(|i| i.id == *id)
+                || asynchronous.iter().any(|i| i.id == *id)
+                || rings.iter().any(|i| i.id == *id),
             "ON_REQUEST names {id}, which is not registered"
         );
         assert!(reason.len() > 10, "{id}: say why it is on request");
@@ -233,7 +241,7 @@ fn library_versions_match_lockfile() {
 /// forwarding call left out of line is a call per message that a user's own loop does not make
 /// (kanal's `send` had 15 out-of-line copies in the matrix binary, and its one-core `spsc` read
 /// 12.6 ns/msg against 7.2 with the calls inlined; see docs/findings/).
-const MESSAGE_PATH: [&str; 7] = [
+const MESSAGE_PATH: [&str; 9] = [
     "send",
     "try_send",
     "recv",
@@ -241,11 +249,17 @@ const MESSAGE_PATH: [&str; 7] = [
     "recv_timeout",
     "blocking_send",
     "blocking_recv",
+    "push",
+    "pop",
 ];
 
 #[test]
 fn adapters_are_forwarding_only() {
-    for (name, source) in adapter_crates().into_iter().chain(async_adapter_crates()) {
+    let all = adapter_crates()
+        .into_iter()
+        .chain(async_adapter_crates())
+        .chain(ring_adapter_crates());
+    for (name, source) in all {
         let code: Vec<&str> = source
             .lines()
             .map(str::trim)
@@ -254,7 +268,8 @@ fn adapters_are_forwarding_only() {
         // Per implementation type: tokio's and futures' crates hold two (bounded, unbounded).
         // Marker capabilities (`impl Rendezvous for X {}`) hold no code and are not counted.
         let types = source.matches("impl Channel for").count()
-            + source.matches("impl AsyncChannel for").count();
+            + source.matches("impl AsyncChannel for").count()
+            + source.matches("impl Ring for").count();
         let counted = code
             .iter()
             .filter(|line| !(line.starts_with("impl ") && line.ends_with("{}")))
@@ -412,6 +427,53 @@ fn readme_async_table_matches_registry() {
             "README async row {}: capability columns (bounded, zero capacity, unbounded, \
              multi-consumer, bridge) differ from the traits it implements",
             info.id
+        );
+        assert_default_run(row, info.id, info.on_request);
+    }
+}
+
+#[test]
+fn every_ring_crate_is_registered_with_its_locked_version_and_in_the_readme() {
+    let crates: BTreeSet<String> = ring_adapter_crates().into_iter().map(|(n, _)| n).collect();
+    let infos = chanbench_registry::rings();
+    let registered: BTreeSet<String> = infos
+        .iter()
+        .map(|info| info.type_name.split("::").next().unwrap().to_owned())
+        .collect();
+    assert!(
+        crates.len() >= 3,
+        "expected the three rings, found {crates:?}"
+    );
+    assert_eq!(
+        crates, registered,
+        "ring crates and the for_each_ring list differ"
+    );
+    let lock: toml::Table = read("Cargo.lock")
+        .parse()
+        .expect("Cargo.lock is valid TOML");
+    let packages = lock["package"].as_array().expect("[[package]] entries");
+    for info in &infos {
+        let locked: Vec<&str> = packages
+            .iter()
+            .filter(|p| p["name"].as_str() == Some(info.library.name))
+            .filter_map(|p| p["version"].as_str())
+            .collect();
+        assert_eq!(locked, [info.library.version], "{}", info.id);
+    }
+    let rows = readme_rows("\n### ", "SPSC rings");
+    assert_eq!(
+        rows.iter()
+            .map(|row| row[0].trim_matches('`'))
+            .collect::<Vec<_>>(),
+        infos.iter().map(|info| info.id).collect::<Vec<_>>(),
+        "README's ring table must list exactly the registered rings, in registry order"
+    );
+    for (row, info) in rows.iter().zip(&infos) {
+        assert!(
+            row[1].contains(info.library.name) && row[1].contains(info.library.version),
+            "README ring row {}: {:?}",
+            info.id,
+            row[1]
         );
         assert_default_run(row, info.id, info.on_request);
     }

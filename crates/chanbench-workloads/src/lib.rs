@@ -37,6 +37,7 @@ pub mod matrix;
 pub mod paired;
 pub mod payload;
 pub mod placement;
+pub mod ring;
 pub mod runtime;
 pub mod strategy;
 pub mod variant;

@@ -63,10 +63,12 @@ pub fn describe(
             .map(|i| i.id)
             .collect(),
     );
+    let rings = in_order(chanbench_registry::rings().iter().map(|i| i.id).collect());
     out += &format!(
-        "implementations: {} (sync); {} (async)\n",
+        "implementations: {} (sync); {} (async); {} (SPSC rings)\n",
         or_none(&sync),
-        or_none(&asynchronous)
+        or_none(&asynchronous),
+        or_none(&rings)
     );
     let left: Vec<&str> = chanbench_registry::ON_REQUEST
         .iter()
@@ -160,11 +162,15 @@ mod tests {
         );
         assert!(text.contains("one-core (cores 0): 2 cells"), "{text}");
         assert!(
-            text.contains("implementations: crossbeam (sync); tokio-mpsc (async)"),
+            text.contains(
+                "implementations: crossbeam (sync); tokio-mpsc (async); none (SPSC rings)"
+            ),
             "{text}"
         );
         assert!(
-            text.contains("on request, not in this run: crossfire, crossfire-unbounded, tachyonix"),
+            text.contains(
+                "on request, not in this run: crossfire, crossfire-unbounded, tachyonix, rtrb"
+            ),
             "{text}"
         );
         assert!(text.contains("offered-load"), "{text}");
@@ -172,12 +178,23 @@ mod tests {
         let all = describe(
             &placements,
             &[listed(
-                &["crossfire", "crossfire-unbounded", "tachyonix"],
+                &[
+                    "crossfire",
+                    "crossfire-unbounded",
+                    "tachyonix",
+                    "rtrb",
+                    "ringbuf",
+                    "crossbeam-arrayqueue",
+                ],
                 plan,
             )],
             "default",
             1,
         );
         assert!(!all.contains("--impl all"), "{all}");
+        assert!(
+            all.contains("(SPSC rings)") && all.contains("rtrb, ringbuf, crossbeam-arrayqueue"),
+            "{all}"
+        );
     }
 }

@@ -31,6 +31,7 @@ mod extras;
 mod general;
 mod limits;
 mod payloads;
+mod ring;
 mod watchdog;
 
 pub use bounded::*;
@@ -38,6 +39,7 @@ pub use extras::*;
 pub use general::*;
 pub use limits::*;
 pub use payloads::{LARGE_BYTES, Large, Payload};
+pub use ring::*;
 pub use watchdog::{Failure, NamedCheck, run, run_checks, run_expecting};
 
 // ---------------------------------------------------------------------------------------------

@@ -65,6 +65,7 @@ mod ping_pong;
 mod receive;
 #[doc(hidden)]
 pub mod register;
+mod ring;
 mod service;
 mod sources;
 mod streaming;

@@ -20,6 +20,15 @@ macro_rules! register_async_impls {
     }};
 }
 
+/// Registers a list of SPSC ring types, as `chanbench_registry::for_each_ring!` passes it.
+#[macro_export]
+macro_rules! register_rings {
+    ([$($ty:path),*], $matrix:expr) => {{
+        let matrix: &mut $crate::matrix::Matrix = $matrix;
+        $( matrix.add_ring::<$ty>(); )*
+    }};
+}
+
 /// Registers every async cell a concrete async implementation type can run, chosen by the async
 /// capability traits it implements: `register_async_impl!(&mut matrix, chanbench_tokio::TokioMpsc)`.
 #[macro_export]
@@ -54,10 +63,11 @@ macro_rules! registered_matrix {
         $crate::registered_matrix!(@sweep $shape, $crate::matrix::Sweep::new($reduced))
     }};
     (@sweep $shape:expr, $sweep:expr) => {{
-        use $crate::{register_async_impls, register_impls};
+        use $crate::{register_async_impls, register_impls, register_rings};
         let mut matrix = $crate::matrix::Matrix::sweeping($shape, $sweep);
         chanbench_registry::for_each_impl!(register_impls, (&mut matrix));
         chanbench_registry::for_each_async_impl!(register_async_impls, (&mut matrix));
+        chanbench_registry::for_each_ring!(register_rings, (&mut matrix));
         matrix.add_strategies();
         matrix.add_floor();
         matrix
