@@ -576,3 +576,120 @@ mod ring {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The oneshot checks: a correct control over tokio's oneshot, and one whose oneshots all share
+// one queue (a slot reused before it is spent), so a spent receiver gives a second message.
+
+mod oneshot {
+    use std::{
+        any::Any,
+        sync::{Arc, Mutex, mpsc},
+    };
+
+    use chanbench_core::{
+        RecvError, TryRecvError, conformance::run_checks, oneshot_conformance_checks,
+        shapes::oneshot::Oneshot,
+    };
+
+    use super::{FIXTURE, assert_rejected_by};
+
+    struct Control;
+    impl Oneshot for Control {
+        const ID: &'static str = "control-oneshot";
+        const NAME: &'static str = "control oneshot";
+        const LIBRARY: chanbench_core::Library = FIXTURE;
+        type RawSender<T: Send + Unpin + 'static> = tokio::sync::oneshot::Sender<T>;
+        type RawReceiver<T: Send + Unpin + 'static> = tokio::sync::oneshot::Receiver<T>;
+        fn raw_oneshot<T: Send + Unpin + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+            tokio::sync::oneshot::channel()
+        }
+        fn send<T: Send + Unpin + 'static>(tx: Self::RawSender<T>, msg: T) -> Result<(), T> {
+            tx.send(msg)
+        }
+        async fn recv<T: Send + Unpin + 'static>(rx: Self::RawReceiver<T>) -> Result<T, RecvError> {
+            rx.await.map_err(|_| RecvError)
+        }
+        fn try_recv<T: Send + Unpin + 'static>(
+            rx: &mut Self::RawReceiver<T>,
+        ) -> Result<T, TryRecvError> {
+            rx.try_recv().map_err(|e| match e {
+                tokio::sync::oneshot::error::TryRecvError::Empty => TryRecvError::Empty,
+                tokio::sync::oneshot::error::TryRecvError::Closed => TryRecvError::Disconnected,
+            })
+        }
+    }
+
+    /// One queue per message type, shared by every oneshot of that type.
+    type Shared<T> = (mpsc::Sender<T>, Arc<Mutex<mpsc::Receiver<T>>>);
+    static POOL: Mutex<Vec<Box<dyn Any + Send>>> = Mutex::new(Vec::new());
+
+    fn shared<T: Send + 'static>() -> Shared<T> {
+        let mut pool = POOL.lock().unwrap();
+        if let Some((tx, rx)) = pool.iter().find_map(|e| e.downcast_ref::<Shared<T>>()) {
+            return (tx.clone(), rx.clone());
+        }
+        let (tx, rx) = mpsc::channel();
+        let rx = Arc::new(Mutex::new(rx));
+        pool.push(Box::new((tx.clone(), rx.clone())));
+        (tx, rx)
+    }
+
+    struct Reuses;
+    impl Oneshot for Reuses {
+        const ID: &'static str = "reuses";
+        const NAME: &'static str = "reuses its slot";
+        const LIBRARY: chanbench_core::Library = FIXTURE;
+        type RawSender<T: Send + Unpin + 'static> = mpsc::Sender<T>;
+        type RawReceiver<T: Send + Unpin + 'static> = Arc<Mutex<mpsc::Receiver<T>>>;
+        fn raw_oneshot<T: Send + Unpin + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+            shared() // The defect: every oneshot of a type is one queue.
+        }
+        fn send<T: Send + Unpin + 'static>(tx: Self::RawSender<T>, msg: T) -> Result<(), T> {
+            tx.send(msg).map_err(|e| e.0)
+        }
+        async fn recv<T: Send + Unpin + 'static>(rx: Self::RawReceiver<T>) -> Result<T, RecvError> {
+            loop {
+                let next = rx.lock().unwrap().try_recv();
+                match next {
+                    Ok(v) => return Ok(v),
+                    Err(mpsc::TryRecvError::Disconnected) => return Err(RecvError),
+                    Err(mpsc::TryRecvError::Empty) => tokio::task::yield_now().await,
+                }
+            }
+        }
+        fn try_recv<T: Send + Unpin + 'static>(
+            rx: &mut Self::RawReceiver<T>,
+        ) -> Result<T, TryRecvError> {
+            rx.lock().unwrap().try_recv().map_err(|e| match e {
+                mpsc::TryRecvError::Empty => TryRecvError::Empty,
+                mpsc::TryRecvError::Disconnected => TryRecvError::Disconnected,
+            })
+        }
+    }
+
+    #[test]
+    fn the_control_oneshot_passes_every_check() {
+        let checks = oneshot_conformance_checks!(Control);
+        assert_eq!(checks.len(), 8);
+        let failures = run_checks(checks);
+        assert!(failures.is_empty(), "{failures:#?}");
+    }
+
+    #[test]
+    fn a_oneshot_that_delivers_twice_is_rejected() {
+        // Its receivers never see their sender go (the shared queue outlives it), so the
+        // disconnection check would only hang until the watchdog: it is left out here.
+        let checks = oneshot_conformance_checks!(Reuses)
+            .into_iter()
+            .filter(|(name, _)| !name.ends_with("oneshot_disconnection"))
+            .collect();
+        assert_rejected_by(
+            checks,
+            &[
+                "CurrentThread::oneshot_delivers_exactly_once",
+                "MultiThread::oneshot_delivers_exactly_once",
+            ],
+        );
+    }
+}

@@ -5,3 +5,10 @@ mod bounded {
 mod unbounded {
     chanbench_core::async_conformance_tests!(chanbench_crossfire_async::CrossfireAsyncUnbounded, flavors: [unbounded], extras: [multi_consumer]);
 }
+
+/// Its bounded(1) used once: the baseline beside the oneshots.
+mod one_slot {
+    chanbench_core::oneshot_conformance_tests!(
+        chanbench_core::shapes::oneshot::OneSlot<chanbench_crossfire_async::CrossfireAsync>
+    );
+}

@@ -4,6 +4,7 @@
 //! [`FuturesUnbounded`]. Single consumer, no bridge (the library has no blocking calls of its
 //! own). Its bounded capacity is "buffer plus one slot per sender", so `async_bounded(cap)`
 //! asks for a buffer of `cap - 1`: exactly `cap` with one sender, more with clones.
+//! [`FuturesOneshot`] is its `oneshot`, behind the [`Oneshot`] shape.
 //!
 //! ```
 //! use chanbench_futures::FuturesUnbounded;
@@ -17,8 +18,9 @@ use std::future::poll_fn;
 use chanbench_core::{
     Library, RecvError, SendError, TryRecvError, TrySendError,
     asynchronous::{AsyncBounded, AsyncChannel, AsyncUnbounded},
+    shapes::oneshot::Oneshot,
 };
-use futures_channel::mpsc;
+use futures_channel::{mpsc, oneshot};
 
 /// The version pinned in the workspace (a tidy test checks it against Cargo.lock).
 const FUTURES: Library = Library {
@@ -151,5 +153,45 @@ impl AsyncUnbounded for FuturesUnbounded {
     #[inline]
     fn raw_unbounded<T: Send + Unpin + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
         mpsc::unbounded()
+    }
+}
+
+/// `futures_channel::oneshot`, a channel for one message.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FuturesOneshot;
+
+impl Oneshot for FuturesOneshot {
+    const ID: &'static str = "futures-oneshot";
+    const NAME: &'static str = "futures oneshot";
+    const LIBRARY: Library = FUTURES;
+
+    type RawSender<T: Send + Unpin + 'static> = oneshot::Sender<T>;
+    type RawReceiver<T: Send + Unpin + 'static> = oneshot::Receiver<T>;
+
+    #[inline]
+    fn raw_oneshot<T: Send + Unpin + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+        oneshot::channel()
+    }
+
+    #[inline(always)]
+    fn send<T: Send + Unpin + 'static>(tx: Self::RawSender<T>, msg: T) -> Result<(), T> {
+        tx.send(msg)
+    }
+
+    #[inline(always)]
+    async fn recv<T: Send + Unpin + 'static>(rx: Self::RawReceiver<T>) -> Result<T, RecvError> {
+        rx.await.map_err(|oneshot::Canceled| RecvError)
+    }
+
+    /// futures' `try_recv` says "not yet" as `Ok(None)`.
+    #[inline(always)]
+    fn try_recv<T: Send + Unpin + 'static>(
+        rx: &mut Self::RawReceiver<T>,
+    ) -> Result<T, TryRecvError> {
+        match rx.try_recv() {
+            Ok(Some(msg)) => Ok(msg),
+            Ok(None) => Err(TryRecvError::Empty),
+            Err(oneshot::Canceled) => Err(TryRecvError::Disconnected),
+        }
     }
 }

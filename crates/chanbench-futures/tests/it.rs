@@ -5,3 +5,6 @@ mod bounded {
 mod unbounded {
     chanbench_core::async_conformance_tests!(chanbench_futures::FuturesUnbounded, flavors: [unbounded], extras: []);
 }
+mod oneshot {
+    chanbench_core::oneshot_conformance_tests!(chanbench_futures::FuturesOneshot);
+}

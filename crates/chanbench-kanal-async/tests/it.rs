@@ -9,3 +9,10 @@
 chanbench_core::async_conformance_tests!(chanbench_kanal_async::KanalAsync,
     flavors: [bounded, unbounded], extras: [zero_capacity, multi_consumer, bridge],
     known_failures: [recv_cancellation_loses_nothing]);
+
+/// Its bounded(1) used once: the baseline beside the oneshots.
+mod one_slot {
+    chanbench_core::oneshot_conformance_tests!(
+        chanbench_core::shapes::oneshot::OneSlot<chanbench_kanal_async::KanalAsync>
+    );
+}

@@ -11,7 +11,7 @@
 use chanbench_core::{
     Capabilities, Channel, Library,
     asynchronous::{AsyncCapabilities, AsyncChannel},
-    shapes::ring::Ring,
+    shapes::{oneshot::Oneshot, ring::Ring},
 };
 
 /// What reports need to know of a registered implementation: `Caps` is [`Capabilities`] for a
@@ -63,6 +63,18 @@ pub const ON_REQUEST: &[(&str, &str)] = &[
         "crossbeam-arrayqueue",
         "an MPMC queue used as an SPSC ring: measured beside the rings when asked for",
     ),
+    (
+        "tokio-oneshot",
+        "a oneshot, measured by the async-oneshot workload, which runs on request",
+    ),
+    (
+        "futures-oneshot",
+        "a oneshot, measured by the async-oneshot workload, which runs on request",
+    ),
+    (
+        "oneshot",
+        "a oneshot, measured by the async-oneshot workload, which runs on request",
+    ),
 ];
 
 /// Whether the implementation `id` is measured only when asked for ([`ON_REQUEST`]).
@@ -73,10 +85,24 @@ pub fn on_request(id: &str) -> bool {
 /// What reports need to know of a registered async implementation.
 pub type AsyncImplInfo = ImplInfo<AsyncCapabilities>;
 
-/// What reports need to know of a registered SPSC ring (a ring has no capability traits).
-pub type RingInfo = ImplInfo<()>;
+/// What reports need to know of a registered SPSC ring or oneshot (the shapes have no
+/// capability traits).
+pub type ShapeInfo = ImplInfo<()>;
 
-impl RingInfo {
+impl ShapeInfo {
+    /// Describes the oneshot `O`.
+    pub fn of_oneshot<O: Oneshot>() -> Self {
+        Self {
+            id: O::ID,
+            name: O::NAME,
+            library: O::LIBRARY,
+            capabilities: (),
+            type_name: std::any::type_name::<O>(),
+            known_failures: &[],
+            on_request: on_request(O::ID),
+        }
+    }
+
     /// Describes the ring `R`.
     pub fn of_ring<R: Ring>() -> Self {
         Self {
@@ -197,11 +223,28 @@ registry! { $ for_each_ring:
 }
 
 /// Every registered SPSC ring, in registry order.
-pub fn rings() -> Vec<RingInfo> {
+pub fn rings() -> Vec<ShapeInfo> {
     macro_rules! infos {
         ([$($ty:path),*]) => {
-            vec![$(RingInfo::of_ring::<$ty>()),*]
+            vec![$(ShapeInfo::of_ring::<$ty>()),*]
         };
     }
     for_each_ring!(infos)
+}
+
+registry! { $ for_each_oneshot:
+    chanbench_tokio::TokioOneshot,
+    chanbench_futures::FuturesOneshot,
+    chanbench_oneshot::OneshotCrate,
+}
+
+/// Every registered oneshot, in registry order (the bounded(1) baselines are the async
+/// implementations', not listed here).
+pub fn oneshots() -> Vec<ShapeInfo> {
+    macro_rules! infos {
+        ([$($ty:path),*]) => {
+            vec![$(ShapeInfo::of_oneshot::<$ty>()),*]
+        };
+    }
+    for_each_oneshot!(infos)
 }

@@ -187,12 +187,15 @@ fn assert_default_run(row: &[String], id: &str, on_request: bool) {
 fn the_implementations_on_request_are_registered_and_give_a_reason() {
     let sync = implementations();
     let asynchronous = async_implementations();
-    let rings = chanbench_registry::rings();
+    let shapes: Vec<_> = chanbench_registry::rings()
+        .into_iter()
+        .chain(chanbench_registry::oneshots())
+        .collect();
     for (id, reason) in chanbench_registry::ON_REQUEST {
         assert!(
             sync.iter().any(|i| i.id == *id)
                 || asynchronous.iter().any(|i| i.id == *id)
-                || rings.iter().any(|i| i.id == *id),
+                || shapes.iter().any(|i| i.id == *id),
             "ON_REQUEST names {id}, which is not registered"
         );
         assert!(reason.len() > 10, "{id}: say why it is on request");
@@ -258,7 +261,8 @@ fn adapters_are_forwarding_only() {
     let all = adapter_crates()
         .into_iter()
         .chain(async_adapter_crates())
-        .chain(ring_adapter_crates());
+        .chain(ring_adapter_crates())
+        .chain(crates_implementing("impl Oneshot for"));
     for (name, source) in all {
         let code: Vec<&str> = source
             .lines()
@@ -269,7 +273,8 @@ fn adapters_are_forwarding_only() {
         // Marker capabilities (`impl Rendezvous for X {}`) hold no code and are not counted.
         let types = source.matches("impl Channel for").count()
             + source.matches("impl AsyncChannel for").count()
-            + source.matches("impl Ring for").count();
+            + source.matches("impl Ring for").count()
+            + source.matches("impl Oneshot for").count();
         let counted = code
             .iter()
             .filter(|line| !(line.starts_with("impl ") && line.ends_with("{}")))
@@ -432,27 +437,35 @@ fn readme_async_table_matches_registry() {
     }
 }
 
-#[test]
-fn every_ring_crate_is_registered_with_its_locked_version_and_in_the_readme() {
-    let crates: BTreeSet<String> = ring_adapter_crates().into_iter().map(|(n, _)| n).collect();
-    let infos = chanbench_registry::rings();
+/// A shape's crates (those whose `src/lib.rs` has `marker`) are exactly its registered list's,
+/// each reports the version Cargo.lock has, and README's table under `heading` lists them in
+/// order with their library and whether the default run measures them.
+fn shape_is_registered_locked_and_in_the_readme(
+    marker: &str,
+    infos: &[chanbench_registry::ShapeInfo],
+    heading: &str,
+) {
+    let crates: BTreeSet<String> = crates_implementing(marker)
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
     let registered: BTreeSet<String> = infos
         .iter()
         .map(|info| info.type_name.split("::").next().unwrap().to_owned())
         .collect();
     assert!(
         crates.len() >= 3,
-        "expected the three rings, found {crates:?}"
+        "expected three {heading}, found {crates:?}"
     );
     assert_eq!(
         crates, registered,
-        "ring crates and the for_each_ring list differ"
+        "the crates with `{marker}` and the registry's list differ"
     );
     let lock: toml::Table = read("Cargo.lock")
         .parse()
         .expect("Cargo.lock is valid TOML");
     let packages = lock["package"].as_array().expect("[[package]] entries");
-    for info in &infos {
+    for info in infos {
         let locked: Vec<&str> = packages
             .iter()
             .filter(|p| p["name"].as_str() == Some(info.library.name))
@@ -460,21 +473,39 @@ fn every_ring_crate_is_registered_with_its_locked_version_and_in_the_readme() {
             .collect();
         assert_eq!(locked, [info.library.version], "{}", info.id);
     }
-    let rows = readme_rows("\n### ", "SPSC rings");
+    let rows = readme_rows("\n### ", heading);
     assert_eq!(
         rows.iter()
             .map(|row| row[0].trim_matches('`'))
             .collect::<Vec<_>>(),
         infos.iter().map(|info| info.id).collect::<Vec<_>>(),
-        "README's ring table must list exactly the registered rings, in registry order"
+        "README's {heading} table must list exactly the registered ones, in registry order"
     );
-    for (row, info) in rows.iter().zip(&infos) {
+    for (row, info) in rows.iter().zip(infos) {
         assert!(
             row[1].contains(info.library.name) && row[1].contains(info.library.version),
-            "README ring row {}: {:?}",
+            "README {heading} row {}: {:?}",
             info.id,
             row[1]
         );
         assert_default_run(row, info.id, info.on_request);
     }
+}
+
+#[test]
+fn every_ring_crate_is_registered_with_its_locked_version_and_in_the_readme() {
+    shape_is_registered_locked_and_in_the_readme(
+        "impl Ring for",
+        &chanbench_registry::rings(),
+        "SPSC rings",
+    );
+}
+
+#[test]
+fn every_oneshot_is_registered_with_its_locked_version_and_in_the_readme() {
+    shape_is_registered_locked_and_in_the_readme(
+        "impl Oneshot for",
+        &chanbench_registry::oneshots(),
+        "Oneshots",
+    );
 }

@@ -51,6 +51,8 @@ pub enum Workload {
     AsyncMpmc,
     /// Async: a message there and back between two tasks.
     AsyncPingPong,
+    /// Async, a shape beyond the channel: a request and its reply over a new oneshot each.
+    AsyncOneshot,
     /// Async bridge: a plain thread's blocking sends into a task.
     ThreadToTask,
     /// Async bridge: a task's sends into a plain thread's blocking receives.
@@ -267,7 +269,7 @@ pub struct WorkloadFacts {
 
 impl Workload {
     /// Every workload, in the order the report shows them.
-    pub const ALL: [Workload; 28] = [
+    pub const ALL: [Workload; 29] = [
         Workload::Seq,
         Workload::Spsc,
         Workload::Mpsc,
@@ -281,6 +283,7 @@ impl Workload {
         Workload::AsyncPingPong,
         Workload::ThreadToTask,
         Workload::TaskToThread,
+        Workload::AsyncOneshot,
         Workload::Distribute,
         Workload::Receive,
         Workload::Sources,
@@ -327,6 +330,7 @@ impl Workload {
             Workload::AsyncMpsc =>  row("async-mpsc", Channel,  Message,   STREAMING,                                     L::None,      Saturated, "tasks: producers from the cores, one consumer"),
             Workload::AsyncMpmc =>  row("async-mpmc", Channel,  Message,   STREAMING,                                     L::None,      Saturated, "tasks: producers and consumers from the cores"),
             Workload::AsyncPingPong => row("async-ping-pong", Channel, RoundTrip, ROUND_TRIP,                          L::None,      Saturated, "tasks: a message there and back"),
+            Workload::AsyncOneshot => row("async-oneshot", Channel, Request, none("a new channel per request, not a transfer"), L::None, Saturated, "tasks: a request and its reply over a new oneshot each (or a bounded(1) channel used once)"),
             Workload::ThreadToTask => row("thread-to-task", Channel, Message,  STREAMING,                                  L::None,      Saturated, "a plain thread's blocking sends into a task"),
             Workload::TaskToThread => row("task-to-thread", Channel, Message,  STREAMING,                                  L::None,      Saturated, "a task's sends into a plain thread's blocking receives"),
             Workload::OfferedLoad => row("offered-load", Behaviour, Message, none("paced: the time is the schedule's"),  L::Intended,  Paced,     "latency at 10-95% of the channel's own saturation rate, from intended send times"),
@@ -351,6 +355,7 @@ impl Workload {
                 | Workload::AsyncPingPong
                 | Workload::ThreadToTask
                 | Workload::TaskToThread
+                | Workload::AsyncOneshot
                 | Workload::AsyncOfferedLoad
                 | Workload::AsyncFairness
                 | Workload::AsyncBackgroundLoad
@@ -371,9 +376,9 @@ impl Workload {
     }
 
     /// Whether its cells run only when asked for by name (`--workload`) or in the full profile:
-    /// the behaviour families, which the default run's time budget leaves out.
+    /// the behaviour families and the oneshots, which the default run's time budget leaves out.
     pub fn on_request(self) -> bool {
-        self.facts().kind == Kind::Behaviour
+        self.facts().kind == Kind::Behaviour || self == Workload::AsyncOneshot
     }
 
     /// Whether each process that runs one of its cells stores an

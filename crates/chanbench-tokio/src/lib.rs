@@ -3,7 +3,8 @@
 //! tokio's bounded and unbounded channels are different types, so they are two
 //! implementations, as std's are: [`TokioMpsc`] (`channel(cap)`, capacity at least 1: tokio
 //! panics on 0) and [`TokioUnbounded`] (`unbounded_channel()`). Single consumer; both bridge a
-//! plain thread and a task (`blocking_send`, `blocking_recv`).
+//! plain thread and a task (`blocking_send`, `blocking_recv`). [`TokioOneshot`] is its
+//! `oneshot`, behind the [`Oneshot`] shape.
 //!
 //! ```
 //! use chanbench_tokio::TokioMpsc;
@@ -15,8 +16,9 @@
 use chanbench_core::{
     Library, RecvError, SendError, TryRecvError, TrySendError,
     asynchronous::{AsyncBounded, AsyncChannel, AsyncUnbounded, Bridge},
+    shapes::oneshot::Oneshot,
 };
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 /// The version pinned in the workspace (a tidy test checks it against Cargo.lock).
 const TOKIO: Library = Library {
@@ -169,5 +171,44 @@ impl Bridge for TokioUnbounded {
         rx: &mut Self::RawReceiver<T>,
     ) -> Result<T, RecvError> {
         rx.blocking_recv().ok_or(RecvError)
+    }
+}
+
+/// `tokio::sync::oneshot`, a channel for one message.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokioOneshot;
+
+impl Oneshot for TokioOneshot {
+    const ID: &'static str = "tokio-oneshot";
+    const NAME: &'static str = "tokio oneshot";
+    const LIBRARY: Library = TOKIO;
+
+    type RawSender<T: Send + Unpin + 'static> = oneshot::Sender<T>;
+    type RawReceiver<T: Send + Unpin + 'static> = oneshot::Receiver<T>;
+
+    #[inline]
+    fn raw_oneshot<T: Send + Unpin + 'static>() -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+        oneshot::channel()
+    }
+
+    #[inline(always)]
+    fn send<T: Send + Unpin + 'static>(tx: Self::RawSender<T>, msg: T) -> Result<(), T> {
+        tx.send(msg)
+    }
+
+    #[inline(always)]
+    async fn recv<T: Send + Unpin + 'static>(rx: Self::RawReceiver<T>) -> Result<T, RecvError> {
+        rx.await
+            .map_err(|oneshot::error::RecvError { .. }| RecvError)
+    }
+
+    #[inline(always)]
+    fn try_recv<T: Send + Unpin + 'static>(
+        rx: &mut Self::RawReceiver<T>,
+    ) -> Result<T, TryRecvError> {
+        rx.try_recv().map_err(|e| match e {
+            oneshot::error::TryRecvError::Empty => TryRecvError::Empty,
+            oneshot::error::TryRecvError::Closed => TryRecvError::Disconnected,
+        })
     }
 }

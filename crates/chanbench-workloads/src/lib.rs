@@ -34,6 +34,7 @@ pub mod hogs;
 pub mod job;
 pub mod knob;
 pub mod matrix;
+pub mod oneshot;
 pub mod paired;
 pub mod payload;
 pub mod placement;

@@ -27,6 +27,7 @@ pub fn describe(
     listed: &[Listed],
     profile: &str,
     repeat: u32,
+    impls_asked: bool,
 ) -> String {
     let mut out = format!(
         "profile {profile}, {repeat} process{} per placement; nothing is measured or stored\n",
@@ -41,43 +42,73 @@ pub fn describe(
         );
     }
     let keys = || listed.iter().flat_map(|l| &l.keys);
-    let measured: BTreeSet<&str> = keys().map(|k| k.implementation()).collect();
-    let in_order = |ids: Vec<&'static str>| -> Vec<&'static str> {
-        let mut seen = Vec::new();
-        for id in ids {
+    // The registered ids of one family, in registry order, that cells matching `family` name.
+    let family = |registered: Vec<&'static str>, of: &dyn Fn(Workload) -> bool| {
+        let measured: BTreeSet<&str> = keys()
+            .filter(|k| of(k.workload()))
+            .map(|k| k.implementation())
+            .collect();
+        let mut seen: Vec<&'static str> = Vec::new();
+        for id in registered {
             if measured.contains(id) && !seen.contains(&id) {
                 seen.push(id);
             }
         }
         seen
     };
-    let sync = in_order(
+    let channel = |w: Workload| w != Workload::AsyncOneshot;
+    let sync = family(
         chanbench_registry::implementations()
             .iter()
             .map(|i| i.id)
             .collect(),
+        &|w| !w.is_async(),
     );
-    let asynchronous = in_order(
+    let asynchronous = family(
         chanbench_registry::async_implementations()
             .iter()
             .map(|i| i.id)
             .collect(),
+        &|w| w.is_async() && channel(w),
     );
-    let rings = in_order(chanbench_registry::rings().iter().map(|i| i.id).collect());
+    let rings = family(
+        chanbench_registry::rings().iter().map(|i| i.id).collect(),
+        &|w| !w.is_async(),
+    );
+    let oneshots = family(
+        chanbench_registry::oneshots()
+            .iter()
+            .map(|i| i.id)
+            .chain(
+                chanbench_registry::async_implementations()
+                    .iter()
+                    .map(|i| i.id),
+            )
+            .collect(),
+        &|w| w == Workload::AsyncOneshot,
+    );
     out += &format!(
-        "implementations: {} (sync); {} (async); {} (SPSC rings)\n",
+        "implementations: {} (sync); {} (async); {} (SPSC rings); {} (oneshots and bounded(1) \
+         baselines)\n",
         or_none(&sync),
         or_none(&asynchronous),
-        or_none(&rings)
+        or_none(&rings),
+        or_none(&oneshots)
     );
+    let measured: BTreeSet<&str> = keys().map(|k| k.implementation()).collect();
     let left: Vec<&str> = chanbench_registry::ON_REQUEST
         .iter()
         .map(|(id, _)| *id)
         .filter(|id| !measured.contains(id))
         .collect();
     if !left.is_empty() {
+        let how = if impls_asked {
+            "no cells in the workloads asked for"
+        } else {
+            "--impl all, or name them"
+        };
         out += &format!(
-            "  on request, not in this run: {} (--impl all, or name them)\n",
+            "  on request, not in this run: {} ({how})\n",
             left.join(", ")
         );
     }
@@ -118,6 +149,8 @@ mod tests {
 
     use super::*;
 
+    /// A listing of `u64` cells of these implementations; those named `tokio-*` or ending in
+    /// `-oneshot` are async, the first in `async-spsc`, the second in `async-oneshot`.
     fn listed(ids: &[&str], plan: Plan) -> Listed {
         Listed {
             cells: ids.len() as u64,
@@ -126,7 +159,14 @@ mod tests {
                 .map(|id| {
                     let id: &'static str = Box::leak(id.to_string().into_boxed_str());
                     let params = Params::new(Capacity::Bounded(1024), Payload::opaque("u64"), 2);
-                    CellKey::new(Workload::Spsc, id, params)
+                    let workload = if id.ends_with("oneshot") {
+                        Workload::AsyncOneshot
+                    } else if id.starts_with("tokio") {
+                        Workload::AsyncSpsc
+                    } else {
+                        Workload::Spsc
+                    };
+                    CellKey::new(workload, id, params)
                 })
                 .collect(),
             plan: Some(plan),
@@ -159,6 +199,7 @@ mod tests {
             &[listed(&["crossbeam", "tokio-mpsc"], plan)],
             "default",
             5,
+            false,
         );
         assert!(text.contains("one-core (cores 0): 2 cells"), "{text}");
         assert!(
@@ -185,15 +226,27 @@ mod tests {
                     "rtrb",
                     "ringbuf",
                     "crossbeam-arrayqueue",
+                    "tokio-oneshot",
+                    "futures-oneshot",
+                    "oneshot",
                 ],
                 plan,
             )],
             "default",
             1,
+            true,
         );
         assert!(!all.contains("--impl all"), "{all}");
         assert!(
-            all.contains("(SPSC rings)") && all.contains("rtrb, ringbuf, crossbeam-arrayqueue"),
+            all.contains("rtrb, ringbuf, crossbeam-arrayqueue (SPSC rings)"),
+            "{all}"
+        );
+        assert!(
+            all.contains("tokio-oneshot, futures-oneshot, oneshot (oneshots"),
+            "{all}"
+        );
+        assert!(
+            !all.contains("on request, not in this run: crossfire"),
             "{all}"
         );
     }

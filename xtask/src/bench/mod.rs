@@ -201,7 +201,13 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
     if args.list {
         print!(
             "{}",
-            list::describe(&placements, &listed, environment.profile.name(), repeat)
+            list::describe(
+                &placements,
+                &listed,
+                environment.profile.name(),
+                repeat,
+                !environment.request.impls.is_empty()
+            )
         );
         // The listing's scratch folder is all this run left behind.
         fs::remove_dir_all(runs_dir(root).join(&run))

@@ -30,16 +30,24 @@ mod bounded;
 mod extras;
 mod general;
 mod limits;
+#[cfg(feature = "async-conformance")]
+mod oneshot;
 mod payloads;
 mod ring;
+#[cfg(feature = "async-conformance")]
+mod runtime;
 mod watchdog;
 
 pub use bounded::*;
 pub use extras::*;
 pub use general::*;
 pub use limits::*;
+#[cfg(feature = "async-conformance")]
+pub use oneshot::*;
 pub use payloads::{LARGE_BYTES, Large, Payload};
 pub use ring::*;
+#[cfg(feature = "async-conformance")]
+pub use runtime::Runtime;
 pub use watchdog::{Failure, NamedCheck, run, run_checks, run_expecting};
 
 // ---------------------------------------------------------------------------------------------
@@ -215,6 +223,126 @@ macro_rules! __conformance_stamp {
         $v.push((
             ::std::format!("{}::{}", $prefix, stringify!($check)),
             ::std::boxed::Box::new(|| $crate::conformance::$check::<$chan, _>($make)),
+        ));
+    )*};
+}
+
+// ---------------------------------------------------------------------------------------------
+// The shapes' macros: the ring checks and the oneshot checks, stamped as tests or listed.
+
+/// Stamps one `#[test]` per ring check for a ring implementation, and a test that its id is
+/// kebab-case: `ring_conformance_tests!(chanbench_rtrb::Rtrb);`.
+#[macro_export]
+macro_rules! ring_conformance_tests {
+    ($ring:ty) => {
+        mod ring_conformance {
+            #[allow(unused_imports)]
+            use super::*;
+            $crate::__ring_checks!(tests; $ring);
+        }
+    };
+}
+
+/// The ring checks as a list of `(name, check)` for [`run_checks`](crate::conformance::run_checks).
+#[macro_export]
+macro_rules! ring_conformance_checks {
+    ($ring:ty) => {{
+        let mut checks: ::std::vec::Vec<$crate::conformance::NamedCheck> = ::std::vec::Vec::new();
+        $crate::__ring_checks!((list checks); $ring);
+        checks
+    }};
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __ring_checks {
+    ($mode:tt; $ring:ty) => {
+        $crate::__ring_stamp!($mode; $ring; ring_fifo, ring_full_hands_back_and_keeps_the_unread,
+            ring_two_threads_in_order, ring_drops_exactly_once);
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __ring_stamp {
+    (tests; $ring:ty; $($check:ident),*) => {$(
+        #[test]
+        fn $check() {
+            $crate::conformance::run(
+                concat!(module_path!(), "::", stringify!($check)),
+                || $crate::conformance::$check::<$ring>(),
+            );
+        }
+    )*};
+    ((list $v:ident); $ring:ty; $($check:ident),*) => {$(
+        $v.push((
+            ::std::string::ToString::to_string(stringify!($check)),
+            ::std::boxed::Box::new(|| $crate::conformance::$check::<$ring>()),
+        ));
+    )*};
+}
+
+/// Stamps one `#[test]` per oneshot check and runtime flavour:
+/// `oneshot_conformance_tests!(chanbench_oneshot::OneshotCrate);`.
+#[macro_export]
+macro_rules! oneshot_conformance_tests {
+    ($oneshot:ty) => {
+        mod oneshot_conformance {
+            #[allow(unused_imports)]
+            use super::*;
+            mod current_thread {
+                #[allow(unused_imports)]
+                use super::*;
+                $crate::__oneshot_checks!(tests; CurrentThread; $oneshot);
+            }
+            mod multi_thread {
+                #[allow(unused_imports)]
+                use super::*;
+                $crate::__oneshot_checks!(tests; MultiThread; $oneshot);
+            }
+        }
+    };
+}
+
+/// The oneshot checks on both runtime flavours, as a list of `(name, check)` for
+/// [`run_checks`](crate::conformance::run_checks).
+#[macro_export]
+macro_rules! oneshot_conformance_checks {
+    ($oneshot:ty) => {{
+        let mut checks: ::std::vec::Vec<$crate::conformance::NamedCheck> = ::std::vec::Vec::new();
+        $crate::__oneshot_checks!((list checks); CurrentThread; $oneshot);
+        $crate::__oneshot_checks!((list checks); MultiThread; $oneshot);
+        checks
+    }};
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __oneshot_checks {
+    ($mode:tt; $rt:ident; $oneshot:ty) => {
+        $crate::__oneshot_stamp!($mode; $rt; $oneshot; oneshot_delivers,
+            oneshot_delivers_exactly_once, oneshot_disconnection, oneshot_drops_exactly_once);
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __oneshot_stamp {
+    (tests; $rt:ident; $oneshot:ty; $($check:ident),*) => {$(
+        #[test]
+        fn $check() {
+            $crate::conformance::run(
+                concat!(module_path!(), "::", stringify!($check)),
+                || $crate::conformance::$check::<$oneshot>($crate::conformance::Runtime::$rt),
+            );
+        }
+    )*};
+    ((list $v:ident); $rt:ident; $oneshot:ty; $($check:ident),*) => {$(
+        $v.push((
+            ::std::format!("{}::{}", stringify!($rt), stringify!($check)),
+            ::std::boxed::Box::new(|| $crate::conformance::$check::<$oneshot>(
+                $crate::conformance::Runtime::$rt,
+            )),
         ));
     )*};
 }

@@ -3,4 +3,5 @@
 //! call per method, its conformance checks in [`conformance`](crate::conformance) (feature
 //! `conformance`), its list in `chanbench-registry`.
 
+pub mod oneshot;
 pub mod ring;

@@ -61,6 +61,7 @@ mod fan_in;
 #[doc(hidden)]
 pub mod job;
 mod mode;
+mod oneshot;
 mod ping_pong;
 mod receive;
 #[doc(hidden)]

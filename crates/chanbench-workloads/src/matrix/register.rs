@@ -29,6 +29,15 @@ macro_rules! register_rings {
     }};
 }
 
+/// Registers a list of oneshot types, as `chanbench_registry::for_each_oneshot!` passes it.
+#[macro_export]
+macro_rules! register_oneshots {
+    ([$($ty:path),*], $matrix:expr) => {{
+        let matrix: &mut $crate::matrix::Matrix = $matrix;
+        $( matrix.add_oneshot::<$ty>(&[]); )*
+    }};
+}
+
 /// Registers every async cell a concrete async implementation type can run, chosen by the async
 /// capability traits it implements: `register_async_impl!(&mut matrix, chanbench_tokio::TokioMpsc)`.
 #[macro_export]
@@ -39,8 +48,8 @@ macro_rules! register_async_impl {
         {
             #[allow(unused_imports)]
             use $crate::matrix::register::async_probe::{
-                Bounded as _, BoundedBridge as _, BoundedMulti as _, Lacks as _, Unbounded as _,
-                UnboundedBridge as _, UnboundedMulti as _,
+                Bounded as _, BoundedBridge as _, BoundedMulti as _, Lacks as _, OneSlot as _,
+                Unbounded as _, UnboundedBridge as _, UnboundedMulti as _,
             };
             let probe = $crate::matrix::register::probe::Probe::<$chan>::new();
             (&probe).async_bounded(matrix);
@@ -49,6 +58,7 @@ macro_rules! register_async_impl {
             (&probe).async_unbounded_multi(matrix);
             (&probe).async_bounded_bridge(matrix);
             (&probe).async_unbounded_bridge(matrix);
+            (&probe).async_one_slot(matrix);
         }
         matrix.note_async_impl::<$chan>(capabilities);
     }};
@@ -63,11 +73,12 @@ macro_rules! registered_matrix {
         $crate::registered_matrix!(@sweep $shape, $crate::matrix::Sweep::new($reduced))
     }};
     (@sweep $shape:expr, $sweep:expr) => {{
-        use $crate::{register_async_impls, register_impls, register_rings};
+        use $crate::{register_async_impls, register_impls, register_oneshots, register_rings};
         let mut matrix = $crate::matrix::Matrix::sweeping($shape, $sweep);
         chanbench_registry::for_each_impl!(register_impls, (&mut matrix));
         chanbench_registry::for_each_async_impl!(register_async_impls, (&mut matrix));
         chanbench_registry::for_each_ring!(register_rings, (&mut matrix));
+        chanbench_registry::for_each_oneshot!(register_oneshots, (&mut matrix));
         matrix.add_strategies();
         matrix.add_floor();
         matrix
@@ -196,6 +207,7 @@ pub mod async_probe {
         fn async_unbounded_multi(&self, _: &mut Matrix) {}
         fn async_bounded_bridge(&self, _: &mut Matrix) {}
         fn async_unbounded_bridge(&self, _: &mut Matrix) {}
+        fn async_one_slot(&self, _: &mut Matrix) {}
     }
     impl<C> Lacks for &Probe<C> {}
 
@@ -220,5 +232,9 @@ pub mod async_probe {
     });
     combo!(UnboundedBridge: AsyncUnbounded, Bridge => async_unbounded_bridge |m| {
         m.add_bridges::<C, Unbound>(Unbound, &[U, Br]);
+    });
+    // The oneshots' baseline: each async MPMC library's bounded(1), used once per request.
+    combo!(OneSlot: AsyncBounded, AsyncMultiConsumer => async_one_slot |m| {
+        m.add_oneshot::<chanbench_core::shapes::oneshot::OneSlot<C>>(&[B, Mc]);
     });
 }
