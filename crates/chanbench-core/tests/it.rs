@@ -693,3 +693,94 @@ mod oneshot {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The broadcast checks: a correct control over tokio's broadcast, and one whose later
+// subscribers are left out (each gets a channel of its own that nobody sends on).
+
+mod broadcast {
+    use chanbench_core::{
+        SendError, TrySendError, broadcast_conformance_checks,
+        conformance::run_checks,
+        shapes::broadcast::{Broadcast, BroadcastRecvError, Lagging},
+    };
+    use tokio::sync::broadcast;
+
+    use super::{FIXTURE, assert_rejected_by};
+
+    fn recv_error(e: broadcast::error::RecvError) -> BroadcastRecvError {
+        match e {
+            broadcast::error::RecvError::Closed => BroadcastRecvError::Closed,
+            broadcast::error::RecvError::Lagged(n) => BroadcastRecvError::Lagged(n),
+        }
+    }
+
+    macro_rules! over_tokio {
+        ($name:ident, $id:literal, |$tx:ident| $subscribe:expr) => {
+            struct $name;
+            impl Broadcast for $name {
+                const ID: &'static str = $id;
+                const NAME: &'static str = $id;
+                const LIBRARY: chanbench_core::Library = FIXTURE;
+                const LAGGING: Lagging = Lagging::DropsOldest;
+                type RawSender<T: Clone + Send + Sync + Unpin + 'static> = broadcast::Sender<T>;
+                type RawReceiver<T: Clone + Send + Sync + Unpin + 'static> = broadcast::Receiver<T>;
+                fn raw_broadcast<T: Clone + Send + Sync + Unpin + 'static>(
+                    capacity: usize,
+                ) -> (broadcast::Sender<T>, broadcast::Receiver<T>) {
+                    broadcast::channel(capacity)
+                }
+                fn subscribe<T: Clone + Send + Sync + Unpin + 'static>(
+                    $tx: &broadcast::Sender<T>,
+                ) -> broadcast::Receiver<T> {
+                    $subscribe
+                }
+                async fn send<T: Clone + Send + Sync + Unpin + 'static>(
+                    tx: &broadcast::Sender<T>,
+                    msg: T,
+                ) -> Result<(), SendError<T>> {
+                    tx.send(msg).map(drop).map_err(|e| SendError::returned(e.0))
+                }
+                fn try_send<T: Clone + Send + Sync + Unpin + 'static>(
+                    tx: &broadcast::Sender<T>,
+                    msg: T,
+                ) -> Result<(), TrySendError<T>> {
+                    tx.send(msg)
+                        .map(drop)
+                        .map_err(|e| TrySendError::Disconnected(e.0))
+                }
+                async fn recv<T: Clone + Send + Sync + Unpin + 'static>(
+                    rx: &mut broadcast::Receiver<T>,
+                ) -> Result<T, BroadcastRecvError> {
+                    rx.recv().await.map_err(recv_error)
+                }
+            }
+        };
+    }
+
+    over_tokio!(Control, "control-broadcast", |tx| tx.subscribe());
+    // The defect: a later subscriber's channel is its own, and its sender is dropped at once.
+    over_tokio!(SkipsASubscriber, "skips-a-subscriber", |_tx| {
+        broadcast::channel(1).1
+    });
+
+    #[test]
+    fn the_control_broadcast_passes_every_check() {
+        let checks = broadcast_conformance_checks!(Control);
+        assert_eq!(checks.len(), 8);
+        let failures = run_checks(checks);
+        assert!(failures.is_empty(), "{failures:#?}");
+    }
+
+    #[test]
+    fn a_broadcast_that_skips_a_subscriber_is_rejected() {
+        assert_rejected_by(
+            broadcast_conformance_checks!(SkipsASubscriber),
+            &[
+                "CurrentThread::broadcast_every_subscriber_gets_every_message",
+                "MultiThread::broadcast_subscriber_tasks_account_for_every_message",
+                "MultiThread::broadcast_late_subscriber_starts_at_its_subscription",
+            ],
+        );
+    }
+}

@@ -11,7 +11,7 @@
 use chanbench_core::{
     Capabilities, Channel, Library,
     asynchronous::{AsyncCapabilities, AsyncChannel},
-    shapes::{oneshot::Oneshot, ring::Ring},
+    shapes::{broadcast::Broadcast, oneshot::Oneshot, ring::Ring},
 };
 
 /// What reports need to know of a registered implementation: `Caps` is [`Capabilities`] for a
@@ -75,6 +75,14 @@ pub const ON_REQUEST: &[(&str, &str)] = &[
         "oneshot",
         "a oneshot, measured by the async-oneshot workload, which runs on request",
     ),
+    (
+        "tokio-broadcast",
+        "a broadcast, measured by the async-broadcast workload, which runs on request",
+    ),
+    (
+        "async-broadcast",
+        "a broadcast, measured by the async-broadcast workload, which runs on request",
+    ),
 ];
 
 /// Whether the implementation `id` is measured only when asked for ([`ON_REQUEST`]).
@@ -85,11 +93,24 @@ pub fn on_request(id: &str) -> bool {
 /// What reports need to know of a registered async implementation.
 pub type AsyncImplInfo = ImplInfo<AsyncCapabilities>;
 
-/// What reports need to know of a registered SPSC ring or oneshot (the shapes have no
-/// capability traits).
+/// What reports need to know of a registered SPSC ring, oneshot or broadcast (the shapes have
+/// no capability traits).
 pub type ShapeInfo = ImplInfo<()>;
 
 impl ShapeInfo {
+    /// Describes the broadcast `B`.
+    pub fn of_broadcast<B: Broadcast>() -> Self {
+        Self {
+            id: B::ID,
+            name: B::NAME,
+            library: B::LIBRARY,
+            capabilities: (),
+            type_name: std::any::type_name::<B>(),
+            known_failures: &[],
+            on_request: on_request(B::ID),
+        }
+    }
+
     /// Describes the oneshot `O`.
     pub fn of_oneshot<O: Oneshot>() -> Self {
         Self {
@@ -247,4 +268,19 @@ pub fn oneshots() -> Vec<ShapeInfo> {
         };
     }
     for_each_oneshot!(infos)
+}
+
+registry! { $ for_each_broadcast:
+    chanbench_tokio::TokioBroadcast,
+    chanbench_async_broadcast::AsyncBroadcast,
+}
+
+/// Every registered broadcast, in registry order.
+pub fn broadcasts() -> Vec<ShapeInfo> {
+    macro_rules! infos {
+        ([$($ty:path),*]) => {
+            vec![$(ShapeInfo::of_broadcast::<$ty>()),*]
+        };
+    }
+    for_each_broadcast!(infos)
 }

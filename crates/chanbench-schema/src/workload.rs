@@ -53,6 +53,8 @@ pub enum Workload {
     AsyncPingPong,
     /// Async, a shape beyond the channel: a request and its reply over a new oneshot each.
     AsyncOneshot,
+    /// Async, a shape beyond the channel: every message to every subscriber.
+    AsyncBroadcast,
     /// Async bridge: a plain thread's blocking sends into a task.
     ThreadToTask,
     /// Async bridge: a task's sends into a plain thread's blocking receives.
@@ -269,7 +271,7 @@ pub struct WorkloadFacts {
 
 impl Workload {
     /// Every workload, in the order the report shows them.
-    pub const ALL: [Workload; 29] = [
+    pub const ALL: [Workload; 30] = [
         Workload::Seq,
         Workload::Spsc,
         Workload::Mpsc,
@@ -284,6 +286,7 @@ impl Workload {
         Workload::ThreadToTask,
         Workload::TaskToThread,
         Workload::AsyncOneshot,
+        Workload::AsyncBroadcast,
         Workload::Distribute,
         Workload::Receive,
         Workload::Sources,
@@ -331,6 +334,7 @@ impl Workload {
             Workload::AsyncMpmc =>  row("async-mpmc", Channel,  Message,   STREAMING,                                     L::None,      Saturated, "tasks: producers and consumers from the cores"),
             Workload::AsyncPingPong => row("async-ping-pong", Channel, RoundTrip, ROUND_TRIP,                          L::None,      Saturated, "tasks: a message there and back"),
             Workload::AsyncOneshot => row("async-oneshot", Channel, Request, none("a new channel per request, not a transfer"), L::None, Saturated, "tasks: a request and its reply over a new oneshot each (or a bounded(1) channel used once)"),
+            Workload::AsyncBroadcast => row("async-broadcast", Channel, Message, none("each message is copied to every subscriber"), L::None, Saturated, "tasks: one sender, every message to 1, 2 and twice as many subscribers as cores"),
             Workload::ThreadToTask => row("thread-to-task", Channel, Message,  STREAMING,                                  L::None,      Saturated, "a plain thread's blocking sends into a task"),
             Workload::TaskToThread => row("task-to-thread", Channel, Message,  STREAMING,                                  L::None,      Saturated, "a task's sends into a plain thread's blocking receives"),
             Workload::OfferedLoad => row("offered-load", Behaviour, Message, none("paced: the time is the schedule's"),  L::Intended,  Paced,     "latency at 10-95% of the channel's own saturation rate, from intended send times"),
@@ -356,6 +360,7 @@ impl Workload {
                 | Workload::ThreadToTask
                 | Workload::TaskToThread
                 | Workload::AsyncOneshot
+                | Workload::AsyncBroadcast
                 | Workload::AsyncOfferedLoad
                 | Workload::AsyncFairness
                 | Workload::AsyncBackgroundLoad
@@ -376,9 +381,11 @@ impl Workload {
     }
 
     /// Whether its cells run only when asked for by name (`--workload`) or in the full profile:
-    /// the behaviour families and the oneshots, which the default run's time budget leaves out.
+    /// the behaviour families, the oneshots and the broadcasts, which the default run's time
+    /// budget leaves out.
     pub fn on_request(self) -> bool {
-        self.facts().kind == Kind::Behaviour || self == Workload::AsyncOneshot
+        self.facts().kind == Kind::Behaviour
+            || matches!(self, Workload::AsyncOneshot | Workload::AsyncBroadcast)
     }
 
     /// Whether each process that runs one of its cells stores an

@@ -4,7 +4,8 @@
 //! implementations, as std's are: [`TokioMpsc`] (`channel(cap)`, capacity at least 1: tokio
 //! panics on 0) and [`TokioUnbounded`] (`unbounded_channel()`). Single consumer; both bridge a
 //! plain thread and a task (`blocking_send`, `blocking_recv`). [`TokioOneshot`] is its
-//! `oneshot`, behind the [`Oneshot`] shape.
+//! `oneshot`, behind the [`Oneshot`] shape, and [`TokioBroadcast`] its `broadcast`, behind the
+//! [`Broadcast`] shape.
 //!
 //! ```
 //! use chanbench_tokio::TokioMpsc;
@@ -16,9 +17,12 @@
 use chanbench_core::{
     Library, RecvError, SendError, TryRecvError, TrySendError,
     asynchronous::{AsyncBounded, AsyncChannel, AsyncUnbounded, Bridge},
-    shapes::oneshot::Oneshot,
+    shapes::{
+        broadcast::{Broadcast, BroadcastRecvError, Lagging},
+        oneshot::Oneshot,
+    },
 };
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{broadcast, mpsc, oneshot};
 
 /// The version pinned in the workspace (a tidy test checks it against Cargo.lock).
 const TOKIO: Library = Library {
@@ -209,6 +213,64 @@ impl Oneshot for TokioOneshot {
         rx.try_recv().map_err(|e| match e {
             oneshot::error::TryRecvError::Empty => TryRecvError::Empty,
             oneshot::error::TryRecvError::Closed => TryRecvError::Disconnected,
+        })
+    }
+}
+
+/// `tokio::sync::broadcast`: every subscriber receives every message; the sender never waits,
+/// and a subscriber that falls behind loses the oldest messages and is told how many.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokioBroadcast;
+
+impl Broadcast for TokioBroadcast {
+    const ID: &'static str = "tokio-broadcast";
+    const NAME: &'static str = "tokio broadcast";
+    const LIBRARY: Library = TOKIO;
+    const LAGGING: Lagging = Lagging::DropsOldest;
+
+    type RawSender<T: Clone + Send + Sync + Unpin + 'static> = broadcast::Sender<T>;
+    type RawReceiver<T: Clone + Send + Sync + Unpin + 'static> = broadcast::Receiver<T>;
+
+    #[inline]
+    fn raw_broadcast<T: Clone + Send + Sync + Unpin + 'static>(
+        capacity: usize,
+    ) -> (Self::RawSender<T>, Self::RawReceiver<T>) {
+        broadcast::channel(capacity)
+    }
+
+    #[inline]
+    fn subscribe<T: Clone + Send + Sync + Unpin + 'static>(
+        tx: &Self::RawSender<T>,
+    ) -> Self::RawReceiver<T> {
+        tx.subscribe()
+    }
+
+    /// tokio's send never waits: it is the same call as `try_send`'s.
+    #[inline(always)]
+    async fn send<T: Clone + Send + Sync + Unpin + 'static>(
+        tx: &Self::RawSender<T>,
+        msg: T,
+    ) -> Result<(), SendError<T>> {
+        tx.send(msg).map(drop).map_err(|e| SendError::returned(e.0))
+    }
+
+    #[inline(always)]
+    fn try_send<T: Clone + Send + Sync + Unpin + 'static>(
+        tx: &Self::RawSender<T>,
+        msg: T,
+    ) -> Result<(), TrySendError<T>> {
+        tx.send(msg)
+            .map(drop)
+            .map_err(|e| TrySendError::Disconnected(e.0))
+    }
+
+    #[inline(always)]
+    async fn recv<T: Clone + Send + Sync + Unpin + 'static>(
+        rx: &mut Self::RawReceiver<T>,
+    ) -> Result<T, BroadcastRecvError> {
+        rx.recv().await.map_err(|e| match e {
+            broadcast::error::RecvError::Closed => BroadcastRecvError::Closed,
+            broadcast::error::RecvError::Lagged(n) => BroadcastRecvError::Lagged(n),
         })
     }
 }

@@ -1,5 +1,5 @@
 //! The async conformance suite, run against tokio's bounded and unbounded mpsc; the oneshot
-//! checks against its oneshot.
+//! and broadcast checks against its oneshot and broadcast.
 mod bounded {
     chanbench_core::async_conformance_tests!(chanbench_tokio::TokioMpsc, flavors: [bounded], extras: [bridge]);
 }
@@ -8,4 +8,7 @@ mod unbounded {
 }
 mod oneshot {
     chanbench_core::oneshot_conformance_tests!(chanbench_tokio::TokioOneshot);
+}
+mod broadcast {
+    chanbench_core::broadcast_conformance_tests!(chanbench_tokio::TokioBroadcast);
 }

@@ -26,6 +26,7 @@
 pub mod alloc;
 pub mod async_workload;
 pub mod behaviour;
+pub mod broadcast;
 pub mod calibrate;
 pub mod cores;
 pub mod cost;

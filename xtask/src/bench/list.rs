@@ -56,7 +56,7 @@ pub fn describe(
         }
         seen
     };
-    let channel = |w: Workload| w != Workload::AsyncOneshot;
+    let channel = |w: Workload| !matches!(w, Workload::AsyncOneshot | Workload::AsyncBroadcast);
     let sync = family(
         chanbench_registry::implementations()
             .iter()
@@ -87,13 +87,21 @@ pub fn describe(
             .collect(),
         &|w| w == Workload::AsyncOneshot,
     );
+    let broadcasts = family(
+        chanbench_registry::broadcasts()
+            .iter()
+            .map(|i| i.id)
+            .collect(),
+        &|w| w == Workload::AsyncBroadcast,
+    );
     out += &format!(
         "implementations: {} (sync); {} (async); {} (SPSC rings); {} (oneshots and bounded(1) \
-         baselines)\n",
+         baselines); {} (broadcasts)\n",
         or_none(&sync),
         or_none(&asynchronous),
         or_none(&rings),
-        or_none(&oneshots)
+        or_none(&oneshots),
+        or_none(&broadcasts)
     );
     let measured: BTreeSet<&str> = keys().map(|k| k.implementation()).collect();
     let left: Vec<&str> = chanbench_registry::ON_REQUEST

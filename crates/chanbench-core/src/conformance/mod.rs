@@ -27,6 +27,8 @@
 //! and `recv_timeout`'s own deadline.
 
 mod bounded;
+#[cfg(feature = "async-conformance")]
+mod broadcast;
 mod extras;
 mod general;
 mod limits;
@@ -39,6 +41,8 @@ mod runtime;
 mod watchdog;
 
 pub use bounded::*;
+#[cfg(feature = "async-conformance")]
+pub use broadcast::*;
 pub use extras::*;
 pub use general::*;
 pub use limits::*;
@@ -320,14 +324,14 @@ macro_rules! oneshot_conformance_checks {
 #[macro_export]
 macro_rules! __oneshot_checks {
     ($mode:tt; $rt:ident; $oneshot:ty) => {
-        $crate::__oneshot_stamp!($mode; $rt; $oneshot; oneshot_delivers,
+        $crate::__runtime_stamp!($mode; $rt; $oneshot; oneshot_delivers,
             oneshot_delivers_exactly_once, oneshot_disconnection, oneshot_drops_exactly_once);
     };
 }
 
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __oneshot_stamp {
+macro_rules! __runtime_stamp {
     (tests; $rt:ident; $oneshot:ty; $($check:ident),*) => {$(
         #[test]
         fn $check() {
@@ -345,4 +349,50 @@ macro_rules! __oneshot_stamp {
             )),
         ));
     )*};
+}
+
+/// Stamps one `#[test]` per broadcast check and runtime flavour:
+/// `broadcast_conformance_tests!(chanbench_async_broadcast::AsyncBroadcast);`.
+#[macro_export]
+macro_rules! broadcast_conformance_tests {
+    ($broadcast:ty) => {
+        mod broadcast_conformance {
+            #[allow(unused_imports)]
+            use super::*;
+            mod current_thread {
+                #[allow(unused_imports)]
+                use super::*;
+                $crate::__broadcast_checks!(tests; CurrentThread; $broadcast);
+            }
+            mod multi_thread {
+                #[allow(unused_imports)]
+                use super::*;
+                $crate::__broadcast_checks!(tests; MultiThread; $broadcast);
+            }
+        }
+    };
+}
+
+/// The broadcast checks on both runtime flavours, as a list of `(name, check)` for
+/// [`run_checks`](crate::conformance::run_checks).
+#[macro_export]
+macro_rules! broadcast_conformance_checks {
+    ($broadcast:ty) => {{
+        let mut checks: ::std::vec::Vec<$crate::conformance::NamedCheck> = ::std::vec::Vec::new();
+        $crate::__broadcast_checks!((list checks); CurrentThread; $broadcast);
+        $crate::__broadcast_checks!((list checks); MultiThread; $broadcast);
+        checks
+    }};
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __broadcast_checks {
+    ($mode:tt; $rt:ident; $broadcast:ty) => {
+        $crate::__runtime_stamp!($mode; $rt; $broadcast;
+            broadcast_every_subscriber_gets_every_message,
+            broadcast_subscriber_tasks_account_for_every_message,
+            broadcast_lagging_follows_the_declared_rule,
+            broadcast_late_subscriber_starts_at_its_subscription);
+    };
 }

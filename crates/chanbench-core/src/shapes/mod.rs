@@ -3,5 +3,6 @@
 //! call per method, its conformance checks in [`conformance`](crate::conformance) (feature
 //! `conformance`), its list in `chanbench-registry`.
 
+pub mod broadcast;
 pub mod oneshot;
 pub mod ring;

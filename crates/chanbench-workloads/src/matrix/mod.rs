@@ -54,6 +54,7 @@ use crate::{
 mod async_behaviour;
 mod asynchronous;
 mod behaviour;
+mod broadcast;
 mod burst;
 mod dispatch;
 mod distribute;

@@ -29,6 +29,15 @@ macro_rules! register_rings {
     }};
 }
 
+/// Registers a list of broadcast types, as `chanbench_registry::for_each_broadcast!` passes it.
+#[macro_export]
+macro_rules! register_broadcasts {
+    ([$($ty:path),*], $matrix:expr) => {{
+        let matrix: &mut $crate::matrix::Matrix = $matrix;
+        $( matrix.add_broadcast::<$ty>(); )*
+    }};
+}
+
 /// Registers a list of oneshot types, as `chanbench_registry::for_each_oneshot!` passes it.
 #[macro_export]
 macro_rules! register_oneshots {
@@ -73,12 +82,16 @@ macro_rules! registered_matrix {
         $crate::registered_matrix!(@sweep $shape, $crate::matrix::Sweep::new($reduced))
     }};
     (@sweep $shape:expr, $sweep:expr) => {{
-        use $crate::{register_async_impls, register_impls, register_oneshots, register_rings};
+        use $crate::{
+            register_async_impls, register_broadcasts, register_impls, register_oneshots,
+            register_rings,
+        };
         let mut matrix = $crate::matrix::Matrix::sweeping($shape, $sweep);
         chanbench_registry::for_each_impl!(register_impls, (&mut matrix));
         chanbench_registry::for_each_async_impl!(register_async_impls, (&mut matrix));
         chanbench_registry::for_each_ring!(register_rings, (&mut matrix));
         chanbench_registry::for_each_oneshot!(register_oneshots, (&mut matrix));
+        chanbench_registry::for_each_broadcast!(register_broadcasts, (&mut matrix));
         matrix.add_strategies();
         matrix.add_floor();
         matrix
