@@ -63,6 +63,7 @@ pub fn rate(per_s: f64, unit: Unit) -> String {
         Unit::Request => "requests",
         Unit::Frame => "frames",
         Unit::NewChannel => "channels",
+        Unit::Notice => "notices",
     };
     match per_s {
         x if x >= 1e9 => format!("{:.2} G {name}/s", x / 1e9),

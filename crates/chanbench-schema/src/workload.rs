@@ -55,6 +55,18 @@ pub enum Workload {
     AsyncOneshot,
     /// Async, a shape beyond the channel: every message to every subscriber.
     AsyncBroadcast,
+    /// Lifecycle: a channel created and dropped, both halves, on one thread.
+    CreateDrop,
+    /// Lifecycle: a receiver blocked in `recv` learns that its last sender is gone.
+    SenderGone,
+    /// Lifecycle: a sender blocked in `send` on a full channel learns that its receiver is gone.
+    ReceiverGone,
+    /// Lifecycle, async: `create-drop` of an async channel.
+    AsyncCreateDrop,
+    /// Lifecycle, async: a task waiting in `recv` learns that its last sender is gone.
+    AsyncSenderGone,
+    /// Lifecycle, async: a task waiting in `send` learns that its receiver is gone.
+    AsyncReceiverGone,
     /// Async bridge: a plain thread's blocking sends into a task.
     ThreadToTask,
     /// Async bridge: a task's sends into a plain thread's blocking receives.
@@ -111,17 +123,20 @@ pub enum Unit {
     Frame,
     /// One empty channel created and dropped.
     NewChannel,
+    /// One blocked side woken by the other side's drop (a wake-up, timed by design).
+    Notice,
 }
 
 impl Unit {
     /// Every unit, in the order the report explains them.
-    pub const ALL: [Unit; 6] = [
+    pub const ALL: [Unit; 7] = [
         Unit::Message,
         Unit::RoundTrip,
         Unit::Item,
         Unit::Request,
         Unit::Frame,
         Unit::NewChannel,
+        Unit::Notice,
     ];
 
     /// What one unit is, after its short form: `/round trip` is "one there and back".
@@ -133,6 +148,7 @@ impl Unit {
             Unit::Request => "one request answered",
             Unit::Frame => "one frame read from a socket and handled",
             Unit::NewChannel => "one empty channel created and dropped",
+            Unit::Notice => "one blocked side woken by the other side's drop (a wake-up, timed)",
         }
     }
 
@@ -145,6 +161,7 @@ impl Unit {
             Unit::Request => "request",
             Unit::Frame => "frame",
             Unit::NewChannel => "channel",
+            Unit::Notice => "notice",
         }
     }
 
@@ -157,6 +174,7 @@ impl Unit {
             Unit::Request => "/request",
             Unit::Frame => "/frame",
             Unit::NewChannel => "/channel",
+            Unit::Notice => "/notice",
         }
     }
 }
@@ -219,6 +237,8 @@ pub enum Latency {
     /// From a message's intended send time on an open-loop schedule to its receipt: a sender
     /// that falls behind its schedule adds its lateness (coordinated omission corrected).
     Intended,
+    /// From one side's drop to the blocked other side's wake: a wake-up, timed by design.
+    Notice,
 }
 
 impl Latency {
@@ -229,6 +249,7 @@ impl Latency {
             Latency::OneWay => "ns (one way: send to receipt)",
             Latency::RoundTrip => "ns (round trip: send to answer)",
             Latency::Intended => "ns (intended send to receipt)",
+            Latency::Notice => "ns (a drop to the blocked side's wake)",
         }
     }
 }
@@ -271,7 +292,7 @@ pub struct WorkloadFacts {
 
 impl Workload {
     /// Every workload, in the order the report shows them.
-    pub const ALL: [Workload; 30] = [
+    pub const ALL: [Workload; 36] = [
         Workload::Seq,
         Workload::Spsc,
         Workload::Mpsc,
@@ -287,6 +308,12 @@ impl Workload {
         Workload::TaskToThread,
         Workload::AsyncOneshot,
         Workload::AsyncBroadcast,
+        Workload::CreateDrop,
+        Workload::SenderGone,
+        Workload::ReceiverGone,
+        Workload::AsyncCreateDrop,
+        Workload::AsyncSenderGone,
+        Workload::AsyncReceiverGone,
         Workload::Distribute,
         Workload::Receive,
         Workload::Sources,
@@ -335,6 +362,12 @@ impl Workload {
             Workload::AsyncPingPong => row("async-ping-pong", Channel, RoundTrip, ROUND_TRIP,                          L::None,      Saturated, "tasks: a message there and back"),
             Workload::AsyncOneshot => row("async-oneshot", Channel, Request, none("a new channel per request, not a transfer"), L::None, Saturated, "tasks: a request and its reply over a new oneshot each (or a bounded(1) channel used once)"),
             Workload::AsyncBroadcast => row("async-broadcast", Channel, Message, none("each message is copied to every subscriber"), L::None, Saturated, "tasks: one sender, every message to 1, 2 and twice as many subscribers as cores"),
+            Workload::CreateDrop => row("create-drop", Channel, NewChannel, none("no transfer: a channel's creation is the work"), L::None, Saturated, "a channel created and dropped, both halves, on one thread"),
+            Workload::SenderGone => row("sender-gone", Channel, Notice, none("a wake-up, not a transfer"), L::Notice, Paced, "a receiver blocked in recv, woken by its last sender's drop"),
+            Workload::ReceiverGone => row("receiver-gone", Channel, Notice, none("a wake-up, not a transfer"), L::Notice, Paced, "a sender blocked on a full channel, woken by its receiver's drop"),
+            Workload::AsyncCreateDrop => row("async-create-drop", Channel, NewChannel, none("no transfer: a channel's creation is the work"), L::None, Saturated, "async channels: created and dropped, both halves, in one task"),
+            Workload::AsyncSenderGone => row("async-sender-gone", Channel, Notice, none("a wake-up, not a transfer"), L::Notice, Paced, "tasks: a task waiting in recv, woken by its last sender's drop"),
+            Workload::AsyncReceiverGone => row("async-receiver-gone", Channel, Notice, none("a wake-up, not a transfer"), L::Notice, Paced, "tasks: a task waiting on a full channel, woken by its receiver's drop"),
             Workload::ThreadToTask => row("thread-to-task", Channel, Message,  STREAMING,                                  L::None,      Saturated, "a plain thread's blocking sends into a task"),
             Workload::TaskToThread => row("task-to-thread", Channel, Message,  STREAMING,                                  L::None,      Saturated, "a task's sends into a plain thread's blocking receives"),
             Workload::OfferedLoad => row("offered-load", Behaviour, Message, none("paced: the time is the schedule's"),  L::Intended,  Paced,     "latency at 10-95% of the channel's own saturation rate, from intended send times"),
@@ -361,6 +394,9 @@ impl Workload {
                 | Workload::TaskToThread
                 | Workload::AsyncOneshot
                 | Workload::AsyncBroadcast
+                | Workload::AsyncCreateDrop
+                | Workload::AsyncSenderGone
+                | Workload::AsyncReceiverGone
                 | Workload::AsyncOfferedLoad
                 | Workload::AsyncFairness
                 | Workload::AsyncBackgroundLoad
@@ -381,11 +417,21 @@ impl Workload {
     }
 
     /// Whether its cells run only when asked for by name (`--workload`) or in the full profile:
-    /// the behaviour families, the oneshots and the broadcasts, which the default run's time
-    /// budget leaves out.
+    /// the behaviour families, the oneshots, the broadcasts and the lifecycle family, which the
+    /// default run's time budget leaves out.
     pub fn on_request(self) -> bool {
         self.facts().kind == Kind::Behaviour
-            || matches!(self, Workload::AsyncOneshot | Workload::AsyncBroadcast)
+            || matches!(
+                self,
+                Workload::AsyncOneshot
+                    | Workload::AsyncBroadcast
+                    | Workload::CreateDrop
+                    | Workload::SenderGone
+                    | Workload::ReceiverGone
+                    | Workload::AsyncCreateDrop
+                    | Workload::AsyncSenderGone
+                    | Workload::AsyncReceiverGone
+            )
     }
 
     /// Whether each process that runs one of its cells stores an

@@ -34,6 +34,7 @@ pub mod floor;
 pub mod hogs;
 pub mod job;
 pub mod knob;
+pub mod lifecycle;
 pub mod matrix;
 pub mod oneshot;
 pub mod paired;

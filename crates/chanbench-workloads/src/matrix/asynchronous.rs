@@ -33,6 +33,7 @@ impl Matrix {
         m: M,
         needs: &'static [AsyncNeed],
     ) {
+        self.add_async_lifecycle::<C, M>(m, needs);
         let capacity = m.capacity();
         let streaming = matches!(capacity, Some(1024) | None);
         let round_trip = matches!(capacity, Some(1) | None);

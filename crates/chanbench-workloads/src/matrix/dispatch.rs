@@ -20,6 +20,7 @@ impl Matrix {
         super::burst::flavor(self, m, needs);
         super::ping_pong::flavor(self, m, needs);
         super::behaviour::flavor(self, m, needs);
+        super::lifecycle::flavor(self, m, needs);
     }
 
     /// The cells of multi-consumer channels under flavor `m`.

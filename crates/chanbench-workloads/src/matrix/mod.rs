@@ -61,6 +61,7 @@ mod distribute;
 mod fan_in;
 #[doc(hidden)]
 pub mod job;
+mod lifecycle;
 mod mode;
 mod oneshot;
 mod ping_pong;

@@ -174,6 +174,7 @@ pub mod probe {
 
     combo!(Rendezvous: chanbench_core::Rendezvous => cells_rendezvous |m| {
         m.add_flavor::<C, Cap>(Cap(0), &[B, R]);
+        m.add_receiver_gone::<C, Cap>(Cap(0), &[B, R]);
     });
     combo!(RendezvousMulti: chanbench_core::Rendezvous, chanbench_core::MultiConsumer => cells_rendezvous_multi |m| {
         m.add_multi_consumer::<C, Cap>(Cap(0), &[B, R, Mc]);
@@ -181,6 +182,7 @@ pub mod probe {
     combo!(Bounded: chanbench_core::Bounded => cells_bounded |m| {
         for cap in STREAMING_CAPACITIES.into_iter().filter(|&cap| cap > 0) {
             m.add_flavor::<C, Cap>(Cap(cap), &[B]);
+            m.add_receiver_gone::<C, Cap>(Cap(cap), &[B]);
         }
     });
     combo!(Unbounded: chanbench_core::Unbounded => cells_unbounded |m| {
@@ -230,6 +232,7 @@ pub mod async_probe {
     combo!(Bounded: AsyncBounded => async_bounded |m| {
         m.add_async_flavor::<C, Cap>(Cap(1024), &[B]);
         m.add_async_flavor::<C, Cap>(Cap(1), &[B]);
+        m.add_async_receiver_gone::<C, Cap>(Cap(1), &[B]);
     });
     combo!(Unbounded: AsyncUnbounded => async_unbounded |m| {
         m.add_async_flavor::<C, Unbound>(Unbound, &[U]);
