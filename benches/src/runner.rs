@@ -125,7 +125,11 @@ fn run(build: impl FnOnce(&Profile, &Cores, Option<&Vec<String>>) -> Result<Matr
     let mut matrix = build(&profile, &cores, workload_filter.as_ref())?;
 
     let implementations = matrix.implementation_ids();
-    let impl_filter = Asked::from_env(&implementations)?;
+    // One described job's answer weighs every registered library, those on request too.
+    let impl_filter = match Asked::from_env(&implementations)? {
+        Asked::Default if matrix.job.is_some() => Asked::All,
+        asked => asked,
+    };
     let asked = |implementation: &str| impl_filter.includes(implementation, profile.name);
     if let Some(why) = matrix.job_refusal(asked) {
         anyhow::bail!(why);

@@ -792,10 +792,16 @@ fn choose_names_a_winner_only_when_it_reproduces_and_refuses_a_job_no_one_can_ru
     // Every implementation but crossbeam slowed to eleven times its time (kanal is up to 2.5x
     // faster than crossbeam here unslowed): crossbeam wins, and over five processes of the quick
     // profile (the smoke profile's 10 ms per cell moved one process's margin 0.3x to 36x) that
-    // reproduces.
-    let slowed = ["std-mpsc", "flume", "kanal"]
-        .map(|i| format!("{i}:1000"))
-        .join(",");
+    // reproduces. The answer weighs every registered library, crossfire's too.
+    let slowed = [
+        "std-mpsc",
+        "flume",
+        "kanal",
+        "crossfire",
+        "crossfire-unbounded",
+    ]
+    .map(|i| format!("{i}:1000"))
+    .join(",");
     let mut cmd = choose(
         &results,
         "slowed",

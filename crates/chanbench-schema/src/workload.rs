@@ -361,7 +361,7 @@ impl Workload {
             Workload::AsyncMpmc =>  row("async-mpmc", Channel,  Message,   STREAMING,                                     L::None,      Saturated, "tasks: producers and consumers from the cores"),
             Workload::AsyncPingPong => row("async-ping-pong", Channel, RoundTrip, ROUND_TRIP,                          L::None,      Saturated, "tasks: a message there and back"),
             Workload::AsyncOneshot => row("async-oneshot", Channel, Request, none("a new channel per request, not a transfer"), L::None, Saturated, "tasks: a request and its reply over a new oneshot each (or a bounded(1) channel used once)"),
-            Workload::AsyncBroadcast => row("async-broadcast", Channel, Message, none("each message is copied to every subscriber"), L::None, Saturated, "tasks: one sender, every message to 1, 2 and twice as many subscribers as cores"),
+            Workload::AsyncBroadcast => row("async-broadcast", Channel, Message, none("each message is copied to every subscriber"), L::OneWay, Saturated, "tasks: one sender, every message to 1, 2 and twice as many subscribers as cores"),
             Workload::CreateDrop => row("create-drop", Channel, NewChannel, none("no transfer: a channel's creation is the work"), L::None, Saturated, "a channel created and dropped, both halves, on one thread"),
             Workload::SenderGone => row("sender-gone", Channel, Notice, none("a wake-up, not a transfer"), L::Notice, Paced, "a receiver blocked in recv, woken by its last sender's drop"),
             Workload::ReceiverGone => row("receiver-gone", Channel, Notice, none("a wake-up, not a transfer"), L::Notice, Paced, "a sender blocked on a full channel, woken by its receiver's drop"),

@@ -203,10 +203,15 @@ fn latency_is_recorded_in_cost_runs_only() {
             }
             _ => 0,
         };
+        // A broadcast records every subscriber's receipt of every message.
+        let deliveries = match cell.workload() {
+            Workload::AsyncBroadcast => cell.key.params().consumers.unwrap_or(1) as u64,
+            _ => 1,
+        };
         assert_eq!(
             cost.len(),
-            measured.messages - warm_up,
-            "{cell:?}: one latency sample per message"
+            (measured.messages - warm_up) * deliveries,
+            "{cell:?}: one latency sample per message (and subscriber)"
         );
         assert!(
             (cell.run)(&team, Mode::Timed, n).latency.is_none(),

@@ -4,8 +4,8 @@
 use chanbench_core::shapes::broadcast::Broadcast;
 use chanbench_schema::{Capacity, Params, Workload::AsyncBroadcast};
 
-use super::{Cell, Matrix};
-use crate::{broadcast, payload::Payload, runtime::Flavor};
+use super::{Cell, Matrix, by_mode};
+use crate::{broadcast, runtime::Flavor};
 
 /// The capacity every broadcast cell runs at.
 const CAPACITY: usize = 1024;
@@ -21,7 +21,11 @@ impl Matrix {
                 Flavor::MultiThread => self.shape.cores,
             };
             for &subscribers in &counts {
-                let mut params = Params::new(Capacity::Bounded(CAPACITY), u64::describe(), threads);
+                let mut params = Params::new(
+                    Capacity::Bounded(CAPACITY),
+                    chanbench_schema::Payload::opaque("instant"),
+                    threads,
+                );
                 params.runtime = Some(flavor.runtime());
                 params.consumers = Some(subscribers);
                 self.add(Cell::new_async(
@@ -29,8 +33,14 @@ impl Matrix {
                     B::ID,
                     params,
                     &[],
-                    Box::new(move |team, _, n| {
-                        broadcast::fan_out::<B>(team, flavor, CAPACITY, subscribers, n)
+                    Box::new(move |team, mode, n| {
+                        by_mode!(mode, |COST| broadcast::fan_out::<B, COST>(
+                            team,
+                            flavor,
+                            CAPACITY,
+                            subscribers,
+                            n
+                        ))
                     }),
                 ));
             }
