@@ -259,13 +259,32 @@ async fn until_waiting_task(clock: &Clock) {
     }
 }
 
-/// A waiting task's notices, summed in whole nanoseconds (tasks return counts).
-fn notices_of(total_ns: u64, notices: u64, histogram: Option<Histogram<u64>>) -> Measured {
-    Measured {
-        elapsed: Duration::from_nanos(total_ns),
-        messages: notices,
-        latency: histogram,
-    }
+/// Where a waiting task leaves its notices when it ends (a task returns a count to the
+/// runtime, not a tally).
+type Slot = Arc<std::sync::Mutex<Option<Notices>>>;
+
+/// The waiting task's side of one notice: say it waits, `wait`, then tally the interval.
+async fn notice<F: std::future::Future<Output = bool>>(
+    clock: &Clock,
+    seen: &mut Notices,
+    wait: F,
+    what: &str,
+) {
+    clock.waiting();
+    assert!(
+        wait.await,
+        "{what}: the wait ended without the other side gone"
+    );
+    seen.add(clock.since_drop());
+}
+
+/// The notices the waiting task left in `slot`.
+fn left_in(slot: &Slot, notices: u64) -> Measured {
+    slot.lock()
+        .expect("the notices")
+        .take()
+        .expect("the waiting task's notices")
+        .measured(notices)
 }
 
 /// **async-sender-gone**: `notices` times, a task waiting in `recv` on a fresh async channel of
@@ -279,8 +298,8 @@ pub fn async_sender_gone<C: AsyncChannel, M: MakeAsync<C>, const RECORD: bool>(
     let (hand, mut handed) = tokio::sync::mpsc::unbounded_channel::<AsyncReceiver<C, u64>>();
     let clock = Clock::new();
     let dropper_clock = Arc::clone(&clock);
-    let histogram = Arc::new(std::sync::Mutex::new(RECORD.then(latency_histogram)));
-    let recorded = Arc::clone(&histogram);
+    let slot: Slot = Arc::default();
+    let left = Arc::clone(&slot);
     let gate = AsyncGate::new(2);
     let dropper = gate.task(async move {
         for _ in 0..notices {
@@ -294,28 +313,20 @@ pub fn async_sender_gone<C: AsyncChannel, M: MakeAsync<C>, const RECORD: bool>(
         0
     });
     let waiter = gate.task(async move {
-        let mut total = 0u64;
+        let mut seen = Notices::new(RECORD);
         for _ in 0..notices {
             let mut rx = handed
                 .recv()
                 .await
                 .expect("async-sender-gone: the dropper is gone");
-            clock.waiting();
-            assert!(
-                rx.recv().await.is_err(),
-                "async-sender-gone: a message on an empty channel"
-            );
-            let ns = clock.since_drop();
-            total += ns;
-            if let Some(h) = recorded.lock().expect("the histogram").as_mut() {
-                h.saturating_record(ns);
-            }
+            let gone = async { rx.recv().await.is_err() };
+            notice(&clock, &mut seen, gone, "async-sender-gone").await;
         }
-        total
+        *left.lock().expect("the notices") = Some(seen);
+        0
     });
-    let timed = runtime::run(team, flavor, vec![dropper, waiter], None);
-    let histogram = histogram.lock().expect("the histogram").take();
-    notices_of(timed.received, notices, histogram)
+    runtime::run(team, flavor, vec![dropper, waiter], None);
+    left_in(&slot, notices)
 }
 
 /// **async-receiver-gone**: `notices` times, a task waiting in `send` on a fresh async channel
@@ -332,8 +343,8 @@ pub fn async_receiver_gone<C: AsyncBounded, M: MakeAsync<C>, const RECORD: bool>
     let (hand, mut handed) = tokio::sync::mpsc::unbounded_channel::<AsyncSender<C, u64>>();
     let clock = Clock::new();
     let dropper_clock = Arc::clone(&clock);
-    let histogram = Arc::new(std::sync::Mutex::new(RECORD.then(latency_histogram)));
-    let recorded = Arc::clone(&histogram);
+    let slot: Slot = Arc::default();
+    let left = Arc::clone(&slot);
     let gate = AsyncGate::new(2);
     let dropper = gate.task(async move {
         for _ in 0..notices {
@@ -351,26 +362,18 @@ pub fn async_receiver_gone<C: AsyncBounded, M: MakeAsync<C>, const RECORD: bool>
         0
     });
     let waiter = gate.task(async move {
-        let mut total = 0u64;
+        let mut seen = Notices::new(RECORD);
         for _ in 0..notices {
             let mut tx = handed
                 .recv()
                 .await
                 .expect("async-receiver-gone: the dropper is gone");
-            clock.waiting();
-            assert!(
-                tx.send(0).await.is_err(),
-                "async-receiver-gone: a send into a full channel"
-            );
-            let ns = clock.since_drop();
-            total += ns;
-            if let Some(h) = recorded.lock().expect("the histogram").as_mut() {
-                h.saturating_record(ns);
-            }
+            let gone = async { tx.send(0).await.is_err() };
+            notice(&clock, &mut seen, gone, "async-receiver-gone").await;
         }
-        total
+        *left.lock().expect("the notices") = Some(seen);
+        0
     });
-    let timed = runtime::run(team, flavor, vec![dropper, waiter], None);
-    let histogram = histogram.lock().expect("the histogram").take();
-    notices_of(timed.received, notices, histogram)
+    runtime::run(team, flavor, vec![dropper, waiter], None);
+    left_in(&slot, notices)
 }
