@@ -1,12 +1,15 @@
-//! The one list of channel implementations: benches, xtask and reports iterate over it.
+//! The one list of implementations per family (sync and async channels, SPSC rings, oneshots,
+//! broadcasts): benches, xtask and reports iterate over them.
 //!
 //! The choice of implementation is made here, once, at the edge. Code below it is generic over
 //! [`Channel`] and stamped per implementation with [`for_each_impl!`], so every call is static
 //! dispatch. Reports that only need names and facts use [`implementations`].
 //!
 //! Adding an implementation: its adapter crate, its line in this crate's `Cargo.toml`, and its
-//! line in a `registry!` list below (the second, for an [`AsyncChannel`]). The tidy tests fail if an adapter crate is missing here or
-//! from the README's table.
+//! line in its family's `registry!` list below (`for_each_impl`, `for_each_async_impl` for an
+//! [`AsyncChannel`], `for_each_ring`, `for_each_oneshot`, `for_each_broadcast`); to keep it out
+//! of the default run, an [`ON_REQUEST`] entry. The tidy tests fail if an adapter crate is
+//! missing here or from the README's tables.
 
 use chanbench_core::{
     Capabilities, Channel, Library,
