@@ -188,6 +188,18 @@ impl Asked {
         if value.is_some_and(|v| v.split(',').any(|name| name.trim() == ALL)) {
             return Ok(Asked::All);
         }
+        let left_out = value
+            .into_iter()
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .find(|name| chanbench_registry::on_request(name) && !valid.contains(name));
+        if let Some(name) = left_out {
+            bail!(
+                "CHANBENCH_IMPL: {name} is measured on request, and this build leaves the \
+                 implementations on request out (built without the `catalog` feature of \
+                 `benches`); `cargo xtask bench --impl {name}` builds them in"
+            );
+        }
         Ok(match parse_list("CHANBENCH_IMPL", value, valid)? {
             None => Asked::Default,
             Some(names) => Asked::Named(names),
@@ -207,7 +219,7 @@ impl Asked {
 }
 
 /// The name that asks for every implementation (`CHANBENCH_IMPL=all`, `--impl all`).
-pub const ALL: &str = "all";
+pub use chanbench_registry::ALL;
 
 /// A comma-separated list from the environment variable `var`, each item checked against
 /// `valid`; `None` when unset or empty (no filter).

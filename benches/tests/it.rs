@@ -86,6 +86,14 @@ fn the_default_run_leaves_out_the_implementations_on_request_and_all_brings_them
     assert!(named.includes("crossfire", ProfileName::Default));
     assert!(!named.includes("crossbeam", ProfileName::Default));
     assert!(Asked::parse(Some("crossfyre"), &valid).is_err());
+    // A build without the `catalog` feature does not have them: it says so, and how to get them.
+    let err = Asked::parse(Some("crossbeam,crossfire"), &["crossbeam", "floor"])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("crossfire") && err.contains("catalog") && err.contains("--impl crossfire"),
+        "{err}"
+    );
 }
 
 #[test]

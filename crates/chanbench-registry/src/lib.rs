@@ -8,8 +8,13 @@
 //! Adding an implementation: its adapter crate, its line in this crate's `Cargo.toml`, and its
 //! line in its family's `registry!` list below (`for_each_impl`, `for_each_async_impl` for an
 //! [`AsyncChannel`], `for_each_ring`, `for_each_oneshot`, `for_each_broadcast`); to keep it out
-//! of the default run, an [`ON_REQUEST`] entry. The tidy tests fail if an adapter crate is
-//! missing here or from the README's tables.
+//! of the default run, an [`ON_REQUEST`] entry, its line after its list's `; on request:` and
+//! its crate optional, in the `catalog` feature (the tests hold the three together). The tidy
+//! tests fail if an adapter crate is missing here or from the README's tables.
+//!
+//! The `catalog` feature (on by default) compiles the implementations on request; without it
+//! the `for_each_*` lists hold the default set only, which is what the default run's build
+//! compiles (`cargo xtask bench` turns the feature on when a run asks for one of them).
 
 use chanbench_core::{
     Capabilities, Channel, Library,
@@ -87,6 +92,10 @@ pub const ON_REQUEST: &[(&str, &str)] = &[
         "a broadcast, measured by the async-broadcast workload, which runs on request",
     ),
 ];
+
+/// The name that asks for every implementation, those on request too (`--impl all`,
+/// `CHANBENCH_IMPL=all`).
+pub const ALL: &str = "all";
 
 /// Whether the implementation `id` is measured only when asked for ([`ON_REQUEST`]).
 pub fn on_request(id: &str) -> bool {
@@ -172,32 +181,88 @@ impl AsyncImplInfo {
     }
 }
 
-/// Defines the re-exports and the `for_each` macro named first from one list. The leading `$` is
-/// passed in so the generated macro can have metavariables of its own on stable Rust.
+/// Defines the re-exports and the `for_each` macro named first from one list: the default
+/// set, then after `; on request:` the implementations [`ON_REQUEST`] names, which only a build
+/// with the `catalog` feature has (the default run's build leaves them out, and so their
+/// compile time). The leading `$` is passed in so the generated macro can have metavariables of
+/// its own on stable Rust; `$types` names a function listing the on-request part's types, which
+/// the tests hold against [`ON_REQUEST`].
 macro_rules! registry {
-    ($d:tt $for_each:ident: $($krate:ident :: $ty:ident),* $(,)?) => {
-        $(pub use $krate::$ty;)*
+    // A family with a default set.
+    ($d:tt $for_each:ident, $types:ident:
+        $($krate:ident :: $ty:ident),+ $(,)? ;
+        on request: $($okrate:ident :: $oty:ident),* $(,)?) => {
+        $(pub use $krate::$ty;)+
+        $(#[cfg(feature = "catalog")] pub use $okrate::$oty;)*
+        registry!(@types $types: $($okrate::$oty),*);
 
         /// Calls `$callback!` with the list of every implementation type of its list, followed
         /// by any extra arguments: `for_each_impl!(my_macro)` expands to
         /// `my_macro!([chanbench_registry::StdMpsc, ...])`, and `for_each_impl!(my_macro,
         /// args...)` to `my_macro!([...], args...)`; `for_each_async_impl!` does the same over
-        /// the async implementations.
+        /// the async implementations. Without the `catalog` feature the list is the default set.
+        #[cfg(feature = "catalog")]
         #[macro_export]
         macro_rules! $for_each {
             ($d callback:ident $d(, $d arg:tt)*) => {
-                $d callback!([$($d crate::$ty),*] $d(, $d arg)*)
+                $d callback!([$($d crate::$ty),+ $(, $d crate::$oty)*] $d(, $d arg)*)
             };
+        }
+        /// Calls `$callback!` with the list of the default set's implementation types (this
+        /// build has no `catalog` feature), followed by any extra arguments.
+        #[cfg(not(feature = "catalog"))]
+        #[macro_export]
+        macro_rules! $for_each {
+            ($d callback:ident $d(, $d arg:tt)*) => {
+                $d callback!([$($d crate::$ty),+] $d(, $d arg)*)
+            };
+        }
+    };
+    // A family measured on request only (the shapes): without `catalog`, an empty list.
+    ($d:tt $for_each:ident, $types:ident:
+        ; on request: $($okrate:ident :: $oty:ident),+ $(,)?) => {
+        $(#[cfg(feature = "catalog")] pub use $okrate::$oty;)+
+        registry!(@types $types: $($okrate::$oty),+);
+
+        /// Calls `$callback!` with the list of every implementation type of its family, followed
+        /// by any extra arguments, as `for_each_impl!` does; empty without the `catalog` feature.
+        #[cfg(feature = "catalog")]
+        #[macro_export]
+        macro_rules! $for_each {
+            ($d callback:ident $d(, $d arg:tt)*) => {
+                $d callback!([$($d crate::$oty),+] $d(, $d arg)*)
+            };
+        }
+        /// Calls `$callback!` with an empty list (this build has no `catalog` feature),
+        /// followed by any extra arguments.
+        #[cfg(not(feature = "catalog"))]
+        #[macro_export]
+        macro_rules! $for_each {
+            ($d callback:ident $d(, $d arg:tt)*) => {
+                $d callback!([] $d(, $d arg)*)
+            };
+        }
+    };
+    (@types $types:ident: $($okrate:ident :: $oty:ident),*) => {
+        /// The type names of this family's implementations on request, as the `catalog` build
+        /// lists them (empty without it): the tests hold them against [`ON_REQUEST`].
+        #[doc(hidden)]
+        pub fn $types() -> Vec<&'static str> {
+            #[cfg(feature = "catalog")]
+            return vec![$(std::any::type_name::<$okrate::$oty>()),*];
+            #[cfg(not(feature = "catalog"))]
+            return Vec::new();
         }
     };
 }
 
-registry! { $ for_each_impl:
+registry! { $ for_each_impl, on_request_impl_types:
     chanbench_std_mpsc::StdMpsc,
     chanbench_std_sync::StdSync,
     chanbench_crossbeam::Crossbeam,
     chanbench_flume::Flume,
     chanbench_kanal::Kanal,
+    ; on request:
     chanbench_crossfire::Crossfire,
     chanbench_crossfire::CrossfireUnbounded,
 }
@@ -217,7 +282,7 @@ pub fn find(id: &str) -> Option<ImplInfo> {
     implementations().into_iter().find(|info| info.id == id)
 }
 
-registry! { $ for_each_async_impl:
+registry! { $ for_each_async_impl, on_request_async_impl_types:
     chanbench_tokio::TokioMpsc,
     chanbench_tokio::TokioUnbounded,
     chanbench_async_channel::AsyncChan,
@@ -225,6 +290,7 @@ registry! { $ for_each_async_impl:
     chanbench_kanal_async::KanalAsync,
     chanbench_futures::FuturesMpsc,
     chanbench_futures::FuturesUnbounded,
+    ; on request:
     chanbench_crossfire_async::CrossfireAsync,
     chanbench_crossfire_async::CrossfireAsyncUnbounded,
     chanbench_tachyonix::Tachyonix,
@@ -240,7 +306,8 @@ pub fn async_implementations() -> Vec<AsyncImplInfo> {
     for_each_async_impl!(infos)
 }
 
-registry! { $ for_each_ring:
+registry! { $ for_each_ring, on_request_ring_types:
+    ; on request:
     chanbench_rtrb::Rtrb,
     chanbench_ringbuf::Ringbuf,
     chanbench_crossbeam_queue::ArrayQueue,
@@ -256,7 +323,8 @@ pub fn rings() -> Vec<ShapeInfo> {
     for_each_ring!(infos)
 }
 
-registry! { $ for_each_oneshot:
+registry! { $ for_each_oneshot, on_request_oneshot_types:
+    ; on request:
     chanbench_tokio::TokioOneshot,
     chanbench_futures::FuturesOneshot,
     chanbench_oneshot::OneshotCrate,
@@ -273,7 +341,8 @@ pub fn oneshots() -> Vec<ShapeInfo> {
     for_each_oneshot!(infos)
 }
 
-registry! { $ for_each_broadcast:
+registry! { $ for_each_broadcast, on_request_broadcast_types:
+    ; on request:
     chanbench_tokio::TokioBroadcast,
     chanbench_async_broadcast::AsyncBroadcast,
 }

@@ -206,6 +206,103 @@ fn the_implementations_on_request_are_registered_and_give_a_reason() {
     assert!(asynchronous.iter().filter(|i| !i.on_request).count() >= 5);
 }
 
+/// The registry's three marks of an implementation on request agree: its `ON_REQUEST` entry, its
+/// place after its list's `; on request:` (compiled only with the `catalog` feature), and its
+/// adapter crate optional in that feature, unless the crate holds a default implementation too.
+#[test]
+fn the_catalog_feature_holds_exactly_the_implementations_on_request() {
+    fn type_names<C>(infos: Vec<ImplInfo<C>>, on_request: bool) -> Vec<&'static str> {
+        infos
+            .into_iter()
+            .filter(|i| i.on_request == on_request)
+            .map(|i| i.type_name)
+            .collect()
+    }
+    let families = [
+        (
+            "sync",
+            type_names(implementations(), true),
+            chanbench_registry::on_request_impl_types(),
+        ),
+        (
+            "async",
+            type_names(async_implementations(), true),
+            chanbench_registry::on_request_async_impl_types(),
+        ),
+        (
+            "ring",
+            type_names(chanbench_registry::rings(), true),
+            chanbench_registry::on_request_ring_types(),
+        ),
+        (
+            "oneshot",
+            type_names(chanbench_registry::oneshots(), true),
+            chanbench_registry::on_request_oneshot_types(),
+        ),
+        (
+            "broadcast",
+            type_names(chanbench_registry::broadcasts(), true),
+            chanbench_registry::on_request_broadcast_types(),
+        ),
+    ];
+    let mut defaults: Vec<&str> = type_names(implementations(), false);
+    defaults.extend(type_names(async_implementations(), false));
+    defaults.extend(type_names(chanbench_registry::rings(), false));
+    defaults.extend(type_names(chanbench_registry::oneshots(), false));
+    defaults.extend(type_names(chanbench_registry::broadcasts(), false));
+    let krate = |type_name: &str| type_name.split("::").next().unwrap().replace('_', "-");
+
+    let manifest: toml::Table = read("crates/chanbench-registry/Cargo.toml")
+        .parse()
+        .expect("the registry's Cargo.toml is valid TOML");
+    let catalog: Vec<String> = manifest["features"]["catalog"]
+        .as_array()
+        .expect("the registry has a `catalog` feature")
+        .iter()
+        .map(|f| f.as_str().unwrap().trim_start_matches("dep:").to_owned())
+        .collect();
+    let optional: Vec<&String> = manifest["dependencies"]
+        .as_table()
+        .unwrap()
+        .iter()
+        .filter(|(_, spec)| spec.get("optional").and_then(toml::Value::as_bool) == Some(true))
+        .map(|(name, _)| name)
+        .collect();
+    let mut wanted: Vec<String> = Vec::new();
+    for (family, marked, listed) in families {
+        assert_eq!(
+            marked, listed,
+            "{family}: the implementations ON_REQUEST names differ from those after the list's \
+             `; on request:`"
+        );
+        for type_name in listed {
+            let name = krate(type_name);
+            if !defaults.iter().any(|d| krate(d) == name) && !wanted.contains(&name) {
+                wanted.push(name);
+            }
+        }
+    }
+    wanted.sort();
+    let mut catalog_sorted = catalog.clone();
+    catalog_sorted.sort();
+    assert_eq!(
+        catalog_sorted, wanted,
+        "the `catalog` feature names exactly the crates of implementations on request that hold \
+         no default implementation"
+    );
+    for name in &optional {
+        assert!(
+            catalog.contains(name),
+            "{name} is optional but not in the `catalog` feature"
+        );
+    }
+    assert_eq!(
+        optional.len(),
+        catalog.len(),
+        "every crate of `catalog` is optional"
+    );
+}
+
 #[test]
 fn library_versions_match_lockfile() {
     let lock: toml::Table = read("Cargo.lock")

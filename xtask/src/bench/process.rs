@@ -260,17 +260,36 @@ pub fn check_taskset() -> Result<()> {
     }
 }
 
+/// Whether a bench build compiles the implementations on request (the `benches` crate's
+/// `catalog` feature, on by default): a run that measures none of them leaves them out, and so
+/// their compile time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Catalog {
+    /// Every registered implementation (the crate's default features).
+    With,
+    /// The default set only (`--no-default-features`).
+    Without,
+}
+
 /// Builds the benchmark target `bench` (`matrix`, `validate`) once and returns its executable with
 /// the profile cargo built it with.
-pub fn build(root: &Path, bench: &str) -> Result<(PathBuf, serde_json::Value)> {
-    eprintln!("building the benchmark `{bench}` (cargo bench --no-run) ...");
-    crate::cargo::executable(
-        Command::new(crate::cargo::cargo())
-            .args(["bench", "-p", "benches", "--bench", bench, "--no-run"]),
-        root,
-        bench,
-    )
-    .with_context(|| format!("building the `{bench}` benchmark"))
+pub fn build(root: &Path, bench: &str, catalog: Catalog) -> Result<(PathBuf, serde_json::Value)> {
+    let mut cmd = Command::new(crate::cargo::cargo());
+    cmd.args(["bench", "-p", "benches", "--bench", bench, "--no-run"]);
+    match catalog {
+        Catalog::With => {
+            eprintln!("building the benchmark `{bench}` (cargo bench --no-run) ...");
+        }
+        Catalog::Without => {
+            cmd.arg("--no-default-features");
+            eprintln!(
+                "building the benchmark `{bench}` (cargo bench --no-run --no-default-features: \
+                 without the implementations on request, which this run does not measure) ..."
+            );
+        }
+    }
+    crate::cargo::executable(&mut cmd, root, bench)
+        .with_context(|| format!("building the `{bench}` benchmark"))
 }
 
 pub fn bench_command(ctx: &Launch, cores: &[usize], out: &Path) -> Result<Command> {

@@ -104,10 +104,13 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
         ),
         (
             &registry_rs,
-            insert_after_run(
-                run,
+            insert_in_default_set(
                 &read(&registry_rs)?,
-                |l| l.trim_start().starts_with("chanbench_") && l.trim_end().ends_with(','),
+                if args.asynchronous {
+                    "for_each_async_impl"
+                } else {
+                    "for_each_impl"
+                },
                 &format!("    {krate}::{ty},"),
             )?,
         ),
@@ -210,6 +213,26 @@ fn read(path: &Path) -> Result<String> {
 
 /// `text` with `line` inserted after run number `run` (from 0) of consecutive lines matching
 /// `anchor`: run 0 is the sync list, table or dependencies, run 1 their async counterparts.
+/// `text` (the registry's lib.rs) with `line` added at the end of the default set of the list
+/// that defines `for_each`: before that list's `; on request:` line.
+fn insert_in_default_set(text: &str, for_each: &str, line: &str) -> Result<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let header = format!("registry! {{ $ {for_each},");
+    let start = lines
+        .iter()
+        .position(|l| l.starts_with(&header))
+        .with_context(|| format!("the registry's `{for_each}` list was not found"))?;
+    let at = start
+        + lines[start..]
+            .iter()
+            .position(|l| l.trim() == "; on request:")
+            .with_context(|| format!("the registry's `{for_each}` list has no `; on request:`"))?;
+    let mut out: Vec<&str> = lines[..at].to_vec();
+    out.push(line);
+    out.extend_from_slice(&lines[at..]);
+    Ok(out.join("\n") + "\n")
+}
+
 fn insert_after_run(
     run: usize,
     text: &str,
@@ -313,6 +336,49 @@ mod tests {
         fs::write(lib.join("lib.rs"), "impl AsyncChannel for Both {}").unwrap();
         assert_eq!(Half::of(&root, "both", false).suffix, "-sync");
         fs::remove_dir_all(&root).unwrap();
+    }
+
+    /// On the registry as it is: a new implementation joins its family's default set, in the
+    /// list and in the manifest, never the part on request.
+    #[test]
+    fn a_new_implementation_joins_the_default_set_of_its_family() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../crates/chanbench-registry");
+        let lib = fs::read_to_string(format!("{root}/src/lib.rs")).unwrap();
+        let manifest = fs::read_to_string(format!("{root}/Cargo.toml")).unwrap();
+        for (asynchronous, for_each, last_default) in [
+            (false, "for_each_impl", "chanbench_kanal::Kanal,"),
+            (
+                true,
+                "for_each_async_impl",
+                "chanbench_futures::FuturesUnbounded,",
+            ),
+        ] {
+            let out = insert_in_default_set(&lib, for_each, "    chanbench_new::New,").unwrap();
+            let expected =
+                format!("    {last_default}\n    chanbench_new::New,\n    ; on request:");
+            assert!(out.contains(&expected), "{for_each}: {expected} not found");
+            let out = insert_after_run(
+                usize::from(asynchronous),
+                &manifest,
+                |l| {
+                    l.starts_with("chanbench-")
+                        && l.ends_with(".workspace = true")
+                        && !l.starts_with("chanbench-core")
+                },
+                "chanbench-new.workspace = true",
+            )
+            .unwrap();
+            let before = if asynchronous {
+                "chanbench-futures.workspace = true"
+            } else {
+                "chanbench-kanal.workspace = true"
+            };
+            assert!(
+                out.contains(&format!("{before}\nchanbench-new.workspace = true\n")),
+                "{out}"
+            );
+        }
+        assert!(insert_in_default_set(&lib, "for_each_nothing", "x").is_err());
     }
 
     #[test]

@@ -130,7 +130,7 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
         eprintln!("note: {note}");
     }
     let started = now();
-    let (exe, profile) = bench::build(root, "validate")?;
+    let (exe, profile) = bench::build(root, "validate", bench::Catalog::With)?;
     let (program, _) = standalone::build(root)?;
     let mut validation = Validation {
         started: started.clone(),
