@@ -14,7 +14,7 @@ use std::env;
 
 use anyhow::{Context, Result};
 use benches::{
-    build_matrix, calibration,
+    calibration,
     profile::{Asked, refuse_oversubscribe_env},
 };
 use chanbench_schema::{ProfileName, Record, protocol::Line};
@@ -53,7 +53,7 @@ fn run() -> Result<()> {
     let cores = Cores::allowed()?;
     refuse_oversubscribe_env()?;
     let shape = Shape::new(cores.len(), 1);
-    let matrix = build_matrix(shape, false);
+    let matrix = benches::matrix!(shape, false);
     let mut ids: Vec<&str> = chanbench_registry::implementations()
         .iter()
         .map(|i| i.id)

@@ -41,7 +41,7 @@ use std::{
 };
 
 use crate::{
-    build_matrix_sweeping, heap_shifted,
+    heap_shifted,
     profile::{Asked, Profile, Slowdown, list_from_env, refuse_oversubscribe_env},
     record::Recorder,
     zero_cost,
@@ -58,10 +58,11 @@ use chanbench_workloads::{
 };
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 
-/// The benchmark's `main`: the whole matrix, and whatever `extra` adds to it (the variants'
-/// cells, in a binary `cargo xtask bench --variant` generates). Exits the process on an error,
-/// after printing it as a protocol `error:` line.
-pub fn main(extra: impl FnOnce(&mut Matrix)) {
+/// The benchmark's `main`: the matrix `build` makes for the allowed cores and the sweep asked for
+/// (`matrix!`, expanded in the target, and whatever it adds: the variants' cells, in a binary
+/// `cargo xtask bench --variant` generates). Exits the process on an error, after printing it as
+/// a protocol `error:` line.
+pub fn main(build: impl FnOnce(Shape, Sweep) -> Matrix) {
     chanbench_workloads::alloc::fix_malloc_thresholds();
     // Started as the transport family's peers' process: serve as one, then exit.
     chanbench_workloads::strategy::transport::process::serve_if_asked();
@@ -75,8 +76,7 @@ pub fn main(extra: impl FnOnce(&mut Matrix)) {
         if profile.name == ProfileName::Full || named {
             sweep = sweep.with_threads(cores.len());
         }
-        let mut matrix = build_matrix_sweeping(shape, sweep);
-        extra(&mut matrix);
+        let matrix = build(shape, sweep);
         if let Err(why) = &matrix.io_uring {
             note(format!(
                 "transport: no io-uring cells on this machine: {why}"

@@ -153,7 +153,7 @@ fn every_behaviour_cell_observes_what_its_family_stands_for() {
     let _one = serial();
     let cores = Cores::allowed().unwrap();
     let shape = chanbench_workloads::matrix::Shape::new(cores.len(), 1);
-    let matrix = benches::build_matrix(shape, true);
+    let matrix = benches::matrix!(shape, true);
     let team = Team::new(&cores, matrix.team_size()).unwrap();
     let mut seen = std::collections::BTreeSet::new();
     for cell in &matrix.cells {

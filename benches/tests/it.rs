@@ -2,10 +2,7 @@
 
 use std::time::Duration;
 
-use benches::{
-    build_matrix,
-    profile::{Asked, Profile, Slowdown, parse_list, refuse_oversubscribe},
-};
+use benches::profile::{Asked, Profile, Slowdown, parse_list, refuse_oversubscribe};
 use chanbench_schema::{Pacing, ProfileName, Workload};
 use chanbench_workloads::matrix::Shape;
 
@@ -154,7 +151,7 @@ fn cost_runs_are_sized_from_the_pilot() {
 
 #[test]
 fn the_matrix_has_the_baselines_and_the_zero_cost_pair() {
-    let matrix = build_matrix(Shape::new(2, 1), true);
+    let matrix = benches::matrix!(Shape::new(2, 1), true);
     let ids = |workload: &str| -> Vec<String> {
         matrix
             .cells
@@ -188,7 +185,7 @@ fn the_matrix_has_the_baselines_and_the_zero_cost_pair() {
 #[test]
 fn every_cell_key_survives_the_line_protocol_and_every_workload_has_cells() {
     use chanbench_schema::protocol::Line;
-    let matrix = build_matrix(Shape::new(2, 1), false);
+    let matrix = benches::matrix!(Shape::new(2, 1), false);
     for cell in &matrix.cells {
         let line = Line::Start(Box::new(cell.key.clone())).to_string();
         assert_eq!(

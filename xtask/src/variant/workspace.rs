@@ -276,6 +276,11 @@ fn write_runner(root: &Path, dir: &Path, runner: Runner, mut parts: Parts) -> Re
                 "benches = {{ path = \"{}\" }}",
                 spelled(&root.join("benches"))
             ));
+            // `benches::matrix!` stamps the registry's lists in the runner.
+            parts.dependencies.push(format!(
+                "chanbench-registry = {{ path = \"{}\", features = [\"catalog\"] }}",
+                spelled(&root.join("crates/chanbench-registry"))
+            ));
             let main = template::fill(
                 templates::BENCH_MAIN,
                 &[
