@@ -420,20 +420,6 @@ fn start(root: &Path, results_root: &Path, args: &Args, allowed: &[usize]) -> Re
     environment::capture(root, &run, args.profile, allowed, request)
 }
 
-/// Whether the run's build compiles the implementations on request: when it measures any of them
-/// (named, `all`, the full profile) and for a described job, which `choose` weighs against every
-/// registered library.
-fn catalog(profile: ProfileName, impls: &[String], job: bool) -> Catalog {
-    let asked = impls
-        .iter()
-        .any(|name| name == chanbench_registry::ALL || chanbench_registry::on_request(name));
-    if job || asked || profile == ProfileName::Full {
-        Catalog::With
-    } else {
-        Catalog::Without
-    }
-}
-
 /// Everything the bench processes share: the executable (built now, its flags recorded, a
 /// resumed run refused if they or the host differ), the environment variables and the Ctrl-C
 /// flag.
@@ -494,10 +480,9 @@ fn launch(
         build(
             root,
             bench,
-            catalog(
-                environment.profile,
+            Catalog::asked(
                 &environment.request.impls,
-                environment.request.job.is_some(),
+                environment.profile == ProfileName::Full || environment.request.job.is_some(),
             ),
         )?
     } else {
@@ -599,22 +584,19 @@ mod tests {
     #[test]
     fn the_build_leaves_out_the_implementations_on_request_unless_the_run_asks_for_one() {
         let names = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-        for profile in [ProfileName::Smoke, ProfileName::Quick, ProfileName::Default] {
-            assert_eq!(catalog(profile, &[], false), Catalog::Without);
-            assert_eq!(
-                catalog(profile, &names(&["crossbeam", "kanal"]), false),
-                Catalog::Without
-            );
-            assert_eq!(
-                catalog(profile, &names(&["crossbeam", "crossfire"]), false),
-                Catalog::With
-            );
-            assert_eq!(catalog(profile, &names(&["rtrb"]), false), Catalog::With);
-            assert_eq!(catalog(profile, &names(&["all"]), false), Catalog::With);
-            // `choose` weighs every registered library.
-            assert_eq!(catalog(profile, &[], true), Catalog::With);
-        }
-        assert_eq!(catalog(ProfileName::Full, &[], false), Catalog::With);
+        assert_eq!(Catalog::asked(&[], false), Catalog::Without);
+        assert_eq!(
+            Catalog::asked(&names(&["crossbeam", "kanal"]), false),
+            Catalog::Without
+        );
+        assert_eq!(
+            Catalog::asked(&names(&["crossbeam", "crossfire"]), false),
+            Catalog::With
+        );
+        assert_eq!(Catalog::asked(&names(&["rtrb"]), false), Catalog::With);
+        assert_eq!(Catalog::asked(&names(&["all"]), false), Catalog::With);
+        // The full profile, and a described job (`choose` weighs every registered library).
+        assert_eq!(Catalog::asked(&[], true), Catalog::With);
     }
 
     #[test]

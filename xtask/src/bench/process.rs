@@ -271,6 +271,22 @@ pub enum Catalog {
     Without,
 }
 
+impl Catalog {
+    /// The build a run needs: with the implementations on request when it measures any of them
+    /// (named among `impls`, or `all`) or `everything` (the full profile; a described job, which
+    /// `choose` weighs against every registered library).
+    pub fn asked(impls: &[String], everything: bool) -> Self {
+        let named = impls
+            .iter()
+            .any(|name| name == chanbench_registry::ALL || chanbench_registry::on_request(name));
+        if named || everything {
+            Catalog::With
+        } else {
+            Catalog::Without
+        }
+    }
+}
+
 /// Builds the benchmark target `bench` (`matrix`, `validate`) once and returns its executable with
 /// the profile cargo built it with.
 pub fn build(root: &Path, bench: &str, catalog: Catalog) -> Result<(PathBuf, serde_json::Value)> {

@@ -39,9 +39,9 @@ use crate::{
 /// `cargo xtask validate` arguments.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Implementations to check, by id (default: all registered ones).
+    /// Implementations to check, by id, or `all` (default: the default run's set).
     #[arg(long = "impl", value_name = "NAME", num_args = 1..,
-          long_help = crate::cli::implementations("Implementations to check, by id (default: all registered ones)."))]
+          long_help = crate::cli::implementations("Implementations to check, by id, or `all` for every one, those on request too (default: the default run's set)."))]
     impls: Vec<String>,
     /// Placements to check (default: those this machine's cores allow).
     #[arg(long = "placement", value_enum, num_args = 1..)]
@@ -115,6 +115,7 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
             known.push(info.id);
         }
     }
+    known.push(chanbench_registry::ALL);
     for id in &args.impls {
         if !known.contains(&id.as_str()) {
             bail!(
@@ -130,7 +131,7 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
         eprintln!("note: {note}");
     }
     let started = now();
-    let (exe, profile) = bench::build(root, "validate", bench::Catalog::With)?;
+    let (exe, profile) = bench::build(root, "validate", bench::Catalog::asked(&args.impls, false))?;
     let (program, _) = standalone::build(root)?;
     let mut validation = Validation {
         started: started.clone(),
