@@ -163,4 +163,20 @@ fn a_validation_record_lacking_a_library_or_its_standalone_runs_is_named() {
     let said = validation::check(&v).1.join("\n");
     assert!(said.contains("kanal was not calibrated"), "{said}");
     assert!(said.contains("lacks its standalone runs"), "{said}");
+
+    // A record asked for some implementations is held to those: kanal alone, then crossfire
+    // (on request), which this record did not calibrate.
+    let mut v = record();
+    v.impls = vec!["kanal".into()];
+    for p in &mut v.placements {
+        p.cells.retain(|c| c.key.implementation() == "kanal");
+    }
+    assert_eq!(validation::check(&v).1, Vec::<String>::new());
+    v.impls = vec!["kanal".into(), "crossfire".into()];
+    let said = validation::check(&v).1.join("\n");
+    assert!(said.contains("crossfire was not calibrated"), "{said}");
+    assert!(!said.contains("kanal was not"), "{said}");
+    v.impls = vec![chanbench_registry::ALL.into()];
+    let said = validation::check(&v).1.join("\n");
+    assert!(said.contains("crossbeam was not calibrated"), "{said}");
 }

@@ -33,10 +33,23 @@ pub fn check(v: &Validation) -> (String, Vec<String>) {
         problems.push("validate ran without the standalone program".to_owned());
     }
     let cells: Vec<_> = v.placements.iter().flat_map(|p| &p.cells).collect();
+    // What the record was asked for: the default run's sync set, every registered sync
+    // implementation (`all`), or the named ones.
     let registered = chanbench_registry::implementations();
-    for info in registered.iter().filter(|i| !i.on_request) {
-        if !cells.iter().any(|c| c.key.implementation() == info.id) {
-            problems.push(format!("{} was not calibrated", info.id));
+    let expected: Vec<&str> = if v.impls.is_empty() {
+        registered
+            .iter()
+            .filter(|i| !i.on_request)
+            .map(|i| i.id)
+            .collect()
+    } else if v.impls.iter().any(|i| i == chanbench_registry::ALL) {
+        registered.iter().map(|i| i.id).collect()
+    } else {
+        v.impls.iter().map(String::as_str).collect()
+    };
+    for id in expected {
+        if !cells.iter().any(|c| c.key.implementation() == id) {
+            problems.push(format!("{id} was not calibrated"));
         }
     }
     for c in &cells {

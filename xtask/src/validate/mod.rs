@@ -94,6 +94,10 @@ pub struct Validation {
     /// Whether each round ran the standalone program (a fresh process) beside the matrix.
     #[serde(default)]
     pub standalone: bool,
+    /// The implementations asked for (`--impl`, or `all`); empty, and in records before it was
+    /// stored: the default run's set. `check --validation` holds the record to it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub impls: Vec<String>,
     /// Per placement.
     pub placements: Vec<PlacementCalibration>,
 }
@@ -141,6 +145,7 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
         tolerance: args.tolerance.unwrap_or(SYNC_TOLERANCE),
         async_tolerance: Some(args.tolerance.unwrap_or(ASYNC_TOLERANCE)),
         standalone: true,
+        impls: args.impls.clone(),
         placements: Vec::new(),
     };
     let mut pooled: Vec<Vec<Calibration>> = vec![Vec::new(); placements.len()];
