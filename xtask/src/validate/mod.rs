@@ -102,14 +102,8 @@ pub struct Validation {
     pub placements: Vec<PlacementCalibration>,
 }
 
-/// Runs `cargo xtask validate`; returns whether every ratio is within the tolerance.
-pub fn run(root: &Path, args: Args) -> Result<Outcome> {
-    if let Some(t) = args.tolerance
-        && !(t > 0.0 && t < 1.0)
-    {
-        bail!("--tolerance must be a fraction between 0 and 1, found {t}");
-    }
-    bench::check_taskset()?;
+/// Refuses an `--impl` name that is neither a registered implementation's id nor `all`.
+fn check_names(impls: &[String]) -> Result<()> {
     let mut known: Vec<&str> = chanbench_registry::implementations()
         .iter()
         .map(|i| i.id)
@@ -120,7 +114,7 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
         }
     }
     known.push(chanbench_registry::ALL);
-    for id in &args.impls {
+    for id in impls {
         if !known.contains(&id.as_str()) {
             bail!(
                 "unknown implementation {id:?}; expected one of {}",
@@ -128,6 +122,18 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
             );
         }
     }
+    Ok(())
+}
+
+/// Runs `cargo xtask validate`; returns whether every ratio is within the tolerance.
+pub fn run(root: &Path, args: Args) -> Result<Outcome> {
+    if let Some(t) = args.tolerance
+        && !(t > 0.0 && t < 1.0)
+    {
+        bail!("--tolerance must be a fraction between 0 and 1, found {t}");
+    }
+    bench::check_taskset()?;
+    check_names(&args.impls)?;
     let allowed = placement::allowed_cores()?;
     let topology = crate::topology::Topology::system();
     let (placements, notes) = placement::choose(&args.placements, &allowed, topology.as_ref())?;
