@@ -119,7 +119,7 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
             insert_after_run(
                 run,
                 &read(&readme)?,
-                |l| l.starts_with("| `") && l.ends_with(" |"),
+                default_row,
                 &if args.asynchronous {
                     format!(
                         "| `{name}` | tokio {TOKIO} (`mpsc::unbounded_channel`, placeholder) | no | no | yes | no | yes | yes | yes |"
@@ -213,6 +213,13 @@ fn read(path: &Path) -> Result<String> {
 
 /// `text` with `line` inserted after run number `run` (from 0) of consecutive lines matching
 /// `anchor`: run 0 is the sync list, table or dependencies, run 1 their async counterparts.
+/// A row of the README's implementation tables that the default run measures (its last
+/// column `yes`): a new implementation's row goes after the last of them, before the rows on
+/// request, as its registry line goes before the list's `; on request:`.
+fn default_row(line: &str) -> bool {
+    line.starts_with("| `") && line.ends_with(" | yes |")
+}
+
 /// `text` (the registry's lib.rs) with `line` added at the end of the default set of the list
 /// that defines `for_each`: before that list's `; on request:` line.
 fn insert_in_default_set(text: &str, for_each: &str, line: &str) -> Result<String> {
@@ -339,7 +346,7 @@ mod tests {
     }
 
     /// On the registry as it is: a new implementation joins its family's default set, in the
-    /// list and in the manifest, never the part on request.
+    /// list, the manifest and the README's table, never the part on request.
     #[test]
     fn a_new_implementation_joins_the_default_set_of_its_family() {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../crates/chanbench-registry");
@@ -379,6 +386,16 @@ mod tests {
             );
         }
         assert!(insert_in_default_set(&lib, "for_each_nothing", "x").is_err());
+        let readme = fs::read_to_string(format!("{root}/../../README.md")).unwrap();
+        for (run, last_default) in [(0, "| `kanal` |"), (1, "| `futures-unbounded` |")] {
+            let out = insert_after_run(run, &readme, default_row, "| `new` | x | yes |").unwrap();
+            let lines: Vec<&str> = out.lines().collect();
+            let at = lines
+                .iter()
+                .position(|l| *l == "| `new` | x | yes |")
+                .unwrap();
+            assert!(lines[at - 1].starts_with(last_default), "{}", lines[at - 1]);
+        }
     }
 
     #[test]
