@@ -480,9 +480,10 @@ fn launch(
         build(
             root,
             bench,
-            Catalog::asked(
+            Catalog::for_run(
                 &environment.request.impls,
-                environment.profile == ProfileName::Full || environment.request.job.is_some(),
+                environment.profile == ProfileName::Full,
+                environment.request.job.is_some(),
             ),
         )?
     } else {
@@ -584,19 +585,21 @@ mod tests {
     #[test]
     fn the_build_leaves_out_the_implementations_on_request_unless_the_run_asks_for_one() {
         let names = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-        assert_eq!(Catalog::asked(&[], false), Catalog::Without);
+        let (default, crossfire) = (names(&["crossbeam", "kanal"]), names(&["crossfire"]));
+        assert_eq!(Catalog::for_run(&[], false, false), Catalog::Without);
+        assert_eq!(Catalog::for_run(&default, false, false), Catalog::Without);
+        assert_eq!(Catalog::for_run(&crossfire, false, false), Catalog::With);
         assert_eq!(
-            Catalog::asked(&names(&["crossbeam", "kanal"]), false),
-            Catalog::Without
-        );
-        assert_eq!(
-            Catalog::asked(&names(&["crossbeam", "crossfire"]), false),
+            Catalog::for_run(&names(&["rtrb"]), false, false),
             Catalog::With
         );
-        assert_eq!(Catalog::asked(&names(&["rtrb"]), false), Catalog::With);
-        assert_eq!(Catalog::asked(&names(&["all"]), false), Catalog::With);
-        // The full profile, and a described job (`choose` weighs every registered library).
-        assert_eq!(Catalog::asked(&[], true), Catalog::With);
+        let all = names(&[chanbench_registry::ALL]);
+        assert_eq!(Catalog::for_run(&all, false, false), Catalog::With);
+        assert_eq!(Catalog::for_run(&[], true, false), Catalog::With);
+        // A described job weighs every registered library, unless it names only default ones.
+        assert_eq!(Catalog::for_run(&[], false, true), Catalog::With);
+        assert_eq!(Catalog::for_run(&default, false, true), Catalog::Without);
+        assert_eq!(Catalog::for_run(&crossfire, false, true), Catalog::With);
     }
 
     #[test]

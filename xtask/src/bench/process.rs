@@ -272,14 +272,14 @@ pub enum Catalog {
 }
 
 impl Catalog {
-    /// The build a run needs: with the implementations on request when it measures any of them
-    /// (named among `impls`, or `all`) or `everything` (the full profile; a described job, which
-    /// `choose` weighs against every registered library).
-    pub fn asked(impls: &[String], everything: bool) -> Self {
+    /// The build a run needs: with the implementations on request when it measures any of them:
+    /// named among `impls` or `all`, the `full` profile, or a described `job` that names none
+    /// (`choose` then weighs every registered library).
+    pub fn for_run(impls: &[String], full: bool, job: bool) -> Self {
         let named = impls
             .iter()
             .any(|name| name == chanbench_registry::ALL || chanbench_registry::on_request(name));
-        if named || everything {
+        if named || full || (job && impls.is_empty()) {
             Catalog::With
         } else {
             Catalog::Without

@@ -141,7 +141,11 @@ pub fn run(root: &Path, args: Args) -> Result<Outcome> {
         eprintln!("note: {note}");
     }
     let started = now();
-    let (exe, profile) = bench::build(root, "validate", bench::Catalog::asked(&args.impls, false))?;
+    let (exe, profile) = bench::build(
+        root,
+        "validate",
+        bench::Catalog::for_run(&args.impls, false, false),
+    )?;
     let (program, _) = standalone::build(root)?;
     let mut validation = Validation {
         started: started.clone(),
