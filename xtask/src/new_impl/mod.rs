@@ -211,8 +211,6 @@ fn read(path: &Path) -> Result<String> {
     fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
-/// `text` with `line` inserted after run number `run` (from 0) of consecutive lines matching
-/// `anchor`: run 0 is the sync list, table or dependencies, run 1 their async counterparts.
 /// A row of the README's implementation tables that the default run measures (its last
 /// column `yes`): a new implementation's row goes after the last of them, before the rows on
 /// request, as its registry line goes before the list's `; on request:`.
@@ -240,6 +238,8 @@ fn insert_in_default_set(text: &str, for_each: &str, line: &str) -> Result<Strin
     Ok(out.join("\n") + "\n")
 }
 
+/// `text` with `line` inserted after run number `run` (from 0) of consecutive lines matching
+/// `anchor`: run 0 is the sync list, table or dependencies, run 1 their async counterparts.
 fn insert_after_run(
     run: usize,
     text: &str,
