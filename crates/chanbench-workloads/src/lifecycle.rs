@@ -142,38 +142,16 @@ pub fn sender_gone<C: Channel, M: Make<C>, const RECORD: bool>(
     m: M,
     notices: u64,
 ) -> Measured {
-    let (hand, handed) = mpsc::channel::<Receiver<C, u64>>();
-    let clock = Clock::new();
-    let dropper_clock = Arc::clone(&clock);
-    let dropper: Role<Option<Notices>> = Box::new(move || {
-        for _ in 0..notices {
-            let (tx, rx): (Sender<C, u64>, _) = m.make();
-            hand.send(rx)
-                .expect("sender-gone: the receiver thread is gone");
-            dropper_clock.until_waiting();
-            dropper_clock.stamp();
-            drop(tx);
-        }
-        None
-    });
-    let waiter: Role<Option<Notices>> = Box::new(move || {
-        let mut seen = Notices::new(RECORD);
-        for _ in 0..notices {
-            let rx = handed
-                .recv()
-                .expect("sender-gone: the dropping thread is gone");
-            clock.waiting();
-            assert!(
-                rx.recv().is_err(),
-                "sender-gone: a message on an empty channel"
-            );
-            seen.add(clock.since_drop());
-        }
-        Some(seen)
-    });
-    let mut timed = team.run(vec![dropper, waiter]);
-    let seen = timed.results[1].take().expect("the waiter's notices");
-    seen.measured(notices)
+    gone::<_, _, RECORD>(
+        team,
+        notices,
+        "sender-gone",
+        move || {
+            let (tx, rx): (Sender<C, u64>, Receiver<C, u64>) = m.make();
+            (rx, tx)
+        },
+        |rx| rx.recv().is_err(),
+    )
 }
 
 /// **receiver-gone**: `notices` times, a sender thread blocked in `send` on a fresh channel of
@@ -184,33 +162,55 @@ pub fn receiver_gone<C: Bounded, M: Make<C>, const RECORD: bool>(
     notices: u64,
 ) -> Measured {
     let capacity = m.capacity().expect("receiver-gone needs a bounded flavor");
-    let (hand, handed) = mpsc::channel::<Sender<C, u64>>();
+    gone::<_, _, RECORD>(
+        team,
+        notices,
+        "receiver-gone",
+        move || {
+            let (tx, rx): (Sender<C, u64>, Receiver<C, u64>) = m.make();
+            for i in 0..capacity as u64 {
+                tx.try_send(i).expect("receiver-gone: filling to capacity");
+            }
+            (tx, rx)
+        },
+        |tx| tx.send(0).is_err(),
+    )
+}
+
+/// One notice `notices` times, threads: the dropping thread `make`s a channel's two sides, hands
+/// the first to the waiting thread and, once that waits, reads its clock and drops the second;
+/// the waiting thread's `wait` on the first must end with the other side gone (`true`).
+fn gone<H: Send + 'static, D, const RECORD: bool>(
+    team: &Team,
+    notices: u64,
+    what: &'static str,
+    mut make: impl FnMut() -> (H, D) + Send + 'static,
+    wait: impl Fn(H) -> bool + Send + 'static,
+) -> Measured {
+    let (hand, handed) = mpsc::channel::<H>();
     let clock = Clock::new();
     let dropper_clock = Arc::clone(&clock);
     let dropper: Role<Option<Notices>> = Box::new(move || {
         for _ in 0..notices {
-            let (tx, rx): (_, Receiver<C, u64>) = m.make();
-            for i in 0..capacity as u64 {
-                tx.try_send(i).expect("receiver-gone: filling to capacity");
-            }
-            hand.send(tx)
-                .expect("receiver-gone: the sender thread is gone");
+            let (waiting_side, dropped_side) = make();
+            hand.send(waiting_side)
+                .unwrap_or_else(|_| panic!("{what}: the waiting thread is gone"));
             dropper_clock.until_waiting();
             dropper_clock.stamp();
-            drop(rx);
+            drop(dropped_side);
         }
         None
     });
     let waiter: Role<Option<Notices>> = Box::new(move || {
         let mut seen = Notices::new(RECORD);
         for _ in 0..notices {
-            let tx = handed
+            let side = handed
                 .recv()
-                .expect("receiver-gone: the dropping thread is gone");
+                .unwrap_or_else(|_| panic!("{what}: the dropping thread is gone"));
             clock.waiting();
             assert!(
-                tx.send(0).is_err(),
-                "receiver-gone: a send into a full channel"
+                wait(side),
+                "{what}: the wait ended without the other side gone"
             );
             seen.add(clock.since_drop());
         }
@@ -259,34 +259,6 @@ async fn until_waiting_task(clock: &Clock) {
     }
 }
 
-/// Where a waiting task leaves its notices when it ends (a task returns a count to the
-/// runtime, not a tally).
-type Slot = Arc<std::sync::Mutex<Option<Notices>>>;
-
-/// The waiting task's side of one notice: say it waits, `wait`, then tally the interval.
-async fn notice<F: std::future::Future<Output = bool>>(
-    clock: &Clock,
-    seen: &mut Notices,
-    wait: F,
-    what: &str,
-) {
-    clock.waiting();
-    assert!(
-        wait.await,
-        "{what}: the wait ended without the other side gone"
-    );
-    seen.add(clock.since_drop());
-}
-
-/// The notices the waiting task left in `slot`.
-fn left_in(slot: &Slot, notices: u64) -> Measured {
-    slot.lock()
-        .expect("the notices")
-        .take()
-        .expect("the waiting task's notices")
-        .measured(notices)
-}
-
 /// **async-sender-gone**: `notices` times, a task waiting in `recv` on a fresh async channel of
 /// flavor `m`, woken by the drop of its only sender in another task.
 pub fn async_sender_gone<C: AsyncChannel, M: MakeAsync<C>, const RECORD: bool>(
@@ -295,38 +267,17 @@ pub fn async_sender_gone<C: AsyncChannel, M: MakeAsync<C>, const RECORD: bool>(
     m: M,
     notices: u64,
 ) -> Measured {
-    let (hand, mut handed) = tokio::sync::mpsc::unbounded_channel::<AsyncReceiver<C, u64>>();
-    let clock = Clock::new();
-    let dropper_clock = Arc::clone(&clock);
-    let slot: Slot = Arc::default();
-    let left = Arc::clone(&slot);
-    let gate = AsyncGate::new(2);
-    let dropper = gate.task(async move {
-        for _ in 0..notices {
-            let (tx, rx): (AsyncSender<C, u64>, _) = m.make();
-            hand.send(rx)
-                .unwrap_or_else(|_| panic!("async-sender-gone: the waiting task is gone"));
-            until_waiting_task(&dropper_clock).await;
-            dropper_clock.stamp();
-            drop(tx);
-        }
-        0
-    });
-    let waiter = gate.task(async move {
-        let mut seen = Notices::new(RECORD);
-        for _ in 0..notices {
-            let mut rx = handed
-                .recv()
-                .await
-                .expect("async-sender-gone: the dropper is gone");
-            let gone = async { rx.recv().await.is_err() };
-            notice(&clock, &mut seen, gone, "async-sender-gone").await;
-        }
-        *left.lock().expect("the notices") = Some(seen);
-        0
-    });
-    runtime::run(team, flavor, vec![dropper, waiter], None);
-    left_in(&slot, notices)
+    async_gone::<_, _, _, RECORD>(
+        team,
+        flavor,
+        notices,
+        "async-sender-gone",
+        move || {
+            let (tx, rx): (AsyncSender<C, u64>, AsyncReceiver<C, u64>) = m.make();
+            (rx, tx)
+        },
+        |mut rx| async move { rx.recv().await.is_err() },
+    )
 }
 
 /// **async-receiver-gone**: `notices` times, a task waiting in `send` on a fresh async channel
@@ -340,40 +291,76 @@ pub fn async_receiver_gone<C: AsyncBounded, M: MakeAsync<C>, const RECORD: bool>
     let capacity = m
         .capacity()
         .expect("async-receiver-gone needs a bounded flavor");
-    let (hand, mut handed) = tokio::sync::mpsc::unbounded_channel::<AsyncSender<C, u64>>();
-    let clock = Clock::new();
-    let dropper_clock = Arc::clone(&clock);
-    let slot: Slot = Arc::default();
-    let left = Arc::clone(&slot);
-    let gate = AsyncGate::new(2);
-    let dropper = gate.task(async move {
-        for _ in 0..notices {
-            let (mut tx, rx): (_, AsyncReceiver<C, u64>) = m.make();
+    async_gone::<_, _, _, RECORD>(
+        team,
+        flavor,
+        notices,
+        "async-receiver-gone",
+        move || {
+            let (mut tx, rx): (AsyncSender<C, u64>, AsyncReceiver<C, u64>) = m.make();
             for i in 0..capacity as u64 {
                 tx.try_send(i)
                     .expect("async-receiver-gone: filling to capacity");
             }
-            hand.send(tx)
-                .unwrap_or_else(|_| panic!("async-receiver-gone: the waiting task is gone"));
+            (tx, rx)
+        },
+        |mut tx| async move { tx.send(0).await.is_err() },
+    )
+}
+
+/// [`gone`] for tasks on the runtime `flavor`: the waiting task's `wait` is a future. A task
+/// returns a count to the runtime, not a tally, so the waiting task leaves its notices in a slot.
+fn async_gone<H, D, F, const RECORD: bool>(
+    team: &Team,
+    flavor: Flavor,
+    notices: u64,
+    what: &'static str,
+    mut make: impl FnMut() -> (H, D) + Send + 'static,
+    wait: impl Fn(H) -> F + Send + 'static,
+) -> Measured
+where
+    H: Send + 'static,
+    D: Send,
+    F: Future<Output = bool> + Send,
+{
+    let (hand, mut handed) = tokio::sync::mpsc::unbounded_channel::<H>();
+    let clock = Clock::new();
+    let dropper_clock = Arc::clone(&clock);
+    let slot: Arc<std::sync::Mutex<Option<Notices>>> = Arc::default();
+    let left = Arc::clone(&slot);
+    let gate = AsyncGate::new(2);
+    let dropper = gate.task(async move {
+        for _ in 0..notices {
+            let (waiting_side, dropped_side) = make();
+            hand.send(waiting_side)
+                .unwrap_or_else(|_| panic!("{what}: the waiting task is gone"));
             until_waiting_task(&dropper_clock).await;
             dropper_clock.stamp();
-            drop(rx);
+            drop(dropped_side);
         }
         0
     });
     let waiter = gate.task(async move {
         let mut seen = Notices::new(RECORD);
         for _ in 0..notices {
-            let mut tx = handed
+            let side = handed
                 .recv()
                 .await
-                .expect("async-receiver-gone: the dropper is gone");
-            let gone = async { tx.send(0).await.is_err() };
-            notice(&clock, &mut seen, gone, "async-receiver-gone").await;
+                .unwrap_or_else(|| panic!("{what}: the dropper is gone"));
+            clock.waiting();
+            assert!(
+                wait(side).await,
+                "{what}: the wait ended without the other side gone"
+            );
+            seen.add(clock.since_drop());
         }
         *left.lock().expect("the notices") = Some(seen);
         0
     });
     runtime::run(team, flavor, vec![dropper, waiter], None);
-    left_in(&slot, notices)
+    slot.lock()
+        .expect("the notices")
+        .take()
+        .expect("the waiting task's notices")
+        .measured(notices)
 }
